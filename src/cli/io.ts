@@ -1,0 +1,73 @@
+/**
+ * The edge's view of the world. Everything a command touches outside the core goes through Io,
+ * so tests can run main() in-process with a fake one. realIo() is the only place that reads process.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+export interface OutStream {
+  write(chunk: string | Uint8Array): void;
+  readonly isTTY: boolean;
+}
+
+export interface Io {
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  readonly stdinIsTTY: boolean;
+  /** All of stdin (for `--secret -`, piped hex, small inputs). */
+  readStdin(): Promise<Uint8Array>;
+  /** stdin in chunks (for large captures). */
+  streamStdin(): AsyncIterable<Uint8Array>;
+  readFile(path: string): Promise<Uint8Array>;
+  /** A file in chunks, so a 1 GB capture needs memory only for what is in flight. */
+  streamFile(path: string): AsyncIterable<Uint8Array>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  randomBytes(n: number): Uint8Array;
+  /** Put text on the clipboard; false when no clipboard exists here (headless Linux). */
+  copy(text: string): Promise<boolean>;
+}
+
+async function* chunks(stream: AsyncIterable<Buffer>): AsyncIterable<Uint8Array> {
+  for await (const chunk of stream) yield chunk;
+}
+
+export function realIo(): Io {
+  return {
+    stdout: {
+      write: (chunk) => void process.stdout.write(chunk),
+      get isTTY() {
+        return process.stdout.isTTY === true;
+      },
+    },
+    stderr: {
+      write: (chunk) => void process.stderr.write(chunk),
+      get isTTY() {
+        return process.stderr.isTTY === true;
+      },
+    },
+    stdinIsTTY: process.stdin.isTTY === true,
+    async readStdin() {
+      const parts: Buffer[] = [];
+      for await (const chunk of process.stdin) parts.push(chunk as Buffer);
+      return Buffer.concat(parts);
+    },
+    streamStdin: () => chunks(process.stdin as AsyncIterable<Buffer>),
+    readFile: (path) => readFile(path),
+    streamFile: (path) => chunks(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>),
+    env: process.env,
+    now: () => Date.now(),
+    randomBytes: (n) => randomBytes(n),
+    async copy(text) {
+      try {
+        const { default: clipboard } = await import('clipboardy');
+        await clipboard.write(text);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** Text catalogue entries for src/format (see src/messages.ts). Keys in en and zh must match. */
+export const en: Readonly<Record<string, string>> = {
+};
+
+export const zh: Readonly<Record<string, string>> = {
+};

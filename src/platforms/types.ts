@@ -1,0 +1,148 @@
+/**
+ * The one shape every platform signer has. A signer is pure: the clock (`now`) and any randomness
+ * (`random`) come in through SignContext; it never reads process, env or the clock itself.
+ * `params` drive the CLI flags, the --help text and the required-param checks.
+ */
+
+/** One input of a signer; becomes a CLI option `--<flag>`. */
+export interface SignerParam {
+  /** Key in the params object passed to sign(), camelCase, e.g. "productKey". */
+  readonly name: string;
+  /** CLI flag without dashes, e.g. "product" for --product <productKey>. */
+  readonly flag: string;
+  /** Placeholder shown in --help, e.g. "productKey". Absent for boolean switches. */
+  readonly valueName?: string;
+  /** One line for --help (English; the zh text lives in messages under `param.<platform>.<name>`). */
+  readonly description: string;
+  readonly required?: boolean;
+  /** A secret: never echoed; may come from `env` or from stdin when the value is "-". */
+  readonly secret?: boolean;
+  /** Environment variable that supplies the value (secrets), e.g. "MQTT_SIGN_SECRET". */
+  readonly env?: string;
+  readonly choices?: readonly string[];
+  /** Default as the user would type it; documented in --help. Computed defaults (now, random) are not listed here. */
+  readonly default?: string;
+  /** A boolean switch (e.g. --tls): its value is "true" when present. */
+  readonly boolean?: boolean;
+}
+
+/** Everything a signer may depend on besides its params. */
+export interface SignContext {
+  /** Milliseconds since the Unix epoch, read by the edge. */
+  readonly now: number;
+  /** Caller-supplied randomness (hex or alphanumerics) for nonces such as Tencent's connid or Aliyun's random. */
+  readonly random?: string;
+  /** Salt bytes for password-file hashes (mosquitto $7$); tests inject them. */
+  readonly salt?: Uint8Array;
+}
+
+export type SignParams = Readonly<Record<string, string | undefined>>;
+
+export interface Credentials {
+  readonly clientId: string;
+  /** null when the username flag is not set. */
+  readonly username: string | null;
+  /** null when the password flag is not set. */
+  readonly password: string | null;
+}
+
+export interface Broker {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  /** mqtt://host:port or mqtts://host:port */
+  readonly url: string;
+  /** ws:// or wss:// URL where the platform offers MQTT over WebSocket. */
+  readonly websocket?: string;
+}
+
+export interface PlatformRules {
+  /** Allowed keepalive in seconds, and the default the CLI uses. */
+  readonly keepalive: { readonly min: number; readonly max: number; readonly default: number; readonly recommendedMin?: number };
+  readonly tlsRequired: boolean;
+  /** QoS levels the platform accepts for PUBLISH/SUBSCRIBE. */
+  readonly qos: readonly (0 | 1 | 2)[];
+  readonly retain: boolean;
+  readonly will: boolean;
+  /** MQTT protocol levels the platform accepts: 3 = 3.1, 4 = 3.1.1, 5 = 5.0. */
+  readonly protocolVersions: readonly (3 | 4 | 5)[];
+  readonly clientIdMaxLength?: number;
+  /** Largest PUBLISH payload in bytes, where documented. */
+  readonly maxPayload?: number;
+  /** When the credential stops working, Unix seconds; null = does not expire. */
+  readonly expiresAt: number | null;
+}
+
+export interface PlatformTopic {
+  /** Short name usable with --publish, e.g. "property-post". */
+  readonly name: string;
+  /** The topic for this device, placeholders filled, e.g. "/sys/a1B2/dev1/thing/event/property/post". */
+  readonly topic: string;
+  readonly direction: 'publish' | 'subscribe';
+  readonly description: string;
+  /** Example payload (JSON text) where the platform defines one. */
+  readonly payload?: string;
+}
+
+export interface Warning {
+  readonly code: string;
+  readonly message: string;
+  /** Values the catalogue fills in (for localisation at the edge). */
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+export interface SignResult {
+  readonly platform: string;
+  readonly credentials: Credentials;
+  readonly broker: Broker;
+  readonly rules: PlatformRules;
+  readonly topics: readonly PlatformTopic[];
+  readonly warnings: readonly Warning[];
+  /** Extra packets the platform flow needs, e.g. Aliyun dynamic registration's SUBSCRIBE topic. */
+  readonly extras?: Readonly<Record<string, string>>;
+}
+
+/** The CONNECT fields verify() checks; a structural subset of the decoded CONNECT packet. */
+export interface CapturedLogin {
+  readonly clientId: string;
+  readonly username: string | null;
+  readonly password: string | null;
+  readonly keepalive?: number;
+  readonly protocolVersion?: number;
+}
+
+export interface FieldCheck {
+  /** "clientId" | "username" | "password" | a sub-field like "password.sign". */
+  readonly name: string;
+  readonly ok: boolean;
+  readonly expected: string | null;
+  readonly actual: string | null;
+  /** Likely cause when not ok (or when ok but notable), found by trying the known mistakes; null otherwise. */
+  readonly cause: string | null;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly fields: readonly FieldCheck[];
+  readonly warnings: readonly Warning[];
+}
+
+export interface Signer {
+  readonly id: string;
+  readonly title: string;
+  /** Vendor pages the algorithm follows. */
+  readonly docs: readonly string[];
+  readonly params: readonly SignerParam[];
+  /** A runnable example invocation for --help, without the leading "mqtt-sign". */
+  readonly example: string;
+  sign(params: SignParams, ctx: SignContext): SignResult;
+  /** Wrap user properties JSON in the platform's envelope for a standard topic (Alink, OneJSON, …). */
+  envelope?(topicName: string, properties: unknown, ctx: SignContext & { messageId?: string }): string;
+  /** Recompute a captured login with the secret(s) in params and explain any mismatch. */
+  verify?(login: CapturedLogin, params: SignParams, ctx: { now?: number }): VerifyResult;
+}
+
+/** Identity helper that fixes the type of a platform module's default export. */
+export function defineSigner<S extends Signer>(signer: S): S {
+  return signer;
+}
