@@ -86,6 +86,8 @@ export interface PlatformTopic {
 
 export interface Warning {
   readonly code: string;
+  /** 'info' for a note (e.g. which default was chosen); absent means a warning. */
+  readonly level?: 'info';
   readonly message: string;
   /** Values the catalogue fills in (for localisation at the edge). */
   readonly params?: Readonly<Record<string, string | number>>;
@@ -100,6 +102,27 @@ export interface SignResult {
   readonly warnings: readonly Warning[];
   /** Extra packets the platform flow needs, e.g. Aliyun dynamic registration's SUBSCRIBE topic. */
   readonly extras?: Readonly<Record<string, string>>;
+}
+
+/** The planned connection, as far as the caller knows it; lintConnect() checks it against PlatformRules. */
+export interface ConnectOptions {
+  readonly keepalive?: number;
+  readonly protocolVersion?: 3 | 4 | 5;
+  /** Transport is TLS; defaults to the signed broker's. */
+  readonly tls?: boolean;
+  /** QoS of each planned PUBLISH/SUBSCRIBE (and the will). */
+  readonly qos?: readonly number[];
+  readonly retain?: boolean;
+  readonly will?: boolean;
+  /** Defaults to the signed clientId. */
+  readonly clientId?: string;
+}
+
+/** What envelope() may use: the clock, an explicit message id, and the same params sign() got. */
+export interface EnvelopeContext extends SignContext {
+  /** The envelope's message id; when absent it is derived from `now`. */
+  readonly messageId?: string;
+  readonly params?: SignParams;
 }
 
 /** The CONNECT fields verify() checks; a structural subset of the decoded CONNECT packet. */
@@ -136,8 +159,11 @@ export interface Signer {
   /** A runnable example invocation for --help, without the leading "mqtt-sign". */
   readonly example: string;
   sign(params: SignParams, ctx: SignContext): SignResult;
-  /** Wrap user properties JSON in the platform's envelope for a standard topic (Alink, OneJSON, …). */
-  envelope?(topicName: string, properties: unknown, ctx: SignContext & { messageId?: string }): string;
+  /**
+   * Wrap user properties (parsed JSON) in the platform's envelope for a standard topic (Alink, OneJSON, …).
+   * Text for JSON envelopes; bytes where the platform frames the payload in binary (OneNET legacy `$dp`).
+   */
+  envelope?(topicName: string, properties: unknown, ctx: EnvelopeContext): string | Uint8Array;
   /** Recompute a captured login with the secret(s) in params and explain any mismatch. */
   verify?(login: CapturedLogin, params: SignParams, ctx: { now?: number }): VerifyResult;
 }
