@@ -71,14 +71,14 @@ describe('generating', () => {
 
   // Each row: what is wrong, the arguments, the error code, the option it names.
   const bad: [string, () => string, string, string][] = [
-    ['empty username', () => passwdLine('', 'p', salt12), 'passwd.username', 'username'],
-    ['":" in the username', () => passwdLine('a:b', 'p', salt12), 'passwd.username', 'username'],
-    ['line break in the username', () => passwdLine('a\nb', 'p', salt12), 'passwd.username', 'username'],
-    ['empty password', () => passwdLine('u', '', salt12), 'passwd.password-empty', 'password'],
-    ['0 iterations', () => passwdLine('u', 'p', salt12, 0), 'passwd.iterations', 'iterations'],
-    ['fractional iterations', () => passwdLine('u', 'p', salt12, 1.5), 'passwd.iterations', 'iterations'],
-    ['iterations beyond a C int', () => passwdLine('u', 'p', salt12, 2 ** 31), 'passwd.iterations', 'iterations'],
-    ['11-byte salt', () => passwdLine('u', 'p', salt12.subarray(1)), 'passwd.salt', 'salt'],
+    ['empty username', () => passwdLine('', 'p', salt12), 'passwd.username', '--username'],
+    ['":" in the username', () => passwdLine('a:b', 'p', salt12), 'passwd.username', '--username'],
+    ['line break in the username', () => passwdLine('a\nb', 'p', salt12), 'passwd.username', '--username'],
+    ['empty password', () => passwdLine('u', '', salt12), 'passwd.password-empty', '--password'],
+    ['0 iterations', () => passwdLine('u', 'p', salt12, 0), 'passwd.iterations', '--iterations'],
+    ['fractional iterations', () => passwdLine('u', 'p', salt12, 1.5), 'passwd.iterations', '--iterations'],
+    ['iterations beyond a C int', () => passwdLine('u', 'p', salt12, 2 ** 31), 'passwd.iterations', '--iterations'],
+    ['11-byte salt', () => passwdLine('u', 'p', salt12.subarray(1)), 'passwd.salt', 'ctx.salt'],
   ];
   test.each(bad)('%s is refused', (_what, call, code, option) => {
     expect(call).toThrow(UsageError);
@@ -114,6 +114,6 @@ describe('reading a line', () => {
     ['16-byte salt, which mosquitto drops', `u:$7$101$AAECAwQFBgcICQoLDA0ODw==$${hash}`, 'passwd.line-salt'],
   ];
   test.each(bad)('%s is refused', (_what, line, code) => {
-    expect(() => parsePasswdLine(line)).toThrow(expect.objectContaining({ code, params: expect.objectContaining({ option: 'password-file-line' }) }));
+    expect(() => parsePasswdLine(line)).toThrow(expect.objectContaining({ code, params: expect.objectContaining({ option: '--password-file-line' }) }));
   });
 });

@@ -13,7 +13,7 @@ export const PASSWD_DEFAULT_ITERATIONS = 101;
 export const PASSWD_SALT_BYTES = 12;
 /** mosquitto keeps the iteration count in a C int. */
 const MAX_ITERATIONS = 2 ** 31 - 1;
-const LINE_OPTION = 'password-file-line';
+const LINE_OPTION = '--password-file-line';
 
 export interface PasswdEntry {
   readonly username: string;
@@ -28,13 +28,13 @@ export interface PasswdEntry {
 /** `username:$7$iterations$b64(salt)$b64(PBKDF2-SHA512(password, salt, iterations, 64))`, no newline. */
 export function passwdLine(username: string, password: string, salt: Uint8Array, iterations = PASSWD_DEFAULT_ITERATIONS): string {
   // The username ends at the first ":" and a line ends at a line break, so neither may be in it.
-  if (username === '' || /[:\r\n]/.test(username)) throw new UsageError('passwd.username', { option: 'username', value: username });
+  if (username === '' || /[:\r\n]/.test(username)) throw new UsageError('passwd.username', { option: '--username', value: username });
   // mosquitto refuses such a user even when the client sends a zero-length password (PLATFORMS.md §8.1).
-  if (password === '') throw new UsageError('passwd.password-empty', { option: 'password' });
+  if (password === '') throw new UsageError('passwd.password-empty', { option: '--password' });
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-    throw new UsageError('passwd.iterations', { option: 'iterations', value: iterations, max: MAX_ITERATIONS });
+    throw new UsageError('passwd.iterations', { option: '--iterations', value: iterations, max: MAX_ITERATIONS });
   }
-  if (salt.length !== PASSWD_SALT_BYTES) throw new UsageError('passwd.salt', { option: 'salt', length: salt.length, expected: PASSWD_SALT_BYTES });
+  if (salt.length !== PASSWD_SALT_BYTES) throw new UsageError('passwd.salt', { option: 'ctx.salt', length: salt.length, expected: PASSWD_SALT_BYTES });
   const hash = pbkdf2Sync(password, salt, iterations, 64, 'sha512');
   return `${username}:$7$${iterations}$${Buffer.from(salt).toString('base64')}$${hash.toString('base64')}`;
 }
