@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { message } from '../messages.js';
 import { base64Strict } from './_crypto.js';
-import type { Broker, SignParams, Signer, SignerParam, Warning } from './types.js';
+import type { Broker, FieldCheck, SignParams, Signer, SignerParam, Warning } from './types.js';
 
 export function option(param: SignerParam): string {
   return `--${param.flag}`;
@@ -124,4 +124,17 @@ export const HOST_ALLOWED = 'a host name or IP address (letters, digits, . - : _
 export function warning(code: string, params: Readonly<Record<string, string | number>> = {}, level?: 'info'): Warning {
   const text = message(code, params);
   return level ? { code, level, message: text, params } : { code, message: text, params };
+}
+
+/** A cause found by verify(): a catalogue code and its params. */
+export interface Cause {
+  readonly code: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** One verify() field; the cause is rendered in English and kept as code + params for the edge. */
+export function fieldCheck(name: string, ok: boolean, expected: string | null, actual: string | null, cause?: Cause | null): FieldCheck {
+  if (!cause) return { name, ok, expected, actual, cause: null };
+  const params = cause.params ?? {};
+  return { name, ok, expected, actual, cause: message(cause.code, params), causeCode: cause.code, causeParams: params };
 }

@@ -4,8 +4,10 @@
  */
 import { UsageError } from '../errors.js';
 import type { Signer } from './types.js';
+import aliyun from './aliyun.js';
 
 export const platforms: Readonly<Record<string, Signer>> = {
+  aliyun,
 };
 
 export const aliases: Readonly<Record<string, string>> = {
@@ -13,7 +15,8 @@ export const aliases: Readonly<Record<string, string>> = {
 
 export function getSigner(id: string): Signer {
   const key = aliases[id] ?? id;
-  const signer = platforms[key];
+  // Own keys only: "toString" must not find Object.prototype's.
+  const signer = Object.hasOwn(platforms, key) ? platforms[key] : undefined;
   if (!signer) throw new UsageError('platform.unknown', { option: 'platform', value: id, allowed: Object.keys(platforms).join(', ') });
   return signer;
 }

@@ -140,8 +140,11 @@ export interface FieldCheck {
   readonly ok: boolean;
   readonly expected: string | null;
   readonly actual: string | null;
-  /** Likely cause when not ok (or when ok but notable), found by trying the known mistakes; null otherwise. */
+  /** Likely cause when not ok (or when ok but notable), found by trying the known mistakes; null otherwise. English text. */
   readonly cause: string | null;
+  /** Catalogue code and params of `cause`, so the edge can render it in the user's language. */
+  readonly causeCode?: string;
+  readonly causeParams?: Readonly<Record<string, string | number>>;
 }
 
 export interface VerifyResult {

@@ -1,0 +1,395 @@
+/**
+ * Aliyun IoT Platform (阿里云物联网平台): 一机一密 login, 一型一密 dynamic registration (register / regnwl)
+ * and the 免预注册 connwl login. PLATFORMS.md §2; https://help.aliyun.com/document_detail/73742.html
+ */
+import { UsageError } from '../errors.js';
+import { base64Strict, hmac, type HashName } from './_crypto.js';
+import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { lintConnect } from './lint.js';
+import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+
+const ID = 'aliyun';
+const SIGN_METHODS: Readonly<Record<string, HashName>> = { hmacsha256: 'sha256', hmacsha1: 'sha1', hmacmd5: 'md5' };
+/** The iotkit / LinkSDK C SDKs' fixed timestamp (2050-01-01), for output that does not change between runs. */
+const STATIC_TIMESTAMP = '2524608000000';
+/** Securemodes that mean a TLS transport: 2 TLS direct, -2 instance dynreg/connwl, 8 iTLS/ID2. */
+const TLS_MODES = ['2', '-2', '8'];
+type Mode = 'secret' | 'register' | 'regnwl' | 'connwl';
+
+const params = [
+  { name: 'productKey', flag: 'product', valueName: 'productKey', required: true, description: 'ProductKey (产品 Key), e.g. a1X2bEnP82z' },
+  { name: 'deviceName', flag: 'device', valueName: 'deviceName', required: true, description: 'DeviceName (设备名称)' },
+  { name: 'deviceSecret', flag: 'secret', valueName: 'deviceSecret', secret: true, env: 'MQTT_SIGN_SECRET', description: 'DeviceSecret for the 一机一密 login (env MQTT_SIGN_SECRET; - reads stdin)' },
+  { name: 'clientId', flag: 'client-id', valueName: 'id', description: 'clientId before the |…| block (default <productKey>.<deviceName>; register/regnwl: <deviceName>.<productKey>; connwl: the clientId from the regnwl reply)' },
+  { name: 'timestamp', flag: 'timestamp', valueName: 'ms|none', description: 'timestamp to sign, or none to leave it out (default: now, in ms)' },
+  { name: 'signMethod', flag: 'sign-method', valueName: 'method', choices: ['hmacsha256', 'hmacsha1', 'hmacmd5'], default: 'hmacsha256', description: 'HMAC of the password' },
+  { name: 'secureMode', flag: 'secure-mode', valueName: 'n', choices: ['2', '3', '-2', '8'], description: 'securemode (default 2 with --tls, else 3; register/regnwl 2 as the SDKs send; connwl -2)' },
+  { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS (securemode 2)' },
+  { name: 'region', flag: 'region', valueName: 'id', default: 'cn-shanghai', description: 'region of the legacy public instance host' },
+  { name: 'instance', flag: 'instance', valueName: 'instanceId', description: 'instance id: host <instanceId>.mqtt.iothub.aliyuncs.com (new public and Enterprise instances)' },
+  { name: 'host', flag: 'host', valueName: 'host', description: 'broker host (overrides --region and --instance)' },
+  { name: 'port', flag: 'port', valueName: 'port', default: '1883', description: 'broker port' },
+  { name: 'authType', flag: 'auth-type', valueName: 'type', choices: ['register', 'regnwl', 'connwl'], description: '一型一密: register / regnwl dynamic registration, or the connwl login after regnwl' },
+  { name: 'productSecret', flag: 'product-secret', valueName: 'productSecret', secret: true, env: 'MQTT_SIGN_PRODUCT_SECRET', description: 'ProductSecret for register / regnwl (env MQTT_SIGN_PRODUCT_SECRET; - reads stdin)' },
+  { name: 'random', flag: 'random', valueName: 'r', description: 'registration nonce, letters and digits (default: generated)' },
+  { name: 'deviceToken', flag: 'device-token', valueName: 'token', secret: true, env: 'MQTT_SIGN_DEVICE_TOKEN', description: 'deviceToken from the regnwl reply, for connwl (env MQTT_SIGN_DEVICE_TOKEN; - reads stdin)' },
+  { name: 'hexCase', flag: 'hex-case', valueName: 'case', choices: ['lower', 'upper'], default: 'lower', description: 'hex case of the password (upper reproduces LinkSDK / iotkit bytes)' },
+  { name: 'ext', flag: 'ext', valueName: 'k=v,...', description: 'extra |…| entries passed through verbatim, e.g. _v=sdk-c-3.0.1,lan=C; a bare securemode, signmethod or timestamp places that entry' },
+  { name: 'static', flag: 'static', boolean: true, description: `sign the C SDKs' fixed timestamp ${STATIC_TIMESTAMP} so the output never changes` },
+] as const;
+
+/** Params each login mode uses; giving one to another mode is a mistake worth an error. */
+const MODE_PARAMS: Readonly<Record<string, readonly Mode[]>> = {
+  deviceSecret: ['secret'],
+  timestamp: ['secret'],
+  static: ['secret'],
+  productSecret: ['register', 'regnwl'],
+  random: ['register', 'regnwl'],
+  deviceToken: ['connwl'],
+  signMethod: ['secret', 'register', 'regnwl'],
+};
+
+// No limits in our sources for QoS, retain and will (PLATFORMS.md §9), so none are enforced.
+const rules: PlatformRules = {
+  keepalive: { min: 30, max: 1200, default: 300, recommendedMin: 300 },
+  tlsRequired: false,
+  qos: [0, 1, 2],
+  retain: true,
+  will: true,
+  protocolVersions: [3, 4],
+  expiresAt: null,
+};
+// Registration requires TLS and does not check the keepalive (mqtt-based-dynamic-registration doc).
+const registrationRules: PlatformRules = { ...rules, keepalive: { min: 0, max: 65535, default: 60 }, tlsRequired: true };
+
+export default defineSigner({
+  id: ID,
+  title: 'Aliyun IoT Platform (阿里云物联网平台)',
+  docs: [
+    'https://help.aliyun.com/document_detail/73742.html',
+    'https://www.alibabacloud.com/help/ja/iot/user-guide/mqtt-based-dynamic-registration',
+    'https://help.aliyun.com/en/iot/user-guide/manage-the-endpoint-of-an-instance',
+  ],
+  params,
+  example: 'aliyun --product a1X2bEnP82z --device example1 --secret ga7XA6KdlEeiPXQPpRbAjOZXwG8ydgSe --tls',
+  sign,
+  envelope,
+  verify,
+});
+
+function sign(values: SignParams, ctx: SignContext): SignResult {
+  const p = readParams(ID, params, values);
+  const mode: Mode = (p.get('authType') as Mode | undefined) ?? 'secret';
+  for (const [name, modes] of Object.entries(MODE_PARAMS)) {
+    if (p.given(name) && !modes.includes(mode)) {
+      throw new UsageError('aliyun.param.mode', { option: p.option(name), mode: modeName(mode), modes: modes.map(modeName).join(', ') });
+    }
+  }
+  const pk = productKey(p);
+  const dn = deviceName(p);
+  const tls = p.flag('tls') || mode !== 'secret';
+  const secureMode = p.get('secureMode') ?? (mode === 'connwl' ? '-2' : mode !== 'secret' || tls ? '2' : '3');
+  const instance = p.matching('instance', /^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -');
+  const host = p.matching('host', HOST_PATTERN, HOST_ALLOWED)
+    ?? (instance ? `${instance}.mqtt.iothub.aliyuncs.com` : `${pk}.iot-as-mqtt.${p.matching('region', /^[a-z0-9-]{1,32}$/, 'a region id such as cn-shanghai')!}.aliyuncs.com`);
+  const endpoint = broker(host, p.integer('port', 1, 65535)!, tls);
+  const warnings: Warning[] = [...shapeWarnings(pk, dn), ...secureModeWarnings(secureMode, tls)];
+  const username = `${dn}&${pk}`;
+
+  if (mode === 'connwl') {
+    const core = clientCore(p, undefined);
+    const clientId = `${core}|${extBlock([['securemode', secureMode], ['authType', 'connwl']], p)}|`;
+    return result(endpoint, { clientId, username, password: p.require('deviceToken') }, rules, topics(pk, dn), warnings);
+  }
+
+  const method = p.require('signMethod');
+  const hash = SIGN_METHODS[method]!;
+  if (mode === 'register' || mode === 'regnwl') {
+    const random = nonce(p, ctx);
+    const standard: [string, string][] = [['random', random], ['authType', mode], ['securemode', secureMode], ['signmethod', method]];
+    if (instance) standard.push(['instanceId', instance]);
+    const clientId = `${clientCore(p, `${dn}.${pk}`)}|${extBlock(standard, p)}|`;
+    const password = hex(hmac(hash, p.require('productSecret'), registrationContent(dn, pk, random)), p);
+    const reply = `/ext/${mode}`;
+    const replyTopic: PlatformTopic = {
+      name: `${mode}-reply`,
+      topic: reply,
+      direction: 'subscribe',
+      description: 'the broker publishes the registration reply here, then disconnects',
+    };
+    warnings.push(warning('aliyun.dynreg.reply', { topic: reply, fields: mode === 'register' ? 'deviceSecret' : 'clientId, deviceToken' }, 'info'));
+    if (instance && secureMode === '2') warnings.push(warning('aliyun.dynreg.securemode', {}, 'info'));
+    return { ...result(endpoint, { clientId, username, password }, registrationRules, [replyTopic], warnings), extras: { replyTopic: reply } };
+  }
+
+  const secret = p.require('deviceSecret');
+  if (secret.length !== 32) warnings.push(warning('aliyun.secret.shape', { length: secret.length }));
+  const timestamp = signedTimestamp(p, ctx);
+  const core = clientCore(p, `${pk}.${dn}`);
+  const standard: [string, string][] = [['securemode', secureMode], ['signmethod', method]];
+  if (timestamp !== undefined) standard.push(['timestamp', timestamp]);
+  const clientId = `${core}|${extBlock(standard, p)}|`;
+  const password = hex(hmac(hash, secret, signContent(core, dn, pk, timestamp)), p);
+  return result(endpoint, { clientId, username, password }, rules, topics(pk, dn), warnings);
+}
+
+/**
+ * What the 一机一密 password signs: the parameter names in sorted order, each followed by its value, no
+ * separators. Only the clientId core is signed, never the |…| block, securemode, signmethod or SDK extras.
+ */
+export function signContent(core: string, deviceName: string, productKey: string, timestamp: string | undefined): string {
+  return `clientId${core}deviceName${deviceName}productKey${productKey}${timestamp === undefined ? '' : `timestamp${timestamp}`}`;
+}
+
+/** What register / regnwl sign with the ProductSecret (the clientId is not signed). */
+export function registrationContent(deviceName: string, productKey: string, random: string): string {
+  return `deviceName${deviceName}productKey${productKey}random${random}`;
+}
+
+function result(endpoint: SignResult['broker'], credentials: SignResult['credentials'], r: PlatformRules, t: readonly PlatformTopic[], warnings: Warning[]): SignResult {
+  return { platform: ID, credentials, broker: endpoint, rules: r, topics: t, warnings };
+}
+
+function modeName(mode: Mode): string {
+  return mode === 'secret' ? 'device-secret' : mode;
+}
+
+function productKey(p: ParamReader): string {
+  // The ProductKey goes into the host name and every topic: only host-safe characters.
+  return p.matching('productKey', /^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -')!;
+}
+
+function deviceName(p: ParamReader): string {
+  // Characters that would split the username (&), the clientId (|) or a topic (/ + #) can never be valid.
+  return p.matching('deviceName', /^[^&|/+#\s\u0000-\u001f]{1,128}$/, 'A-Z a-z 0-9 - _ @ . : (4-32 characters)')!;
+}
+
+/** [unverified] limits (PLATFORMS.md §2.1): warnings, never errors. */
+function shapeWarnings(pk: string, dn: string): Warning[] {
+  const out: Warning[] = [];
+  if (!/^[A-Za-z0-9]{11}$/.test(pk)) out.push(warning('aliyun.productKey.shape', { value: pk }));
+  if (!/^[A-Za-z0-9_@.:-]{4,32}$/.test(dn)) out.push(warning('aliyun.deviceName.shape', { value: dn }));
+  return out;
+}
+
+function secureModeWarnings(secureMode: string, tls: boolean): Warning[] {
+  const out: Warning[] = [];
+  if (TLS_MODES.includes(secureMode) !== tls) {
+    out.push(warning('aliyun.securemode.transport', { mode: secureMode, transport: tls ? 'TLS' : 'TCP' }));
+  }
+  if (secureMode === '3') out.push(warning('aliyun.securemode.plain'));
+  return out;
+}
+
+function clientCore(p: ParamReader, fallback: string | undefined): string {
+  const core = fallback === undefined ? p.require('clientId') : p.get('clientId') ?? fallback;
+  if (core.includes('|')) throw new UsageError('platform.param.chars', { option: p.option('clientId'), value: core, allowed: 'any text without |' });
+  return core;
+}
+
+function signedTimestamp(p: ParamReader, ctx: SignContext): string | undefined {
+  if (p.flag('static')) {
+    if (p.given('timestamp')) throw new UsageError('platform.param.conflict', { option: p.option('static'), other: p.option('timestamp') });
+    return STATIC_TIMESTAMP;
+  }
+  const value = p.get('timestamp');
+  if (value === undefined) return String(Math.floor(ctx.now));
+  if (value === 'none') return undefined;
+  if (!/^\d{1,20}$/.test(value)) throw new UsageError('platform.timestamp.format', { option: p.option('timestamp'), format: 'digits (ms since 1970) or none', value });
+  return value;
+}
+
+function nonce(p: ParamReader, ctx: SignContext): string {
+  const allowed = 'letters and digits, at most 64';
+  const given = p.matching('random', /^[A-Za-z0-9]{1,64}$/, allowed);
+  if (given !== undefined) return given;
+  if (ctx.random === undefined) throw new UsageError('platform.random.missing', { platform: ID, option: p.option('random') });
+  if (!/^[A-Za-z0-9]{1,64}$/.test(ctx.random)) throw new UsageError('platform.param.chars', { option: p.option('random'), value: ctx.random, allowed });
+  return ctx.random;
+}
+
+/**
+ * The |…| block: the standard entries in doc order, then --ext's extras verbatim. A bare standard key in --ext
+ * puts that entry at its position (SDKs use their own order, e.g. iotkit starts with timestamp); a trailing
+ * comma is kept (LinkSDK sends one).
+ */
+function extBlock(standard: readonly [string, string][], p: ParamReader): string {
+  const ext = p.get('ext');
+  if (ext === undefined) return standard.map(([k, v]) => `${k}=${v}`).join(',');
+  const items = ext.split(',');
+  const trailing = items.length > 1 && items[items.length - 1] === '' ? items.pop() : undefined;
+  const placed = new Set<string>();
+  const seen = new Set<string>();
+  const bad = (): UsageError => new UsageError('aliyun.ext.format', { option: p.option('ext'), value: ext, keys: standard.map(([k]) => k).join(', ') });
+  const rendered = items.map((item) => {
+    const match = /^([A-Za-z0-9_]+)(?:=([^|]*))?$/.exec(item);
+    if (!match) throw bad();
+    const key = match[1]!;
+    if (seen.has(key)) throw bad();
+    seen.add(key);
+    const entry = standard.find(([k]) => k === key);
+    if (match[2] === undefined) {
+      if (!entry) throw bad();
+      placed.add(key);
+      return `${key}=${entry[1]}`;
+    }
+    if (entry || RESERVED_KEYS.includes(key)) throw bad();
+    return item;
+  });
+  const rest = standard.filter(([k]) => !placed.has(k)).map(([k, v]) => `${k}=${v}`);
+  return [...rest, ...rendered].join(',') + (trailing === undefined ? '' : ',');
+}
+/** Keys mqtt-sign computes; --ext may place them but not set them. */
+const RESERVED_KEYS = ['securemode', 'signmethod', 'timestamp', 'random', 'authType', 'instanceId'];
+
+function hex(digest: Buffer, p: ParamReader): string {
+  const text = digest.toString('hex');
+  return p.get('hexCase') === 'upper' ? text.toUpperCase() : text;
+}
+
+function topics(pk: string, dn: string): PlatformTopic[] {
+  const sys = `/sys/${pk}/${dn}`;
+  const thing = `${sys}/thing`;
+  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic =>
+    payload === undefined ? { name, topic, direction, description } : { name, topic, direction, description, payload };
+  const example = (name: string): string => envelope(name, { temperature: 25.5 }, { now: 0, messageId: '123' });
+  return [
+    t('property-post', `${thing}/event/property/post`, 'publish', 'report properties (Alink)', example('property-post')),
+    t('property-post-reply', `${thing}/event/property/post_reply`, 'subscribe', 'the platform\'s answer to property-post'),
+    t('property-batch-post', `${thing}/event/property/batch/post`, 'publish', 'report properties and events in one message'),
+    t('property-set', `${thing}/service/property/set`, 'subscribe', 'the cloud sets properties'),
+    t('property-set-reply', `${thing}/service/property/set_reply`, 'publish', 'answer a property-set', example('property-set-reply')),
+    t('service', `${thing}/service/+`, 'subscribe', 'service calls; answer on …/service/{serviceId}_reply'),
+    t('up-raw', `${thing}/model/up_raw`, 'publish', 'raw (transparent) data up'),
+    t('up-raw-reply', `${thing}/model/up_raw_reply`, 'subscribe', 'the answer to up-raw'),
+    t('down-raw', `${thing}/model/down_raw`, 'subscribe', 'raw (transparent) data down'),
+    t('deviceinfo-update', `${thing}/deviceinfo/update`, 'publish', 'set device tags'),
+    t('config-get', `${thing}/config/get`, 'publish', 'request the remote configuration'),
+    t('config-push', `${thing}/config/push`, 'subscribe', 'the cloud pushes a configuration'),
+    t('rrpc-request', `${sys}/rrpc/request/+`, 'subscribe', 'synchronous calls; answer on …/rrpc/response/{messageId}'),
+    t('shadow-update', `/shadow/update/${pk}/${dn}`, 'publish', 'update or read the device shadow'),
+    t('shadow-get', `/shadow/get/${pk}/${dn}`, 'subscribe', 'device shadow replies and changes'),
+    t('ota-inform', `/ota/device/inform/${pk}/${dn}`, 'publish', 'report the firmware version'),
+    t('ota-upgrade', `/ota/device/upgrade/${pk}/${dn}`, 'subscribe', 'firmware upgrade notices'),
+    t('user-update', `/${pk}/${dn}/user/update`, 'publish', 'the default custom topic for sending'),
+    t('user-get', `/${pk}/${dn}/user/get`, 'subscribe', 'the default custom topic for receiving'),
+  ];
+}
+
+const ENVELOPES = ['property-post', 'property-batch-post', 'property-set-reply'];
+
+/** Alink: requests are {"id","version","params","method"}, replies {"id","code":200,"data"} (PLATFORMS.md §2.4). */
+function envelope(topicName: string, properties: unknown, ctx: EnvelopeContext): string {
+  if (!ENVELOPES.includes(topicName)) {
+    throw new UsageError('platform.envelope.unknown', { platform: ID, value: topicName, allowed: ENVELOPES.join(', ') });
+  }
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+    throw new UsageError('platform.envelope.properties', { topic: topicName });
+  }
+  // Alink ids are decimal strings in 0..4294967295; seconds since 1970 fit and differ from run to run.
+  const id = ctx.messageId ?? String(Math.floor(ctx.now / 1000) % 4_294_967_296);
+  if (topicName === 'property-set-reply') return JSON.stringify({ id, code: 200, data: properties });
+  const method = topicName === 'property-post' ? 'thing.event.property.post' : 'thing.event.property.batch.post';
+  return JSON.stringify({ id, version: '1.0', params: properties, method });
+}
+
+// ---- verify -------------------------------------------------------------------------------------------
+
+interface ParsedLogin {
+  readonly core: string;
+  readonly entries: ReadonlyMap<string, string>;
+}
+
+/** core|k=v,k=v|; null when there is no |…| block. A trailing comma (LinkSDK) is accepted. */
+function parseClientId(clientId: string): ParsedLogin | null {
+  const first = clientId.indexOf('|');
+  if (first < 0 || first === clientId.length - 1 || !clientId.endsWith('|')) return null;
+  const entries = new Map<string, string>();
+  for (const item of clientId.slice(first + 1, -1).split(',')) {
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    if (eq <= 0) return null;
+    entries.set(item.slice(0, eq), item.slice(eq + 1));
+  }
+  return { core: clientId.slice(0, first), entries };
+}
+
+const HEX_LENGTHS: Readonly<Record<number, string>> = { 32: 'hmacmd5', 40: 'hmacsha1', 64: 'hmacsha256' };
+
+function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number }): VerifyResult {
+  const p = readParams(ID, params, values);
+  const parsed = parseClientId(login.clientId);
+  const entries = parsed?.entries ?? new Map<string, string>();
+  const authType = entries.get('authType');
+  const registration = authType === 'register' || authType === 'regnwl';
+
+  // The username is dn&pk; check against the flags when given, else against the username's own parts.
+  const parts = (login.username ?? '').split('&');
+  let dn = p.get('deviceName') ?? parts[0] ?? '';
+  let pk = p.get('productKey') ?? parts[1] ?? '';
+  let password: FieldCheck;
+  if (authType === 'connwl') {
+    // The deviceToken is sent verbatim: nothing to recompute, only to compare.
+    const ok = login.password === p.require('deviceToken');
+    password = fieldCheck('password', ok, null, login.password, ok ? null : { code: 'aliyun.verify.token' });
+  } else {
+    const key = registration ? p.require('productSecret') : p.require('deviceSecret');
+    const check = checkPassword(login, parsed, key, dn, pk);
+    // Without --product/--device the parts come from the username; if swapped there, the signature tells.
+    if (!check.ok && !p.given('deviceName') && !p.given('productKey') && checkPassword(login, parsed, key, pk, dn).ok) {
+      [dn, pk] = [pk, dn];
+      password = fieldCheck('password', true, checkPassword(login, parsed, key, dn, pk).expected, login.password);
+    } else {
+      password = fieldCheck('password', check.ok, check.expected, login.password, check.cause);
+    }
+  }
+  const expectedUser = `${dn}&${pk}`;
+  const userOk = login.username === expectedUser;
+  const userCause: Cause = { code: login.username === `${pk}&${dn}` ? 'aliyun.verify.usernameOrder' : 'aliyun.verify.username' };
+  const fields = [
+    fieldCheck('clientId', parsed !== null, null, login.clientId, parsed ? null : { code: 'aliyun.verify.clientIdFormat' }),
+    fieldCheck('username', userOk, expectedUser, login.username, userOk ? null : userCause),
+    password,
+  ];
+  const warnings: Warning[] = entries.get('securemode') === '3' ? [warning('aliyun.securemode.plain')] : [];
+  const connect = { keepalive: login.keepalive, protocolVersion: isVersion(login.protocolVersion) ? login.protocolVersion : undefined };
+  // Aliyun credentials do not expire, so `now` only matters to rules that have none here.
+  warnings.push(...lintConnect(registration ? registrationRules : rules, connect, ctx.now ?? 0));
+  return { ok: fields.every((f) => f.ok), fields, warnings };
+}
+
+/**
+ * Recompute the password for one (dn, pk) reading of the login; on a mismatch try the known mistakes of
+ * PLATFORMS.md §2.5 in order and name the first that reproduces the captured value. Hex case is irrelevant.
+ */
+function checkPassword(login: CapturedLogin, parsed: ParsedLogin | null, key: string, dn: string, pk: string): { ok: boolean; expected: string | null; cause: Cause | null } {
+  const entries = parsed?.entries ?? new Map<string, string>();
+  const authType = entries.get('authType');
+  const label = entries.get('signmethod') ?? 'hmacmd5'; // the doc's default when absent
+  if (!SIGN_METHODS[label]) return { ok: false, expected: null, cause: { code: 'aliyun.verify.signmethodLabel', params: { label } } };
+  const timestamp = entries.get('timestamp');
+  const core = parsed?.core ?? login.clientId;
+  const content = authType === 'register' || authType === 'regnwl'
+    ? registrationContent(dn, pk, entries.get('random') ?? '')
+    : signContent(core, dn, pk, timestamp);
+  const compute = (method: string, k: Uint8Array | string, text: string): string => hmac(SIGN_METHODS[method]!, k, text).toString('hex');
+  const actual = login.password?.toLowerCase() ?? null;
+  const expected = compute(label, key, content);
+  if (expected === actual) return { ok: true, expected, cause: null };
+
+  const byLength = HEX_LENGTHS[actual?.length ?? 0];
+  const decoded = base64Strict(key);
+  const registration = authType === 'register' || authType === 'regnwl';
+  const mistakes: [Cause, () => string | null][] = [
+    [{ code: 'aliyun.verify.wholeClientId' }, () => (registration ? null : compute(label, key, signContent(login.clientId, dn, pk, timestamp)))],
+    [{ code: 'aliyun.verify.timestamp', params: { timestamp: timestamp ?? '' } }, () => (registration || timestamp === undefined ? null : compute(label, key, signContent(core, dn, pk, undefined)))],
+    [{ code: 'aliyun.verify.signmethod', params: { label, actual: byLength ?? '' } }, () => (byLength && byLength !== label ? compute(byLength, key, content) : null)],
+    [{ code: 'aliyun.verify.base64Key' }, () => (decoded ? compute(label, decoded, content) : null)],
+  ];
+  const found = mistakes.find(([, attempt]) => attempt() === actual);
+  return { ok: false, expected, cause: found?.[0] ?? { code: 'verify.mismatch' } };
+}
+
+function isVersion(v: number | undefined): v is 3 | 4 | 5 {
+  return v === 3 || v === 4 || v === 5;
+}
