@@ -68,6 +68,24 @@ export const en: Readonly<Record<string, string>> = {
   'aliyun.verify.timestamp': 'the clientId has timestamp={timestamp}, but the signed content has no timestamp',
   'aliyun.verify.signmethod': 'the clientId says signmethod={label}, but the password is {actual}',
   'aliyun.verify.base64Key': 'the DeviceSecret was base64-decoded before use; Aliyun uses the secret text as it is',
+
+  // Expiry of a captured credential (src/platforms/_expiry.ts): Tencent expiry, Azure se.
+  'verify.expiry.format': 'the expiry {value} is not Unix seconds (digits)',
+  'verify.expiry.past': 'expired at {date} ({value}), before the check time {now}',
+  'verify.expiry.clock': 'the expiry {value} ({date}) lies before 2000: the device signed with an unset clock (1970); set the time (NTP) before signing',
+  'verify.expiry.ms': 'the expiry {value} has 13 digits: milliseconds where seconds are meant, so it lies ~50,000 years ahead',
+
+  // Tencent (src/platforms/tencent.ts).
+  'tencent.psk.length': 'the PSK decodes to {length} bytes; Tencent consoles issue 16-byte keys (24 base64 characters)',
+  'tencent.expiry.never': 'expiry {value} is the C SDK\'s never-expire value; the signature does not expire',
+  'tencent.connid': 'connid {value} is not 5 letters or digits',
+  'tencent.verify.fields': 'the username has {count} ";"-separated fields; it needs 4: clientId;sdkappid;connid;expiry',
+  'tencent.verify.clientId': 'username field 1 ({value}) is not the clientId; both are productId+deviceName',
+  'tencent.verify.noPassword': 'the CONNECT has no password; a key-authenticated device sends the signature as the password',
+  'tencent.verify.noSuffix': 'the password lacks its ;hmacsha256 or ;hmacsha1 suffix',
+  'tencent.verify.badSuffix': 'the password ends ;{value}; the suffix must be hmacsha256 or hmacsha1 in lowercase',
+  'tencent.verify.pskNotDecoded': 'the PSK text was used as the HMAC key; the key is the base64-decoded PSK',
+  'tencent.verify.suffix': 'the suffix says {label} but the HMAC was computed with {used}',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -134,4 +152,20 @@ export const zh: Readonly<Record<string, string>> = {
   'aliyun.verify.timestamp': 'clientId 中有 timestamp={timestamp}，但签名内容里没有 timestamp',
   'aliyun.verify.signmethod': 'clientId 写的是 signmethod={label}，但 password 实际是 {actual}',
   'aliyun.verify.base64Key': 'DeviceSecret 在使用前被 base64 解码了；阿里云直接使用密钥原文',
+
+  'verify.expiry.format': '过期时间 {value} 不是 Unix 秒（纯数字）',
+  'verify.expiry.past': '已于 {date}（{value}）过期，早于检查时间 {now}',
+  'verify.expiry.clock': '过期时间 {value}（{date}）早于 2000 年：设备在时钟未设置（1970 年）时签名；签名前请先校时（NTP）',
+  'verify.expiry.ms': '过期时间 {value} 有 13 位：把毫秒当成了秒，约在 5 万年之后',
+
+  'tencent.psk.length': 'PSK 解码后为 {length} 字节；腾讯云控制台发放的密钥是 16 字节（24 个 base64 字符）',
+  'tencent.expiry.never': '过期时间 {value} 是 C SDK 的"永不过期"值；签名不会过期',
+  'tencent.connid': 'connid {value} 不是 5 个字母或数字',
+  'tencent.verify.fields': '用户名有 {count} 段（以 ";" 分隔）；应为 4 段：clientId;sdkappid;connid;expiry',
+  'tencent.verify.clientId': '用户名第 1 段（{value}）与 clientId 不同；两者都应是 productId+deviceName',
+  'tencent.verify.noPassword': 'CONNECT 没有密码；密钥认证的设备要把签名作为密码发送',
+  'tencent.verify.noSuffix': '密码缺少 ;hmacsha256 或 ;hmacsha1 后缀',
+  'tencent.verify.badSuffix': '密码以 ;{value} 结尾；后缀必须是小写的 hmacsha256 或 hmacsha1',
+  'tencent.verify.pskNotDecoded': '把 PSK 原文当成了 HMAC 密钥；密钥应是 base64 解码后的 PSK',
+  'tencent.verify.suffix': '后缀写的是 {label}，但 HMAC 实际用的是 {used}',
 };

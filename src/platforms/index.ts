@@ -5,9 +5,11 @@
 import { UsageError } from '../errors.js';
 import type { Signer } from './types.js';
 import aliyun from './aliyun.js';
+import tencent from './tencent.js';
 
 export const platforms: Readonly<Record<string, Signer>> = {
   aliyun,
+  tencent,
 };
 
 export const aliases: Readonly<Record<string, string>> = {
