@@ -1,0 +1,134 @@
+/**
+ * The annotated table: one row per field of a decoded packet (offset, bytes, spec name, value) and one row
+ * per flag bit, like the hand-made 十六进制解释 tables. Built from decode()'s fields alone, so the labels
+ * come from the codec and printing a packet also re-checks its bytes.
+ */
+import { message, type Lang } from '../messages.js';
+import { decode } from '../mqtt/decode.js';
+import type { Field, FieldBits, ProtocolVersion } from '../mqtt/types.js';
+import { plain, type Paint } from './types.js';
+
+export interface TableOptions {
+  /** For packets other than CONNECT, which carries its own; defaults to 4. */
+  readonly protocolVersion?: ProtocolVersion;
+  readonly paint?: Paint;
+  readonly lang?: Lang;
+}
+
+/** Bytes per line in the bytes column. */
+const PER_LINE = 8;
+/** Lines of bytes shown for one field before the rest is summarised (a 64 KiB payload would be 8192 lines). */
+const MAX_LINES = 16;
+
+/** Render one packet. Throws DecodeError when the bytes are not exactly one valid packet. */
+export function renderTable(bytes: Uint8Array, opts: TableOptions = {}): string {
+  const decoded = decode(bytes, opts.protocolVersion === undefined ? {} : { protocolVersion: opts.protocolVersion });
+  return renderFields(bytes, decoded.fields, opts);
+}
+
+/** Render fields already decoded from `bytes` (offsets relative to bytes[0]). */
+export function renderFields(bytes: Uint8Array, fields: readonly Field[], opts: Omit<TableOptions, 'protocolVersion'> = {}): string {
+  const paint = opts.paint ?? plain;
+  const lang = opts.lang ?? 'en';
+  const rows: Row[] = [];
+  for (const field of fields) {
+    const raw = bytes.subarray(field.offset, field.offset + field.length);
+    const lines = hexLines(raw, lang);
+    rows.push({ offset: String(field.offset), bytes: lines[0] ?? '', name: field.name, value: showValue(field, raw) });
+    for (const line of lines.slice(1)) rows.push({ offset: '', bytes: line, name: '', value: '' });
+    for (const bits of field.bits ?? []) {
+      rows.push({ offset: '', bytes: bitPattern(bits, field.length * 8), name: `  ${bits.name}`, value: String(bits.value) });
+    }
+  }
+  const header: Row = {
+    offset: message('table.offset', {}, lang),
+    bytes: message('table.bytes', {}, lang),
+    name: message('table.field', {}, lang),
+    value: message('table.value', {}, lang),
+  };
+  const width = {
+    offset: Math.max(...[header, ...rows].map((r) => displayWidth(r.offset))),
+    bytes: Math.max(...[header, ...rows].map((r) => displayWidth(r.bytes))),
+    name: Math.max(...[header, ...rows].map((r) => displayWidth(r.name))),
+  };
+  const line = (r: Row, head: boolean): string => {
+    const offset = pad(r.offset, width.offset, true);
+    const cells = [
+      paint.dim(offset),
+      head ? paint.dim(pad(r.bytes, width.bytes)) : pad(r.bytes, width.bytes),
+      head ? paint.dim(pad(r.name, width.name)) : paint.field(pad(r.name, width.name)),
+      head ? paint.dim(r.value) : r.value,
+    ];
+    return cells.join('  ').trimEnd();
+  };
+  return [line(header, true), ...rows.map((r) => line(r, false))].join('\n') + '\n';
+}
+
+interface Row {
+  offset: string;
+  bytes: string;
+  name: string;
+  value: string;
+}
+
+function hexLines(raw: Uint8Array, lang: Lang): string[] {
+  const lines: string[] = [];
+  const shown = Math.min(raw.length, PER_LINE * MAX_LINES);
+  for (let i = 0; i < shown; i += PER_LINE) {
+    lines.push(Array.from(raw.subarray(i, Math.min(i + PER_LINE, shown)), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
+  }
+  if (shown < raw.length) lines.push(message('table.more', { count: raw.length - shown }, lang));
+  return lines;
+}
+
+/** `1... ....` style: the field's bits over its width, the others as dots. */
+function bitPattern(bits: FieldBits, totalBits: number): string {
+  const width = bits.width ?? 1;
+  const n = totalBits > 0 && totalBits <= 16 ? totalBits : 8;
+  let out = '';
+  for (let bit = n - 1; bit >= 0; bit--) {
+    const inField = bit >= bits.bit && bit < bits.bit + width;
+    out += inField ? String((bits.value >> (bit - bits.bit)) & 1) : '.';
+    if (bit % 4 === 0 && bit > 0) out += ' ';
+  }
+  return out;
+}
+
+/** Numbers and flags as they are; text quoted; binary (the codec gives it as hex) as its text when it is printable. */
+function showValue(field: Field, raw: Uint8Array): string {
+  const value = field.value;
+  if (value === null) return '';
+  if (typeof value !== 'string') return String(value);
+  if (raw.length > 0 && value === toHex(raw)) {
+    const text = printableText(raw);
+    return text === null ? `${raw.length} bytes` : JSON.stringify(text);
+  }
+  return JSON.stringify(value);
+}
+
+function toHex(raw: Uint8Array): string {
+  let out = '';
+  for (const b of raw) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+function printableText(raw: Uint8Array): string | null {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    return /[\u0000-\u0008\u000e-\u001f\u007f]/.test(text) ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+/** Terminal columns: CJK and other wide characters take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return width;
+}
+
+function pad(text: string, width: number, right = false): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return right ? fill + text : text + fill;
+}
