@@ -1,0 +1,59 @@
+/** What every formatter takes and returns. Formatters are pure: packets and context in, text (or bytes) out. */
+import type { Lang } from '../messages.js';
+import type { NamedPacket, Paint } from './types.js';
+
+/** Where the packets go; structurally the signer's Broker. */
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly url: string;
+}
+
+/** The login the packets carry; structurally the signer's Credentials. Never the device secret. */
+export interface Login {
+  readonly clientId: string;
+  readonly username: string | null;
+  readonly password: string | null;
+}
+
+export interface Notice {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface FormatInput {
+  /** In the order they are sent. */
+  readonly packets: readonly NamedPacket[];
+  /** MQTT protocol level of the packets (3 = 3.1, 4 = 3.1.1, 5 = 5.0): the table decodes non-CONNECT packets with it. */
+  readonly protocolVersion?: 3 | 4 | 5;
+  readonly platform?: string;
+  readonly broker?: Endpoint;
+  readonly credentials?: Login;
+  /** Platform lint and notes, already rendered in the user's language. */
+  readonly warnings?: readonly Notice[];
+}
+
+export type Modem = 'esp8266' | 'sim800' | 'quectel';
+
+export interface FormatOptions {
+  /** Identifier prefix for c, arduino and python (default "mqtt"). */
+  readonly name?: string;
+  /** hex without spaces. */
+  readonly compact?: boolean;
+  /** AT dialect for the `at` format. */
+  readonly modem?: Modem;
+  readonly lang?: Lang;
+  readonly paint?: Paint;
+}
+
+export interface Formatted {
+  /** The main output: stdout, and the clipboard with --copy. */
+  readonly output: string | Uint8Array;
+  /** Size-report lines for stderr, when the report cannot sit inside the output as comments. */
+  readonly report: readonly string[];
+  /** Problems the format itself found (e.g. a byte a modem treats specially). */
+  readonly warnings: readonly Notice[];
+}
+
+export type Formatter = (input: FormatInput, options: FormatOptions) => Formatted;

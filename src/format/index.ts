@@ -1,0 +1,46 @@
+/**
+ * The formats map: style → formatter. Each formatter is pure (packets and context in, text or bytes out);
+ * the CLI picks one with --format, and the library exports `format()` for the same job.
+ */
+import type { FormatInput, FormatOptions, Formatted, Formatter } from './formatter.js';
+import { formatC } from './c-array.js';
+import { formatHex } from './hex.js';
+import { formatArduino } from './arduino.js';
+import { formatPython } from './python.js';
+import { formatBase64 } from './base64.js';
+import { formatRaw } from './raw.js';
+import { formatAt } from './at.js';
+import { formatJson } from './json.js';
+import { renderTable } from './table.js';
+import { sizeReport } from './size.js';
+
+/** `table`: the annotated field-by-field view of each packet, rendered from the decoder's field spans, then the sizes. */
+export function formatTable(input: FormatInput, options: FormatOptions = {}): Formatted {
+  const { paint, lang } = options;
+  const tables = input.packets.map((p) => renderTable(p.bytes, { protocolVersion: input.protocolVersion, paint, lang }).replace(/\n*$/, '\n'));
+  const report = sizeReport(input.packets, lang).map((l) => (paint ? paint.dim(l) : l));
+  return { output: `${tables.join('\n')}\n${report.join('\n')}\n`, report: [], warnings: [] };
+}
+
+export const formats = {
+  c: formatC,
+  hex: formatHex,
+  arduino: formatArduino,
+  python: formatPython,
+  base64: formatBase64,
+  raw: formatRaw,
+  table: formatTable,
+  at: formatAt,
+  json: formatJson,
+} as const satisfies Record<string, Formatter>;
+
+export type FormatStyle = keyof typeof formats;
+
+/** Render `input` in `style`. Throws UsageError for a bad --name or a missing --modem. */
+export function format(style: FormatStyle, input: FormatInput, options: FormatOptions = {}): Formatted {
+  return formats[style](input, options);
+}
+
+export type { FormatInput, FormatOptions, Formatted, Formatter, Endpoint, Login, Modem, Notice } from './formatter.js';
+export type { NamedPacket, Paint } from './types.js';
+export { sizes, sizeReport, type SizeSummary, type PacketSize } from './size.js';
