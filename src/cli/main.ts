@@ -1,12 +1,15 @@
 /**
  * The CLI entry: build a fresh commander program, register every command, parse, and map errors
- * to exit codes. Errors are printed once, here; commands throw MqttSignError and never call process.exit.
+ * to exit codes. Errors are printed once, here, on one line; commands throw MqttSignError and never call process.exit.
  */
-import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { MqttSignError } from '../errors.js';
-import type { Lang } from '../messages.js';
+import { message, type Lang } from '../messages.js';
 import type { CliContext } from './context.js';
+import { commanderMessage } from './commander-errors.js';
 import { realIo, type Io } from './io.js';
+import { palette } from './palette.js';
 import { registerSignCommands } from './commands/sign.js';
 import { registerDecode } from './commands/decode.js';
 import { registerVerify } from './commands/verify.js';
@@ -14,28 +17,34 @@ import { registerProbe } from './commands/probe.js';
 
 export async function main(argv: readonly string[], io: Io = realIo()): Promise<number> {
   let exitCode = 0;
-  let lang: Lang = langFromEnv(io.env);
-  let colorFlag = true;
+  // Language and colour are known before parsing, so --help and commander's own errors use them too.
+  const lang = langOf(argv, io.env);
+  const colorAllowed = !argv.includes('--no-color') && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
   const ctx: CliContext = {
     io,
     lang: () => lang,
-    color: () => colorFlag && io.stdout.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== ''),
+    color: () => colorAllowed && io.stdout.isTTY,
     exit: (code) => {
       exitCode = Math.max(exitCode, code);
     },
   };
 
-  const program = new Command('mqtt-sign');
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => io.stdout.write(s),
-    writeErr: (s) => io.stderr.write(s),
-  });
-  program.hook('preAction', (cmd) => {
-    const opts = cmd.optsWithGlobals() as { lang?: string; color?: boolean };
-    if (opts.lang === 'en' || opts.lang === 'zh') lang = opts.lang;
-    if (opts.color === false) colorFlag = false;
-  });
+  const program = new Command('mqtt-sign')
+    .description(message('cli.description', {}, lang))
+    .version(version(), '-V, --version', message('cli.opt.version', {}, lang))
+    .helpOption('-h, --help', message('cli.opt.help', {}, lang))
+    .addOption(new Option('--lang <lang>', message('cli.opt.lang', {}, lang)).choices(['en', 'zh']))
+    .option('--no-color', message('cli.opt.color', {}, lang))
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Printed once, in the catch below, on one line and in the user's language.
+      outputError: () => {},
+      getOutHasColors: () => ctx.color(),
+      getErrHasColors: () => colorAllowed && io.stderr.isTTY,
+    });
 
   registerSignCommands(program, ctx);
   registerDecode(program, ctx);
@@ -43,22 +52,50 @@ export async function main(argv: readonly string[], io: Io = realIo()): Promise<
   registerProbe(program, ctx);
 
   try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 0;
+    }
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof MqttSignError) {
-      const { message, hint } = err.localized(lang);
-      io.stderr.write(`mqtt-sign: ${message}${hint ? ` (${hint})` : ''}\n`);
-      return err.exitCode;
-    }
-    if (io.env.MQTT_SIGN_DEBUG === '1' && err instanceof Error) io.stderr.write(`${err.stack ?? err.message}\n`);
-    else io.stderr.write(`mqtt-sign: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return reportError(err, io, lang, colorAllowed && io.stderr.isTTY);
   }
   return exitCode;
 }
 
-function langFromEnv(env: Io['env']): Lang {
+async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Promise<number> {
+  if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+  let line: string;
+  let code: number;
+  if (err instanceof CommanderError) {
+    line = commanderMessage(err, lang);
+    code = 2;
+  } else if (err instanceof MqttSignError) {
+    const { message: text, hint } = err.localized(lang);
+    line = `${text}${hint ? ` (${hint})` : ''}`;
+    code = err.exitCode;
+  } else {
+    const text = err instanceof Error ? err.message : String(err);
+    line = `${message('cli.unexpected', { message: text }, lang)} (${message('cli.unexpected.hint', {}, lang)})`;
+    code = 1;
+  }
+  const paint = await palette(color);
+  // One line, whatever the message held.
+  io.stderr.write(`${paint.error(`mqtt-sign: ${line.replace(/\s*\n\s*/g, ' ')}`)}\n`);
+  if (io.env.MQTT_SIGN_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  return code;
+}
+
+/** --lang wins (it is also a declared option, so a bad value is a usage error); else LC_ALL, LC_MESSAGES, LANG. */
+function langOf(argv: readonly string[], env: Io['env']): Lang {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const flag = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.slice('--lang='.length) : argv[i + 1];
+  if (flag === 'en' || flag === 'zh') return flag;
   const value = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return /^zh/i.test(value) ? 'zh' : 'en';
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

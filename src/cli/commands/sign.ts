@@ -1,5 +1,179 @@
-import type { Command } from 'commander';
+/**
+ * One command per platform signer (aliyun, onenet, …), generated from the signer's params: sign the login, build
+ * the packets the flags ask for, print them in the chosen format, with the size report and the platform lint.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { catalogues, message, type Lang } from '../../messages.js';
+import { format, formats, type FormatStyle, type Notice } from '../../format/index.js';
+import type { Modem } from '../../format/formatter.js';
+import { platforms } from '../../platforms/index.js';
+import { sign } from '../../platforms/sign.js';
+import type { PlatformTopic, SignResult, Signer, Warning } from '../../platforms/types.js';
 import type { CliContext } from '../context.js';
+import { buildPackets, plan, type PacketFlags } from '../packets.js';
+import { palette } from '../palette.js';
+import { redact } from '../secrets.js';
+import { addSignerOptions, readSignerOptions } from '../signer-options.js';
+
+const MODEMS: readonly Modem[] = ['esp8266', 'sim800', 'quectel'];
+const NAMED_FORMATS: readonly FormatStyle[] = ['c', 'arduino', 'python'];
+/** Formats meant for people read the lint on stderr; json carries it inside, raw has no room for it. */
+const MACHINE_FORMATS: readonly FormatStyle[] = ['json', 'raw'];
 
 /** Registers one command per platform signer (aliyun, onenet, …) from the registry's params. */
-export function registerSignCommands(_program: Command, _ctx: CliContext): void {}
+export function registerSignCommands(program: Command, ctx: CliContext): void {
+  for (const signer of Object.values(platforms)) {
+    const lang = ctx.lang();
+    const cmd = program.command(signer.id).description(message('cli.sign.description', { title: signer.title }, lang));
+    addSignerOptions(cmd, signer, lang);
+    addPacketOptions(cmd, lang);
+    cmd.addHelpText('after', examples(signer, lang));
+    cmd.action(() => run(cmd, signer, ctx));
+  }
+}
+
+interface OutputFlags {
+  readonly format?: FormatStyle;
+  readonly name?: string;
+  readonly compact?: boolean;
+  readonly modem?: Modem;
+  readonly copy?: boolean;
+  readonly topics?: boolean;
+}
+
+function addPacketOptions(cmd: Command, lang: Lang): void {
+  const t = (key: string): string => message(key, {}, lang);
+  const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+  const qos = (flags: string, key: string) => new Option(flags, t(key)).choices(['0', '1', '2']);
+  cmd
+    .addOption(new Option('--protocol <version>', t('cli.opt.protocol')).choices(['3.1', '3.1.1', '5']).default('3.1.1'))
+    .option('--keepalive <seconds>', t('cli.opt.keepalive'))
+    .option('--no-clean', t('cli.opt.clean'))
+    .option('--will-topic <topic>', t('cli.opt.willTopic'))
+    .option('--will-payload <payload>', t('cli.opt.willPayload'))
+    .addOption(qos('--will-qos <qos>', 'cli.opt.willQos'))
+    .option('--will-retain', t('cli.opt.willRetain'))
+    .option('--publish <topic>', t('cli.opt.publish'))
+    .option('--payload <payload>', t('cli.opt.payload'))
+    .option('--no-envelope', t('cli.opt.envelope'))
+    .addOption(qos('--qos <qos>', 'cli.opt.qos'))
+    .option('--retain', t('cli.opt.retain'))
+    .option('--message-id <id>', t('cli.opt.messageId'))
+    .option('--subscribe <filter[=qos]>', t('cli.opt.subscribe'), collect)
+    .option('--unsubscribe <filter>', t('cli.opt.unsubscribe'), collect)
+    .option('--ping', t('cli.opt.ping'))
+    .option('--disconnect', t('cli.opt.disconnect'))
+    .option('--topics', t('cli.opt.topics'))
+    .addOption(new Option('--format <style>', t('cli.opt.format')).choices(Object.keys(formats)))
+    .option('--name <prefix>', t('cli.opt.name'))
+    .option('--compact', t('cli.opt.compact'))
+    .addOption(new Option('--modem <modem>', t('cli.opt.modem')).choices(MODEMS))
+    .option('--copy', t('cli.opt.copy'));
+}
+
+function examples(signer: Signer, lang: Lang): string {
+  return [
+    '',
+    message('cli.help.example', {}, lang),
+    `  $ mqtt-sign ${signer.example} --format c`,
+    `  $ mqtt-sign ${signer.example} --format at --modem sim800`,
+    `  $ mqtt-sign ${signer.example} --topics`,
+    '',
+  ].join('\n');
+}
+
+async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void> {
+  const { io } = ctx;
+  const lang = ctx.lang();
+  const opts = cmd.opts() as OutputFlags & Omit<PacketFlags, 'subscribe' | 'unsubscribe'> & { subscribe?: string[]; unsubscribe?: string[] };
+  const style: FormatStyle = opts.format ?? (io.stdout.isTTY ? 'table' : 'c');
+  checkOutputFlags(style, opts, io.stdout.isTTY);
+  const flags: PacketFlags = { ...opts, subscribe: opts.subscribe ?? [], unsubscribe: opts.unsubscribe ?? [] };
+  const planned = plan(flags);
+  const { params, secrets } = await readSignerOptions(cmd, signer, io, lang);
+  try {
+    const now = io.now();
+    const random = Buffer.from(io.randomBytes(16)).toString('hex');
+    const result = sign(signer.id, params, {
+      now,
+      random,
+      salt: io.randomBytes(12),
+      connect: {
+        keepalive: planned.keepalive,
+        protocolVersion: planned.protocolVersion,
+        qos: planned.qos,
+        retain: planned.publish?.retain === true || planned.will?.retain === true,
+        will: planned.will !== undefined,
+      },
+    });
+    if (opts.topics) return printTopics(result, style, ctx);
+    const packets = await buildPackets(flags, planned, {
+      credentials: result.credentials,
+      rules: result.rules,
+      topics: result.topics,
+      readFile: (path) => io.readFile(path),
+      envelope: signer.envelope && ((name, properties, messageId) => signer.envelope!(name, properties, { now, random, messageId, params })),
+    });
+    const warnings = result.warnings.map((w) => localize(w, lang));
+    const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
+    const out = format(
+      style,
+      { packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings },
+      { name: opts.name, compact: opts.compact, modem: opts.modem, lang, paint },
+    );
+    io.stdout.write(out.output);
+    await report(ctx, [...(MACHINE_FORMATS.includes(style) ? [] : result.warnings.map((w, i) => ({ ...warnings[i]!, info: w.level === 'info' }))), ...out.warnings], out.report);
+    if (opts.copy) {
+      const copied = await io.copy(out.output as string);
+      io.stderr.write(`${message(copied ? 'cli.copy.done' : 'cli.copy.unavailable', {}, lang)}\n`);
+    }
+  } catch (err) {
+    throw redact(err, secrets);
+  }
+}
+
+/** Output flags that make no sense together fail before anything is signed or read from stdin. */
+function checkOutputFlags(style: FormatStyle, opts: OutputFlags, stdoutIsTTY: boolean): void {
+  const only = (option: string, given: unknown, allowed: readonly FormatStyle[]): void => {
+    if (given !== undefined && !allowed.includes(style)) throw new UsageError('cli.option.format-only', { option, formats: allowed.join(', ') });
+  };
+  only('--compact', opts.compact, ['hex']);
+  only('--name', opts.name, NAMED_FORMATS);
+  only('--modem', opts.modem, ['at']);
+  if (style === 'at' && opts.modem === undefined) throw new UsageError('format.at.modem', { option: '--modem', allowed: MODEMS.join(', ') });
+  if (style === 'raw' && opts.copy) throw new UsageError('cli.copy.raw', { option: '--copy' });
+  if (style === 'raw' && stdoutIsTTY && !opts.topics) throw new UsageError('cli.raw.tty', { option: '--format raw' });
+}
+
+/** Platform lint and format warnings, then the size report, on stderr. */
+async function report(ctx: CliContext, notices: readonly (Notice & { info?: boolean })[], sizeLines: readonly string[]): Promise<void> {
+  const { io } = ctx;
+  const lang = ctx.lang();
+  const paint = await palette(ctx.color() && io.stderr.isTTY);
+  for (const n of notices) {
+    const line = message(n.info ? 'cli.note' : 'cli.warning', { message: n.message }, lang);
+    io.stderr.write(`${n.info ? paint.dim(line) : paint.warn(line)}\n`);
+  }
+  for (const line of sizeLines) io.stderr.write(`${paint.dim(line)}\n`);
+}
+
+/** A signer's warning in the user's language, when the catalogue knows its code. */
+function localize(w: Warning, lang: Lang): Notice {
+  return { code: w.code, message: catalogues.en[w.code] === undefined ? w.message : message(w.code, w.params ?? {}, lang) };
+}
+
+function printTopics(result: SignResult, style: FormatStyle, ctx: CliContext): void {
+  const { io } = ctx;
+  if (style === 'json') {
+    const topics = result.topics.map((t: PlatformTopic) => ({ name: t.name, direction: t.direction, topic: t.topic, description: t.description, payload: t.payload ?? null }));
+    io.stdout.write(`${JSON.stringify({ platform: result.platform, topics }, null, 2)}\n`);
+    return;
+  }
+  if (result.topics.length === 0) {
+    io.stderr.write(`${message('cli.topics.empty', { platform: result.platform }, ctx.lang())}\n`);
+    return;
+  }
+  const nameWidth = Math.max(...result.topics.map((t) => t.name.length));
+  for (const t of result.topics) io.stdout.write(`${t.name.padEnd(nameWidth)}  ${t.direction.padEnd(9)}  ${t.topic}\n`);
+}

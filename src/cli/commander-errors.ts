@@ -1,0 +1,32 @@
+/**
+ * Commander's usage errors as one line in the user's language. Commander words them in English and puts its
+ * "(Did you mean …?)" suggestion on a second line; the parts are read back from its message and re-worded from the
+ * catalogue. A message this does not recognise is kept as commander wrote it, joined onto one line.
+ */
+import type { CommanderError } from 'commander';
+import { message, type Lang } from '../messages.js';
+
+const patterns: Readonly<Record<string, RegExp>> = {
+  'commander.unknownOption': /unknown option '(?<name>[^']*)'/,
+  'commander.unknownCommand': /unknown command '(?<name>[^']*)'/,
+  'commander.missingArgument': /missing required argument '(?<name>[^']*)'/,
+  'commander.optionMissingArgument': /option '(?<name>[^']*)' argument missing/,
+  'commander.missingMandatoryOptionValue': /required option '(?<name>[^']*)' not specified/,
+  'commander.conflictingOption': /error: (?<name>.*) cannot be used with (?<other>.*)$/m,
+  'commander.excessArguments': /Expected (?<expected>\d+) arguments? but got (?<got>\d+)/,
+  'commander.invalidArgument': /option '(?<name>[^']*)' argument '(?<value>[^']*)' is invalid\. Allowed choices are (?<allowed>.*)\.$/m,
+};
+
+export function commanderMessage(err: CommanderError, lang: Lang): string {
+  const text = err.message.replace(/^error: /, '');
+  const pattern = patterns[err.code];
+  const match = pattern?.exec(err.message);
+  if (!match?.groups) return text.replace(/\s*\n\s*/g, ' ');
+  const params = { ...match.groups };
+  // The option's value placeholder is noise in an error: --format <style> → --format.
+  if (params.name) params.name = params.name.replace(/ [<[].*$/, '');
+  let line = message(`cli.${err.code}`, params, lang);
+  const suggestion = /\(Did you mean (?:one of )?(?<names>.*)\?\)/.exec(err.message)?.groups?.names;
+  if (suggestion) line += ` ${message('cli.commander.suggest', { names: suggestion }, lang)}`;
+  return line;
+}

@@ -1,0 +1,215 @@
+/**
+ * Packet flags → the packets to print, in the order a device sends them: CONNECT, SUBSCRIBE, UNSUBSCRIBE,
+ * PUBLISH, PINGREQ, DISCONNECT. The CONNECT comes from connectFrom(), every packet's bytes from encode(), so
+ * the codec's checks (QoS, topic wildcards, lengths) apply to what the user asked for.
+ */
+import { UsageError } from '../errors.js';
+import { connectFrom } from '../mqtt/connect-from.js';
+import { encode } from '../mqtt/encode.js';
+import type { Packet, ProtocolVersion, QoS, Subscription } from '../mqtt/types.js';
+import type { NamedPacket } from '../format/types.js';
+import type { Credentials, PlatformRules, PlatformTopic } from '../platforms/types.js';
+
+/** The packet options as commander parsed them (strings, switches, repeatable lists). */
+export interface PacketFlags {
+  readonly protocol: string;
+  readonly keepalive?: string;
+  readonly clean: boolean;
+  readonly willTopic?: string;
+  readonly willPayload?: string;
+  readonly willQos?: string;
+  readonly willRetain?: boolean;
+  readonly publish?: string;
+  readonly payload?: string;
+  readonly envelope: boolean;
+  readonly qos?: string;
+  readonly retain?: boolean;
+  readonly messageId?: string;
+  readonly subscribe: readonly string[];
+  readonly unsubscribe: readonly string[];
+  readonly ping?: boolean;
+  readonly disconnect?: boolean;
+}
+
+/** What the flags say about the connection before anything is signed: enough for the platform lint. */
+export interface Plan {
+  readonly protocolVersion: ProtocolVersion;
+  /** Undefined: the platform's default. */
+  readonly keepalive: number | undefined;
+  readonly clean: boolean;
+  readonly will: { readonly topic: string; readonly qos: QoS; readonly retain: boolean } | undefined;
+  readonly publish: { readonly qos: QoS; readonly retain: boolean; readonly messageId: number } | undefined;
+  readonly subscriptions: readonly { readonly filter: string; readonly qos: QoS }[];
+  /** Every QoS the packets use, for the lint. */
+  readonly qos: readonly QoS[];
+}
+
+const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
+
+/** Check the flags that need no credentials; throws UsageError naming the option. */
+export function plan(flags: PacketFlags): Plan {
+  const needs = (option: string, given: unknown, other: string): void => {
+    if (given !== undefined && given !== false) throw new UsageError('cli.option.needs', { option, other });
+  };
+  if (flags.publish === undefined) {
+    needs('--payload', flags.payload, '--publish');
+    needs('--qos', flags.qos, '--publish');
+    needs('--retain', flags.retain, '--publish');
+    needs('--message-id', flags.messageId, '--publish');
+    needs('--no-envelope', flags.envelope ? undefined : true, '--publish');
+  }
+  if (flags.willTopic === undefined) {
+    needs('--will-payload', flags.willPayload, '--will-topic');
+    needs('--will-qos', flags.willQos, '--will-topic');
+    needs('--will-retain', flags.willRetain, '--will-topic');
+  }
+  const protocolVersion = VERSIONS[flags.protocol];
+  if (protocolVersion === undefined) {
+    throw new UsageError('platform.param.choice', { option: '--protocol', value: flags.protocol, allowed: Object.keys(VERSIONS).join(', ') });
+  }
+  const will = flags.willTopic === undefined
+    ? undefined
+    : { topic: flags.willTopic, qos: qos('--will-qos', flags.willQos), retain: flags.willRetain === true };
+  const publish = flags.publish === undefined
+    ? undefined
+    : { qos: qos('--qos', flags.qos), retain: flags.retain === true, messageId: integer('--message-id', flags.messageId, 1, 65535) ?? 1 };
+  const subscriptions = flags.subscribe.map(parseSubscription);
+  return {
+    protocolVersion,
+    keepalive: integer('--keepalive', flags.keepalive, 0, 65535),
+    clean: flags.clean,
+    will,
+    publish,
+    subscriptions,
+    qos: [...(will ? [will.qos] : []), ...(publish ? [publish.qos] : []), ...subscriptions.map((s) => s.qos)],
+  };
+}
+
+/** What building the packets needs besides the flags: the signed login, the platform's topics, and file/envelope access. */
+export interface PacketContext {
+  readonly credentials: Credentials;
+  readonly rules: PlatformRules;
+  readonly topics: readonly PlatformTopic[];
+  readonly readFile: (path: string) => Promise<Uint8Array>;
+  /** The platform envelope for a standard topic name; undefined when the platform has none. */
+  readonly envelope?: (topicName: string, properties: unknown, messageId: string) => string | Uint8Array;
+}
+
+export async function buildPackets(flags: PacketFlags, p: Plan, ctx: PacketContext): Promise<NamedPacket[]> {
+  const version = p.protocolVersion;
+  const topicOf = (nameOrTopic: string): string => ctx.topics.find((t) => t.name === nameOrTopic)?.topic ?? nameOrTopic;
+  const will = p.will && {
+    topic: p.will.topic,
+    payload: flags.willPayload === undefined ? new Uint8Array() : await payloadBytes('--will-payload', flags.willPayload, ctx.readFile),
+    qos: p.will.qos,
+    retain: p.will.retain,
+  };
+  const connect = connectFrom(ctx.credentials, {
+    protocolVersion: version,
+    keepalive: p.keepalive ?? ctx.rules.keepalive.default,
+    clean: p.clean,
+    ...(will ? { will } : {}),
+  });
+  const packets: [string, Packet][] = [['connect', connect]];
+
+  // SUBSCRIBE and UNSUBSCRIBE take the lowest ids the PUBLISH does not use, so no two packets share one.
+  const publishId = p.publish && p.publish.qos > 0 ? p.publish.messageId : undefined;
+  let nextId = 0;
+  const freeId = (): number => {
+    nextId += 1;
+    if (nextId === publishId) nextId += 1;
+    return nextId;
+  };
+  if (p.subscriptions.length > 0) {
+    const subscriptions: Subscription[] = p.subscriptions.map((s) => ({ topic: topicOf(s.filter), qos: s.qos }));
+    packets.push(['subscribe', { cmd: 'subscribe', messageId: freeId(), subscriptions }]);
+  }
+  if (flags.unsubscribe.length > 0) {
+    packets.push(['unsubscribe', { cmd: 'unsubscribe', messageId: freeId(), unsubscriptions: flags.unsubscribe.map(topicOf) }]);
+  }
+  if (p.publish && flags.publish !== undefined) {
+    const standard = ctx.topics.find((t) => t.name === flags.publish);
+    const payload = await publishPayload(flags, standard, p.publish.messageId, ctx);
+    packets.push(['publish', {
+      cmd: 'publish',
+      topic: standard?.topic ?? flags.publish,
+      payload,
+      qos: p.publish.qos,
+      retain: p.publish.retain,
+      ...(publishId !== undefined ? { messageId: publishId } : {}),
+    }]);
+  }
+  if (flags.ping) packets.push(['pingreq', { cmd: 'pingreq' }]);
+  if (flags.disconnect) packets.push(['disconnect', { cmd: 'disconnect' }]);
+  return packets.map(([name, packet]) => ({ name, bytes: encode(packet, { protocolVersion: version }) }));
+}
+
+/**
+ * The PUBLISH payload. For a platform's standard topic, text that is JSON is taken as the properties and wrapped
+ * in the platform's envelope (Alink, OneJSON, …), unless --no-envelope; topics without an envelope send it as is.
+ */
+async function publishPayload(flags: PacketFlags, standard: PlatformTopic | undefined, messageId: number, ctx: PacketContext): Promise<string | Uint8Array> {
+  const given = flags.payload;
+  if (given === undefined) return new Uint8Array();
+  const bytes = await payloadBytes('--payload', given, ctx.readFile);
+  if (!standard || !flags.envelope || !ctx.envelope || !isText(given)) return bytes;
+  let properties: unknown;
+  try {
+    properties = JSON.parse(given);
+  } catch (err) {
+    throw new UsageError('cli.payload.json', { option: '--payload', topic: standard.name, reason: (err as Error).message });
+  }
+  try {
+    return ctx.envelope(standard.name, properties, String(messageId));
+  } catch (err) {
+    // A standard topic without an envelope (e.g. raw data up) takes the payload as it is.
+    if (err instanceof UsageError && err.code === 'platform.envelope.unknown') return bytes;
+    throw err;
+  }
+}
+
+/** Plain text, as opposed to @file or hex:… */
+function isText(value: string): boolean {
+  return !value.startsWith('@') && !value.startsWith('hex:');
+}
+
+/** `text`, `@file` (its bytes) or `hex:..` (any spacing; also 0x.. lists). */
+async function payloadBytes(option: string, value: string, readFile: (path: string) => Promise<Uint8Array>): Promise<Uint8Array> {
+  if (value.startsWith('@')) {
+    const path = value.slice(1);
+    try {
+      return await readFile(path);
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UsageError('cli.file.unreadable', { option, path, reason });
+    }
+  }
+  if (value.startsWith('hex:')) {
+    const digits = value.slice(4).replace(/0x/gi, '').replace(/[\s,:-]/g, '');
+    if (digits === '') return new Uint8Array();
+    if (!/^[0-9a-f]*$/i.test(digits)) throw new UsageError('cli.payload.hex', { option, reason: 'only 0-9 a-f' });
+    if (digits.length % 2 !== 0) throw new UsageError('cli.payload.hex', { option, reason: `${digits.length} digits, not whole bytes` });
+    return Uint8Array.from(digits.match(/../g)!, (h) => parseInt(h, 16));
+  }
+  return new TextEncoder().encode(value);
+}
+
+/** `filter` or `filter=qos`: only a trailing = and one digit is a QoS, so filters may contain = themselves. */
+function parseSubscription(value: string): { filter: string; qos: QoS } {
+  const match = /^(.*)=([0-9])$/.exec(value);
+  if (!match) return { filter: value, qos: 0 };
+  const n = Number(match[2]);
+  if (n > 2) throw new UsageError('cli.subscribe.qos', { option: '--subscribe', value });
+  return { filter: match[1]!, qos: n as QoS };
+}
+
+function qos(option: string, value: string | undefined): QoS {
+  return (integer(option, value, 0, 2) ?? 0) as QoS;
+}
+
+function integer(option: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError('cli.integer', { option, value, min, max });
+  return n;
+}

@@ -1,0 +1,19 @@
+/**
+ * The palette: the only chalk import. The colour decision (stdout a TTY, NO_COLOR unset, no --no-color) is made
+ * once by the caller; chalk is loaded only when colour is on, so piped runs never pay for it.
+ */
+import { plain, type Paint } from '../format/types.js';
+
+export async function palette(color: boolean): Promise<Paint> {
+  if (!color) return plain;
+  const { Chalk } = await import('chalk');
+  // Level 1 (16 colours) is enough for five keys and works on every terminal, including Windows conhost.
+  const chalk = new Chalk({ level: 1 });
+  return {
+    error: (t) => chalk.red.bold(t),
+    warn: (t) => chalk.yellow(t),
+    ok: (t) => chalk.green(t),
+    dim: (t) => chalk.dim(t),
+    field: (t) => chalk.cyan(t),
+  };
+}

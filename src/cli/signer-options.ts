@@ -1,0 +1,59 @@
+/**
+ * A signer's params as commander options, and back: the flags, --help text and secret handling of every platform
+ * command. Shared by the sign commands and by `probe <platform>` / `verify <platform>`, so a platform takes the
+ * same flags everywhere.
+ */
+import { Option, type Command } from 'commander';
+import { catalogues, message, type Lang } from '../messages.js';
+import type { SignParams, Signer, SignerParam } from '../platforms/types.js';
+import type { Io } from './io.js';
+import { resolveSecrets } from './secrets.js';
+
+/** Add one option per param: `--flag <valueName>` (or a switch), choices, and default/env notes in the help text. */
+export function addSignerOptions(cmd: Command, signer: Signer, lang: Lang): void {
+  for (const param of signer.params) {
+    const flags = param.boolean ? `--${param.flag}` : `--${param.flag} <${param.valueName ?? param.name}>`;
+    const option = new Option(flags, describeParam(signer.id, param, lang));
+    if (param.choices) option.choices(param.choices);
+    cmd.addOption(option);
+  }
+}
+
+/** The zh text lives in the catalogue as param.<platform>.<name>; English is the param's own description. */
+function describeParam(platform: string, param: SignerParam, lang: Lang): string {
+  const notes: string[] = [];
+  if (param.default !== undefined && !param.boolean) notes.push(message('cli.help.default', { value: param.default }, lang));
+  if (param.env) notes.push(message('cli.help.env', { env: param.env }, lang));
+  if (param.secret) notes.push(message('cli.help.stdin', {}, lang));
+  const text = catalogues[lang][`param.${platform}.${param.name}`] ?? param.description;
+  return notes.length === 0 ? text : `${text} (${notes.join('; ')})`;
+}
+
+export interface SignerInput {
+  readonly params: SignParams;
+  /** The secret values actually used, to keep them out of any message. */
+  readonly secrets: readonly string[];
+}
+
+/** Read the parsed options back into the signer's params; secrets from env or stdin where asked. */
+export async function readSignerOptions(cmd: Command, signer: Signer, io: Io, lang: Lang): Promise<SignerInput> {
+  const values = new Map<string, string | undefined>();
+  for (const param of signer.params) {
+    const raw: unknown = cmd.getOptionValue(attribute(param.flag));
+    values.set(param.name, param.boolean ? (raw === true ? 'true' : undefined) : (raw as string | undefined));
+  }
+  const secretParams = signer.params.filter((p) => p.secret);
+  const resolved = await resolveSecrets(
+    secretParams.map((p) => ({ option: `--${p.flag}`, env: p.env, value: values.get(p.name) })),
+    io,
+    lang,
+  );
+  secretParams.forEach((p, i) => values.set(p.name, resolved[i]));
+  const params = Object.fromEntries([...values].filter(([, v]) => v !== undefined)) as SignParams;
+  return { params, secrets: resolved.filter((v): v is string => v !== undefined) };
+}
+
+/** Commander's attribute name for a flag: --product-secret → productSecret. */
+function attribute(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
