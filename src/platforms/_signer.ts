@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { message } from '../messages.js';
 import { base64Strict } from './_crypto.js';
-import type { Broker, FieldCheck, SignParams, Signer, SignerParam, Warning } from './types.js';
+import type { Broker, CapturedLogin, ConnectOptions, FieldCheck, SignParams, Signer, SignerParam, Warning } from './types.js';
 
 export function option(param: SignerParam): string {
   return `--${param.flag}`;
@@ -137,4 +137,10 @@ export function fieldCheck(name: string, ok: boolean, expected: string | null, a
   if (!cause) return { name, ok, expected, actual, cause: null };
   const params = cause.params ?? {};
   return { name, ok, expected, actual, cause: message(cause.code, params), causeCode: cause.code, causeParams: params };
+}
+
+/** The part of a captured CONNECT that lintConnect() judges. */
+export function loginConnect(login: CapturedLogin): ConnectOptions {
+  const v = login.protocolVersion;
+  return { keepalive: login.keepalive, protocolVersion: v === 3 || v === 4 || v === 5 ? v : undefined, clientId: login.clientId };
 }

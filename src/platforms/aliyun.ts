@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { base64Strict, hmac, type HashName } from './_crypto.js';
-import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -352,9 +352,8 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
     password,
   ];
   const warnings: Warning[] = entries.get('securemode') === '3' ? [warning('aliyun.securemode.plain')] : [];
-  const connect = { keepalive: login.keepalive, protocolVersion: isVersion(login.protocolVersion) ? login.protocolVersion : undefined };
   // Aliyun credentials do not expire, so `now` only matters to rules that have none here.
-  warnings.push(...lintConnect(registration ? registrationRules : rules, connect, ctx.now ?? 0));
+  warnings.push(...lintConnect(registration ? registrationRules : rules, loginConnect(login), ctx.now ?? 0));
   return { ok: fields.every((f) => f.ok), fields, warnings };
 }
 
@@ -388,8 +387,4 @@ function checkPassword(login: CapturedLogin, parsed: ParsedLogin | null, key: st
   ];
   const found = mistakes.find(([, attempt]) => attempt() === actual);
   return { ok: false, expected, cause: found?.[0] ?? { code: 'verify.mismatch' } };
-}
-
-function isVersion(v: number | undefined): v is 3 | 4 | 5 {
-  return v === 3 || v === 4 || v === 5;
 }

@@ -5,10 +5,16 @@
 import { UsageError } from '../errors.js';
 import type { Signer } from './types.js';
 import aliyun from './aliyun.js';
+import huawei from './huawei.js';
+import onenet from './onenet.js';
+import onenetLegacy from './onenet-legacy.js';
 import tencent from './tencent.js';
 
 export const platforms: Readonly<Record<string, Signer>> = {
   aliyun,
+  onenet,
+  'onenet-legacy': onenetLegacy,
+  huawei,
   tencent,
 };
 
