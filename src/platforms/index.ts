@@ -9,6 +9,7 @@ import huawei from './huawei.js';
 import onenet from './onenet.js';
 import onenetLegacy from './onenet-legacy.js';
 import tencent from './tencent.js';
+import azure from './azure.js';
 
 export const platforms: Readonly<Record<string, Signer>> = {
   aliyun,
@@ -16,6 +17,7 @@ export const platforms: Readonly<Record<string, Signer>> = {
   'onenet-legacy': onenetLegacy,
   huawei,
   tencent,
+  azure,
 };
 
 export const aliases: Readonly<Record<string, string>> = {

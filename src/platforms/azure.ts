@@ -1,0 +1,228 @@
+/**
+ * Azure IoT Hub, SAS token over MQTT (PLATFORMS.md §6; https://learn.microsoft.com/azure/iot-hub/iot-hub-mqtt-support):
+ *   clientId = deviceId[/moduleId] ; username = host/clientId/?api-version=…
+ *   sr = pct(host/devices/deviceId[/modules/moduleId]) ; sig = b64(HMAC-SHA256(b64d(key), sr "\n" se))
+ *   password = SharedAccessSignature sr=…&sig=pct(sig)&se=…
+ * The string to sign uses sr exactly as the token carries it (encoded), with azure-sdk-for-c's encoder.
+ */
+import { UsageError } from '../errors.js';
+import { hmac } from './_crypto.js';
+import { judgeExpiry, readExpiry } from './_expiry.js';
+import { broker, fieldCheck, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { lintConnect } from './lint.js';
+import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+
+const ID = 'azure';
+const SAS_PREFIX = 'SharedAccessSignature ';
+/** Public, China, US Government and (retired) Germany clouds. */
+const HUB_DOMAINS = /\.azure-devices\.(net|cn|us|de)$/;
+/** Device and module ids: up to 128 ASCII letters and digits plus - . % _ * ? ! ( ) , : = @ $ ' (IoT Hub identity registry). */
+const IDENTITY = /^[A-Za-z0-9\-.%_*?!(),:=@$']{1,128}$/;
+const IDENTITY_ALLOWED = "1-128 of A-Z a-z 0-9 - . % _ * ? ! ( ) , : = @ $ '";
+
+const params = [
+  { name: 'hub', flag: 'hub', valueName: 'hostname or hub name', required: true, description: 'IoT hub host name (myhub.azure-devices.net), or just its name (myhub)' },
+  { name: 'deviceId', flag: 'device', valueName: 'deviceId', required: true, description: 'device id' },
+  { name: 'key', flag: 'key', valueName: 'base64', required: true, secret: true, env: 'MQTT_SIGN_KEY', description: 'device (or module) symmetric key, base64 (env MQTT_SIGN_KEY; - reads stdin)' },
+  { name: 'moduleId', flag: 'module', valueName: 'id', description: 'module id: log in as the module identity deviceId/moduleId' },
+  { name: 'expires', flag: 'expires', valueName: 'unixSeconds', description: 'token expiry se, Unix seconds (default: now + --ttl)' },
+  { name: 'ttl', flag: 'ttl', valueName: 'seconds', default: '3600', description: 'token lifetime when --expires is not given; the hub disconnects when it expires' },
+  { name: 'apiVersion', flag: 'api-version', valueName: 'version', default: '2021-04-12', description: 'api-version in the username' },
+] as const;
+
+// MQTT 3.1.1, TLS only, QoS 0/1, messages up to 256 KB; keepalive above 1140 s (19 min) is warned about.
+const rules: PlatformRules = {
+  keepalive: { min: 0, max: 1140, default: 240 },
+  tlsRequired: true,
+  qos: [0, 1],
+  retain: false,
+  will: true,
+  protocolVersions: [4],
+  maxPayload: 256 * 1024,
+  expiresAt: null,
+};
+
+export default defineSigner({
+  id: ID,
+  title: 'Azure IoT Hub (SAS token)',
+  docs: ['https://learn.microsoft.com/azure/iot-hub/iot-hub-mqtt-support', 'https://learn.microsoft.com/azure/iot-hub/authenticate-authorize-sas'],
+  params,
+  example: 'azure --hub myiothub --device my_device --key AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= --ttl 86400',
+  sign,
+  verify,
+});
+
+function sign(values: SignParams, ctx: SignContext): SignResult {
+  const p = readParams(ID, params, values);
+  const host = hubHost(p);
+  const deviceId = p.matching('deviceId', IDENTITY, IDENTITY_ALLOWED)!;
+  const moduleId = p.matching('moduleId', IDENTITY, IDENTITY_ALLOWED);
+  const key = p.base64('key');
+  if (key.length < 16 || key.length > 64) throw new UsageError('azure.key.length', { option: p.option('key'), length: key.length });
+  const apiVersion = p.matching('apiVersion', /^\d{4}-\d{2}-\d{2}(-preview)?$/, 'a date such as 2021-04-12')!;
+  const se = readExpiry(p, ctx.now);
+
+  const clientId = moduleId === undefined ? deviceId : `${deviceId}/${moduleId}`;
+  const sr = pct(resourceOf(host, deviceId, moduleId));
+  const password = `${SAS_PREFIX}sr=${sr}&sig=${pct(signature(key, sr, se))}&se=${se}`;
+  const warnings: Warning[] = HUB_DOMAINS.test(host) ? [] : [warning('azure.host.domain', { host })];
+  return {
+    platform: ID,
+    credentials: { clientId, username: `${host}/${clientId}/?api-version=${apiVersion}`, password },
+    broker: broker(host, 8883, true, `wss://${host}:443/$iothub/websocket`),
+    rules: { ...rules, expiresAt: Number(se) },
+    topics: topics(deviceId, moduleId),
+    warnings,
+  };
+}
+
+/** `--hub myhub` means myhub.azure-devices.net; a name with a dot is taken as the host itself. */
+function hubHost(p: ParamReader): string {
+  const hub = p.require('hub');
+  // A pasted connection string holds all three inputs; say which flag takes which part.
+  if (/HostName=/i.test(hub)) throw new UsageError('azure.hub.connectionString', { option: p.option('hub') });
+  const allowed = 'an IoT hub name (3-50 letters, digits, -) or its host name, e.g. myhub or myhub.azure-devices.net';
+  if (hub.includes('.')) return p.matching('hub', /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, allowed)!;
+  return `${p.matching('hub', /^[A-Za-z0-9-]{3,50}$/, allowed)!}.azure-devices.net`;
+}
+
+function resourceOf(host: string, deviceId: string, moduleId: string | undefined): string {
+  return `${host}/devices/${deviceId}${moduleId === undefined ? '' : `/modules/${moduleId}`}`;
+}
+
+/** base64 HMAC-SHA256 of `sr "\n" se` under the decoded key (az_iot_hub_client_sas_get_signature). */
+function signature(key: Uint8Array | string, signed: string, se: string): string {
+  return hmac('sha256', key, `${signed}\n${se}`).toString('base64');
+}
+
+/** azure-sdk-for-c's URL encoding: every byte outside A-Z a-z 0-9 - . _ ~ becomes %XX, uppercase. */
+export function pct(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    out += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** %XX → byte, everything else kept; UTF-8 read back. Never throws on a stray "%". */
+function unpct(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const escape = /^%[0-9A-Fa-f]{2}/.exec(text.slice(i, i + 3));
+    if (escape) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(text[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function topics(deviceId: string, moduleId: string | undefined): PlatformTopic[] {
+  const identity = moduleId === undefined ? `devices/${deviceId}` : `devices/${deviceId}/modules/${moduleId}`;
+  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string): PlatformTopic => ({ name, topic, direction, description });
+  return [
+    t('telemetry', `${identity}/messages/events/`, 'publish', 'device-to-cloud messages; append a URL-encoded property bag such as $.ct=application%2Fjson&$.ce=utf-8'),
+    ...(moduleId === undefined ? [t('c2d', `devices/${deviceId}/messages/devicebound/#`, 'subscribe', 'cloud-to-device messages')] : []),
+    t('methods', '$iothub/methods/POST/#', 'subscribe', 'direct method calls; answer on $iothub/methods/res/{status}/?$rid={rid}'),
+    t('twin-response', '$iothub/twin/res/#', 'subscribe', 'answers to twin-get and twin-reported ($rid echoes the request)'),
+    t('twin-get', '$iothub/twin/GET/?$rid=1', 'publish', 'request the device twin (empty payload)'),
+    t('twin-reported', '$iothub/twin/PATCH/properties/reported/?$rid=1', 'publish', 'update reported properties (JSON payload)'),
+    t('twin-desired', '$iothub/twin/PATCH/properties/desired/#', 'subscribe', 'desired property updates'),
+  ];
+}
+
+// ---- verify -------------------------------------------------------------------------------------------
+
+function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number }): VerifyResult {
+  const p = readParams(ID, params, values);
+  const key = p.base64('key');
+  const fields: FieldCheck[] = [];
+  const warnings: Warning[] = [];
+  const username = login.username ?? '';
+  const host = p.given('hub') ? hubHost(p) : username.split('/')[0] ?? '';
+  const [deviceId = '', moduleId] = login.clientId.split('/');
+  if (p.given('deviceId')) {
+    const expected = p.given('moduleId') ? `${p.require('deviceId')}/${p.require('moduleId')}` : p.require('deviceId');
+    fields.push(fieldCheck('clientId', login.clientId === expected, expected, login.clientId));
+  }
+  fields.push(checkUsername(username, host, login.clientId, p.require('apiVersion')));
+
+  const token = parseToken(login.password);
+  if (!token.ok) {
+    fields.push(fieldCheck('password', false, `${SAS_PREFIX}sr=…&sig=…&se=…`, login.password, token.cause));
+  } else {
+    const { sr, sig, se, skn } = token;
+    const resource = resourceOf(host, deviceId, moduleId);
+    const srCause = checkSr(sr, resource, host, skn);
+    fields.push(fieldCheck('password.sr', srCause === null, pct(resource), sr, srCause));
+    const expectedSig = signature(key, sr, se);
+    const sigCause = unpct(sig) === expectedSig ? null : sigMistake(unpct(sig), key, p.require('key'), sr, se);
+    fields.push(fieldCheck('password.sig', sigCause === null, pct(expectedSig), sig, sigCause));
+    if (/[+/=]/.test(sig)) warnings.push(warning('azure.verify.sigRaw'));
+    const judged = judgeExpiry(se, ctx.now);
+    warnings.push(...judged.warnings);
+    fields.push(fieldCheck('password.se', judged.cause === null, null, se, judged.cause));
+  }
+  const version = login.protocolVersion;
+  warnings.push(...lintConnect(rules, { keepalive: login.keepalive, protocolVersion: version === 3 || version === 4 || version === 5 ? version : undefined }, ctx.now ?? 0));
+  return { ok: fields.every((f) => f.ok), fields, warnings };
+}
+
+/** host/clientId/?api-version=…, where SDKs may append &DeviceClientType=… and &model-id=…. */
+function checkUsername(username: string, host: string, clientId: string, apiVersion: string): FieldCheck {
+  const prefix = `${host}/${clientId}/?api-version=`;
+  const expected = `${prefix}${apiVersion}`;
+  if (username.startsWith(prefix) && username.length > prefix.length) return fieldCheck('username', true, expected, username);
+  let cause: Cause;
+  if (!username.includes('/?api-version=')) cause = { code: 'azure.verify.apiVersion' };
+  else if (!username.startsWith(`${host}/`)) cause = { code: 'azure.verify.usernameHost', params: { host } };
+  else cause = { code: 'azure.verify.usernameDevice', params: { clientId } };
+  return fieldCheck('username', false, expected, username, cause);
+}
+
+type Token = { ok: true; sr: string; sig: string; se: string; skn: string | undefined } | { ok: false; cause: Cause };
+
+/** SharedAccessSignature k=v&k=v…, in any order (the C SDK writes sr, sig, se; Node sr, sig, skn, se). */
+function parseToken(password: string | null): Token {
+  if (password === null || !password.startsWith(SAS_PREFIX)) return { ok: false, cause: { code: 'azure.verify.notSas' } };
+  const entries = new Map<string, string>();
+  for (const part of password.slice(SAS_PREFIX.length).split('&')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) entries.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  const [sr, sig, se] = [entries.get('sr'), entries.get('sig'), entries.get('se')];
+  if (!sr) return { ok: false, cause: { code: 'azure.verify.tokenField', params: { field: 'sr' } } };
+  if (!sig) return { ok: false, cause: { code: 'azure.verify.tokenField', params: { field: 'sig' } } };
+  if (!se) return { ok: false, cause: { code: 'azure.verify.tokenField', params: { field: 'se' } } };
+  return { ok: true, sr, sig, se, skn: entries.get('skn') };
+}
+
+function checkSr(sr: string, resource: string, host: string, skn: string | undefined): Cause | null {
+  if (sr.includes('%25')) return { code: 'azure.verify.srDouble' };
+  const decoded = unpct(sr);
+  if (skn !== undefined && decoded === host) return { code: 'azure.verify.policy', params: { policy: skn } };
+  if (decoded !== resource) return { code: 'azure.verify.srResource', params: { value: decoded, expected: resource } };
+  // The hub compares sr as a URL-encoded value; a raw "/" means the resource was never encoded.
+  if (sr.includes('/')) return { code: 'azure.verify.srRaw' };
+  return null;
+}
+
+/** The alternative computations of PLATFORMS.md §6, tried in turn; the first that reproduces the sig names the cause. */
+function sigMistake(sig: string, key: Buffer, keyText: string, sr: string, se: string): Cause {
+  const escapes = /%[0-9A-Fa-f]{2}/g;
+  // Other encoders of the same resource: all-uppercase (C SDK), all-lowercase (Microsoft's doc examples),
+  // and the Node SDK's, which lowercases only the escapes of ! ' ( ) *.
+  const encodings = [
+    sr.replace(escapes, (e) => e.toUpperCase()),
+    sr.replace(escapes, (e) => e.toLowerCase()),
+    sr.replace(escapes, (e) => (/^%2[1789A]$/i.test(e) ? e.toLowerCase() : e.toUpperCase())),
+  ].filter((other) => other !== sr);
+  const mistakes: [Cause, () => boolean][] = [
+    [{ code: 'azure.verify.keyNotDecoded' }, () => signature(keyText, sr, se) === sig],
+    [{ code: 'azure.verify.unencodedUri' }, () => signature(key, unpct(sr), se) === sig],
+    [{ code: 'azure.verify.hexCase' }, () => encodings.some((other) => signature(key, other, se) === sig)],
+  ];
+  return mistakes.find(([, matches]) => matches())?.[0] ?? { code: 'verify.mismatch' };
+}
