@@ -8,7 +8,7 @@
 import { UsageError } from '../errors.js';
 import { hmac } from './_crypto.js';
 import { judgeExpiry, readExpiry } from './_expiry.js';
-import { broker, fieldCheck, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { broker, fieldCheck, loginConnect, readParams, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -171,8 +171,7 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   const password = checkPassword(login.password, username, key, p.require('psk'));
   fields.push(fieldCheck('password', password.cause === null, password.expected, login.password, password.cause));
 
-  const version = login.protocolVersion;
-  warnings.push(...lintConnect(rules, { keepalive: login.keepalive, protocolVersion: version === 3 || version === 4 || version === 5 ? version : undefined }, ctx.now ?? 0));
+  warnings.push(...lintConnect(rules, loginConnect(login), ctx.now ?? 0));
   return { ok: fields.every((f) => f.ok), fields, warnings };
 }
 
