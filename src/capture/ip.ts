@@ -1,0 +1,157 @@
+/**
+ * From a captured frame to a TCP segment: the link layer (Ethernet, Linux cooked SLL/SLL2, BSD null/loopback,
+ * raw IP), then IPv4 (RFC 791) or IPv6 (RFC 8200), then TCP (RFC 9293). Anything else returns null.
+ */
+
+/** LINKTYPE_* values (https://www.tcpdump.org/linktypes.html). */
+export const LINKTYPE = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  /** DLT_RAW as OpenBSD numbers it in pcap files. */
+  RAW_OPENBSD: 12,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_ACK = 0x10;
+
+export interface Segment {
+  /** Address and port of each end, as text ("127.0.0.1", "::1"). */
+  readonly src: string;
+  readonly dst: string;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly flags: number;
+  /** The TCP payload, trimmed to the IP length (Ethernet pads short frames). A view into the frame. */
+  readonly payload: Uint8Array;
+}
+
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_VLAN = [0x8100, 0x88a8, 0x9100];
+
+/** The TCP segment in a frame of the given link type, or null when the frame carries no TCP. */
+export function segmentOf(linkType: number, data: Uint8Array): Segment | null {
+  const at = ipOffset(linkType, data);
+  if (at < 0 || at >= data.length) return null;
+  const version = data[at]! >> 4;
+  if (version === 4) return ipv4(data, at);
+  if (version === 6) return ipv6(data, at);
+  return null;
+}
+
+/** Where the IP header starts, or -1 when the frame is not IP. */
+function ipOffset(linkType: number, d: Uint8Array): number {
+  switch (linkType) {
+    case LINKTYPE.ETHERNET: {
+      let at = 12;
+      let type = u16(d, at);
+      while (ETHERTYPE_VLAN.includes(type)) {
+        at += 4;
+        type = u16(d, at);
+      }
+      return type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6 ? at + 2 : -1;
+    }
+    case LINKTYPE.LINUX_SLL: {
+      // 16-byte header; protocol (an EtherType) in its last two bytes.
+      const type = u16(d, 14);
+      return type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6 ? 16 : -1;
+    }
+    case LINKTYPE.LINUX_SLL2: {
+      // 20-byte header; protocol first.
+      const type = u16(d, 0);
+      return type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6 ? 20 : -1;
+    }
+    case LINKTYPE.NULL:
+    case LINKTYPE.LOOP:
+      // A 4-byte address family (host order for NULL, network order for LOOP). IPv4 is 2 everywhere; IPv6 is
+      // 24, 28 or 30 depending on the BSD. The IP version nibble tells us the rest, so just skip the family.
+      return d.length > 4 ? 4 : -1;
+    case LINKTYPE.RAW:
+    case LINKTYPE.RAW_OPENBSD:
+    case LINKTYPE.IPV4:
+    case LINKTYPE.IPV6:
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+function ipv4(d: Uint8Array, at: number): Segment | null {
+  if (d.length < at + 20) return null;
+  const ihl = (d[at]! & 0x0f) * 4;
+  const total = u16(d, at + 2);
+  // A fragment other than the first, or a first fragment with more to come: TCP over fragmented IP is
+  // rare enough that we leave it out rather than reassemble IP.
+  const frag = u16(d, at + 6);
+  if (d[at + 9] !== 6 || ihl < 20 || (frag & 0x3fff) !== 0) return null;
+  // total 0 happens with TCP segmentation offload on the capturing host: the frame length is the truth.
+  const end = total === 0 ? d.length : Math.min(d.length, at + total);
+  const src = `${d[at + 12]}.${d[at + 13]}.${d[at + 14]}.${d[at + 15]}`;
+  const dst = `${d[at + 16]}.${d[at + 17]}.${d[at + 18]}.${d[at + 19]}`;
+  return tcp(d, at + ihl, end, src, dst);
+}
+
+function ipv6(d: Uint8Array, at: number): Segment | null {
+  if (d.length < at + 40) return null;
+  const payloadLength = u16(d, at + 4);
+  let next = d[at + 6]!;
+  let pos = at + 40;
+  const end = payloadLength === 0 ? d.length : Math.min(d.length, pos + payloadLength);
+  // Walk the extension headers: hop-by-hop 0, routing 43, destination options 60 (length in 8-byte units
+  // beyond the first 8). A fragment header (44) means IP reassembly, which we leave out as for IPv4.
+  while (next === 0 || next === 43 || next === 60) {
+    if (pos + 8 > end) return null;
+    next = d[pos]!;
+    pos += 8 + d[pos + 1]! * 8;
+  }
+  if (next !== 6) return null;
+  return tcp(d, pos, end, ipv6Text(d, at + 8), ipv6Text(d, at + 24));
+}
+
+function tcp(d: Uint8Array, at: number, end: number, src: string, dst: string): Segment | null {
+  if (end < at + 20) return null;
+  const dataOffset = (d[at + 12]! >> 4) * 4;
+  if (dataOffset < 20 || at + dataOffset > end) return null;
+  return {
+    src,
+    dst,
+    srcPort: u16(d, at),
+    dstPort: u16(d, at + 2),
+    seq: ((d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!) >>> 0,
+    flags: d[at + 13]!,
+    payload: d.subarray(at + dataOffset, end),
+  };
+}
+
+/** RFC 5952 text form: lowercase, leading zeros dropped, the longest run of zero groups as "::". */
+function ipv6Text(d: Uint8Array, at: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(u16(d, at + i));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+function u16(d: Uint8Array, at: number): number {
+  return ((d[at] ?? 0) << 8) | (d[at + 1] ?? 0);
+}

@@ -1,0 +1,62 @@
+/**
+ * Classic libpcap files, read as a stream of records.
+ * Format: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-04.html (24-byte file header, 16-byte record headers).
+ */
+import { corrupt, Pending, type Frame, type FrameReader } from './frame.js';
+
+/** Magic numbers as read big-endian: microsecond and nanosecond files, in either byte order. */
+export const PCAP_MAGIC = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1] as const;
+
+/** The largest record we accept; real snap lengths are at most 256 KiB, so more means a corrupt file. */
+const MAX_RECORD = 16 << 20;
+
+export class PcapReader implements FrameReader {
+  private readonly pending = new Pending();
+  private header: { little: boolean; nano: boolean; linkType: number } | null = null;
+  private count = 0;
+
+  push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
+    const p = this.pending;
+    p.append(chunk);
+    if (!this.header) {
+      if (p.available < 24) return;
+      this.header = readHeader(p.buf, p.pos);
+      p.pos += 24;
+    }
+    const { little, nano, linkType } = this.header;
+    const view = new DataView(p.buf.buffer, p.buf.byteOffset, p.buf.byteLength);
+    const buf = p.buf;
+    let pos = p.pos;
+    while (buf.length - pos >= 16) {
+      const incl = view.getUint32(pos + 8, little);
+      if (incl > MAX_RECORD) throw corrupt('capture.file.record', p.base + pos, incl);
+      if (buf.length - pos - 16 < incl) break;
+      const sec = view.getUint32(pos, little);
+      const frac = view.getUint32(pos + 4, little);
+      onFrame({
+        number: ++this.count,
+        sec,
+        nsec: nano ? frac : frac * 1000,
+        linkType,
+        data: buf.subarray(pos + 16, pos + 16 + incl),
+      });
+      pos += 16 + incl;
+    }
+    p.pos = pos;
+  }
+
+  end(): void {
+    if (!this.header) throw corrupt('capture.file.header', 0, 'pcap');
+    if (this.pending.available > 0) throw corrupt('capture.file.truncated', this.pending.offset);
+  }
+}
+
+function readHeader(buf: Uint8Array, pos: number): { little: boolean; nano: boolean; linkType: number } {
+  const view = new DataView(buf.buffer, buf.byteOffset + pos, 24);
+  const magic = view.getUint32(0, false);
+  const index = (PCAP_MAGIC as readonly number[]).indexOf(magic);
+  if (index === -1) throw corrupt('capture.file.header', 0, 'pcap');
+  const little = index === 1 || index === 3;
+  // The upper bits of the link type field carry FCS information; the type is the low 16 bits.
+  return { little, nano: index >= 2, linkType: view.getUint32(20, little) & 0xffff };
+}

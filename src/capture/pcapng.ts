@@ -1,0 +1,129 @@
+/**
+ * pcapng files, read as a stream of blocks. Sections, several interfaces with their own link type and
+ * timestamp resolution, Enhanced, Simple and (obsolete) Packet Blocks.
+ * Format: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html
+ */
+import { corrupt, Pending, type Frame, type FrameReader } from './frame.js';
+
+export const PCAPNG_MAGIC = 0x0a0d0d0a;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+
+const SHB = 0x0a0d0d0a;
+const IDB = 1;
+const PB = 2;
+const SPB = 3;
+const EPB = 6;
+
+/** Blocks larger than this mean a corrupt file (a packet block holds one frame of at most a few hundred KiB). */
+const MAX_BLOCK = 16 << 20;
+
+interface Interface {
+  readonly linkType: number;
+  /** Timestamp units per second (10^6 unless if_tsresol says otherwise). */
+  readonly units: number;
+  /** if_tsoffset: seconds added to every timestamp. */
+  readonly offset: number;
+  /** Cache for the high 32 bits of the last timestamp, which change only every few seconds. */
+  high: number;
+  highSec: number;
+  highRem: number;
+}
+
+export class PcapngReader implements FrameReader {
+  private readonly pending = new Pending();
+  private little = true;
+  private started = false;
+  private interfaces: Interface[] = [];
+  private count = 0;
+
+  push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
+    const p = this.pending;
+    p.append(chunk);
+    const buf = p.buf;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let pos = p.pos;
+    while (buf.length - pos >= 12) {
+      if (view.getUint32(pos, false) === SHB) {
+        // The byte order of a section comes from its own header, so read it before the block length.
+        const bom = view.getUint32(pos + 8, false);
+        if (bom === BYTE_ORDER_MAGIC) this.little = false;
+        else if (bom === 0x4d3c2b1a) this.little = true;
+        else throw corrupt('capture.file.header', p.base + pos, 'pcapng');
+      } else if (!this.started) {
+        throw corrupt('capture.file.header', p.base + pos, 'pcapng');
+      }
+      const little = this.little;
+      const type = view.getUint32(pos, little);
+      const length = view.getUint32(pos + 4, little);
+      if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) throw corrupt('capture.file.block', p.base + pos, length);
+      if (buf.length - pos < length) break;
+      if (type === SHB) {
+        this.started = true;
+        this.interfaces = [];
+      } else if (type === IDB) {
+        this.interfaces.push(readInterface(view, pos, length, little));
+      } else if (type === EPB || type === PB) {
+        const ifId = type === EPB ? view.getUint32(pos + 8, little) : view.getUint16(pos + 8, little);
+        const iface = this.interfaces[ifId];
+        if (!iface) throw corrupt('capture.file.interface', p.base + pos, ifId);
+        const captured = view.getUint32(pos + 20, little);
+        if (28 + captured > length) throw corrupt('capture.file.block', p.base + pos, length);
+        const { sec, nsec } = timestamp(iface, view.getUint32(pos + 12, little), view.getUint32(pos + 16, little));
+        onFrame({ number: ++this.count, sec, nsec, linkType: iface.linkType, data: buf.subarray(pos + 28, pos + 28 + captured) });
+      } else if (type === SPB) {
+        const iface = this.interfaces[0];
+        if (!iface) throw corrupt('capture.file.interface', p.base + pos, 0);
+        // A Simple Packet Block has no timestamp and its captured length is implied by the block length.
+        const original = view.getUint32(pos + 8, little);
+        const captured = Math.min(original, length - 16);
+        onFrame({ number: ++this.count, sec: 0, nsec: 0, linkType: iface.linkType, data: buf.subarray(pos + 12, pos + 12 + captured) });
+      }
+      // Other blocks (name resolution, statistics, custom, decryption secrets) carry no frames.
+      pos += length;
+    }
+    p.pos = pos;
+  }
+
+  end(): void {
+    if (!this.started) throw corrupt('capture.file.header', 0, 'pcapng');
+    if (this.pending.available > 0) throw corrupt('capture.file.truncated', this.pending.offset);
+  }
+}
+
+function readInterface(view: DataView, pos: number, length: number, little: boolean): Interface {
+  const linkType = view.getUint16(pos + 8, little);
+  let units = 1e6;
+  let offset = 0;
+  // Options: code (2), length (2), value padded to 4; they end at the trailing block length.
+  let at = pos + 16;
+  const end = pos + length - 4;
+  while (at + 4 <= end) {
+    const code = view.getUint16(at, little);
+    const len = view.getUint16(at + 2, little);
+    if (code === 0 || at + 4 + len > end) break;
+    if (code === 9 && len >= 1) {
+      const v = view.getUint8(at + 4);
+      // if_tsresol: high bit clear = 10^-v, set = 2^-v.
+      units = v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v;
+    } else if (code === 14 && len >= 8) {
+      offset = Number(view.getBigInt64(at + 4, little));
+    }
+    at += 4 + Math.ceil(len / 4) * 4;
+  }
+  return { linkType, units, offset, high: -1, highSec: 0, highRem: 0 };
+}
+
+/** A 64-bit count of units → seconds and nanoseconds, exact even where the count exceeds 2^53. */
+function timestamp(iface: Interface, high: number, low: number): { sec: number; nsec: number } {
+  if (iface.high !== high) {
+    const base = BigInt(high) << 32n;
+    const units = BigInt(iface.units);
+    iface.high = high;
+    iface.highSec = Number(base / units);
+    iface.highRem = Number(base % units);
+  }
+  const total = iface.highRem + low;
+  const extra = Math.floor(total / iface.units);
+  const rem = total - extra * iface.units;
+  return { sec: iface.highSec + extra + iface.offset, nsec: Math.round((rem * 1e9) / iface.units) };
+}

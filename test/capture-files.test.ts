@@ -1,0 +1,139 @@
+// pcap / pcapng readers and the link/IP/TCP layers, on the shared captures and on files built here.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { MqttSignError } from '../src/errors.js';
+import type { Frame, FrameReader } from '../src/capture/frame.js';
+import { PcapReader } from '../src/capture/pcap.js';
+import { PcapngReader } from '../src/capture/pcapng.js';
+import { captureFormat } from '../src/capture/sniff.js';
+import { segmentOf } from '../src/capture/ip.js';
+import { ACK, FIN, LINK, PSH, frames, hexBytes, ipv4, ipv6, link, pcapFile, pcapngFile } from './helpers/pcap-builder.js';
+
+const dir = new URL('./fixtures/captures/', import.meta.url);
+
+/** Read a file through a reader in chunks of `size` bytes, copying each frame (views are only valid until the next push). */
+function readAll(reader: FrameReader, bytes: Uint8Array, size = 1 << 20): Frame[] {
+  const out: Frame[] = [];
+  for (let at = 0; at < bytes.length; at += size) {
+    reader.push(bytes.subarray(at, at + size), (f) => out.push({ ...f, data: f.data.slice() }));
+  }
+  reader.end();
+  return out;
+}
+
+function reader(bytes: Uint8Array): FrameReader {
+  return captureFormat(bytes) === 'pcap' ? new PcapReader() : new PcapngReader();
+}
+
+// Frame counts as `capinfos` reports them for the files in /work/shared/captures.
+const files = [
+  ['mqtt-bad-password', 40],
+  ['mqtt31-basic', 49],
+  ['mqtt311-qos-retain', 140],
+] as const;
+
+describe('shared captures', () => {
+  test.each(files)('%s: pcap and pcapng hold the same %i frames', (name, count) => {
+    const pcap = readAll(new PcapReader(), readFileSync(new URL(`${name}.pcap`, dir)));
+    const ng = readAll(new PcapngReader(), readFileSync(new URL(`${name}.pcapng`, dir)));
+    expect(pcap).toHaveLength(count);
+    expect(ng).toHaveLength(count);
+    ng.forEach((f, i) => {
+      const p = pcap[i]!;
+      expect(Buffer.from(f.data).equals(Buffer.from(p.data))).toBe(true);
+      expect(f.number).toBe(i + 1);
+      // pcap stores microseconds, pcapng (dumpcap) nanoseconds of the same instant.
+      expect(Math.abs((f.sec - p.sec) * 1e9 + f.nsec - p.nsec)).toBeLessThan(2000);
+      expect(f.linkType).toBe(1);
+    });
+  });
+
+  test.each([1, 7, 100, 4096])('chunk size %i gives the same frames', (size) => {
+    const bytes = readFileSync(new URL('mqtt311-qos-retain.pcapng', dir));
+    const whole = readAll(new PcapngReader(), bytes);
+    const chunked = readAll(new PcapngReader(), bytes, size);
+    expect(chunked.map((f) => Buffer.from(f.data).toString('hex'))).toEqual(whole.map((f) => Buffer.from(f.data).toString('hex')));
+    const pcap = readFileSync(new URL('zeek-mqtt31.pcap', dir));
+    expect(readAll(new PcapReader(), pcap, size)).toHaveLength(19);
+  });
+});
+
+const seg = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 1883, seq: 0xfffffff0, flags: ACK | PSH, payload: hexBytes('c000') };
+const seg6 = { ...seg, src: '2001:db8::1', dst: 'fe80::1:2' };
+
+describe('link layers to TCP', () => {
+  test.each([
+    ['Ethernet', LINK.ETHERNET],
+    ['Linux SLL', LINK.SLL],
+    ['Linux SLL2', LINK.SLL2],
+    ['BSD null', LINK.NULL],
+    ['BSD loop', LINK.LOOP],
+    ['raw IP', LINK.RAW],
+  ])('%s, IPv4 and IPv6 (with extension headers)', (_name, type) => {
+    for (const [s, ip] of [
+      [seg, ipv4(seg)],
+      [seg6, ipv6(seg6, true)],
+    ] as const) {
+      const got = segmentOf(type, link(type, ip));
+      expect(got).toMatchObject({ src: s.src, dst: s.dst, srcPort: 40000, dstPort: 1883, seq: 0xfffffff0, flags: ACK | PSH });
+      // Ethernet padding is not payload: the IP length bounds it.
+      expect(Buffer.from(got!.payload).toString('hex')).toBe('c000');
+    }
+  });
+
+  test('non-TCP and unknown link types give nothing', () => {
+    const udp = ipv4(seg);
+    udp[9] = 17;
+    expect(segmentOf(LINK.RAW, udp)).toBeNull();
+    expect(segmentOf(147, ipv4(seg))).toBeNull();
+    expect(segmentOf(LINK.ETHERNET, Uint8Array.of(1, 2, 3))).toBeNull();
+    const fragment = ipv4(seg);
+    fragment[6] = 0x20; // more fragments
+    expect(segmentOf(LINK.RAW, fragment)).toBeNull();
+  });
+});
+
+describe('files built here', () => {
+  const segments = [seg, { ...seg, flags: FIN | ACK, payload: undefined }];
+  test.each([
+    ['pcap µs little-endian', {}],
+    ['pcap ns big-endian', { nano: true, bigEndian: true }],
+  ])('%s', (_name, opts) => {
+    const file = pcapFile(LINK.SLL2, frames(LINK.SLL2, segments, 1_700_000_000.25), opts);
+    const got = readAll(new PcapReader(), file, 5);
+    // Microseconds: the builder's float seconds are exact only that far.
+    expect(got.map((f) => [f.sec, Math.round(f.nsec / 1000), f.linkType])).toEqual([
+      [1_700_000_000, 250_000, LINK.SLL2],
+      [1_700_000_000, 251_000, LINK.SLL2],
+    ]);
+  });
+
+  test('pcapng with two interfaces of different link types and nanosecond stamps', () => {
+    const file = pcapngFile([...frames(LINK.ETHERNET, [seg], 1_800_000_000.5), ...frames(LINK.NULL, [seg6], 1_800_000_001)]);
+    const got = readAll(reader(file), file, 3);
+    expect(got.map((f) => [f.number, f.sec, f.nsec, f.linkType])).toEqual([
+      [1, 1_800_000_000, 500_000_000, LINK.ETHERNET],
+      [2, 1_800_000_001, 0, LINK.NULL],
+    ]);
+    expect(segmentOf(got[1]!.linkType, got[1]!.data)?.src).toBe('2001:db8::1');
+  });
+
+  test.each([
+    ['not a capture', Uint8Array.from(Buffer.from('hello world, not a capture file')), 'capture.file.header'],
+    ['pcap cut inside a record', pcapFile(LINK.RAW, [{ time: 1, data: ipv4(seg) }]).subarray(0, 50), 'capture.file.truncated'],
+    ['pcap with an absurd record length', Uint8Array.from([...pcapFile(LINK.RAW, []), 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0]), 'capture.file.record'],
+    ['pcapng cut inside a block', pcapngFile(frames(LINK.RAW, [seg])).subarray(0, 70), 'capture.file.truncated'],
+    ['pcapng header only half there', pcapngFile([]).subarray(0, 8), 'capture.file.header'],
+  ])('%s', (_name, bytes, code) => {
+    const r = captureFormat(bytes) === 'pcapng' ? new PcapngReader() : new PcapReader();
+    let error: unknown;
+    try {
+      readAll(r, bytes, 16);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(MqttSignError);
+    expect((error as MqttSignError).code).toBe(code);
+    expect((error as MqttSignError).exitCode).toBe(1);
+  });
+});
