@@ -17,7 +17,7 @@ const CLIENT_ID = /^(.+)_([03])_([012])_(\d{10})$/;
 
 const params = [
   { name: 'deviceId', flag: 'device', valueName: 'deviceId', required: true, description: 'device ID (设备ID), e.g. <product_id>_<node_id>; A-Z a-z 0-9 _ -, at most 128' },
-  { name: 'secret', flag: 'secret', valueName: 'secret', required: true, secret: true, env: 'MQTT_SIGN_SECRET', description: 'device secret (密钥) (env MQTT_SIGN_SECRET; - reads stdin)' },
+  { name: 'secret', flag: 'secret', valueName: 'secret', required: true, secret: true, env: 'MQTT_SIGN_SECRET', description: 'device secret (密钥)' },
   { name: 'timestamp', flag: 'timestamp', valueName: 'YYYYMMDDHH', description: 'UTC hour signed as the HMAC key (default: the current UTC hour)' },
   { name: 'signType', flag: 'sign-type', valueName: 'n', choices: ['0', '1', '2'], default: '0', description: '0: HMAC-SHA256, no time check (for devices without a clock); 1: HMAC-SHA256 with the check; 2: HMAC-SM3 with the check' },
   { name: 'host', flag: 'host', valueName: 'host', default: DEFAULT_HOST, description: 'broker host from the console (总览 → 接入信息)' },

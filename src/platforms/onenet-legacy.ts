@@ -12,7 +12,7 @@ const ID = 'onenet-legacy';
 const params = [
   { name: 'productId', flag: 'product', valueName: 'productId', required: true, description: 'product ID (产品ID), numeric' },
   { name: 'deviceId', flag: 'device-id', valueName: 'deviceId', required: true, description: 'device ID (设备ID), numeric' },
-  { name: 'authInfo', flag: 'auth-info', valueName: 'text', required: true, secret: true, env: 'MQTT_SIGN_AUTH_INFO', description: 'auth_info (鉴权信息) set when the device was created, or the APIKey (env MQTT_SIGN_AUTH_INFO; - reads stdin)' },
+  { name: 'authInfo', flag: 'auth-info', valueName: 'text', required: true, secret: true, env: 'MQTT_SIGN_AUTH_INFO', description: 'auth_info (鉴权信息) set when the device was created, or the APIKey' },
   { name: 'host', flag: 'host', valueName: 'host', default: '183.230.40.39', description: 'broker host' },
   { name: 'port', flag: 'port', valueName: 'port', default: '6002', description: 'broker port' },
 ] as const;

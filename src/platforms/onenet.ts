@@ -21,10 +21,10 @@ const DEVICE_NAME = /^[^/&?#+%=\s\u0000-\u001f]{1,64}$/;
 const params = [
   { name: 'productId', flag: 'product', valueName: 'productId', required: true, description: 'product ID (产品ID), letters and digits, e.g. Ck2AF9QD2K' },
   { name: 'deviceName', flag: 'device', valueName: 'deviceName', required: true, description: 'device name (设备名称)' },
-  { name: 'key', flag: 'key', valueName: 'base64 key', required: true, secret: true, env: 'MQTT_SIGN_KEY', description: 'access key (设备密钥 or 产品 AccessKey) in base64, as the console shows it (env MQTT_SIGN_KEY; - reads stdin)' },
+  { name: 'key', flag: 'key', valueName: 'base64Key', required: true, secret: true, env: 'MQTT_SIGN_KEY', description: 'access key (设备密钥 or 产品 AccessKey) in base64, as the console shows it' },
   { name: 'keyLevel', flag: 'key-level', valueName: 'level', choices: ['device', 'product'], default: 'device', description: 'device key (res products/<id>/devices/<name>) or product key (res products/<id>)' },
   { name: 'method', flag: 'method', valueName: 'method', choices: ['sha256', 'sha1', 'md5'], default: 'sha256', description: 'HMAC of the sign' },
-  { name: 'expires', flag: 'expires', valueName: 'unix seconds', description: `token expiry et, at most ${ET_MAX} (default ${ET_DEFAULT}, 2100-01-01)` },
+  { name: 'expires', flag: 'expires', valueName: 'unixSeconds', description: `token expiry et, at most ${ET_MAX} (default ${ET_DEFAULT}, 2100-01-01)` },
   { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS on port 8883 (needs the OneNET CA)' },
   { name: 'host', flag: 'host', valueName: 'host', default: 'mqtts.heclouds.com', description: 'broker host' },
   { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 8883 with --tls)' },
