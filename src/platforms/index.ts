@@ -10,6 +10,7 @@ import onenet from './onenet.js';
 import onenetLegacy from './onenet-legacy.js';
 import tencent from './tencent.js';
 import azure from './azure.js';
+import baidu from './baidu.js';
 
 export const platforms: Readonly<Record<string, Signer>> = {
   aliyun,
@@ -18,6 +19,7 @@ export const platforms: Readonly<Record<string, Signer>> = {
   huawei,
   tencent,
   azure,
+  baidu,
 };
 
 export const aliases: Readonly<Record<string, string>> = {

@@ -1,0 +1,182 @@
+/**
+ * Baidu AI Cloud IoT Core (物联网核心套件), DeviceSecret authentication (PLATFORMS.md §7;
+ * https://cloud.baidu.com/doc/IoTCore/s/Akck4811r):
+ *   username = thingidp@iotCoreId|deviceKey|ts|ALG ; password = hex(H_ALG(deviceKey&ts&ALG deviceSecret))
+ * A PLAIN digest, not an HMAC, and no "&" between ALG and the secret. ts is checked to ±10 min; 0 turns that off.
+ */
+import { UsageError } from '../errors.js';
+import { digest, hmac } from './_crypto.js';
+import { isoDate } from './_expiry.js';
+import { broker, fieldCheck, loginConnect, readParams, warning, type Cause } from './_signer.js';
+import { lintConnect } from './lint.js';
+import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+
+const ID = 'baidu';
+const HASHES = { MD5: 'md5', SHA256: 'sha256' } as const;
+type Algorithm = keyof typeof HASHES;
+/** The server accepts ts within this many seconds of its clock. */
+const WINDOW = 600;
+const CLIENT_ID = /^[0-9a-zA-Z_-]{1,128}$/;
+
+const params = [
+  { name: 'iotCoreId', flag: 'iotcore', valueName: 'IoTCoreId', required: true, description: 'IoT Core id, the first label of the endpoint (e.g. abcd123)' },
+  { name: 'deviceKey', flag: 'device', valueName: 'deviceKey', required: true, description: 'device name (deviceKey)' },
+  { name: 'deviceSecret', flag: 'secret', valueName: 'deviceSecret', required: true, secret: true, env: 'MQTT_SIGN_SECRET', description: 'device secret (env MQTT_SIGN_SECRET; - reads stdin)' },
+  { name: 'timestamp', flag: 'timestamp', valueName: 'unixSeconds', description: 'ts to sign, Unix seconds; 0 turns the ±10 min check off (default: now)' },
+  { name: 'algorithm', flag: 'algorithm', valueName: 'ALG', choices: ['MD5', 'SHA256'], default: 'SHA256', description: 'digest of the password' },
+  { name: 'clientId', flag: 'client-id', valueName: 'id', description: 'clientId, unique per connection (default: the deviceKey)' },
+  { name: 'region', flag: 'region', valueName: 'region', choices: ['gz', 'bj'], default: 'gz', description: 'region of the endpoint: gz (Guangzhou) or bj (Beijing)' },
+  { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS (port 1884, not 8883)' },
+] as const;
+
+// MQTT 3.1, 3.1.1 and 5.0; keepalive 30-1200 s, 300+ recommended; QoS 0/1; publish ≤ 32 KB; will yes; retain only on request.
+const rules: PlatformRules = {
+  keepalive: { min: 30, max: 1200, default: 300, recommendedMin: 300 },
+  tlsRequired: false,
+  qos: [0, 1],
+  retain: false,
+  will: true,
+  protocolVersions: [3, 4, 5],
+  clientIdMaxLength: 128,
+  maxPayload: 32 * 1024,
+  expiresAt: null,
+};
+
+export default defineSigner({
+  id: ID,
+  title: 'Baidu AI Cloud IoT Core (百度智能云物联网核心套件)',
+  docs: ['https://cloud.baidu.com/doc/IoTCore/s/Akck4811r', 'https://cloud.baidu.com/doc/IoTCore/s/3k7o8yehh'],
+  params,
+  example: 'baidu --iotcore abcd123 --device mydevice --secret ImSeCrEt0I1M2jkl --timestamp 0',
+  sign,
+  verify,
+});
+
+function sign(values: SignParams, ctx: SignContext): SignResult {
+  const p = readParams(ID, params, values);
+  const iotCoreId = p.matching('iotCoreId', /^[A-Za-z0-9]{1,63}$/, 'letters and digits (a host name label)')!;
+  // "|" and "&" would split the username and the hashed string.
+  const deviceKey = p.matching('deviceKey', /^[A-Za-z0-9_-]{1,128}$/, '1-128 of A-Z a-z 0-9 _ -')!;
+  const secret = p.require('deviceSecret');
+  const algorithm = p.require('algorithm') as Algorithm;
+  const clientId = p.matching('clientId', CLIENT_ID, '1-128 of 0-9 a-z A-Z _ -') ?? deviceKey;
+  const now = Math.floor(ctx.now / 1000);
+  const ts = p.given('timestamp') ? timestamp(p.require('timestamp'), p.option('timestamp')) : String(now);
+
+  const username = `thingidp@${iotCoreId}|${deviceKey}|${ts}|${algorithm}`;
+  const password = passwordFor(algorithm, deviceKey, ts, secret);
+  const host = `${iotCoreId}.iot.${p.require('region')}.baidubce.com`;
+  const tls = p.flag('tls');
+  const warnings: Warning[] = [];
+  if (ts !== '0') {
+    const skew = Number(ts) - now;
+    if (Math.abs(skew) > WINDOW) warnings.push(warning('baidu.timestamp.skew', { value: ts, minutes: Math.round(skew / 60) }));
+    warnings.push(warning('baidu.timestamp.window', { date: isoDate(Number(ts) + WINDOW) }, 'info'));
+  }
+  return {
+    platform: ID,
+    credentials: { clientId, username, password },
+    broker: broker(host, tls ? 1884 : 1883, tls, `wss://${host}:443/mqtt`),
+    rules: { ...rules, expiresAt: ts === '0' ? null : Number(ts) + WINDOW },
+    topics: topics(deviceKey),
+    warnings,
+  };
+}
+
+function timestamp(value: string, option: string): string {
+  // 13 digits would be milliseconds; the digits signed are the digits sent, so nothing is normalised.
+  if (!/^(0|[1-9]\d{0,11})$/.test(value)) throw new UsageError('platform.timestamp.format', { option, format: 'Unix seconds (digits, e.g. 1583826857) or 0', value });
+  return value;
+}
+
+/** hex(H_ALG(deviceKey "&" ts "&" ALG deviceSecret)): the Java SDK's SignatureGenerator. */
+function passwordFor(algorithm: Algorithm, deviceKey: string, ts: string, secret: string): string {
+  return digest(HASHES[algorithm], `${deviceKey}&${ts}&${algorithm}${secret}`).toString('hex');
+}
+
+function topics(device: string): PlatformTopic[] {
+  const shadow = `$iot/${device}/shadow`;
+  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string): PlatformTopic => ({ name, topic, direction, description });
+  return [
+    t('shadow-get', `${shadow}/get`, 'publish', 'request the device shadow'),
+    t('shadow-get-reply', `${shadow}/get/reply`, 'subscribe', 'the shadow, in answer to shadow-get'),
+    t('shadow-reported', `${shadow}/update/reported`, 'publish', 'report the device state'),
+    t('shadow-reported-reply', `${shadow}/update/reported/reply`, 'subscribe', 'answer to shadow-reported'),
+    t('shadow-desired', `${shadow}/update/desired`, 'publish', 'set the desired state'),
+    t('shadow-desired-reply', `${shadow}/update/desired/reply`, 'subscribe', 'answer to shadow-desired'),
+    t('shadow-delta-desired', `${shadow}/delta/desired`, 'subscribe', 'desired state that differs from the reported one'),
+    t('shadow-delta-reported', `${shadow}/delta/reported`, 'subscribe', 'reported state that differs from the desired one'),
+  ];
+}
+
+// ---- verify -------------------------------------------------------------------------------------------
+
+interface ParsedUsername {
+  readonly iotCoreId: string;
+  readonly deviceKey: string;
+  readonly ts: string;
+  readonly alg: string;
+}
+
+/** thingidp@core|dk|ts|ALG, or the short thingidp@core|dk, which means ts 0 and MD5. */
+function parseUsername(username: string | null): ParsedUsername | null {
+  if (username === null || !username.startsWith('thingidp@')) return null;
+  const parts = username.slice('thingidp@'.length).split('|');
+  if (parts.length === 2) return { iotCoreId: parts[0]!, deviceKey: parts[1]!, ts: '0', alg: 'MD5' };
+  if (parts.length !== 4) return null;
+  return { iotCoreId: parts[0]!, deviceKey: parts[1]!, ts: parts[2]!, alg: parts[3]! };
+}
+
+function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number }): VerifyResult {
+  const p = readParams(ID, params, values);
+  const secret = p.require('deviceSecret');
+  const fields: FieldCheck[] = [];
+  const expectedClientId = p.get('clientId') ?? p.get('deviceKey');
+  if (expectedClientId !== undefined) fields.push(fieldCheck('clientId', login.clientId === expectedClientId, expectedClientId, login.clientId));
+  else if (!CLIENT_ID.test(login.clientId)) fields.push(fieldCheck('clientId', false, null, login.clientId, { code: 'baidu.verify.clientIdChars' }));
+
+  const u = parseUsername(login.username);
+  if (u === null) {
+    fields.push(fieldCheck('username', false, 'thingidp@<IoTCoreId>|<deviceKey>|<ts>|<MD5|SHA256>', login.username, { code: 'baidu.verify.username' }));
+    return { ok: false, fields, warnings: lintConnect(rules, loginConnect(login), ctx.now ?? 0) };
+  }
+  for (const [name, given] of [['iotCoreId', p.get('iotCoreId')], ['deviceKey', p.get('deviceKey')]] as const) {
+    if (given !== undefined) fields.push(fieldCheck(`username.${name}`, u[name] === given, given, u[name]));
+  }
+  const algorithm = u.alg.toUpperCase() in HASHES ? (u.alg.toUpperCase() as Algorithm) : null;
+  const algCause: Cause | null = algorithm === null ? { code: 'baidu.verify.alg', params: { value: u.alg } } : algorithm !== u.alg ? { code: 'baidu.verify.algCase', params: { value: u.alg } } : null;
+  fields.push(fieldCheck('username.algorithm', algCause === null, algorithm ?? 'MD5|SHA256', u.alg, algCause));
+  const tsCause = timestampCause(u.ts, ctx.now);
+  fields.push(fieldCheck('username.timestamp', tsCause === null, null, u.ts, tsCause));
+
+  if (algorithm !== null) {
+    const expected = passwordFor(algorithm, u.deviceKey, u.ts, secret);
+    const cause = login.password === expected ? null : passwordMistake(login.password, u, algorithm, secret);
+    fields.push(fieldCheck('password', cause === null, expected, login.password, cause));
+  }
+  return { ok: fields.every((f) => f.ok), fields, warnings: lintConnect(rules, loginConnect(login), ctx.now ?? 0) };
+}
+
+function timestampCause(ts: string, nowMs: number | undefined): Cause | null {
+  if (!/^\d{1,12}$/.test(ts)) return { code: 'platform.timestamp.format', params: { option: 'ts', format: 'Unix seconds or 0', value: ts } };
+  if (ts === '0' || nowMs === undefined) return null;
+  const skew = Number(ts) - Math.floor(nowMs / 1000);
+  return Math.abs(skew) > WINDOW ? { code: 'baidu.verify.skew', params: { value: ts, minutes: Math.round(skew / 60) } } : null;
+}
+
+/** The alternative computations of PLATFORMS.md §7, tried in turn; the first that reproduces the password names the cause. */
+function passwordMistake(password: string | null, u: ParsedUsername, algorithm: Algorithm, secret: string): Cause {
+  if (password === null) return { code: 'baidu.verify.noPassword' };
+  const hash = HASHES[algorithm];
+  const signed = `${u.deviceKey}&${u.ts}&${algorithm}`;
+  const other: Algorithm = algorithm === 'MD5' ? 'SHA256' : 'MD5';
+  const is = (bytes: Buffer): boolean => bytes.toString('hex') === password;
+  const mistakes: [Cause, () => boolean][] = [
+    [{ code: 'verify.uppercaseHex' }, () => password.toLowerCase() === passwordFor(algorithm, u.deviceKey, u.ts, secret)],
+    [{ code: 'baidu.verify.hmac' }, () => is(hmac(hash, secret, signed)) || is(hmac(hash, secret, signed + secret))],
+    [{ code: 'baidu.verify.separator' }, () => is(digest(hash, `${signed}&${secret}`))],
+    [{ code: 'baidu.verify.algCase', params: { value: algorithm.toLowerCase() } }, () => is(digest(hash, `${u.deviceKey}&${u.ts}&${algorithm.toLowerCase()}${secret}`))],
+    [{ code: 'baidu.verify.algMismatch', params: { label: algorithm, used: other } }, () => is(digest(HASHES[other], signed + secret)) || password === passwordFor(other, u.deviceKey, u.ts, secret)],
+  ];
+  return mistakes.find(([, matches]) => matches())?.[0] ?? { code: 'verify.mismatch' };
+}
