@@ -1,0 +1,217 @@
+/**
+ * The mistakes people make when they write MQTT packets by hand, recognised from the bytes: each becomes a
+ * problem whose catalogue entry explains it and whose `.hint` gives the fix. A mistake is named only when
+ * the corrected bytes decode, so a diagnosis is never a guess.
+ */
+import type { MqttSignError } from '../errors.js';
+import type { Params } from '../messages.js';
+import { decode } from '../mqtt/decode.js';
+import { frameLength, INVALID, PACKET_NAMES, remainingLengthBytes, spacedHex } from './framing.js';
+
+export interface Problem {
+  /** Catalogue code (capture.problem.*, or a codec error code). */
+  readonly code: string;
+  readonly params: Params;
+}
+
+export interface Diagnosis {
+  readonly problems: Problem[];
+  /** How many bytes the malformed packet spans (as corrected). */
+  readonly length: number;
+  /** false when where the next packet starts is not known (the stream must resynchronise). */
+  readonly framed: boolean;
+}
+
+type Version = 3 | 4 | 5;
+
+export function problemOf(error: MqttSignError): Problem {
+  return { code: error.code, params: error.params };
+}
+
+/**
+ * `bytes` start where a packet failed to frame or decode and run to the end of what is available.
+ * Returns the recognised mistake, or null when it is none of the known ones.
+ */
+export function diagnose(bytes: Uint8Array, version: Version): Diagnosis | null {
+  return missingFixedHeader(bytes, version) ?? oneLengthByte(bytes, version) ?? levelMismatch(bytes) ?? remainingLengthMismatch(bytes, version) ?? stringLengthOffByOne(bytes, version);
+}
+
+/** The data ended inside a packet: a known mistake, else a cut-off packet (or bytes that cannot start one). */
+export function diagnoseTail(bytes: Uint8Array, version: Version, where: 'stream' | 'input'): Problem[] {
+  const known = diagnose(bytes, version);
+  if (known) return known.problems;
+  const n = frameLength(bytes, 0);
+  if (n === INVALID || bytes.length < 2) return [{ code: 'capture.problem.trailing', params: { count: bytes.length } }];
+  return [
+    {
+      code: where === 'stream' ? 'capture.problem.cut-off' : 'capture.problem.cut-off-input',
+      params: { type: PACKET_NAMES[bytes[0]! >> 4] ?? '?', have: bytes.length, need: n > 0 ? n : '?' },
+    },
+  ];
+}
+
+function decodes(bytes: ArrayLike<number>, version: Version): boolean {
+  try {
+    decode(Uint8Array.from(bytes), { protocolVersion: version });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const MQTT = [0x00, 0x04, 0x4d, 0x51, 0x54, 0x54];
+const MQISDP = [0x00, 0x06, 0x4d, 0x51, 0x49, 0x73, 0x64, 0x70];
+
+function startsWith(bytes: Uint8Array, at: number, prefix: readonly number[]): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * A CONNECT written without its first byte (`74 00 04 4D 51 54 54 …`) or without its whole fixed header
+ * (`00 04 4D 51 54 54 …`): the protocol name sits where the fixed header should be.
+ */
+function missingFixedHeader(bytes: Uint8Array, version: Version): Diagnosis | null {
+  for (let k = 0; k <= 2; k++) {
+    if (!startsWith(bytes, k, MQTT) && !startsWith(bytes, k, MQISDP)) continue;
+    if (bytes[0] === 0x10 && k >= 1) return null; // the fixed header is there
+    if (k === 0) {
+      const fix = [0x10, ...remainingLengthBytes(bytes.length)];
+      if (!decodes([...fix, ...bytes], version)) return null;
+      return { problems: [{ code: 'capture.problem.missing-header', params: { fix: spacedHex(fix) } }], length: bytes.length, framed: true };
+    }
+    // k bytes before the name: the Remaining Length, written without the packet type byte.
+    const framed = frameLength(Uint8Array.of(0x10, ...bytes.subarray(0, k)), 0);
+    const length = framed - 1; // the RL bytes and the bytes they count
+    if (framed <= 0 || length > bytes.length || !decodes([0x10, ...bytes.subarray(0, length)], version)) {
+      const fix = [0x10, ...remainingLengthBytes(bytes.length - k)];
+      if (!decodes([...fix, ...bytes.subarray(k)], version)) return null;
+      return {
+        problems: [{ code: 'capture.problem.missing-header-length', params: { fix: spacedHex(fix), replace: spacedHex(bytes.subarray(0, k)) } }],
+        length: bytes.length,
+        framed: true,
+      };
+    }
+    return { problems: [{ code: 'capture.problem.missing-header', params: { fix: '10' } }], length, framed: true };
+  }
+  return null;
+}
+
+/** A Remaining Length of 128–255 written as one byte (`10 A5 00 04 …`): its top bit made the decoder read on. */
+function oneLengthByte(bytes: Uint8Array, version: Version): Diagnosis | null {
+  const b = bytes[1];
+  if (bytes.length < 3 || b === undefined || b < 0x80) return null;
+  if (2 + b > bytes.length) return null;
+  const fix = remainingLengthBytes(b);
+  if (!decodes([bytes[0]!, ...fix, ...bytes.subarray(2, 2 + b)], version)) return null;
+  return {
+    problems: [{ code: 'capture.problem.one-length-byte', params: { value: b, byte: spacedHex([b]), fix: spacedHex(fix) } }],
+    length: 2 + b,
+    framed: true,
+  };
+}
+
+/** `MQTT` with level 3, or `MQIsdp` with level 4 or 5 [MQTT-3.1.2-2]. */
+function levelMismatch(bytes: Uint8Array): Diagnosis | null {
+  if (bytes[0] !== 0x10) return null;
+  const n = frameLength(bytes, 0);
+  if (n < 0) return null;
+  const at = 1 + rlWidth(bytes); // start of the variable header
+  let name: string;
+  let levelAt: number;
+  if (startsWith(bytes, at, MQTT)) {
+    name = 'MQTT';
+    levelAt = at + 6;
+  } else if (startsWith(bytes, at, MQISDP)) {
+    name = 'MQIsdp';
+    levelAt = at + 8;
+  } else {
+    return null;
+  }
+  const level = bytes[levelAt];
+  if (level === undefined) return null;
+  const expected = name === 'MQTT' ? '4 (3.1.1) or 5 (5.0)' : '3 (3.1)';
+  if ((name === 'MQTT' && (level === 4 || level === 5)) || (name === 'MQIsdp' && level === 3)) return null;
+  return {
+    problems: [{ code: 'capture.problem.level-mismatch', params: { name, level, expected, offset: levelAt } }],
+    length: Math.min(n, bytes.length),
+    framed: n <= bytes.length,
+  };
+}
+
+function rlWidth(bytes: Uint8Array): number {
+  let i = 1;
+  while (i < 5 && i < bytes.length && bytes[i]! & 0x80) i++;
+  return i;
+}
+
+/**
+ * A Remaining Length that does not count the bytes that follow. Tried: the length that takes everything
+ * available, then lengths near the declared one; the first that decodes, followed by nothing or by another
+ * packet's header, is the fix.
+ */
+function remainingLengthMismatch(bytes: Uint8Array, version: Version): Diagnosis | null {
+  const n = frameLength(bytes, 0);
+  if (n === INVALID || bytes.length < 2) return null;
+  const width = rlWidth(bytes);
+  const declared = n > 0 ? n - 1 - width : -1;
+  const available = bytes.length - 1 - width;
+  const candidates = [available];
+  for (let d = 1; d <= 16; d++) candidates.push(declared - d, declared + d);
+  for (const actual of candidates) {
+    if (actual < 0 || actual > available || actual === declared) continue;
+    const body = bytes.subarray(1 + width, 1 + width + actual);
+    const fixed = [bytes[0]!, ...remainingLengthBytes(actual), ...body];
+    if (!decodes(fixed, version)) continue;
+    const after = 1 + width + actual;
+    if (after < bytes.length && frameLength(bytes, after) <= 0) continue;
+    return {
+      problems: [
+        {
+          code: 'capture.problem.remaining-length',
+          params: { declared: declared < 0 ? '?' : declared, actual, fix: spacedHex(remainingLengthBytes(actual)) },
+        },
+      ],
+      length: after,
+      framed: true,
+    };
+  }
+  return null;
+}
+
+/** A string length prefix one more or one less than the string's byte count, in a whole packet. */
+function stringLengthOffByOne(bytes: Uint8Array, version: Version): Diagnosis | null {
+  const n = frameLength(bytes, 0);
+  if (n <= 0 || n > bytes.length || n > 4096) return null;
+  const frame = bytes.slice(0, n);
+  const start = 1 + rlWidth(bytes);
+  for (let p = start; p + 2 <= n; p++) {
+    const declared = (frame[p]! << 8) | frame[p + 1]!;
+    for (const actual of [declared - 1, declared + 1]) {
+      if (actual < 0 || p + 2 + actual > n) continue;
+      const copy = frame.slice();
+      copy[p] = actual >> 8;
+      copy[p + 1] = actual & 0xff;
+      if (!decodes(copy, version)) continue;
+      if (!printable(copy.subarray(p + 2, p + 2 + actual))) continue;
+      return {
+        problems: [
+          {
+            code: 'capture.problem.string-length',
+            params: { offset: p, declared, actual, fix: spacedHex([actual >> 8, actual & 0xff]) },
+          },
+        ],
+        length: n,
+        framed: true,
+      };
+    }
+  }
+  return null;
+}
+
+/** Text a person would have typed: no control characters. */
+function printable(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b < 0x20 || b === 0x7f) return false;
+  return bytes.length > 0;
+}

@@ -1,0 +1,306 @@
+/**
+ * One byte stream (a TCP direction, or plain bytes) → MQTT packets. Complete packets go to decodeAll in
+ * runs; a malformed packet is diagnosed and skipped by its (corrected) length; when the framing is lost
+ * (a stream seen from its middle, a gap, a broken header) the splitter resynchronises on the next packet
+ * that decodes.
+ */
+import { DecodeError } from '../errors.js';
+import { decode, decodeAll } from '../mqtt/decode.js';
+import type { Decoded, Field, Packet, ProtocolVersion } from '../mqtt/types.js';
+import { diagnose, diagnoseTail, problemOf, type Problem } from './diagnose.js';
+import { frameLength, hex2, INCOMPLETE, INVALID } from './framing.js';
+
+/** One MQTT packet (or a run of bytes that is not one) as found in the input. */
+export interface Found {
+  /** Byte offset in the stream (a TCP direction) or in the plain input. */
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  readonly protocolVersion: ProtocolVersion;
+  /** null when the bytes are malformed; `problems` says why. */
+  readonly packet: Packet | null;
+  readonly fields: readonly Field[];
+  readonly problems: readonly Problem[];
+}
+
+/** Protocol version shared by both directions of a connection: the client's CONNECT sets it. */
+export interface VersionState {
+  version: ProtocolVersion;
+  /** false while the version is a guess (no CONNECT seen yet). */
+  known: boolean;
+}
+
+/** Give up resynchronising a stream seen from its middle after this many bytes without a packet: it is not MQTT. */
+const SYNC_BUDGET = 64 * 1024;
+/** Keep at most this many bytes of a skipped region to show; the count stays exact. */
+const SKIP_KEEP = 4096;
+
+type SkipReason = 'midstream' | 'gap' | 'malformed' | 'junk';
+
+interface Skipped {
+  readonly start: number;
+  readonly reason: SkipReason;
+  /** Bytes of the stream that were never captured (gap). */
+  readonly missing: number;
+  readonly kept: number[];
+  count: number;
+}
+
+export class Splitter {
+  private parts: Uint8Array[] = [];
+  private partsLength = 0;
+  /** Bytes the pending packet needs in total; 0 = not known yet. */
+  private need = 0;
+  /** Stream offset of the first pending byte (= of buf[0] while processing). */
+  private offset = 0;
+  private syncing: boolean;
+  private reason: SkipReason = 'midstream';
+  private skipped: Skipped | null = null;
+  /** Set when a stream seen from its middle never showed a packet: it is not MQTT and is ignored. */
+  abandoned = false;
+  /** At least one packet decoded. */
+  sawPacket = false;
+
+  constructor(
+    private readonly state: VersionState,
+    private readonly emit: (found: Found) => void,
+    midstream = false,
+  ) {
+    this.syncing = midstream;
+  }
+
+  /** `missing` bytes were never captured here: drop any partial packet and resynchronise after the hole. */
+  gap(missing: number): void {
+    if (this.abandoned) return;
+    const pending = this.take();
+    this.flushSkip();
+    this.skipped = { start: this.offset, reason: 'gap', missing, kept: [], count: 0 };
+    this.addSkipped(pending, 0, pending.length);
+    this.offset += pending.length + missing;
+    this.syncing = true;
+    this.reason = 'gap';
+  }
+
+  push(data: Uint8Array): void {
+    if (this.abandoned || data.length === 0) return;
+    if (this.partsLength === 0) {
+      this.process(data);
+      return;
+    }
+    // Collect until the pending packet is whole, then join once (a 64 KiB PUBLISH arrives in ~45 segments).
+    this.parts.push(data.slice());
+    this.partsLength += data.length;
+    if (this.partsLength >= Math.max(this.need, 6)) this.process(this.take());
+  }
+
+  /** The stream ended: whatever is pending is a cut-off packet or trailing bytes. */
+  end(where: 'stream' | 'input'): void {
+    if (this.abandoned) return;
+    const rest = this.take();
+    if (rest.length > 0) {
+      if (this.syncing) {
+        this.addSkipped(rest, 0, rest.length);
+      } else {
+        this.emitBad(this.offset, rest, diagnoseTail(rest, this.state.version, where));
+      }
+      this.offset += rest.length;
+    }
+    this.flushSkip(true);
+  }
+
+  private take(): Uint8Array {
+    const parts = this.parts;
+    const length = this.partsLength;
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  private process(buf: Uint8Array): void {
+    let pos = 0;
+    while (pos < buf.length) {
+      if (this.syncing) {
+        const sync = this.findSync(buf, pos);
+        if (sync.at < 0) {
+          // No start here: skip all but the last bytes, where a header may straddle into the next chunk.
+          const keepFrom = Math.max(pos, buf.length - 5);
+          this.addSkipped(buf, pos, keepFrom);
+          pos = keepFrom;
+          break;
+        }
+        this.addSkipped(buf, pos, sync.at);
+        pos = sync.at;
+        if (sync.wait) break;
+        this.flushSkip();
+        this.syncing = false;
+      }
+      // The run of whole packets from pos.
+      let end = pos;
+      let n = 0;
+      while (end < buf.length) {
+        n = frameLength(buf, end);
+        if (n < 0 || end + n > buf.length) break;
+        end += n;
+      }
+      if (end > pos) {
+        pos = this.decodeRun(buf, pos, end);
+        if (pos !== end) continue; // a malformed packet moved us; look again from there
+      }
+      if (n !== INVALID) break; // the rest is an incomplete packet (or nothing)
+      pos = this.malformed(buf, pos, null);
+    }
+    if (this.abandoned) return;
+    // Keep the unread tail (copied, so a large capture chunk is not pinned by a few bytes).
+    this.offset += pos;
+    if (pos < buf.length) {
+      const rest = buf.slice(pos);
+      this.parts = [rest];
+      this.partsLength = rest.length;
+      const n = frameLength(rest, 0);
+      this.need = n > 0 ? n : 0;
+    }
+  }
+
+  /** Decode the whole packets in buf[pos, end); returns where decoding stopped (end, or after a malformed packet). */
+  private decodeRun(buf: Uint8Array, pos: number, end: number): number {
+    try {
+      const result = decodeAll(buf.subarray(pos, end), { protocolVersion: this.state.version });
+      for (let i = 0; i < result.frames.length; i++) {
+        const frame = result.frames[i]!;
+        this.found(buf, pos + frame.offset, frame.length, result.packets[i]!, frame, frame.offset);
+      }
+      return end;
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+    }
+    // Slow path: one packet at a time, so the good ones around the bad one still come out.
+    let at = pos;
+    while (at < end) {
+      const n = frameLength(buf, at);
+      const decoded = this.tryDecode(buf.subarray(at, at + n));
+      if (decoded instanceof DecodeError) return this.malformed(buf, at, decoded);
+      this.found(buf, at, n, decoded.packet, decoded);
+      at += n;
+    }
+    return at;
+  }
+
+  /** decode() in the stream's version; while the version is a guess, also try 5 and adopt it if that works. */
+  private tryDecode(bytes: Uint8Array): Decoded | DecodeError {
+    try {
+      return decode(bytes, { protocolVersion: this.state.version });
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      if (this.state.known || this.state.version === 5) return err;
+      try {
+        const result = decode(bytes, { protocolVersion: 5 });
+        this.state.version = 5;
+        return result;
+      } catch {
+        return err;
+      }
+    }
+  }
+
+  /**
+   * `spans` computes its fields on first access; they are passed on unread so decoding stays fast. Their
+   * offsets count from `base` (the start of a decodeAll run); the packet's own fields count from its first byte.
+   */
+  private found(buf: Uint8Array, at: number, length: number, packet: Packet, spans: { readonly fields: Field[] }, base = 0): void {
+    if (packet.cmd === 'connect') {
+      this.state.version = packet.protocolVersion as ProtocolVersion;
+      this.state.known = true;
+    }
+    this.sawPacket = true;
+    const { version } = this.state;
+    this.emit({
+      offset: this.offset + at,
+      bytes: buf.subarray(at, at + length),
+      protocolVersion: version,
+      packet,
+      get fields() {
+        return base === 0 ? spans.fields : spans.fields.map((f) => ({ ...f, offset: f.offset - base }));
+      },
+      problems: [],
+    });
+  }
+
+  /** A malformed packet at pos: diagnose, report, and continue after it (or resynchronise when its length is lost). */
+  private malformed(buf: Uint8Array, pos: number, error: DecodeError | null): number {
+    const d = diagnose(buf.subarray(pos), this.state.version);
+    if (!d && !error) {
+      // Not a packet start and no known mistake: skip to the next packet (trailing bytes if there is none).
+      this.flushSkip();
+      this.reason = 'junk';
+      this.syncing = true;
+      return pos;
+    }
+    const length = Math.max(1, Math.min(d ? d.length : frameLength(buf, pos), buf.length - pos));
+    this.emitBad(this.offset + pos, buf.subarray(pos, pos + length), d ? d.problems : [problemOf(error!)]);
+    if (d && !d.framed) {
+      this.syncing = true;
+      this.reason = 'malformed';
+    }
+    return pos + length;
+  }
+
+  private emitBad(offset: number, bytes: Uint8Array, problems: readonly Problem[]): void {
+    this.emit({ offset, bytes, protocolVersion: this.state.version, packet: null, fields: [], problems });
+  }
+
+  /**
+   * The first position from `from` where a packet starts that decodes and is followed by the end of the data
+   * or another plausible header. wait: a plausible start whose packet is not all here yet.
+   */
+  private findSync(buf: Uint8Array, from: number): { at: number; wait: boolean } {
+    for (let i = from; i < buf.length; i++) {
+      const n = frameLength(buf, i);
+      if (n === INVALID) continue;
+      if (n === INCOMPLETE) return { at: i, wait: true };
+      if (i + n > buf.length) {
+        // Wait for the rest only where a real stream could be: not for a huge length out of nowhere.
+        if (n <= SYNC_BUDGET) return { at: i, wait: true };
+        continue;
+      }
+      if (this.tryDecode(buf.subarray(i, i + n)) instanceof DecodeError) continue;
+      const next = frameLength(buf, i + n);
+      if (i + n === buf.length || next === INCOMPLETE || next > 0) return { at: i, wait: false };
+    }
+    return { at: -1, wait: false };
+  }
+
+  private addSkipped(buf: Uint8Array, from: number, to: number): void {
+    if (to <= from) return;
+    if (!this.skipped) this.skipped = { start: this.offset + from, reason: this.reason, missing: 0, kept: [], count: 0 };
+    const s = this.skipped;
+    for (let i = from; i < to && s.kept.length < SKIP_KEEP; i++) s.kept.push(buf[i]!);
+    s.count += to - from;
+    if (s.reason === 'midstream' && !this.sawPacket && s.count > SYNC_BUDGET) {
+      this.abandoned = true;
+      this.skipped = null;
+      this.parts = [];
+      this.partsLength = 0;
+    }
+  }
+
+  private flushSkip(atEnd = false): void {
+    const s = this.skipped;
+    this.skipped = null;
+    if (!s || (s.count === 0 && s.missing === 0)) return;
+    const code = {
+      gap: 'capture.problem.gap',
+      midstream: 'capture.problem.midstream',
+      malformed: 'capture.problem.skipped',
+      junk: atEnd ? 'capture.problem.trailing' : 'capture.problem.junk',
+    }[s.reason];
+    const problem: Problem = { code, params: { count: s.count, missing: s.missing, byte: hex2(s.kept[0] ?? 0) } };
+    this.emitBad(s.start, Uint8Array.from(s.kept), [problem]);
+  }
+}

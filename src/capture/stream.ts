@@ -1,0 +1,259 @@
+/**
+ * TCP segments → MQTT packets, per connection and direction: sequence-number reassembly (out-of-order
+ * segments wait, retransmissions and overlaps are trimmed, a lost segment becomes a gap), streams numbered
+ * as Wireshark's tcp.stream does, the client told from the broker, and the protocol version carried from
+ * the client's CONNECT to both directions.
+ */
+import type { Frame } from './frame.js';
+import { segmentOf, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Segment } from './ip.js';
+import { Splitter, type Found, type VersionState } from './split.js';
+
+export type Direction = 'client->broker' | 'broker->client';
+
+export interface CapturedPacket extends Found {
+  /** Running number in the output, from 0. */
+  readonly index: number;
+  /** TCP stream number (as Wireshark's tcp.stream); null for plain bytes. */
+  readonly stream: number | null;
+  readonly direction: Direction | null;
+  /** Seconds since the first frame of the capture; null for plain bytes. */
+  readonly time: number | null;
+  /** Frame number (from 1) in which the packet was completed; null for plain bytes. */
+  readonly frame: number | null;
+  /** When that frame was captured, in milliseconds since the epoch (for judging expiry); null for plain bytes. */
+  readonly epochMs: number | null;
+}
+
+/** Ports where an unidentified stream is taken to be MQTT, and which side is the broker. */
+const MQTT_PORTS = new Set([1883, 8883, 1884, 8884, 18830]);
+/** Out-of-order data held per direction before the missing segment is declared lost. */
+const MAX_HELD = 4 << 20;
+
+/** Packets only one side sends [MQTT-3.x]: they tell the client from the broker. */
+const FROM_CLIENT = new Set(['connect', 'subscribe', 'unsubscribe', 'pingreq']);
+const FROM_BROKER = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
+
+interface Held {
+  readonly seq: number;
+  readonly data: Uint8Array;
+}
+
+class Side {
+  /** The sequence number of the next byte we expect; null until the first segment. */
+  next: number | null = null;
+  held: Held[] = [];
+  heldBytes = 0;
+  synSeen = false;
+  finished = false;
+  splitter: Splitter | null = null;
+  constructor(readonly endpoint: string, readonly port: number) {}
+}
+
+class Connection {
+  /** Index of the client side in `sides`, once known. */
+  client: 0 | 1 | null = null;
+  /** 'mqtt' once we decided to decode it, 'other' to ignore it, null before its first data. */
+  kind: 'mqtt' | 'other' | null = null;
+  /** Began with a SYN inside the capture (so both directions start at a packet boundary). */
+  fromStart = false;
+  clientIsn: number | null = null;
+  closed = false;
+  readonly version: VersionState = { version: 4, known: false };
+  readonly sides: [Side, Side];
+  constructor(
+    readonly stream: number,
+    a: Side,
+    b: Side,
+  ) {
+    this.sides = [a, b];
+  }
+}
+
+/** Feed frames in capture order; packets come out through `emit` as each one completes. */
+export class TcpReassembler {
+  private readonly connections = new Map<string, Connection>();
+  private streams = 0;
+  private index = 0;
+  private first: { sec: number; nsec: number } | null = null;
+  /** Frame being processed: the time and number packets completed by it get. */
+  private current: Frame | null = null;
+
+  constructor(private readonly emit: (packet: CapturedPacket) => void) {}
+
+  push(frame: Frame): void {
+    this.first ??= { sec: frame.sec, nsec: frame.nsec };
+    const segment = segmentOf(frame.linkType, frame.data);
+    if (!segment) return;
+    this.current = frame;
+    const a = `${segment.src}:${segment.srcPort}`;
+    const b = `${segment.dst}:${segment.dstPort}`;
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let conn = this.connections.get(key);
+    const syn = (segment.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    // A new SYN on a finished 4-tuple (or with a new initial sequence number) is a new connection.
+    if (conn && syn && (conn.closed || (conn.clientIsn !== null && conn.clientIsn !== segment.seq))) conn = undefined;
+    if (!conn) {
+      conn = new Connection(this.streams++, new Side(a, segment.srcPort), new Side(b, segment.dstPort));
+      this.connections.set(key, conn);
+    }
+    const from: 0 | 1 = conn.sides[0].endpoint === a ? 0 : 1;
+    this.segment(conn, from, segment);
+  }
+
+  /** The capture ended: report gaps and packets cut off in every connection still open. */
+  end(): void {
+    for (const conn of this.connections.values()) {
+      for (const i of [0, 1] as const) this.finish(conn, i);
+    }
+  }
+
+  private segment(conn: Connection, from: 0 | 1, s: Segment): void {
+    const side = conn.sides[from];
+    if (s.flags & TCP_SYN) {
+      side.synSeen = true;
+      side.next = (s.seq + 1) >>> 0;
+      if (!(s.flags & TCP_ACK)) {
+        conn.client = from;
+        conn.clientIsn = s.seq;
+        if (conn.kind === null) conn.fromStart = true;
+      } else if (conn.client === null) {
+        conn.client = from === 0 ? 1 : 0;
+      }
+    }
+    if (s.payload.length > 0 && conn.kind !== 'other') {
+      if (conn.kind === null) this.classify(conn, from, s);
+      if (conn.kind === 'mqtt') this.data(conn, from, s.seq + (s.flags & TCP_SYN ? 1 : 0), s.payload);
+    }
+    if (s.flags & TCP_RST) {
+      conn.closed = true;
+      this.finish(conn, 0);
+      this.finish(conn, 1);
+    } else if (s.flags & TCP_FIN) {
+      const end = (s.seq + (s.flags & TCP_SYN ? 1 : 0) + s.payload.length) >>> 0;
+      // Close only once everything before the FIN has arrived; otherwise the end of capture closes it.
+      if (side.next === end && side.held.length === 0) {
+        this.finish(conn, from);
+        if (conn.sides[0].finished && conn.sides[1].finished) conn.closed = true;
+      }
+    }
+  }
+
+  /**
+   * Decide from the first data whether a connection is MQTT: one we saw open must start with a CONNECT
+   * from the client (or look like a hand-made one, or use an MQTT port); one already running is tried
+   * by resynchronising on its packets.
+   */
+  private classify(conn: Connection, from: 0 | 1, s: Segment): void {
+    const ports = MQTT_PORTS.has(conn.sides[0].port) || MQTT_PORTS.has(conn.sides[1].port);
+    if (!conn.fromStart) {
+      conn.kind = 'mqtt';
+      return;
+    }
+    const p = s.payload;
+    const connect = from === conn.client && p[0] === 0x10;
+    const named = mentionsProtocolName(p);
+    conn.kind = connect || named || ports ? 'mqtt' : 'other';
+  }
+
+  private data(conn: Connection, from: 0 | 1, seq: number, payload: Uint8Array): void {
+    const side = conn.sides[from];
+    if (!side.splitter) {
+      const midstream = !(conn.fromStart || side.synSeen);
+      side.splitter = new Splitter(conn.version, (found) => this.found(conn, from, found), midstream);
+    }
+    if (side.next === null) side.next = seq;
+    this.deliver(conn, side, seq >>> 0, payload);
+  }
+
+  private deliver(conn: Connection, side: Side, seq: number, payload: Uint8Array): void {
+    if (side.finished) return;
+    const ahead = (seq - side.next!) | 0;
+    if (ahead > 0) {
+      // Out of order: hold it (copied: the frame's buffer is the reader's) until the hole is filled.
+      side.held.push({ seq, data: payload.slice() });
+      side.held.sort((x, y) => ((x.seq - y.seq) | 0));
+      side.heldBytes += payload.length;
+      if (side.heldBytes > MAX_HELD) this.skipHole(conn, side);
+      return;
+    }
+    // A retransmission, or one that overlaps what we have: keep only what is new.
+    if (ahead + payload.length <= 0) return;
+    const fresh = ahead < 0 ? payload.subarray(-ahead) : payload;
+    side.next = (side.next! + fresh.length) >>> 0;
+    side.splitter!.push(fresh);
+    this.drain(conn, side);
+  }
+
+  /** Deliver held segments that are now in order. */
+  private drain(conn: Connection, side: Side): void {
+    while (side.held.length > 0 && ((side.held[0]!.seq - side.next!) | 0) <= 0) {
+      const held = side.held.shift()!;
+      side.heldBytes -= held.data.length;
+      this.deliver(conn, side, held.seq, held.data);
+    }
+  }
+
+  /** The segment we wait for was not captured: report the hole and go on with what follows it. */
+  private skipHole(conn: Connection, side: Side): void {
+    const first = side.held[0];
+    if (!first) return;
+    const missing = (first.seq - side.next!) >>> 0;
+    side.splitter!.gap(missing);
+    side.next = first.seq;
+    this.drain(conn, side);
+  }
+
+  private finish(conn: Connection, i: 0 | 1): void {
+    const side = conn.sides[i];
+    if (side.finished || !side.splitter) {
+      side.finished = true;
+      return;
+    }
+    while (side.held.length > 0) this.skipHole(conn, side);
+    side.finished = true;
+    side.splitter.end('stream');
+  }
+
+  private found(conn: Connection, from: 0 | 1, found: Found): void {
+    if (conn.client === null) conn.client = guessClient(conn, from, found);
+    const frame = this.current!;
+    const first = this.first!;
+    const time = Math.round(((frame.sec - first.sec) + (frame.nsec - first.nsec) / 1e9) * 1e9) / 1e9;
+    this.emit({
+      index: this.index++,
+      stream: conn.stream,
+      direction: from === conn.client ? 'client->broker' : 'broker->client',
+      time,
+      frame: frame.number,
+      epochMs: frame.sec * 1000 + Math.floor(frame.nsec / 1e6),
+      offset: found.offset,
+      bytes: found.bytes,
+      protocolVersion: found.protocolVersion,
+      packet: found.packet,
+      problems: found.problems,
+      get fields() {
+        return found.fields;
+      },
+    });
+  }
+}
+
+/** Which side is the client, when no SYN said so: by the packet type, else by the MQTT port, else the higher port. */
+function guessClient(conn: Connection, from: 0 | 1, found: Found): 0 | 1 {
+  const cmd = found.packet?.cmd;
+  const other: 0 | 1 = from === 0 ? 1 : 0;
+  if (cmd && FROM_CLIENT.has(cmd)) return from;
+  if (cmd && FROM_BROKER.has(cmd)) return other;
+  const [a, b] = conn.sides;
+  if (MQTT_PORTS.has(a.port) !== MQTT_PORTS.has(b.port)) return MQTT_PORTS.has(a.port) ? 1 : 0;
+  return a.port > b.port ? 0 : 1;
+}
+
+/** "MQTT" or "MQIsdp" with its length prefix in the first bytes: a CONNECT, maybe with a broken header. */
+function mentionsProtocolName(p: Uint8Array): boolean {
+  for (let i = 0; i + 6 <= Math.min(p.length, 12); i++) {
+    if (p[i] === 0 && p[i + 1] === 4 && p[i + 2] === 0x4d && p[i + 3] === 0x51 && p[i + 4] === 0x54 && p[i + 5] === 0x54) return true;
+    if (p[i] === 0 && p[i + 1] === 6 && p[i + 2] === 0x4d && p[i + 3] === 0x51 && p[i + 4] === 0x49) return true;
+  }
+  return false;
+}
