@@ -5,3 +5,4 @@ export { sign } from './platforms/sign.js';
 export { platforms, getSigner } from './platforms/index.js';
 export { lintConnect } from './platforms/lint.js';
 export type * from './platforms/types.js';
+export * from './mqtt/index.js';

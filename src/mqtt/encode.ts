@@ -1,0 +1,60 @@
+/**
+ * encode(packet, opts) → the packet's bytes. Each packet's writer checks every value before it writes, sizes the
+ * packet once and fills one buffer. A CONNECT carries its own version; other packets take opts.protocolVersion
+ * (default 4), as mqtt-packet's generate does.
+ */
+import { packetCodes } from './constants.js';
+import { encodeAck } from './packets/ack.js';
+import { encodeConnack } from './packets/connack.js';
+import { encodeConnect } from './packets/connect.js';
+import { encodeDisconnectOrAuth, encodePing } from './packets/control.js';
+import { encodePublish } from './packets/publish.js';
+import { encodeSuback, encodeSubscribe } from './packets/subscribe.js';
+import { encodeUnsuback, encodeUnsubscribe } from './packets/unsubscribe.js';
+import { refuse, show } from './_write.js';
+import type { CodecOptions, Packet, ProtocolVersion } from './types.js';
+
+function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
+  const version = opts?.protocolVersion ?? 4;
+  if (version !== 3 && version !== 4 && version !== 5) {
+    refuse('codec.encode.version-option', { field: 'protocolVersion', value: show(version) });
+  }
+  return version;
+}
+
+export function encode(packet: Packet, opts?: CodecOptions): Uint8Array {
+  if (typeof packet !== 'object' || packet === null) refuse('codec.encode.type', { field: 'packet', expected: 'an object', value: show(packet) });
+  if (packet.cmd === 'connect') return encodeConnect(packet);
+  const version = versionOption(opts);
+  switch (packet.cmd) {
+    case 'connack':
+      return encodeConnack(packet, version);
+    case 'publish':
+      return encodePublish(packet, version);
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp':
+      return encodeAck(packet, version);
+    case 'subscribe':
+      return encodeSubscribe(packet, version);
+    case 'suback':
+      return encodeSuback(packet, version);
+    case 'unsubscribe':
+      return encodeUnsubscribe(packet, version);
+    case 'unsuback':
+      return encodeUnsuback(packet, version);
+    case 'pingreq':
+    case 'pingresp':
+      return encodePing(packet, version);
+    case 'disconnect':
+    case 'auth':
+      return encodeDisconnectOrAuth(packet, version);
+    default:
+      return refuse('codec.encode.unknown-cmd', {
+        field: 'cmd',
+        value: show((packet as { cmd?: unknown }).cmd),
+        allowed: Object.keys(packetCodes).join(', '),
+      });
+  }
+}
