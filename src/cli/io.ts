@@ -35,6 +35,12 @@ async function* chunks(stream: AsyncIterable<Buffer>): AsyncIterable<Uint8Array>
 }
 
 export function realIo(): Io {
+  // A reader that stops early (`mqtt-sign … | head`) closes the pipe: that ends the output, it is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   return {
     stdout: {
       write: (chunk) => void process.stdout.write(chunk),

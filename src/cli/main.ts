@@ -3,7 +3,7 @@
  * to exit codes. Errors are printed once, here, on one line; commands throw MqttSignError and never call process.exit.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { MqttSignError } from '../errors.js';
 import { message, type Lang } from '../messages.js';
 import type { CliContext } from './context.js';
@@ -35,6 +35,11 @@ export async function main(argv: readonly string[], io: Io = realIo()): Promise<
     .helpOption('-h, --help', message('cli.opt.help', {}, lang))
     .addOption(new Option('--lang <lang>', message('cli.opt.lang', {}, lang)).choices(['en', 'zh']))
     .option('--no-color', message('cli.opt.color', {}, lang))
+    .configureHelp({
+      // Commander's section titles, in the user's language like everything else.
+      formatHelp: (cmd, helper) =>
+        Help.prototype.formatHelp.call(helper, cmd, helper).replace(/^(Usage|Options|Commands|Arguments):/gm, (_, title: string) => message(`cli.help.${title.toLowerCase()}`, {}, lang)),
+    })
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({

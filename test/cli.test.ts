@@ -1,0 +1,258 @@
+// main() in-process with a fake Io: flags → packets, formats, colour, language, secrets, clipboard, errors.
+import { describe, expect, test } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { redact } from '../src/cli/secrets.js';
+import { decode, decodeAll } from '../src/mqtt/decode.js';
+import { UsageError } from '../src/errors.js';
+import type { ConnectPacket, Packet, PublishPacket, SubscribePacket, UnsubscribePacket } from '../src/mqtt/types.js';
+import pkg from '../package.json' with { type: 'json' };
+import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
+
+const SECRET = 'Zq8sT3cr3tV4lu3Zq8sT3cr3tV4lu3Zq';
+const ALIYUN = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', SECRET, '--timestamp', '1700000000000'];
+
+async function run(argv: string[], options: FakeIoOptions = {}) {
+  const fake = fakeIo(options);
+  const code = await main(argv, fake.io);
+  return { code, out: fake.stdout(), bytes: fake.stdoutBytes(), err: fake.stderr(), copied: fake.copied };
+}
+
+async function json(argv: string[], options: FakeIoOptions = {}) {
+  const r = await run([...argv, '--format', 'json'], options);
+  expect(r.err, r.err).not.toMatch(/mqtt-sign:/);
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.out) as { credentials: { clientId: string; username: string | null; password: string | null }; packets: { type: string; hex: string; length: number }[] };
+  const packets = doc.packets.map((p) => decode(Buffer.from(p.hex, 'hex'), { protocolVersion: 4 }).packet);
+  return { doc, packets, err: r.err };
+}
+
+const ANSI = /\u001b\[/;
+
+describe('packets', () => {
+  test('a CONNECT carrying the signed login, keepalive inside the platform range', async () => {
+    const { doc, packets } = await json(ALIYUN);
+    expect(doc.packets.map((p) => p.type)).toEqual(['connect']);
+    const connect = packets[0] as ConnectPacket;
+    expect(connect.clientId).toBe(doc.credentials.clientId);
+    expect(connect.username).toBe(doc.credentials.username);
+    expect(Buffer.from(connect.password as Uint8Array).toString()).toBe(doc.credentials.password);
+    expect(connect.keepalive).toBeGreaterThanOrEqual(30);
+    expect(connect.keepalive).toBeLessThanOrEqual(1200);
+    expect([connect.protocolVersion, connect.clean]).toEqual([4, true]);
+  });
+
+  test.each([
+    ['3.1', 3, 'MQIsdp'],
+    ['3.1.1', 4, 'MQTT'],
+    ['5', 5, 'MQTT'],
+  ] as const)('--protocol %s', async (flag, level, name) => {
+    const r = await run([...ALIYUN, '--protocol', flag, '--format', 'json', '--ping']);
+    const doc = JSON.parse(r.out) as { packets: { hex: string }[] };
+    const stream = Buffer.from(doc.packets.map((p) => p.hex).join(''), 'hex');
+    const { packets } = decodeAll(stream);
+    expect(packets.map((p) => p.cmd)).toEqual(['connect', 'pingreq']);
+    expect([(packets[0] as ConnectPacket).protocolVersion, (packets[0] as ConnectPacket).protocolId]).toEqual([level, name]);
+  });
+
+  test('--keepalive, --no-clean and a will', async () => {
+    const { packets } = await json([...ALIYUN, '--keepalive', '600', '--no-clean', '--will-topic', 'w/t', '--will-payload', 'bye', '--will-qos', '1', '--will-retain']);
+    const connect = packets[0] as ConnectPacket;
+    expect([connect.keepalive, connect.clean]).toEqual([600, false]);
+    expect(connect.will).toMatchObject({ topic: 'w/t', qos: 1, retain: true });
+    expect(Buffer.from(connect.will!.payload as Uint8Array).toString()).toBe('bye');
+  });
+
+  test('a keepalive outside the platform range is a warning, not an error: on stderr, or inside the json', async () => {
+    const hex = await run([...ALIYUN, '--keepalive', '10', '--format', 'hex']);
+    expect(hex.code).toBe(0);
+    expect(hex.err).toMatch(/^warning: keepalive 10 s is outside the platform range 30-1200 s/m);
+    const { doc, err } = await json([...ALIYUN, '--keepalive', '10']);
+    expect((doc as unknown as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toContain('lint.keepalive.range');
+    expect(err).not.toMatch(/keepalive/);
+  });
+
+  test('packets in the order they are sent, ids never shared', async () => {
+    const { packets } = await json([
+      ...ALIYUN, '--publish', 'a/b', '--payload', 'hi', '--qos', '1', '--message-id', '1',
+      '--subscribe', 'x/#=1', '--subscribe', 'y/+', '--unsubscribe', 'z', '--unsubscribe', 'w', '--ping', '--disconnect',
+    ]);
+    expect(packets.map((p: Packet) => p.cmd)).toEqual(['connect', 'subscribe', 'unsubscribe', 'publish', 'pingreq', 'disconnect']);
+    const [, sub, unsub, pub] = packets as [ConnectPacket, SubscribePacket, UnsubscribePacket, PublishPacket];
+    expect(sub.subscriptions).toEqual([expect.objectContaining({ topic: 'x/#', qos: 1 }), expect.objectContaining({ topic: 'y/+', qos: 0 })]);
+    expect(unsub.unsubscriptions).toEqual(['z', 'w']);
+    expect([pub.topic, pub.qos, pub.messageId, Buffer.from(pub.payload as Uint8Array).toString()]).toEqual(['a/b', 1, 1, 'hi']);
+    expect(new Set([sub.messageId, unsub.messageId, pub.messageId]).size).toBe(3);
+  });
+
+  test('--retain, QoS 0 without a packet id', async () => {
+    const { packets } = await json([...ALIYUN, '--publish', 'a/b', '--retain']);
+    expect(packets[1]).toMatchObject({ cmd: 'publish', topic: 'a/b', qos: 0, retain: true });
+    expect((packets[1] as PublishPacket).messageId).toBeUndefined();
+  });
+
+  test.each([
+    ['hex:01 02 ff', [1, 2, 255]],
+    ['hex:0x01,0x02', [1, 2]],
+    ['@payload.bin', [0, 26, 27, 255]],
+    ['plain text', [...Buffer.from('plain text')]],
+  ])('--payload %s', async (payload, bytes) => {
+    const { packets } = await json([...ALIYUN, '--publish', 'a/b', '--payload', payload], { files: { 'payload.bin': Uint8Array.from([0, 26, 27, 255]) } });
+    expect([...((packets[1] as PublishPacket).payload as Uint8Array)]).toEqual(bytes);
+  });
+
+  test('--publish with a standard topic name: the platform topic and its envelope', async () => {
+    const { packets } = await json([...ALIYUN, '--publish', 'property-post', '--payload', '{"temp":10}', '--message-id', '7']);
+    const pub = packets[1] as PublishPacket;
+    expect(pub.topic).toBe('/sys/a1B2c3D4e5F/sensor01/thing/event/property/post');
+    expect(JSON.parse(Buffer.from(pub.payload as Uint8Array).toString())).toEqual({ id: '7', version: '1.0', params: { temp: 10 }, method: 'thing.event.property.post' });
+  });
+
+  test('--no-envelope sends the payload as given; a topic without an envelope does too', async () => {
+    const raw = await json([...ALIYUN, '--publish', 'property-post', '--payload', '{"temp":10}', '--no-envelope']);
+    expect(Buffer.from((raw.packets[1] as PublishPacket).payload as Uint8Array).toString()).toBe('{"temp":10}');
+    const upRaw = await json([...ALIYUN, '--publish', 'up-raw', '--payload', '{"a":1}']);
+    expect(Buffer.from((upRaw.packets[1] as PublishPacket).payload as Uint8Array).toString()).toBe('{"a":1}');
+  });
+
+  test('standard names work for --subscribe and --unsubscribe', async () => {
+    const { packets } = await json([...ALIYUN, '--subscribe', 'property-set=1', '--unsubscribe', 'property-set']);
+    expect((packets[1] as SubscribePacket).subscriptions[0]).toMatchObject({ topic: '/sys/a1B2c3D4e5F/sensor01/thing/service/property/set', qos: 1 });
+    expect((packets[2] as UnsubscribePacket).unsubscriptions).toEqual(['/sys/a1B2c3D4e5F/sensor01/thing/service/property/set']);
+  });
+
+  test('--topics lists the standard topics for the device', async () => {
+    const r = await run([...ALIYUN, '--topics']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^property-post\s+publish\s+\/sys\/a1B2c3D4e5F\/sensor01\/thing\/event\/property\/post$/m);
+    const doc = JSON.parse((await run([...ALIYUN, '--topics', '--format', 'json'])).out);
+    expect(doc.platform).toBe('aliyun');
+    expect(doc.topics[0]).toEqual(expect.objectContaining({ name: 'property-post', direction: 'publish' }));
+  });
+});
+
+describe('output', () => {
+  test('default: c when stdout is not a terminal, table when it is', async () => {
+    expect((await run(ALIYUN)).out).toMatch(/^#include <stdint.h>/);
+    const tty = await run(ALIYUN, { stdoutTTY: true, env: { NO_COLOR: '1' } });
+    expect(tty.out).not.toMatch(/^#include/);
+    expect(tty.out).toMatch(/Remaining Length/);
+  });
+
+  test('the size report goes inside the C as a comment, on stderr for hex', async () => {
+    const c = await run([...ALIYUN, '--format', 'c']);
+    expect(c.out).toMatch(/ \* connect {2}\d+ bytes = 1 \(type\) \+ 2 \(Remaining Length\) \+ \d+/);
+    expect(c.err).not.toMatch(/bytes/);
+    const hex = await run([...ALIYUN, '--format', 'hex']);
+    expect(hex.out).toMatch(/^10 [0-9A-F]{2} 01 00 04 4D 51 54 54/);
+    expect(hex.err).toMatch(/^connect {2}\d+ bytes/m);
+  });
+
+  test('raw: bytes when piped, refused on a terminal', async () => {
+    const piped = await run([...ALIYUN, '--format', 'raw']);
+    expect(piped.code).toBe(0);
+    expect(decode(piped.bytes).packet.cmd).toBe('connect');
+    const tty = await run([...ALIYUN, '--format', 'raw'], { stdoutTTY: true });
+    expect([tty.code, tty.out, tty.err.split('\n').length]).toEqual([2, '', 2]);
+  });
+
+  test.each([
+    ['a TTY', { stdoutTTY: true }, [], true],
+    ['NO_COLOR', { stdoutTTY: true, env: { NO_COLOR: '1' } }, [], false],
+    ['--no-color', { stdoutTTY: true }, ['--no-color'], false],
+    ['a pipe', {}, ['--format', 'table'], false],
+  ] as const)('colour on %s: %s', async (_name, options, extra, coloured) => {
+    const r = await run([...ALIYUN, ...extra], options);
+    expect(r.code).toBe(0);
+    expect(ANSI.test(r.out)).toBe(coloured);
+  });
+
+  test('--copy puts the output on the clipboard and still prints it', async () => {
+    const r = await run([...ALIYUN, '--format', 'hex', '--copy']);
+    expect(r.copied).toEqual([r.out]);
+    expect(r.err).toMatch(/^copied to the clipboard$/m);
+  });
+
+  test('--copy without a clipboard: one line, output still printed, exit 0', async () => {
+    const r = await run([...ALIYUN, '--format', 'c', '--copy'], { clipboard: false });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^#include/);
+    expect(r.err.split('\n').filter((l) => /clipboard/.test(l))).toHaveLength(1);
+  });
+
+  test('--lang zh and LANG=zh_CN: the size report and errors in Chinese', async () => {
+    expect((await run([...ALIYUN, '--format', 'hex', '--lang', 'zh'])).err).toMatch(/字节 = 1（类型）/);
+    expect((await run([...ALIYUN, '--format', 'hex'], { env: { LANG: 'zh_CN.UTF-8' } })).err).toMatch(/字节/);
+    expect((await run([...ALIYUN, '--format', 'hex', '--lang', 'en'], { env: { LANG: 'zh_CN.UTF-8' } })).err).not.toMatch(/字节/);
+    const bad = await run(['aliyun', '--product', 'p', '--lang', 'zh']);
+    expect(bad.err).toMatch(/缺少/);
+  });
+});
+
+describe('secrets', () => {
+  const withoutSecret = ALIYUN.filter((a, i) => a !== SECRET && ALIYUN[i + 1] !== SECRET);
+  test('from the option, the environment and stdin give the same bytes', async () => {
+    const option = (await run(ALIYUN)).out;
+    expect((await run(withoutSecret, { env: { MQTT_SIGN_SECRET: SECRET } })).out).toBe(option);
+    expect((await run([...withoutSecret, '--secret', '-'], { stdin: `${SECRET}\n` })).out).toBe(option);
+  });
+
+  test('an empty stdin is a usage error', async () => {
+    const r = await run([...withoutSecret, '--secret', '-'], { stdin: '' });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--secret is - but stdin was empty/);
+  });
+
+  test('a message that would contain a secret has it masked', async () => {
+    const r = await run(['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', SECRET, '--client-id', `x|${SECRET}`]);
+    expect(r.code).toBe(2);
+    expect(r.err).not.toContain(SECRET);
+    expect(r.err).toContain('***');
+  });
+
+  test('redact() leaves other errors alone', () => {
+    const err = new UsageError('cli.integer', { option: '--keepalive', value: 'abc', min: 0, max: 1 });
+    expect(redact(err, [SECRET])).toBe(err);
+  });
+});
+
+describe('help, version, errors', () => {
+  test('--version prints the package version', async () => {
+    const r = await run(['--version']);
+    expect([r.code, r.out.trim()]).toEqual([0, pkg.version]);
+  });
+
+  test('each platform command has --help with a runnable example', async () => {
+    const r = await run(['aliyun', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Example:\n {2}\$ mqtt-sign aliyun --product/);
+    expect(r.out).toMatch(/--secret <deviceSecret>[^-]*MQTT_SIGN_SECRET/);
+    const example = /\$ mqtt-sign (aliyun .*--format c)$/m.exec(r.out)![1]!.split(' ');
+    const ran = await run(example);
+    expect([ran.code, ran.out.startsWith('#include')]).toEqual([0, true]);
+  });
+
+  test('--help in Chinese', async () => {
+    const zh = (await run(['aliyun', '--help', '--lang', 'zh'])).out;
+    expect(zh).toMatch(/^用法： mqtt-sign aliyun/);
+    expect(zh).toMatch(/^选项：$/m);
+    expect(zh).toMatch(/^示例：$/m);
+  });
+
+  test.each([
+    [['aliyn'], /unknown command aliyn \(did you mean aliyun\?\)/],
+    [[...ALIYUN, '--secrt', 'x'], /unknown option --secrt \(did you mean --secret\?\)/],
+    [[...ALIYUN, '--format', 'cc'], /--format cannot be cc: allowed c, hex/],
+    [[...ALIYUN, '--keepalive', 'abc'], /--keepalive must be a whole number from 0 to 65535, not abc/],
+  ])('%j: one line, exit 2', async (argv, pattern) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')).toHaveLength(2);
+    expect(r.err).toMatch(pattern);
+  });
+
+  test('MQTT_SIGN_DEBUG=1 adds the stack', async () => {
+    const r = await run([...ALIYUN, '--keepalive', 'abc'], { env: { MQTT_SIGN_DEBUG: '1' } });
+    expect(r.err).toMatch(/\n\s+at /);
+  });
+});
