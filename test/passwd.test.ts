@@ -74,7 +74,7 @@ describe('generating', () => {
     ['empty username', () => passwdLine('', 'p', salt12), 'passwd.username', '--username'],
     ['":" in the username', () => passwdLine('a:b', 'p', salt12), 'passwd.username', '--username'],
     ['line break in the username', () => passwdLine('a\nb', 'p', salt12), 'passwd.username', '--username'],
-    ['empty password', () => passwdLine('u', '', salt12), 'passwd.password-empty', '--password'],
+    ['empty password', () => passwdLine('u', '', salt12), 'passwd.passwordEmpty', '--password'],
     ['0 iterations', () => passwdLine('u', 'p', salt12, 0), 'passwd.iterations', '--iterations'],
     ['fractional iterations', () => passwdLine('u', 'p', salt12, 1.5), 'passwd.iterations', '--iterations'],
     ['iterations beyond a C int', () => passwdLine('u', 'p', salt12, 2 ** 31), 'passwd.iterations', '--iterations'],
@@ -104,14 +104,14 @@ describe('reading a line', () => {
     ['no ":"', 'u$7$101$AAECAwQFBgcICQoL$' + hash, 'passwd.line'],
     ['empty username', `:$7$101$AAECAwQFBgcICQoL$${hash}`, 'passwd.line'],
     ['plain-text password', 'u:secret', 'passwd.line'],
-    ['argon2id ($8$)', `u:$8$101$AAECAwQFBgcICQoL$${hash}`, 'passwd.line-type'],
+    ['argon2id ($8$)', `u:$8$101$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineType'],
     ['iterations not a number', `u:$7$abc$AAECAwQFBgcICQoL$${hash}`, 'passwd.line'],
     ['0 iterations', `u:$7$0$AAECAwQFBgcICQoL$${hash}`, 'passwd.line'],
     ['$7$ without iterations', `u:$7$AAECAwQFBgcICQoL$${hash}`, 'passwd.line'],
     ['salt not base64', `u:$7$101$AAECAwQFBgc*ICQoL$${hash}`, 'passwd.line'],
     ['hash of 63 bytes', `u:$7$101$AAECAwQFBgcICQoL$${Buffer.alloc(63).toString('base64')}`, 'passwd.line'],
     ['extra field', `u:$6$AAECAwQFBgcICQoL$${hash}$x`, 'passwd.line'],
-    ['16-byte salt, which mosquitto drops', `u:$7$101$AAECAwQFBgcICQoLDA0ODw==$${hash}`, 'passwd.line-salt'],
+    ['16-byte salt, which mosquitto drops', `u:$7$101$AAECAwQFBgcICQoLDA0ODw==$${hash}`, 'passwd.lineSalt'],
   ];
   test.each(bad)('%s is refused', (_what, line, code) => {
     expect(() => parsePasswdLine(line)).toThrow(expect.objectContaining({ code, params: expect.objectContaining({ option: '--password-file-line' }) }));

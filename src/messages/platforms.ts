@@ -40,13 +40,13 @@ export const en: Readonly<Record<string, string>> = {
 
   // mosquitto password_file lines (src/platforms/_passwd.ts).
   'passwd.username': '{option} "{value}" cannot go into a mosquitto password_file line: it must be non-empty, without ":" or a line break',
-  'passwd.password-empty': '{option} is empty: mosquitto never lets a user with an empty password log in, not even with a zero-length password',
+  'passwd.passwordEmpty': '{option} is empty: mosquitto never lets a user with an empty password log in, not even with a zero-length password',
   'passwd.iterations': '{option} must be a whole number from 1 to {max}, not {value}',
   'passwd.salt': 'a $7$ line needs a salt of {expected} bytes (got {length})',
   'passwd.line': '{option} is not a mosquitto password_file line: {value}',
   'passwd.line.hint': 'expected user:$7$<iterations>$<base64 salt>$<base64 hash> or user:$6$<base64 salt>$<base64 hash>',
-  'passwd.line-type': '{option}: hash type ${type}$ is not supported; only $7$ (PBKDF2-SHA512) and $6$ (SHA-512)',
-  'passwd.line-salt': '{option}: the salt is {length} bytes; mosquitto drops entries whose salt is not {expected} bytes',
+  'passwd.lineType': '{option}: hash type ${type}$ is not supported; only $7$ (PBKDF2-SHA512) and $6$ (SHA-512)',
+  'passwd.lineSalt': '{option}: the salt is {length} bytes; mosquitto drops entries whose salt is not {expected} bytes',
 
   // Aliyun (src/platforms/aliyun.ts).
   'aliyun.param.mode': '{option} is not used by the {mode} login (it belongs to: {modes})',
@@ -204,6 +204,20 @@ export const en: Readonly<Record<string, string>> = {
   'baidu.verify.hmac': 'an HMAC was used; Baidu wants the plain digest of deviceKey&ts&ALG followed by the secret',
   'baidu.verify.separator': 'an "&" was put before the secret; the hashed string ends …&ALG<secret> with nothing between',
   'baidu.verify.algMismatch': 'the username says {label} but the password is a {used} digest',
+
+  // Plain brokers: mosquitto, EMQX, ThingsBoard (src/platforms/generic.ts).
+  'generic.param.requires': '{option} only applies with {other}',
+  'generic.password.noUsername': 'a password without a username is illegal before MQTT 5 [MQTT-3.1.2-22]',
+  'generic.port.transport': 'port {port} over {transport}: 1883 is usually plain MQTT and 8883 MQTT over TLS',
+  'generic.passwd.user': 'the password_file line is for user {user}, not this username; mosquitto refuses the login (CONNACK 5)',
+  'generic.passwd.mismatch': 'the password does not match the password_file line of {user}; mosquitto refuses the login (CONNACK 5)',
+  'generic.verify.nothing': 'nothing to check the login against: give one of {options}',
+  'generic.verify.flagUnset': 'the CONNECT does not carry this field (its flag is not set)',
+  'generic.verify.whitespace': 'differs only in surrounding whitespace, e.g. a newline from echo or a copied space',
+  'generic.verify.case': 'differs only in letter case',
+  'generic.verify.passwordDiffers': 'the password differs from --password',
+  'generic.verify.lineUser': 'the password_file line is for user {user}; mosquitto refuses an unknown user (CONNACK 5)',
+  'generic.verify.lineMismatch': 'the password does not hash to the password_file line; mosquitto answers CONNACK 5',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -243,13 +257,13 @@ export const zh: Readonly<Record<string, string>> = {
   'verify.uppercaseHex': '十六进制为大写；平台文档写的是小写（是否接受大写未经验证）',
 
   'passwd.username': '{option} "{value}" 不能写进 mosquitto password_file 行：不能为空，也不能含 ":" 或换行',
-  'passwd.password-empty': '{option} 为空：密码为空的用户永远无法登录 mosquitto，发送零长度密码也不行',
+  'passwd.passwordEmpty': '{option} 为空：密码为空的用户永远无法登录 mosquitto，发送零长度密码也不行',
   'passwd.iterations': '{option} 必须是 1 到 {max} 之间的整数，而不是 {value}',
   'passwd.salt': '$7$ 行需要 {expected} 字节的盐（收到 {length} 字节）',
   'passwd.line': '{option} 不是 mosquitto password_file 行：{value}',
   'passwd.line.hint': '应为 user:$7$<迭代次数>$<base64 盐>$<base64 哈希> 或 user:$6$<base64 盐>$<base64 哈希>',
-  'passwd.line-type': '{option}：不支持哈希类型 ${type}$，只支持 $7$（PBKDF2-SHA512）和 $6$（SHA-512）',
-  'passwd.line-salt': '{option}：盐为 {length} 字节；盐不是 {expected} 字节的条目会被 mosquitto 丢弃',
+  'passwd.lineType': '{option}：不支持哈希类型 ${type}$，只支持 $7$（PBKDF2-SHA512）和 $6$（SHA-512）',
+  'passwd.lineSalt': '{option}：盐为 {length} 字节；盐不是 {expected} 字节的条目会被 mosquitto 丢弃',
 
   'aliyun.param.mode': '{mode} 登录不使用 {option}（它属于：{modes}）',
   'aliyun.ext.format': '{option} {value}：请用逗号分隔的 k=v 项（k 由 A-Z a-z 0-9 _ 组成，每个只出现一次）；{keys} 只能不带值出现，用来指定位置',
@@ -399,4 +413,17 @@ export const zh: Readonly<Record<string, string>> = {
   'baidu.verify.hmac': '用了 HMAC；百度要求对 deviceKey&ts&ALG 加上密钥做普通摘要',
   'baidu.verify.separator': '在密钥前多加了 "&"；被哈希的字符串应以 …&ALG<密钥> 结尾，中间没有分隔符',
   'baidu.verify.algMismatch': '用户名写的是 {label}，但密码是 {used} 摘要',
+
+  'generic.param.requires': '{option} 只能与 {other} 一起使用',
+  'generic.password.noUsername': 'MQTT 5 之前不允许只有密码没有用户名 [MQTT-3.1.2-22]',
+  'generic.port.transport': '端口 {port} 使用 {transport}：1883 通常是明文 MQTT，8883 是 TLS 上的 MQTT',
+  'generic.passwd.user': 'password_file 行属于用户 {user}，不是此用户名；mosquitto 会拒绝登录（CONNACK 5）',
+  'generic.passwd.mismatch': '密码与 {user} 的 password_file 行不符；mosquitto 会拒绝登录（CONNACK 5）',
+  'generic.verify.nothing': '没有可比对的内容：请给出 {options} 之一',
+  'generic.verify.flagUnset': 'CONNECT 中没有这个字段（其标志位未置位）',
+  'generic.verify.whitespace': '只差首尾空白，例如 echo 带出的换行或复制进来的空格',
+  'generic.verify.case': '只差字母大小写',
+  'generic.verify.passwordDiffers': '密码与 --password 不同',
+  'generic.verify.lineUser': 'password_file 行属于用户 {user}；mosquitto 会拒绝未知用户（CONNACK 5）',
+  'generic.verify.lineMismatch': '密码的哈希与 password_file 行不符；mosquitto 会回 CONNACK 5',
 };

@@ -30,7 +30,7 @@ export function passwdLine(username: string, password: string, salt: Uint8Array,
   // The username ends at the first ":" and a line ends at a line break, so neither may be in it.
   if (username === '' || /[:\r\n]/.test(username)) throw new UsageError('passwd.username', { option: '--username', value: username });
   // mosquitto refuses such a user even when the client sends a zero-length password (PLATFORMS.md §8.1).
-  if (password === '') throw new UsageError('passwd.password-empty', { option: '--password' });
+  if (password === '') throw new UsageError('passwd.passwordEmpty', { option: '--password' });
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
     throw new UsageError('passwd.iterations', { option: '--iterations', value: iterations, max: MAX_ITERATIONS });
   }
@@ -49,7 +49,7 @@ export function parsePasswdLine(line: string): PasswdEntry {
   const field = text.slice(colon + 1);
   const type = /^\$(\d+)\$/.exec(field)?.[1];
   if (type === undefined) throw malformed();
-  if (type !== '6' && type !== '7') throw new UsageError('passwd.line-type', { option: LINE_OPTION, type });
+  if (type !== '6' && type !== '7') throw new UsageError('passwd.lineType', { option: LINE_OPTION, type });
   const parts = field.split('$').slice(2);
   const iterationsText = type === '7' ? parts.shift() : undefined;
   if (parts.length !== 2) throw malformed();
@@ -59,7 +59,7 @@ export function parsePasswdLine(line: string): PasswdEntry {
   const hash = base64Strict(parts[1] ?? '');
   if (!salt || !hash || hash.length !== 64) throw malformed();
   // mosquitto 2.0.11 logs "Unable to decode password salt" and drops the entry (observed live).
-  if (salt.length !== PASSWD_SALT_BYTES) throw new UsageError('passwd.line-salt', { option: LINE_OPTION, length: salt.length, expected: PASSWD_SALT_BYTES });
+  if (salt.length !== PASSWD_SALT_BYTES) throw new UsageError('passwd.lineSalt', { option: LINE_OPTION, length: salt.length, expected: PASSWD_SALT_BYTES });
   return { username, type, iterations, salt, hash };
 }
 

@@ -11,6 +11,7 @@ import onenetLegacy from './onenet-legacy.js';
 import tencent from './tencent.js';
 import azure from './azure.js';
 import baidu from './baidu.js';
+import generic from './generic.js';
 
 export const platforms: Readonly<Record<string, Signer>> = {
   aliyun,
@@ -20,6 +21,7 @@ export const platforms: Readonly<Record<string, Signer>> = {
   tencent,
   azure,
   baidu,
+  generic,
 };
 
 export const aliases: Readonly<Record<string, string>> = {
