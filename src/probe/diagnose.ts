@@ -1,0 +1,116 @@
+/**
+ * From what happened to what it likely means: CONNACK codes per platform, transport error codes, TLS verdicts,
+ * and the first bytes of a server that is not what we expected. Everything returns catalogue codes (Text);
+ * the sentences live in src/messages/probe.ts.
+ */
+import { catalogues } from '../messages.js';
+import { recognise, hexPreview } from './recognise.js';
+import type { TlsFacts, Text } from './types.js';
+import { TransportError } from './types.js';
+
+/** Platforms with their own CONNACK table in the catalogue (PLATFORMS.md §2.5, §3, §4, §5, §6, §7, §8). */
+export const connackPlatforms = ['aliyun', 'onenet', 'huawei', 'tencent', 'azure', 'baidu', 'mosquitto', 'thingsboard', 'generic'] as const;
+
+/**
+ * MQTT 5 reason codes that mean the same as a 3.1.1 return code (MQTT 5.0 §3.2.2.2), so a platform's
+ * explanation of "5" also explains 0x87.
+ */
+const v5ToV3: Readonly<Record<number, number>> = { 0x84: 1, 0x85: 2, 0x88: 3, 0x89: 3, 0x86: 4, 0x87: 5, 0x8c: 4 };
+
+/** The standard meaning of a CONNACK code: return code (3.1/3.1.1, §3.2.2.3) or reason code (5.0, §3.2.2.2). */
+export function connackMeaning(code: number, protocolVersion: number): Text {
+  const key = protocolVersion === 5 ? `probe.reason.${code}` : `probe.rc.${code}`;
+  return key in catalogues.en ? { code: key } : { code: 'probe.rc.unknown', params: { code } };
+}
+
+/** What a refusing CONNACK most likely means on this platform, with the fix in the catalogue's hint. */
+export function connackCause(code: number, protocolVersion: number, platform: string): Text {
+  const rc = protocolVersion === 5 ? v5ToV3[code] : code;
+  const table = (connackPlatforms as readonly string[]).includes(platform) ? platform : 'generic';
+  for (const candidate of [table, 'generic']) {
+    const key = `probe.connack.${candidate}.${rc}`;
+    if (rc !== undefined && key in catalogues.en) return { code: key, params: { code } };
+  }
+  return { code: 'probe.connack.other', params: { code } };
+}
+
+export function errorCode(error: unknown): string {
+  if (error instanceof TransportError) return error.code;
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  return 'UNKNOWN';
+}
+
+/** DNS failures (getaddrinfo codes as Node reports them). */
+export function dnsCause(error: unknown, host: string): Text {
+  const code = errorCode(error);
+  if (code === 'ENOTFOUND' || code === 'ENODATA') return { code: 'probe.cause.dns-notfound', params: { host } };
+  if (code === 'EAI_AGAIN' || code === 'ETIMEOUT') return { code: 'probe.cause.dns-again', params: { host } };
+  return { code: 'probe.cause.dns-failed', params: { host, error: code } };
+}
+
+/** TCP connect failures. A timeout is handled by the caller: it has no error code. */
+export function tcpCause(error: unknown, address: string, port: number): Text {
+  const code = errorCode(error);
+  const params = { address, port, error: code };
+  if (code === 'ECONNREFUSED') return { code: 'probe.cause.tcp-refused', params };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return { code: 'probe.cause.tcp-unreachable', params };
+  if (code === 'ECONNRESET') return { code: 'probe.cause.tcp-reset', params };
+  return { code: 'probe.cause.tcp-failed', params };
+}
+
+/** Node codes for a peer that went away mid-handshake rather than answering. */
+const closedCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'CLOSED']);
+
+/** A handshake that stopped because the server did not answer as a TLS server: worth a plain sniff. */
+export function tlsNotSpoken(error: unknown): boolean {
+  const code = errorCode(error);
+  return closedCodes.has(code) || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || code === 'ERR_SSL_HTTP_REQUEST';
+}
+
+/** A handshake the server refused with a TLS alert, or some other TLS error. */
+export function tlsHandshakeCause(error: unknown): Text {
+  const code = errorCode(error);
+  if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE.*CERT|BAD_CERTIFICATE/.test(code)) return { code: 'probe.cause.tls-client-cert', params: { error: code } };
+  if (/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL/.test(code)) return { code: 'probe.cause.tls-version', params: { error: code } };
+  if (/ALERT/.test(code)) return { code: 'probe.cause.tls-alert', params: { error: code } };
+  return { code: 'probe.cause.tls-failed', params: { error: code } };
+}
+
+/** Chain errors OpenSSL reports for a certificate nobody we trust signed. */
+const untrusted = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
+/** Why a completed handshake's certificate cannot be trusted, or null when it can. */
+export function certificateCause(facts: TlsFacts, host: string): Text | null {
+  const validTo = facts.certificate ? isoDate(facts.certificate.validTo) : '';
+  const validFrom = facts.certificate ? isoDate(facts.certificate.validFrom) : '';
+  const altNames = facts.certificate?.altNames || facts.certificate?.subject || '';
+  const error = facts.chainError;
+  if (error === 'CERT_HAS_EXPIRED') return { code: 'probe.cause.tls-expired', params: { validTo } };
+  if (error === 'CERT_NOT_YET_VALID') return { code: 'probe.cause.tls-not-yet-valid', params: { validFrom } };
+  if (error !== null && untrusted.has(error)) return { code: 'probe.cause.tls-untrusted', params: { error, issuer: facts.certificate?.issuer ?? '' } };
+  if (error !== null) return { code: 'probe.cause.tls-invalid', params: { error } };
+  if (facts.hostnameError !== null) return { code: 'probe.cause.tls-hostname', params: { host, altNames } };
+  return null;
+}
+
+/** A server's first bytes when they were not the answer we waited for: which kind of server sent them. */
+export function foreignCause(bytes: Uint8Array, expected: 'mqtt' | 'tls' | 'websocket'): Text {
+  const kind = recognise(bytes);
+  const params = { bytes: hexPreview(bytes) };
+  if (kind === 'mqtt' && expected !== 'mqtt') return { code: `probe.cause.mqtt-not-${expected}`, params };
+  if (kind === 'tls' && expected !== 'tls') return { code: 'probe.cause.tls-not-mqtt', params };
+  if (kind === 'http') return { code: { mqtt: 'probe.cause.http-not-mqtt', tls: 'probe.cause.http-not-tls', websocket: 'probe.cause.ws-http' }[expected], params };
+  if (kind === 'ssh') return { code: 'probe.cause.ssh', params };
+  return { code: 'probe.cause.not-mqtt', params };
+}
+
+/** YYYY-MM-DD of an epoch-ms instant, UTC. */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
