@@ -36,9 +36,12 @@ export function diagnose(bytes: Uint8Array, version: Version): Diagnosis | null 
   return missingFixedHeader(bytes, version) ?? oneLengthByte(bytes, version) ?? levelMismatch(bytes) ?? remainingLengthMismatch(bytes, version) ?? stringLengthOffByOne(bytes, version);
 }
 
-/** The data ended inside a packet: a known mistake, else a cut-off packet (or bytes that cannot start one). */
-export function diagnoseTail(bytes: Uint8Array, version: Version, where: 'stream' | 'input'): Problem[] {
-  const known = diagnose(bytes, version);
+/**
+ * The data ended inside a packet: a known mistake, else a cut-off packet (or bytes that cannot start one).
+ * When the capture merely stopped (`closed` false), a short packet is not blamed on its Remaining Length.
+ */
+export function diagnoseTail(bytes: Uint8Array, version: Version, where: 'stream' | 'input', closed: boolean): Problem[] {
+  const known = closed ? diagnose(bytes, version) : (missingFixedHeader(bytes, version) ?? oneLengthByte(bytes, version));
   if (known) return known.problems;
   const n = frameLength(bytes, 0);
   if (n === INVALID || bytes.length < 2) return [{ code: 'capture.problem.trailing', params: { count: bytes.length } }];

@@ -78,7 +78,7 @@ export function decodeBytes(bytes: Uint8Array, options: ReadOptions = {}): Captu
     }),
   );
   splitter.push(bytes);
-  splitter.end('input');
+  splitter.end('input', true);
   return out;
 }
 

@@ -92,15 +92,19 @@ export class Splitter {
     if (this.partsLength >= Math.max(this.need, 6)) this.process(this.take());
   }
 
-  /** The stream ended: whatever is pending is a cut-off packet or trailing bytes. */
-  end(where: 'stream' | 'input'): void {
+  /**
+   * The data ended: whatever is pending is a cut-off packet or trailing bytes. `closed`: the sender closed the
+   * stream (FIN/RST) or the input is complete, so a short packet may be its own mistake; otherwise the capture
+   * simply stopped.
+   */
+  end(where: 'stream' | 'input', closed: boolean): void {
     if (this.abandoned) return;
     const rest = this.take();
     if (rest.length > 0) {
       if (this.syncing) {
         this.addSkipped(rest, 0, rest.length);
       } else {
-        this.emitBad(this.offset, rest, diagnoseTail(rest, this.state.version, where));
+        this.emitBad(this.offset, rest, diagnoseTail(rest, this.state.version, where, closed));
       }
       this.offset += rest.length;
     }

@@ -103,7 +103,7 @@ export class TcpReassembler {
   /** The capture ended: report gaps and packets cut off in every connection still open. */
   end(): void {
     for (const conn of this.connections.values()) {
-      for (const i of [0, 1] as const) this.finish(conn, i);
+      for (const i of [0, 1] as const) this.finish(conn, i, false);
     }
   }
 
@@ -126,13 +126,13 @@ export class TcpReassembler {
     }
     if (s.flags & TCP_RST) {
       conn.closed = true;
-      this.finish(conn, 0);
-      this.finish(conn, 1);
+      this.finish(conn, 0, true);
+      this.finish(conn, 1, true);
     } else if (s.flags & TCP_FIN) {
       const end = (s.seq + (s.flags & TCP_SYN ? 1 : 0) + s.payload.length) >>> 0;
       // Close only once everything before the FIN has arrived; otherwise the end of capture closes it.
       if (side.next === end && side.held.length === 0) {
-        this.finish(conn, from);
+        this.finish(conn, from, true);
         if (conn.sides[0].finished && conn.sides[1].finished) conn.closed = true;
       }
     }
@@ -203,7 +203,8 @@ export class TcpReassembler {
     this.drain(conn, side);
   }
 
-  private finish(conn: Connection, i: 0 | 1): void {
+  /** No more data in this direction; `closed` when the sender closed it, false when the capture stopped. */
+  private finish(conn: Connection, i: 0 | 1, closed: boolean): void {
     const side = conn.sides[i];
     if (side.finished || !side.splitter) {
       side.finished = true;
@@ -211,7 +212,7 @@ export class TcpReassembler {
     }
     while (side.held.length > 0) this.skipHole(conn, side);
     side.finished = true;
-    side.splitter.end('stream');
+    side.splitter.end('stream', closed);
   }
 
   private found(conn: Connection, from: 0 | 1, found: Found): void {

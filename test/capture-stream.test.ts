@@ -1,0 +1,162 @@
+// TCP reassembly and MQTT splitting on captures built here: each edge case of issue 5 in its own file.
+import { describe, expect, test } from 'vitest';
+import { encode } from '../src/mqtt/encode.js';
+import type { Packet } from '../src/mqtt/types.js';
+import { readCapture } from '../src/capture/read.js';
+import type { CapturedPacket } from '../src/capture/stream.js';
+import { ACK, Conversation, FIN, LINK, PSH, RST, frames, hexBytes, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
+
+const connect = (clientId: string, protocolVersion: 3 | 4 | 5 = 4): Uint8Array => encode({ cmd: 'connect', clientId, protocolVersion, keepalive: 60 });
+const connack = (v: 3 | 4 | 5 = 4) => encode({ cmd: 'connack', sessionPresent: false, returnCode: 0, reasonCode: 0 } as Packet, { protocolVersion: v });
+const publish = (topic: string, size: number, v: 3 | 4 | 5 = 4, messageId?: number) =>
+  encode({ cmd: 'publish', topic, payload: new Uint8Array(size).fill(0x61), qos: messageId ? 1 : 0, messageId } as Packet, { protocolVersion: v });
+const puback = (messageId: number, v: 3 | 4 | 5 = 4) => encode({ cmd: 'puback', messageId } as Packet, { protocolVersion: v });
+const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
+
+async function decodeFile(file: Uint8Array): Promise<CapturedPacket[]> {
+  const out: CapturedPacket[] = [];
+  async function* chunks() {
+    for (let at = 0; at < file.length; at += 333) yield file.subarray(at, at + 333);
+  }
+  for await (const p of readCapture(chunks())) out.push(p);
+  return out;
+}
+
+const summary = (ps: CapturedPacket[]) =>
+  ps.map((p) => [p.stream, p.direction, p.packet?.cmd ?? p.problems.map((x) => x.code).join(), p.bytes.length].join(' '));
+
+const client = { host: '192.168.1.20', port: 50000 };
+const broker = { host: '192.168.1.10', port: 1883 };
+
+/** A normal session: CONNECT, CONNACK, a big PUBLISH over many segments, several small packets in one segment. */
+function session(c = new Conversation(client, broker)): Segment[] {
+  return [
+    ...c.handshake(),
+    ...c.send(true, connect('dev-1')),
+    ...c.send(false, connack()),
+    ...c.send(true, publish('big', 5000, 4, 7), 1000),
+    ...c.send(false, cat(puback(7), publish('a', 3), publish('b', 4))),
+    c.fin(true),
+    c.fin(false),
+  ];
+}
+
+const expectedSession = [
+  '0 client->broker connect 19',
+  '0 broker->client connack 4',
+  '0 client->broker publish 5010',
+  '0 broker->client puback 4',
+  '0 broker->client publish 8',
+  '0 broker->client publish 9',
+];
+
+describe('reassembly', () => {
+  test.each([
+    ['Ethernet', LINK.ETHERNET],
+    ['Linux SLL', LINK.SLL],
+    ['Linux SLL2', LINK.SLL2],
+    ['BSD null', LINK.NULL],
+    ['BSD loop', LINK.LOOP],
+    ['raw IP', LINK.RAW],
+  ])('%s: one packet over many segments, several packets in one segment', async (_name, type) => {
+    const got = await decodeFile(pcapFile(type, frames(type, session())));
+    expect(summary(got)).toEqual(expectedSession);
+    expect(got.every((p) => p.problems.length === 0)).toBe(true);
+    // The big PUBLISH completes in the frame of its last segment: handshake 1-3, CONNECT 4, CONNACK 5, segments 6-11.
+    expect(got[2]!.frame).toBe(11);
+    expect(got[2]!.time).toBeCloseTo(0.01, 6);
+  });
+
+  test('IPv6 with extension headers, in pcapng', async () => {
+    const c = new Conversation({ host: '2001:db8::20', port: 50000 }, { host: '2001:db8::10', port: 1883 });
+    const got = await decodeFile(pcapngFile(frames(LINK.ETHERNET, session(c))));
+    expect(summary(got)).toEqual(expectedSession);
+  });
+
+  test('segments out of order are put back in order', async () => {
+    const s = session();
+    // Swap the 2nd and 4th segment of the big PUBLISH, and deliver the last one first.
+    const [a, b, c2, d, e] = s.slice(5, 10);
+    const shuffled = [...s.slice(0, 5), e!, a!, d!, c2!, b!, ...s.slice(10)];
+    expect(summary(await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, shuffled))))).toEqual(expectedSession);
+  });
+
+  test('retransmissions, whole and overlapping, are not decoded twice', async () => {
+    const s = session();
+    const big = s.slice(5, 10);
+    const overlap: Segment = { ...big[1]!, seq: big[1]!.seq - 10, payload: cat(big[0]!.payload!.subarray(990), big[1]!.payload!) };
+    const withRetx = [...s.slice(0, 7), big[1]!, overlap, big[0]!, ...s.slice(7)];
+    expect(summary(await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, withRetx))))).toEqual(expectedSession);
+  });
+
+  test('sequence numbers that wrap past 2^32', async () => {
+    const c = new Conversation(client, broker, [0xfffffc00, 0xffffffff]);
+    expect(summary(await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, session(c)))))).toEqual(expectedSession);
+  });
+
+  test('a capture that starts mid-stream resynchronises and tells the client from the broker', async () => {
+    const s = session();
+    // Start inside the big PUBLISH: no handshake, no CONNECT; v5 packets follow in the broker's direction.
+    const got = await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s.slice(7))));
+    // The skipped tail is reported when the client's direction ends, after the broker's packets.
+    expect(summary(got)).toEqual([
+      '0 broker->client puback 4',
+      '0 broker->client publish 8',
+      '0 broker->client publish 9',
+      '0 client->broker capture.problem.midstream 3010',
+    ]);
+    expect(got[3]!.problems[0]!.params).toMatchObject({ count: 3010 });
+  });
+
+  test('a lost segment is a gap; decoding goes on after it', async () => {
+    const c = new Conversation(client, broker);
+    const s = [...c.handshake(), ...c.send(true, connect('dev-1')), ...c.send(true, publish('x', 3000), 1000), ...c.send(true, cat(puback(1), puback(2)))];
+    const lost = s.filter((_, i) => i !== 5); // the 2nd segment of the PUBLISH
+    const got = await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, lost)));
+    expect(summary(got)).toEqual(['0 client->broker connect 19', '0 client->broker capture.problem.gap 2006', '0 client->broker puback 4', '0 client->broker puback 4']);
+    expect(got[1]!.problems[0]!.params).toMatchObject({ missing: 1000, count: 1000 + 1006 });
+  });
+
+  test('a stream cut off mid-packet is reported at the end of the capture', async () => {
+    const c = new Conversation(client, broker);
+    const s = [...c.handshake(), ...c.send(true, connect('dev-1')), ...c.send(true, publish('x', 3000), 1000)];
+    const got = await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s.slice(0, -1))));
+    expect(summary(got)).toEqual(['0 client->broker connect 19', '0 client->broker capture.problem.cut-off 3000']);
+    expect(got[1]!.problems[0]!.params).toMatchObject({ type: 'publish', have: 3000, need: 3006 });
+  });
+
+  test('MQTT on any port; other TCP is skipped but counted in stream numbers; a reused 4-tuple is a new stream', async () => {
+    const http = new Conversation({ host: '10.0.0.5', port: 40001 }, { host: '10.0.0.6', port: 80 });
+    const mqttA = new Conversation({ host: '10.0.0.5', port: 40002 }, { host: '10.0.0.6', port: 9999 });
+    const mqttB = new Conversation({ host: '10.0.0.5', port: 40002 }, { host: '10.0.0.6', port: 9999 }, [777, 888]);
+    const s = [
+      ...http.handshake(),
+      ...http.send(true, new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n')),
+      ...mqttA.handshake(),
+      ...mqttA.send(true, connect('a', 5)),
+      ...mqttA.send(false, connack(5)),
+      mqttA.fin(true),
+      mqttA.fin(false),
+      ...mqttB.handshake(),
+      ...mqttB.send(true, connect('b', 3)),
+      { src: '10.0.0.6', dst: '10.0.0.5', sport: 9999, dport: 40002, seq: 889, flags: RST | ACK },
+    ];
+    const got = await decodeFile(pcapFile(LINK.ETHERNET, frames(LINK.ETHERNET, s)));
+    expect(summary(got)).toEqual(['1 client->broker connect 16', '1 broker->client connack 5', '2 client->broker connect 17']);
+    expect(got.map((p) => p.protocolVersion)).toEqual([5, 5, 3]);
+  });
+
+  test('a malformed packet in a stream is reported and the stream goes on', async () => {
+    const c = new Conversation(client, broker);
+    const badConnect = hexBytes('10 0c 00 04 4d 51 54 54 03 02 00 3c 00 00'); // MQTT with level 3
+    const s = [...c.handshake(), ...c.send(true, badConnect), ...c.send(true, encode({ cmd: 'pingreq' }))];
+    const got = await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s)));
+    expect(summary(got)).toEqual(['0 client->broker capture.problem.level-mismatch 14', '0 client->broker pingreq 2']);
+  });
+
+  test('pure ACKs and a FIN with PSH carry no packets', async () => {
+    const c = new Conversation(client, broker);
+    const s: Segment[] = [...c.handshake(), ...c.send(true, connect('x')), { ...c.fin(true), flags: FIN | ACK | PSH }, { src: broker.host, dst: client.host, sport: 1883, dport: 50000, seq: 5001, flags: ACK }];
+    expect(summary(await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s))))).toEqual(['0 client->broker connect 15']);
+  });
+});
