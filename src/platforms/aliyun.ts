@@ -334,14 +334,13 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
     password = fieldCheck('password', ok, null, login.password, ok ? null : { code: 'aliyun.verify.token' });
   } else {
     const key = registration ? p.require('productSecret') : p.require('deviceSecret');
-    const check = checkPassword(login, parsed, key, dn, pk);
+    let check = checkPassword(login, parsed, key, dn, pk);
     // Without --product/--device the parts come from the username; if swapped there, the signature tells.
-    if (!check.ok && !p.given('deviceName') && !p.given('productKey') && checkPassword(login, parsed, key, pk, dn).ok) {
-      [dn, pk] = [pk, dn];
-      password = fieldCheck('password', true, checkPassword(login, parsed, key, dn, pk).expected, login.password);
-    } else {
-      password = fieldCheck('password', check.ok, check.expected, login.password, check.cause);
+    if (!check.ok && !p.given('deviceName') && !p.given('productKey')) {
+      const swapped = checkPassword(login, parsed, key, pk, dn);
+      if (swapped.ok) [check, dn, pk] = [swapped, pk, dn];
     }
+    password = fieldCheck('password', check.ok, check.expected, login.password, check.cause);
   }
   const expectedUser = `${dn}&${pk}`;
   const userOk = login.username === expectedUser;

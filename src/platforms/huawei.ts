@@ -10,7 +10,7 @@ import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck
 
 const ID = 'huawei';
 const HOUR = 3_600_000;
-/** Basic edition / legacy host; standard and enterprise instances have their own, shown in the console. */
+/** Basic edition / legacy host; standard and enterprise instances have their own, shown in the console (总览 → 接入信息). */
 const DEFAULT_HOST = 'iot-mqtts.cn-north-4.myhuaweicloud.com';
 /** deviceId_0_signType_YYYYMMDDHH, parsed from the right because deviceIds contain "_"; "_3_" is a bridge. */
 const CLIENT_ID = /^(.+)_([03])_([012])_(\d{10})$/;
