@@ -6,7 +6,7 @@
 import type { MqttSignError } from '../errors.js';
 import type { Params } from '../messages.js';
 import { decode } from '../mqtt/decode.js';
-import { frameLength, INVALID, PACKET_NAMES, remainingLengthBytes, spacedHex } from './framing.js';
+import { frameLength, INVALID, PACKET_NAMES, remainingLengthBytes, requiredFlags, spacedHex, validFirstByte } from './framing.js';
 
 export interface Problem {
   /** Catalogue code (capture.problem.*, or a codec error code). */
@@ -33,7 +33,7 @@ export function problemOf(error: MqttSignError): Problem {
  * Returns the recognised mistake, or null when it is none of the known ones.
  */
 export function diagnose(bytes: Uint8Array, version: Version): Diagnosis | null {
-  return missingFixedHeader(bytes, version) ?? oneLengthByte(bytes, version) ?? levelMismatch(bytes) ?? remainingLengthMismatch(bytes, version) ?? stringLengthOffByOne(bytes, version);
+  return missingFixedHeader(bytes, version) ?? wrongFlags(bytes, version) ?? oneLengthByte(bytes, version) ?? levelMismatch(bytes) ?? remainingLengthMismatch(bytes, version) ?? stringLengthOffByOne(bytes, version);
 }
 
 /**
@@ -99,6 +99,26 @@ function missingFixedHeader(bytes: Uint8Array, version: Version): Diagnosis | nu
     return { problems: [{ code: 'capture.problem.missing-header', params: { fix: '10' } }], length, framed: true };
   }
   return null;
+}
+
+/**
+ * The flag bits of a type whose flags are fixed, set wrong: the classic is SUBSCRIBE written 80 instead of 82
+ * [MQTT-3.8.1-1]. Named when the packet decodes with the flags the spec requires.
+ */
+function wrongFlags(bytes: Uint8Array, version: Version): Diagnosis | null {
+  const first = bytes[0];
+  if (first === undefined || validFirstByte(first)) return null;
+  const required = requiredFlags(first >> 4);
+  if (required === null) return null;
+  const fixed = Uint8Array.from(bytes);
+  fixed[0] = (first & 0xf0) | required;
+  const n = frameLength(fixed, 0);
+  if (n <= 0 || n > bytes.length || !decodes(fixed.subarray(0, n), version)) return null;
+  return {
+    problems: [{ code: 'capture.problem.header-flags', params: { type: PACKET_NAMES[first >> 4]!, byte: spacedHex([first]), fix: spacedHex([fixed[0]!]) } }],
+    length: n,
+    framed: true,
+  };
 }
 
 /** A Remaining Length of 128–255 written as one byte (`10 A5 00 04 …`): its top bit made the decoder read on. */

@@ -39,6 +39,12 @@ export function validFirstByte(byte: number): boolean {
   return flags === fixed;
 }
 
+/** The flag nibble a packet type must carry, or null when the type has none fixed (PUBLISH) or does not exist. */
+export function requiredFlags(type: number): number | null {
+  const fixed = FIXED_FLAGS[type];
+  return fixed === undefined || fixed < 0 ? null : fixed;
+}
+
 /**
  * Length of the packet starting at `pos` (fixed header + Remaining Length), INCOMPLETE when the header itself
  * is not all there yet, INVALID when the first byte is illegal or the Remaining Length runs past 4 bytes.
