@@ -1,7 +1,6 @@
-// The CONNECT a vector records, rebuilt around credentials a signer produced, as hex.
-// mqtt-packet made the vectors' bytes; src/mqtt's own encoder is compared with it in the codec's tests.
-import mqttPacket from 'mqtt-packet';
-import type { Credentials } from '../../src/index.js';
+// The CONNECT a vector records, rebuilt with our own codec (connectFrom + encode) around credentials a signer
+// produced, as hex: the vectors' bytes come from the SDKs and mqtt-packet, so this checks signer and encoder together.
+import { connectFrom, encode, type Credentials } from '../../src/index.js';
 
 export interface ConnectShape {
   readonly level: 3 | 4 | 5;
@@ -10,21 +9,10 @@ export interface ConnectShape {
 }
 
 export function connectHex(c: Credentials, shape: ConnectShape): string {
-  return mqttPacket
-    .generate({
-      cmd: 'connect',
-      protocolId: shape.level === 3 ? 'MQIsdp' : 'MQTT',
-      protocolVersion: shape.level,
-      clean: shape.clean,
-      keepalive: shape.keepalive,
-      clientId: c.clientId,
-      ...(c.username === null ? {} : { username: c.username }),
-      ...(c.password === null ? {} : { password: Buffer.from(c.password) }),
-    })
-    .toString('hex');
+  return Buffer.from(encode(connectFrom(c, { protocolVersion: shape.level, clean: shape.clean, keepalive: shape.keepalive }))).toString('hex');
 }
 
-/** CONNECT flags byte → shape (bit 1 = clean session). */
+/** A vector's mqtt {level, flags, keepalive}: bit 1 of the CONNECT flags is Clean Session. */
 export function shapeOf(mqtt: { level: number; flags: number; keepalive: number }): ConnectShape {
   return { level: mqtt.level as 3 | 4 | 5, clean: (mqtt.flags & 0x02) !== 0, keepalive: mqtt.keepalive };
 }
