@@ -23,7 +23,7 @@ const IDENTITY_ALLOWED = "1-128 of A-Z a-z 0-9 - . % _ * ? ! ( ) , : = @ $ '";
 const params = [
   { name: 'hub', flag: 'hub', valueName: 'hostname or hub name', required: true, description: 'IoT hub host name (myhub.azure-devices.net), or just its name (myhub)' },
   { name: 'deviceId', flag: 'device', valueName: 'deviceId', required: true, description: 'device id' },
-  { name: 'key', flag: 'key', valueName: 'base64', required: true, secret: true, env: 'MQTT_SIGN_KEY', description: 'device (or module) symmetric key, base64 (env MQTT_SIGN_KEY; - reads stdin)' },
+  { name: 'key', flag: 'key', valueName: 'base64', required: true, secret: true, env: 'MQTT_SIGN_KEY', description: 'device (or module) symmetric key, base64' },
   { name: 'moduleId', flag: 'module', valueName: 'id', description: 'module id: log in as the module identity deviceId/moduleId' },
   { name: 'expires', flag: 'expires', valueName: 'unixSeconds', description: 'token expiry se, Unix seconds (default: now + --ttl)' },
   { name: 'ttl', flag: 'ttl', valueName: 'seconds', default: '3600', description: 'token lifetime when --expires is not given; the hub disconnects when it expires' },

@@ -21,7 +21,7 @@ const CLIENT_ID = /^[0-9a-zA-Z_-]{1,128}$/;
 const params = [
   { name: 'iotCoreId', flag: 'iotcore', valueName: 'IoTCoreId', required: true, description: 'IoT Core id, the first label of the endpoint (e.g. abcd123)' },
   { name: 'deviceKey', flag: 'device', valueName: 'deviceKey', required: true, description: 'device name (deviceKey)' },
-  { name: 'deviceSecret', flag: 'secret', valueName: 'deviceSecret', required: true, secret: true, env: 'MQTT_SIGN_SECRET', description: 'device secret (env MQTT_SIGN_SECRET; - reads stdin)' },
+  { name: 'deviceSecret', flag: 'secret', valueName: 'deviceSecret', required: true, secret: true, env: 'MQTT_SIGN_SECRET', description: 'device secret' },
   { name: 'timestamp', flag: 'timestamp', valueName: 'unixSeconds', description: 'ts to sign, Unix seconds; 0 turns the ±10 min check off (default: now)' },
   { name: 'algorithm', flag: 'algorithm', valueName: 'ALG', choices: ['MD5', 'SHA256'], default: 'SHA256', description: 'digest of the password' },
   { name: 'clientId', flag: 'client-id', valueName: 'id', description: 'clientId, unique per connection (default: the deviceKey)' },

@@ -18,7 +18,7 @@ const params = [
   { name: 'clientId', flag: 'client-id', valueName: 'id', required: true, description: 'clientId' },
   { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 8883 with --tls)' },
   { name: 'username', flag: 'username', valueName: 'name', description: 'username (ThingsBoard: the device access token)' },
-  { name: 'password', flag: 'password', valueName: 'password', secret: true, env: 'MQTT_SIGN_PASSWORD', description: 'password (env MQTT_SIGN_PASSWORD; - reads stdin)' },
+  { name: 'password', flag: 'password', valueName: 'password', secret: true, env: 'MQTT_SIGN_PASSWORD', description: 'password' },
   { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS' },
   { name: 'passwdLine', flag: 'passwd-line', boolean: true, description: 'also print the mosquitto password_file line for --username/--password ($7$, PBKDF2-SHA512)' },
   { name: 'iterations', flag: 'iterations', valueName: 'n', default: String(PASSWD_DEFAULT_ITERATIONS), description: 'PBKDF2 iterations of the --passwd-line hash (mosquitto 2.0 uses 101)' },

@@ -29,7 +29,7 @@ const HOSTS: Readonly<Record<string, (productId: string) => string>> = {
 const params = [
   { name: 'productId', flag: 'product', valueName: 'productId', required: true, description: 'product ID (产品 ID), e.g. ABCDEF1234' },
   { name: 'deviceName', flag: 'device', valueName: 'deviceName', required: true, description: 'device name (设备名称)' },
-  { name: 'psk', flag: 'psk', valueName: 'base64', required: true, secret: true, env: 'MQTT_SIGN_PSK', description: 'device key (设备密钥), base64 as the console shows it (env MQTT_SIGN_PSK; - reads stdin)' },
+  { name: 'psk', flag: 'psk', valueName: 'base64', required: true, secret: true, env: 'MQTT_SIGN_PSK', description: 'device key (设备密钥), base64 as the console shows it' },
   { name: 'signMethod', flag: 'sign-method', valueName: 'method', choices: ['hmacsha256', 'hmacsha1'], default: 'hmacsha256', description: 'HMAC of the password' },
   { name: 'expires', flag: 'expires', valueName: 'unixSeconds', description: 'when the signature expires, Unix seconds (default: now + --ttl)' },
   { name: 'ttl', flag: 'ttl', valueName: 'seconds', default: '3600', description: 'lifetime of the signature when --expires is not given' },

@@ -1,9 +1,8 @@
 // Azure IoT Hub SAS signer: the shared vector step by step, hub names, modules, bad input, and verify's named mistakes.
 // test/fixtures/vectors/azure.json is a verbatim copy of shared/vectors/azure.json (azure-sdk-for-c unit-test constants).
 import { createHmac } from 'node:crypto';
-import mqttPacket from 'mqtt-packet';
 import { describe, expect, test } from 'vitest';
-import { getSigner, sign } from '../../src/index.js';
+import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import vectors from '../fixtures/vectors/azure.json' with { type: 'json' };
 
 const azure = getSigner('azure');
@@ -20,9 +19,9 @@ const NOW = 1578938092_000; // one hour before the vector's se
 const SE = '1578941692';
 
 /** An encoder written independently of the signer: encodeURIComponent plus the five characters it leaves alone. */
-const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const pctEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const sasSig = (key: Uint8Array | string, signed: string, se = SE) => createHmac('sha256', key).update(`${signed}\n${se}`).digest('base64');
-const token = (sr: string, sig: string, se = SE, extra = '') => `SharedAccessSignature sr=${sr}&sig=${encode(sig)}&se=${se}${extra}`;
+const token = (sr: string, sig: string, se = SE, extra = '') => `SharedAccessSignature sr=${sr}&sig=${pctEncode(sig)}&se=${se}${extra}`;
 
 describe('azure.json vectors', () => {
   test.each(vectors)('$name: credentials and endpoint', (v) => {
@@ -37,16 +36,15 @@ describe('azure.json vectors', () => {
     expect(sasSig(Buffer.from(v.inputs.deviceKey, 'base64'), v.stringToSign.split('\n')[0]!, String(v.inputs.expiry))).toBe(v.signatureBase64);
     const password = sign('azure', fromVector(v).params, { now: fromVector(v).now }).credentials.password!;
     expect(password).toContain(`sr=${v.stringToSign.split('\n')[0]}&`);
-    expect(password).toContain(`&sig=${encode(v.signatureBase64)}&`);
+    expect(password).toContain(`&sig=${pctEncode(v.signatureBase64)}&`);
   });
 
-  // Until src/mqtt's encoder lands, mqtt-packet (which made the vector bytes) proves the credentials fill the CONNECT exactly.
+  // The path the CLI takes: the signer's credentials → connectFrom → encode.
   test.each(vectors)('$name: CONNECT bytes', (v) => {
     const { params, now } = fromVector(v);
-    const { clientId, username, password } = sign('azure', params, { now }).credentials;
     const c = v.connect;
-    const bytes = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: c.protocolLevel as 4, clean: c.cleanSession, keepalive: c.keepAlive, clientId, username: username!, password: Buffer.from(password!) });
-    expect(bytes.toString('hex')).toBe(c.packetHex);
+    const packet = connectFrom(sign('azure', params, { now }).credentials, { protocolVersion: c.protocolLevel as 4, clean: c.cleanSession, keepalive: c.keepAlive });
+    expect(Buffer.from(encode(packet)).toString('hex')).toBe(c.packetHex);
   });
 
   test.each(vectors)('$name: verify accepts the vector login and the SDK username variants', (v) => {
@@ -83,7 +81,7 @@ describe('sign', () => {
 
   test('a module identity signs devices/<d>/modules/<m> and logs in as d/m', () => {
     const r = sign('azure', { ...base, moduleId: 'filter-1' }, { now: NOW });
-    const sr = encode('myiothub.azure-devices.net/devices/my_device/modules/filter-1');
+    const sr = pctEncode('myiothub.azure-devices.net/devices/my_device/modules/filter-1');
     expect(r.credentials).toEqual({
       clientId: 'my_device/filter-1',
       username: 'myiothub.azure-devices.net/my_device/filter-1/?api-version=2021-04-12',
@@ -96,7 +94,7 @@ describe('sign', () => {
   test("every id character IoT Hub allows is percent-encoded as azure-sdk-for-c does (%2A, not Node's %2a)", () => {
     const deviceId = "d-.%_*?!(),:=@$'";
     const r = sign('azure', { ...base, deviceId }, { now: NOW });
-    const sr = encode(`myiothub.azure-devices.net/devices/${deviceId}`);
+    const sr = pctEncode(`myiothub.azure-devices.net/devices/${deviceId}`);
     expect(sr).toContain('%2A');
     expect(r.credentials.password).toBe(token(sr, sasSig(Buffer.from(KEY, 'base64'), sr)));
     expect(r.credentials.clientId).toBe(deviceId); // the hub does not decode the clientId or username
@@ -150,7 +148,7 @@ describe('verify names the known mistakes', () => {
   const key = Buffer.from(KEY, 'base64');
   const host = 'myiothub.azure-devices.net';
   const resource = `${host}/devices/my_device`;
-  const sr = encode(resource);
+  const sr = pctEncode(resource);
   const good = { clientId: 'my_device', username: `${host}/my_device/?api-version=2021-04-12`, password: token(sr, sasSig(key, sr)) };
   const check = (login: { clientId?: string; username?: string; password?: string | null }, now = NOW, extra: Record<string, string> = {}) =>
     azure.verify!({ ...good, ...login }, { key: KEY, ...extra }, { now });
@@ -169,11 +167,11 @@ describe('verify names the known mistakes', () => {
     ['signed %2f, sent %2F', token(sr, sasSig(key, sr.replace(/%2F/g, '%2f'))), [['password.sig', 'azure.verify.hexCase']]],
     ['another key', token(sr, sasSig(Buffer.alloc(32, 7), sr)), [['password.sig', 'verify.mismatch']]],
     ['sr not encoded (and signed so)', token(resource, sasSig(key, resource)), [['password.sr', 'azure.verify.srRaw']]],
-    ['sr encoded twice', token(encode(sr), sasSig(key, encode(sr))), [['password.sr', 'azure.verify.srDouble']]],
-    ['a hub policy token', token(encode(host), sasSig(key, encode(host)), SE, '&skn=iothubowner'), [['password.sr', 'azure.verify.policy']]],
-    ['sr for another device', token(encode(`${host}/devices/other`), sasSig(key, encode(`${host}/devices/other`))), [['password.sr', 'azure.verify.srResource']]],
+    ['sr encoded twice', token(pctEncode(sr), sasSig(key, pctEncode(sr))), [['password.sr', 'azure.verify.srDouble']]],
+    ['a hub policy token', token(pctEncode(host), sasSig(key, pctEncode(host)), SE, '&skn=iothubowner'), [['password.sr', 'azure.verify.policy']]],
+    ['sr for another device', token(pctEncode(`${host}/devices/other`), sasSig(key, pctEncode(`${host}/devices/other`))), [['password.sr', 'azure.verify.srResource']]],
     ['not a SAS token', 'secret', [['password', 'azure.verify.notSas']]],
-    ['no se', `SharedAccessSignature sr=${sr}&sig=${encode(sasSig(key, sr))}`, [['password', 'azure.verify.tokenField']]],
+    ['no se', `SharedAccessSignature sr=${sr}&sig=${pctEncode(sasSig(key, sr))}`, [['password', 'azure.verify.tokenField']]],
   ])('%s', (_what, password, expected) => {
     const r = check({ password });
     expect(r.ok).toBe(false);
@@ -182,12 +180,12 @@ describe('verify names the known mistakes', () => {
 
   test('the expected sig is shown encoded, the captured one as sent', () => {
     const sig = check({ password: token(sr, sasSig(KEY, sr)) }).fields.find((f) => f.name === 'password.sig')!;
-    expect(sig.expected).toBe(encode(sasSig(key, sr)));
-    expect(sig.actual).toBe(encode(sasSig(KEY, sr)));
+    expect(sig.expected).toBe(pctEncode(sasSig(key, sr)));
+    expect(sig.actual).toBe(pctEncode(sasSig(KEY, sr)));
   });
 
   test("the Node SDK's lowercase %2a is signed over sr as sent, so it verifies", () => {
-    const nodeSr = encode(`${host}/devices/a*b`).replace('%2A', '%2a');
+    const nodeSr = pctEncode(`${host}/devices/a*b`).replace('%2A', '%2a');
     const r = check({ clientId: 'a*b', username: `${host}/a*b/?api-version=2021-04-12`, password: token(nodeSr, sasSig(key, nodeSr)) });
     expect(failing(r)).toEqual([]);
   });

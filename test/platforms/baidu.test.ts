@@ -1,9 +1,8 @@
 // Baidu IoT Core signer: the doc vectors, defaults, bad input, and verify's named mistakes.
 // test/fixtures/vectors/baidu.json is a verbatim copy of shared/vectors/baidu.json (doc example + Java SDK).
 import { createHash, createHmac } from 'node:crypto';
-import mqttPacket from 'mqtt-packet';
 import { describe, expect, test } from 'vitest';
-import { getSigner, sign } from '../../src/index.js';
+import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import vectors from '../fixtures/vectors/baidu.json' with { type: 'json' };
 
 const baidu = getSigner('baidu');
@@ -31,13 +30,12 @@ describe('baidu.json vectors', () => {
     expect(sign('baidu', fromVector(v).params, { now: fromVector(v).now }).credentials.password).toBe((v as { doc_expected_password: string }).doc_expected_password);
   });
 
-  // Until src/mqtt's encoder lands, mqtt-packet (which made the vector bytes) proves the credentials fill the CONNECT exactly.
+  // The path the CLI takes: the signer's credentials → connectFrom → encode.
   test.each(vectors)('$name: CONNECT bytes', (v) => {
     const { params, now } = fromVector(v);
-    const { clientId, username, password } = sign('baidu', params, { now }).credentials;
     const c = v.connect;
-    const bytes = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: c.protocolLevel as 4, clean: c.cleanSession, keepalive: c.keepAlive, clientId, username: username!, password: Buffer.from(password!) });
-    expect(bytes.toString('hex')).toBe(c.packetHex);
+    const packet = connectFrom(sign('baidu', params, { now }).credentials, { protocolVersion: c.protocolLevel as 4, clean: c.cleanSession, keepalive: c.keepAlive });
+    expect(Buffer.from(encode(packet)).toString('hex')).toBe(c.packetHex);
   });
 
   test.each(vectors)('$name: verify accepts the vector login', (v) => {

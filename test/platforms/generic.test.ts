@@ -2,9 +2,8 @@
 // test/fixtures/vectors/{mosquitto,thingsboard}.json are verbatim copies of shared/vectors/ (sources in each row).
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { getSigner, sign } from '../../src/index.js';
+import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import { haveMosquitto, startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import mosquittoVectors from '../fixtures/vectors/mosquitto.json' with { type: 'json' };
 import thingsboardVectors from '../fixtures/vectors/thingsboard.json' with { type: 'json' };
@@ -14,18 +13,9 @@ const NOW = Date.UTC(2025, 0, 1);
 const salt = Buffer.from('2ImpVluWEbsi5sXw', 'base64');
 const base = { host: '127.0.0.1', clientId: 'probe-device01', username: 'device01', password: 'S3cret!pass' };
 
-/** CONNECT bytes for credentials; mqtt-packet until src/mqtt's encoder lands. */
+/** CONNECT bytes (MQTT 3.1.1, clean session) for credentials, as the CLI makes them. */
 function connectBytes(c: { clientId: string; username: string | null; password: string | null }, keepalive = 60): Buffer {
-  return mqttPacket.generate({
-    cmd: 'connect',
-    protocolId: 'MQTT',
-    protocolVersion: 4,
-    clean: true,
-    keepalive,
-    clientId: c.clientId,
-    ...(c.username === null ? {} : { username: c.username }),
-    ...(c.password === null ? {} : { password: Buffer.from(c.password) }),
-  });
+  return Buffer.from(encode(connectFrom(c, { keepalive })));
 }
 
 describe('mosquitto.json vectors', () => {

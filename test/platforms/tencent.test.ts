@@ -1,9 +1,8 @@
 // Tencent PSK signer: the shared vectors, defaults, bad input, the report envelope, and verify's named mistakes.
 // test/fixtures/vectors/tencent.json is a verbatim copy of shared/vectors/tencent.json (sources in each row).
 import { createHmac } from 'node:crypto';
-import mqttPacket from 'mqtt-packet';
 import { describe, expect, test } from 'vitest';
-import { getSigner, sign } from '../../src/index.js';
+import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import vectors from '../fixtures/vectors/tencent.json' with { type: 'json' };
 
 const tencent = getSigner('tencent');
@@ -28,13 +27,12 @@ describe('tencent.json vectors', () => {
     expect([r.broker.host, r.broker.port, r.broker.tls]).toEqual([v.expected.host, v.expected.port, false]);
   });
 
-  // Until src/mqtt's encoder lands, mqtt-packet (which made the vector bytes) proves the credentials fill the CONNECT exactly.
+  // The path the CLI takes: the signer's credentials → connectFrom → encode.
   test.each(vectors)('$name: CONNECT bytes', (v) => {
     const { params, now } = fromVector(v);
-    const { clientId, username, password } = sign('tencent', params, { now }).credentials;
     const c = v.connect;
-    const bytes = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: c.protocolLevel as 4, clean: c.cleanSession, keepalive: c.keepAlive, clientId, username: username!, password: Buffer.from(password!) });
-    expect(bytes.toString('hex')).toBe(c.packetHex);
+    const packet = connectFrom(sign('tencent', params, { now }).credentials, { protocolVersion: c.protocolLevel as 4, clean: c.cleanSession, keepalive: c.keepAlive });
+    expect(Buffer.from(encode(packet)).toString('hex')).toBe(c.packetHex);
   });
 
   test.each(vectors)('$name: verify accepts the vector login', (v) => {
