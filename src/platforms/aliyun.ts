@@ -208,6 +208,9 @@ function nonce(p: ParamReader, ctx: SignContext): string {
   return ctx.random;
 }
 
+/** Keys mqtt-sign computes; --ext may place them but not set them. */
+const RESERVED_KEYS = ['securemode', 'signmethod', 'timestamp', 'random', 'authType', 'instanceId'];
+
 /**
  * The |…| block: the standard entries in doc order, then --ext's extras verbatim. A bare standard key in --ext
  * puts that entry at its position (SDKs use their own order, e.g. iotkit starts with timestamp); a trailing
@@ -239,8 +242,6 @@ function extBlock(standard: readonly [string, string][], p: ParamReader): string
   const rest = standard.filter(([k]) => !placed.has(k)).map(([k, v]) => `${k}=${v}`);
   return [...rest, ...rendered].join(',') + (trailing === undefined ? '' : ',');
 }
-/** Keys mqtt-sign computes; --ext may place them but not set them. */
-const RESERVED_KEYS = ['securemode', 'signmethod', 'timestamp', 'random', 'authType', 'instanceId'];
 
 function hex(digest: Buffer, p: ParamReader): string {
   const text = digest.toString('hex');
