@@ -249,3 +249,9 @@ test.each([
   expect(Object.keys(area.zh).sort()).toEqual(Object.keys(area.en).sort());
   for (const key of Object.keys(area.en)) expect(catalogues.zh[key]).toBe(area.zh[key]);
 });
+
+test('the lazy loaders give the CLI the same formatter as the formats map', async () => {
+  const { formatLoaders } = await import('../src/format/lazy.js');
+  expect(Object.keys(formatLoaders).sort()).toEqual(Object.keys(formats).sort());
+  for (const style of Object.keys(formats) as FormatStyle[]) expect(await formatLoaders[style]()).toBe(formats[style]);
+});

@@ -11,9 +11,15 @@ import { commanderMessage } from './commander-errors.js';
 import { realIo, type Io } from './io.js';
 import { palette } from './palette.js';
 import { registerSignCommands } from './commands/sign.js';
-import { registerDecode } from './commands/decode.js';
-import { registerVerify } from './commands/verify.js';
-import { registerProbe } from './commands/probe.js';
+import { platforms, aliases } from '../platforms/index.js';
+
+type Register = (program: Command, ctx: CliContext) => void;
+/** Commands other than the platforms', loaded only when the run may need them: start-up stays cheap for signing. */
+const otherCommands: readonly (() => Promise<Register>)[] = [
+  () => import('./commands/decode.js').then((m) => m.registerDecode),
+  () => import('./commands/verify.js').then((m) => m.registerVerify),
+  () => import('./commands/probe.js').then((m) => m.registerProbe),
+];
 
 export async function main(argv: readonly string[], io: Io = realIo()): Promise<number> {
   let exitCode = 0;
@@ -51,12 +57,12 @@ export async function main(argv: readonly string[], io: Io = realIo()): Promise<
       getErrHasColors: () => colorAllowed && io.stderr.isTTY,
     });
 
-  registerSignCommands(program, ctx);
-  registerDecode(program, ctx);
-  registerVerify(program, ctx);
-  registerProbe(program, ctx);
-
   try {
+    registerSignCommands(program, ctx);
+    const first = firstCommand(argv);
+    if (first === undefined || !(first in platforms || first in aliases)) {
+      for (const register of await Promise.all(otherCommands.map((load) => load()))) register(program, ctx);
+    }
     if (argv.length === 0) {
       program.outputHelp();
       return 0;
@@ -89,6 +95,16 @@ async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Pr
   io.stderr.write(`${paint.error(`mqtt-sign: ${line.replace(/\s*\n\s*/g, ' ')}`)}\n`);
   if (io.env.MQTT_SIGN_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return code;
+}
+
+/** The first word that is not a global option: the command name, or undefined for `mqtt-sign --help` and the like. */
+function firstCommand(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--lang') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
 }
 
 /** --lang wins (it is also a declared option, so a bad value is a usage error); else LC_ALL, LC_MESSAGES, LANG. */

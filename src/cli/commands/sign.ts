@@ -5,9 +5,10 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
-import { format, formats, type FormatStyle, type Notice } from '../../format/index.js';
-import type { Modem } from '../../format/formatter.js';
-import { platforms } from '../../platforms/index.js';
+import type { FormatStyle } from '../../format/index.js';
+import type { Modem, Notice } from '../../format/formatter.js';
+import { formatLoaders, formatStyles } from '../../format/lazy.js';
+import { aliases, platforms } from '../../platforms/index.js';
 import { sign } from '../../platforms/sign.js';
 import type { PlatformTopic, SignResult, Signer, Warning } from '../../platforms/types.js';
 import type { CliContext } from '../context.js';
@@ -26,6 +27,7 @@ export function registerSignCommands(program: Command, ctx: CliContext): void {
   for (const signer of Object.values(platforms)) {
     const lang = ctx.lang();
     const cmd = program.command(signer.id).description(message('cli.sign.description', { title: signer.title }, lang));
+    for (const [alias, id] of Object.entries(aliases)) if (id === signer.id) cmd.alias(alias);
     addSignerOptions(cmd, signer, lang);
     addPacketOptions(cmd, lang);
     cmd.addHelpText('after', examples(signer, lang));
@@ -65,7 +67,7 @@ function addPacketOptions(cmd: Command, lang: Lang): void {
     .option('--ping', t('cli.opt.ping'))
     .option('--disconnect', t('cli.opt.disconnect'))
     .option('--topics', t('cli.opt.topics'))
-    .addOption(new Option('--format <style>', t('cli.opt.format')).choices(Object.keys(formats)))
+    .addOption(new Option('--format <style>', t('cli.opt.format')).choices(formatStyles))
     .option('--name <prefix>', t('cli.opt.name'))
     .option('--compact', t('cli.opt.compact'))
     .addOption(new Option('--modem <modem>', t('cli.opt.modem')).choices(MODEMS))
@@ -117,8 +119,7 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
     });
     const warnings = result.warnings.map((w) => localize(w, lang));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
-    const out = format(
-      style,
+    const out = (await formatLoaders[style]())(
       { packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings },
       { name: opts.name, compact: opts.compact, modem: opts.modem, lang, paint },
     );
