@@ -199,13 +199,13 @@ function parseToken(password: string | null): Token {
 }
 
 function checkSr(sr: string, resource: string, host: string, skn: string | undefined): Cause | null {
-  if (sr.includes('%25')) return { code: 'azure.verify.srDouble' };
   const decoded = unpct(sr);
-  if (skn !== undefined && decoded === host) return { code: 'azure.verify.policy', params: { policy: skn } };
-  if (decoded !== resource) return { code: 'azure.verify.srResource', params: { value: decoded, expected: resource } };
   // The hub compares sr as a URL-encoded value; a raw "/" means the resource was never encoded.
-  if (sr.includes('/')) return { code: 'azure.verify.srRaw' };
-  return null;
+  if (decoded === resource) return sr.includes('/') ? { code: 'azure.verify.srRaw' } : null;
+  // A "%" in a device id legitimately encodes to %25, so double encoding shows only by decoding twice.
+  if (unpct(decoded) === resource) return { code: 'azure.verify.srDouble' };
+  if (skn !== undefined && decoded === host) return { code: 'azure.verify.policy', params: { policy: skn } };
+  return { code: 'azure.verify.srResource', params: { value: decoded, expected: resource } };
 }
 
 /** The alternative computations of PLATFORMS.md §6, tried in turn; the first that reproduces the sig names the cause. */

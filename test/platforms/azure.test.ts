@@ -98,6 +98,8 @@ describe('sign', () => {
     expect(sr).toContain('%2A');
     expect(r.credentials.password).toBe(token(sr, sasSig(Buffer.from(KEY, 'base64'), sr)));
     expect(r.credentials.clientId).toBe(deviceId); // the hub does not decode the clientId or username
+    // "%" encodes to %25 once; that is not double encoding.
+    expect(azure.verify!(r.credentials, { key: KEY }, { now: NOW }).fields.filter((f) => !f.ok)).toEqual([]);
   });
 
   test('--api-version and --ttl', () => {
