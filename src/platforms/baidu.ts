@@ -143,7 +143,7 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   for (const [name, given] of [['iotCoreId', p.get('iotCoreId')], ['deviceKey', p.get('deviceKey')]] as const) {
     if (given !== undefined) fields.push(fieldCheck(`username.${name}`, u[name] === given, given, u[name]));
   }
-  const algorithm = u.alg.toUpperCase() in HASHES ? (u.alg.toUpperCase() as Algorithm) : null;
+  const algorithm = Object.hasOwn(HASHES, u.alg.toUpperCase()) ? (u.alg.toUpperCase() as Algorithm) : null;
   const algCause: Cause | null = algorithm === null ? { code: 'baidu.verify.alg', params: { value: u.alg } } : algorithm !== u.alg ? { code: 'baidu.verify.algCase', params: { value: u.alg } } : null;
   fields.push(fieldCheck('username.algorithm', algCause === null, algorithm ?? 'MD5|SHA256', u.alg, algCause));
   const tsCause = timestampCause(u.ts, ctx.now);

@@ -139,6 +139,10 @@ describe('verify names the known mistakes', () => {
     expect(failing(r)).toEqual([['username.algorithm', 'baidu.verify.algCase'], ['password', 'baidu.verify.algCase']]);
   });
 
+  test.each(['SHA1', 'CONSTRUCTOR'])('ALG %s is neither MD5 nor SHA256', (alg) => {
+    expect(failing(check({ username: user(alg) }))).toEqual([['username.algorithm', 'baidu.verify.alg']]);
+  });
+
   test('the short username means ts 0 and MD5', () => {
     const password = createHash('md5').update(`mydevice&0&MD5${secret}`).digest('hex');
     expect(check({ username: 'thingidp@abcd123|mydevice', password }).ok).toBe(true);
