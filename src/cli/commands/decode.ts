@@ -1,5 +1,184 @@
-import type { Command } from 'commander';
+/**
+ * `mqtt-sign decode [input]`: explain captured or pasted bytes packet by packet, with the mistakes found in
+ * them. The input is a hex argument, a file or stdin; captures stream through in chunks. The capture code
+ * and the table renderer load inside the action, so other commands never pay for them.
+ */
+import { Option, type Command } from 'commander';
+import { MqttSignError, UsageError } from '../../errors.js';
+import { hint, message, type Lang } from '../../messages.js';
+import type { CapturedPacket } from '../../capture/stream.js';
+import type { Problem } from '../../capture/diagnose.js';
+import type { Paint } from '../../format/types.js';
+import type { ProtocolVersion } from '../../mqtt/types.js';
 import type { CliContext } from '../context.js';
+import type { Io } from '../io.js';
+import { palette } from '../palette.js';
 
-/** Registers `mqtt-sign decode`. Owner: see the issue for decode. */
-export function registerDecode(_program: Command, _ctx: CliContext): void {}
+const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
+
+export interface InputFlags {
+  readonly input?: 'hex' | 'base64';
+  readonly protocol?: string;
+}
+
+/** The input options decode and verify share. */
+export function addInputOptions(cmd: Command, lang: Lang): Command {
+  return cmd
+    .argument('[input]', message('decode.arg.input', {}, lang))
+    .addOption(new Option('--input <encoding>', message('decode.opt.input', {}, lang)).choices(['hex', 'base64']).default('hex'))
+    .addOption(new Option('--protocol <version>', message('decode.opt.protocol', {}, lang)).choices(Object.keys(VERSIONS)));
+}
+
+export function registerDecode(program: Command, ctx: CliContext): void {
+  const lang = ctx.lang();
+  const cmd = program.command('decode').description(message('decode.description', {}, lang));
+  addInputOptions(cmd, lang)
+    .addOption(new Option('--format <style>', message('decode.opt.format', {}, lang)).choices(['table', 'json']).default('table'))
+    .addHelpText('after', message('decode.help.examples', {}, lang));
+  cmd.action((input: string | undefined) => run(input, cmd.opts() as InputFlags & { format: 'table' | 'json' }, ctx));
+}
+
+async function run(input: string | undefined, opts: InputFlags & { format: 'table' | 'json' }, ctx: CliContext): Promise<void> {
+  const { io } = ctx;
+  const lang = ctx.lang();
+  const packets = await openPackets(input, opts, io);
+  const out = io.stdout;
+  let problems = 0;
+  if (opts.format === 'json') {
+    out.write('{"packets": [');
+    let first = true;
+    try {
+      for await (const p of packets) {
+        problems += p.problems.length;
+        out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, lang))}`);
+        first = false;
+      }
+    } finally {
+      out.write(first ? ']}\n' : '\n]}\n');
+    }
+  } else {
+    const { renderFields } = await import('../../format/table.js');
+    const paint = await palette(ctx.color());
+    let count = 0;
+    const streams = new Set<number>();
+    for await (const p of packets) {
+      count++;
+      if (p.stream !== null) streams.add(p.stream);
+      problems += p.problems.length;
+      out.write(`${heading(p, paint, lang)}\n`);
+      if (p.packet) out.write(renderFields(p.bytes, p.fields, { paint, lang }));
+      else out.write(`${paint.dim(hexBlock(p.bytes))}\n`);
+      for (const problem of p.problems) out.write(`${problemLine(problem, paint, lang)}\n`);
+      out.write('\n');
+    }
+    const summary = message(streams.size > 0 ? 'decode.summary.capture' : 'decode.summary', { count, streams: streams.size, problems }, lang);
+    out.write(`${problems > 0 ? paint.error(summary) : paint.ok(summary)}\n`);
+  }
+  ctx.exit(problems > 0 ? 1 : 0);
+}
+
+/**
+ * The packets of any input: a hex argument, `-` or piped stdin, or a file (pcap, pcapng, text or binary).
+ * An argument that is only hex, separators and C punctuation is bytes; anything else names a file.
+ */
+export async function openPackets(input: string | undefined, opts: InputFlags, io: Io): Promise<AsyncIterable<CapturedPacket>> {
+  const { readInput } = await import('../../capture/read.js');
+  let chunks: AsyncIterable<Uint8Array>;
+  if (input === undefined || input === '-') {
+    if (input === undefined && io.stdinIsTTY) throw new UsageError('decode.input.none', { option: '[input]' });
+    chunks = io.streamStdin();
+  } else if (looksLikeBytes(input, opts.input)) {
+    chunks = single(new TextEncoder().encode(input));
+  } else {
+    chunks = fileChunks(io, input);
+  }
+  const protocolVersion = opts.protocol === undefined ? undefined : VERSIONS[opts.protocol];
+  const { packets } = await readInput(chunks, { encoding: opts.input, protocolVersion });
+  return packets;
+}
+
+function looksLikeBytes(arg: string, encoding: InputFlags['input']): boolean {
+  if (encoding === 'base64') return /^[A-Za-z0-9+/=_\-\s]+$/.test(arg) && !/[./\\]/.test(arg.replace(/[+/=]/g, ''));
+  if (/^\s*b['"]/.test(arg)) return true;
+  return /^[\s0-9a-fA-FxX,:;{}\-]+$/.test(arg) && (arg.match(/[0-9a-fA-F]/g)?.length ?? 0) >= 2;
+}
+
+async function* single(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
+
+/** A file in chunks; a file that cannot be read is a usage error naming it. */
+async function* fileChunks(io: Io, path: string): AsyncIterable<Uint8Array> {
+  try {
+    yield* io.streamFile(path);
+  } catch (err) {
+    if (err instanceof MqttSignError) throw err;
+    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new UsageError('decode.input.file', { option: '[input]', value: path, reason });
+  }
+}
+
+const DIRECTION_KEYS = { 'client->broker': 'decode.direction.up', 'broker->client': 'decode.direction.down' } as const;
+
+function heading(p: CapturedPacket, paint: Paint, lang: Lang): string {
+  const type = p.packet ? p.packet.cmd.toUpperCase() : message('decode.malformed', {}, lang);
+  const parts = [`#${p.index}`, p.packet ? paint.ok(type) : paint.error(type)];
+  if (p.stream !== null) {
+    parts.push(message('decode.where.stream', { stream: p.stream }, lang));
+    if (p.direction) parts.push(message(DIRECTION_KEYS[p.direction], {}, lang));
+    parts.push(message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang));
+  }
+  parts.push(paint.dim(message('decode.where.bytes', { offset: p.offset, length: p.bytes.length }, lang)));
+  return parts.join('  ');
+}
+
+function hexBlock(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 16) {
+    lines.push(Array.from(bytes.subarray(i, i + 16), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
+  }
+  return lines.join('\n');
+}
+
+/** A problem's sentence and its fix, in the user's language. */
+export function problemText(problem: Problem, lang: Lang): string {
+  const fix = hint(problem.code, problem.params, lang);
+  return `${message(problem.code, problem.params, lang)}${fix ? ` (${fix})` : ''}`;
+}
+
+function problemLine(problem: Problem, paint: Paint, lang: Lang): string {
+  return `${paint.error('✗')} ${problemText(problem, lang)}`;
+}
+
+/** The issue's JSON schema for one packet; binary values become {hex, utf8} with utf8 only when it is valid. */
+function packetJson(p: CapturedPacket, lang: Lang): unknown {
+  return {
+    index: p.index,
+    stream: p.stream,
+    direction: p.direction,
+    time: p.time,
+    offset: p.offset,
+    length: p.bytes.length,
+    hex: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('hex'),
+    type: p.packet ? p.packet.cmd : null,
+    packet: p.packet ? jsonValue(p.packet) : null,
+    fields: p.packet ? p.fields.map((f) => ({ name: f.name, offset: f.offset, length: f.length, value: f.value })) : [],
+    problems: p.problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })),
+  };
+}
+
+function jsonValue(value: unknown): unknown {
+  if (value instanceof Uint8Array) {
+    const hex = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+    try {
+      return { hex, utf8: new TextDecoder('utf-8', { fatal: true }).decode(value) };
+    } catch {
+      return { hex };
+    }
+  }
+  if (Array.isArray(value)) return value.map(jsonValue);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
+  }
+  return value;
+}

@@ -1,5 +1,118 @@
-import type { Command } from 'commander';
+/**
+ * `mqtt-sign verify <platform> [input] --<secret>`: find the CONNECTs in any input `decode` takes, recompute
+ * each login with the secret through the platform's verify(), and report every field right or wrong with
+ * its likely cause, plus the platform lint. One subcommand per platform, so each takes its own secret flags.
+ */
+import { Option, type Command } from 'commander';
+import { MqttSignError } from '../../errors.js';
+import { message, type Lang } from '../../messages.js';
+import { platforms } from '../../platforms/index.js';
+import type { CapturedLogin, FieldCheck, Signer, VerifyResult, Warning } from '../../platforms/types.js';
+import type { CapturedPacket } from '../../capture/stream.js';
+import type { Paint } from '../../format/types.js';
 import type { CliContext } from '../context.js';
+import { palette } from '../palette.js';
+import { redact } from '../secrets.js';
+import { addSignerOptions, readSignerOptions } from '../signer-options.js';
+import { addInputOptions, openPackets, problemText, type InputFlags } from './decode.js';
 
-/** Registers `mqtt-sign verify`. Owner: see the issue for verify. */
-export function registerVerify(_program: Command, _ctx: CliContext): void {}
+export function registerVerify(program: Command, ctx: CliContext): void {
+  const lang = ctx.lang();
+  const verify = program.command('verify').description(message('verify.description', {}, lang));
+  verify.addHelpText('after', message('verify.help.examples', {}, lang));
+  for (const signer of Object.values(platforms)) {
+    if (!signer.verify) continue;
+    const cmd = verify.command(signer.id).description(message('verify.platform.description', { title: signer.title }, lang));
+    addInputOptions(cmd, lang).addOption(new Option('--format <style>', message('verify.opt.format', {}, lang)).choices(['text', 'json']).default('text'));
+    addSignerOptions(cmd, signer, lang);
+    cmd.action((input: string | undefined) => run(cmd, signer, input, ctx));
+  }
+}
+
+interface ConnectReport {
+  readonly index: number;
+  readonly packet: CapturedPacket;
+  readonly result: VerifyResult;
+}
+
+async function run(cmd: Command, signer: Signer, input: string | undefined, ctx: CliContext): Promise<void> {
+  const { io } = ctx;
+  const lang = ctx.lang();
+  const opts = cmd.opts() as InputFlags & { format: 'text' | 'json' };
+  const { params, secrets } = await readSignerOptions(cmd, signer, io, lang);
+  const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
+  const reports: ConnectReport[] = [];
+  try {
+    const packets = await openPackets(input, opts, io);
+    for await (const p of packets) {
+      if (p.packet?.cmd === 'connect') {
+        // A capture judges expiry at the moment the CONNECT was sent; pasted bytes at the current time.
+        const now = p.epochMs ?? io.now();
+        reports.push({ index: p.index, packet: p, result: signer.verify!(loginOf(p), params, { now }) });
+      } else if (!p.packet && p.bytes[0] === 0x10) {
+        reports.push({ index: p.index, packet: p, result: malformed(p, lang) });
+      }
+    }
+  } catch (err) {
+    throw redact(err, secrets);
+  }
+  if (reports.length === 0) throw new MqttSignError('verify.none', {}, 1);
+  const ok = reports.every((r) => r.result.ok);
+  if (opts.format === 'json') {
+    const json = {
+      ok,
+      connects: reports.map((r) => ({
+        index: r.index,
+        ok: r.result.ok,
+        fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: hide(f.actual), cause: causeText(f, lang) })),
+        warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
+      })),
+    };
+    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    const paint = await palette(ctx.color());
+    for (const r of reports) io.stdout.write(textReport(r, paint, lang, hide));
+    const summary = message(ok ? 'verify.summary.ok' : 'verify.summary.failed', { ok: reports.filter((r) => r.result.ok).length, count: reports.length }, lang);
+    io.stdout.write(`${ok ? paint.ok(summary) : paint.error(summary)}\n`);
+  }
+  ctx.exit(ok ? 0 : 1);
+}
+
+/** The CONNECT fields verify() judges; a binary password is read as UTF-8 text, as every platform's is. */
+function loginOf(p: CapturedPacket): CapturedLogin {
+  const c = p.packet as Extract<CapturedPacket['packet'], { cmd: 'connect' }>;
+  const password = c.password === undefined ? null : typeof c.password === 'string' ? c.password : new TextDecoder().decode(c.password);
+  return { clientId: c.clientId, username: c.username ?? null, password, keepalive: c.keepalive, protocolVersion: c.protocolVersion };
+}
+
+/** A CONNECT too malformed to read: not ok, with the decoder's problems as its warnings. */
+function malformed(p: CapturedPacket, lang: Lang): VerifyResult {
+  return { ok: false, fields: [], warnings: p.problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })) };
+}
+
+function causeText(f: FieldCheck, lang: Lang): string | null {
+  const coded = f as FieldCheck & { causeCode?: string; causeParams?: Readonly<Record<string, string | number>> };
+  if (coded.causeCode) return message(coded.causeCode, coded.causeParams ?? {}, lang);
+  return f.cause;
+}
+
+function warningText(w: Warning, lang: Lang): string {
+  return w.params ? message(w.code, w.params, lang) : w.message;
+}
+
+function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null): string {
+  const p = r.packet;
+  const where = p.stream === null ? '' : `  ${message('decode.where.stream', { stream: p.stream }, lang)}  ${message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang)}`;
+  const lines = [`CONNECT #${r.index}${where}  ${r.result.ok ? paint.ok(message('verify.ok', {}, lang)) : paint.error(message('verify.failed', {}, lang))}`];
+  const width = Math.max(0, ...r.result.fields.map((f) => f.name.length));
+  const none = message('verify.none.value', {}, lang);
+  for (const f of r.result.fields) {
+    const mark = f.ok ? paint.ok('✓') : paint.error('✗');
+    lines.push(`  ${mark} ${paint.field(f.name.padEnd(width))}  ${hide(f.actual) ?? none}`);
+    if (!f.ok && f.expected !== null) lines.push(`    ${' '.repeat(width)}${paint.dim(message('verify.expected', { value: hide(f.expected) ?? none }, lang))}`);
+    const cause = causeText(f, lang);
+    if (cause) lines.push(`    ${' '.repeat(width)}${f.ok ? paint.dim(cause) : paint.warn(message('verify.cause', { cause }, lang))}`);
+  }
+  for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${warningText(w, lang)}`);
+  return `${lines.join('\n')}\n\n`;
+}
