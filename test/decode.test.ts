@@ -1,0 +1,123 @@
+// `mqtt-sign decode` through main() with a fake Io, and once through the built bin on a real capture.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
+
+const CONNECT = '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00';
+const captures = new URL('./fixtures/captures/', import.meta.url);
+const capture = (name: string) => readFileSync(new URL(name, captures));
+
+async function decode(args: string[], options: FakeIoOptions = {}) {
+  const f = fakeIo(options);
+  const code = await main(['decode', ...args], f.io);
+  return { code, out: f.stdout(), err: f.stderr() };
+}
+
+describe('decode', () => {
+  test('a hex argument: the annotated table, exit 0', async () => {
+    const r = await decode([CONNECT]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('#0  CONNECT  offset 0, 14 bytes');
+    expect(r.out).toMatch(/4\s+4D 51 54 54\s+Protocol Name\s+"MQTT"/);
+    expect(r.out).toContain('1 packets, 0 problems');
+  });
+
+  test('json: exactly the schema of the issue, null stream/direction/time for plain bytes', async () => {
+    const r = await decode(['30 0d 00 03 61 2f 62 ff fe 68 69 00 00 00 00', '--format', 'json']);
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json)).toEqual(['packets']);
+    const p = json.packets[0];
+    expect(Object.keys(p)).toEqual(['index', 'stream', 'direction', 'time', 'offset', 'length', 'hex', 'type', 'packet', 'fields', 'problems']);
+    expect(p).toMatchObject({ index: 0, stream: null, direction: null, time: null, offset: 0, length: 15, type: 'publish', problems: [] });
+    expect(p.hex).toBe('300d0003612f62fffe686900000000');
+    // Binary values as {hex, utf8}; utf8 only when the bytes are valid UTF-8.
+    expect(p.packet.payload).toEqual({ hex: 'fffe686900000000' });
+    expect(Object.keys(p.fields[0])).toEqual(['name', 'offset', 'length', 'value']);
+    expect(r.code).toBe(0);
+  });
+
+  test('json: a valid UTF-8 binary value carries its text', async () => {
+    const r = await decode(['30 07 00 01 74 68 65 6c 6c', '--format', 'json']);
+    expect(JSON.parse(r.out).packets[0].packet.payload).toEqual({ hex: '68656c6c', utf8: 'hell' });
+  });
+
+  test.each([
+    ['piped stdin (no argument)', [], { stdin: `${CONNECT}\n` }],
+    ['stdin as -', ['-'], { stdin: CONNECT }],
+    ['a text file', ['dump.txt'], { files: { 'dump.txt': `00000000: 100c 0004 4d51 5454 0402 003c 0000  ....MQTT...<..\n` } }],
+    ['a binary file', ['packet.bin'], { files: { 'packet.bin': Uint8Array.from(Buffer.from(CONNECT.replace(/ /g, ''), 'hex')) } }],
+    ['base64', ['EAwABE1RVFQEAgA8AAA=', '--input', 'base64'], {}],
+  ] as const)('input from %s', async (_name, args, options) => {
+    const r = await decode([...args, '--format', 'json'], options);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).packets.map((p: { type: string }) => p.type)).toEqual(['connect']);
+    expect(r.code).toBe(0);
+  });
+
+  test('a capture file: time, stream and direction of each packet', async () => {
+    const r = await decode(['cap.pcap', '--format', 'json'], { files: { 'cap.pcap': capture('mqtt31-basic.pcap') } });
+    const packets = JSON.parse(r.out).packets;
+    expect(packets).toHaveLength(23);
+    expect(packets[1]).toMatchObject({ index: 1, stream: 0, direction: 'broker->client', type: 'connack', time: 0.000297 });
+    expect(r.code).toBe(0);
+  });
+
+  test('table for a capture says where each packet was', async () => {
+    const r = await decode(['cap.pcapng'], { files: { 'cap.pcapng': capture('mqtt-bad-password.pcapng') } });
+    expect(r.out).toContain('#1  CONNACK  stream 0  broker → client  t=0.000368s (frame 6)');
+    expect(r.out).toContain('8 packets in 4 TCP streams, 0 problems');
+  });
+
+  test('a malformed packet: its diagnosis with the fix, exit 1', async () => {
+    const r = await decode(['00 04 4d 51 54 54 04 02 00 3c 00 00']);
+    expect(r.out).toContain('MALFORMED');
+    expect(r.out).toContain('✗ the fixed header is missing');
+    expect(r.out).toContain('put 10 0c in front');
+    expect(r.code).toBe(1);
+    const json = JSON.parse((await decode(['10 0b 00 04 4d 51 54 54 04 02 00 3c 00 00', '--format', 'json'])).out);
+    expect(json.packets[0]).toMatchObject({ type: null, packet: null, fields: [], problems: [{ code: 'capture.problem.remaining-length' }] });
+    expect(json.packets[0].problems[0].message).toContain('set the Remaining Length to 12: 0c');
+  });
+
+  test('--protocol 5 reads packets before any CONNECT as 5.0', async () => {
+    const r = await decode(['20 03 00 00 00', '--protocol', '5', '--format', 'json']);
+    expect(JSON.parse(r.out).packets[0].packet).toMatchObject({ cmd: 'connack', reasonCode: 0 });
+  });
+
+  test('Chinese', async () => {
+    const r = await decode(['00 04 4d 51 54 54 04 02 00 3c 00 00', '--lang', 'zh']);
+    expect(r.out).toContain('缺少固定报头');
+    expect(r.out).toContain('偏移');
+  });
+
+  test.each([
+    ['no input on a terminal', [], { stdinTTY: true }, 'no input'],
+    ['a file that does not exist', ['nope.pcap'], {}, 'cannot read nope.pcap'],
+    ['odd hex', ['10 0c 0'], {}, 'odd number of hex digits'],
+    ['an unknown format', [CONNECT, '--format', 'yaml'], {}, 'yaml'],
+  ] as const)('usage error: %s → exit 2, one line', async (_name, args, options, text) => {
+    const r = await decode([...args], options);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(text);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.out).toBe('');
+  });
+
+  test('a corrupt capture: the packets before the damage, then one error line, exit 1', async () => {
+    const whole = capture('zeek-mqtt31.pcap');
+    const r = await decode(['cut.pcap', '--format', 'json'], { files: { 'cut.pcap': whole.subarray(0, whole.length - 10) } });
+    expect(JSON.parse(r.out).packets.length).toBeGreaterThan(10);
+    expect(r.err).toContain('ends inside a record');
+    expect(r.code).toBe(1);
+  });
+
+  test('the built bin streams a capture from a file', () => {
+    const bin = new URL('../bin/mqtt-sign.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [bin, 'decode', new URL('zeek-mqtt31.pcap', captures).pathname, '--format', 'json'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).packets).toHaveLength(20);
+    expect(r.status).toBe(0);
+  });
+});
