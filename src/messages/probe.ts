@@ -27,7 +27,7 @@ export const en: Readonly<Record<string, string>> = {
   'probe.tls.failed': 'handshake failed ({error})',
   'probe.websocket.ok': 'upgraded on {path}, subprotocol {protocol}',
   'probe.websocket.failed': 'upgrade on {path} failed ({error})',
-  'probe.mqtt.connack': 'CONNACK {code}: {meaning} (MQTT {version}, session present {session})',
+  'probe.mqtt.connack': 'CONNACK {code}: {meaning} (MQTT {version})',
   'probe.mqtt.closed': 'sent CONNECT (MQTT {version}); the server closed the connection without a CONNACK',
   'probe.mqtt.foreign': 'sent CONNECT (MQTT {version}); the answer was not a CONNACK',
   'probe.mqtt.failed': 'failed ({error})',
@@ -209,8 +209,8 @@ export const en: Readonly<Record<string, string>> = {
 
   // Text report.
   'probe.text.title': 'probe {url}',
-  'probe.text.cause': 'cause:',
-  'probe.text.fix': 'fix:  ',
+  'probe.text.cause': 'cause: ',
+  'probe.text.fix': 'fix:   ',
   'probe.text.ok': 'result: connected and accepted',
   'probe.text.failed': 'result: cannot connect (failed at {step})',
   'probe.text.aborted': 'result: interrupted',
@@ -253,7 +253,7 @@ export const zh: Readonly<Record<string, string>> = {
   'probe.tls.failed': '握手失败（{error}）',
   'probe.websocket.ok': '已在 {path} 升级为 WebSocket，子协议 {protocol}',
   'probe.websocket.failed': '在 {path} 升级 WebSocket 失败（{error}）',
-  'probe.mqtt.connack': 'CONNACK {code}：{meaning}（MQTT {version}，会话存在标志 {session}）',
+  'probe.mqtt.connack': 'CONNACK {code}：{meaning}（MQTT {version}）',
   'probe.mqtt.closed': '已发送 CONNECT（MQTT {version}）；服务器未回 CONNACK 就关闭了连接',
   'probe.mqtt.foreign': '已发送 CONNECT（MQTT {version}）；回应不是 CONNACK',
   'probe.mqtt.failed': '失败（{error}）',

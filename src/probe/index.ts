@@ -79,8 +79,9 @@ class Run {
     return { ok, target: this.target, steps: this.steps, connack: this.connack, aborted: this.aborted };
   }
 
+  /** Outermost layer first (WebSocket, TLS, TCP): a TLS socket must not lose the TCP socket under it while it runs. */
   closeAll(): void {
-    for (const link of this.links) link.close();
+    for (const link of [...this.links].reverse()) link.close();
     this.links.clear();
   }
 
@@ -232,7 +233,7 @@ class Run {
     const code = packet.returnCode ?? packet.reasonCode ?? 0;
     const meaning = connackMeaning(code, this.version);
     this.connack = { code, meaning };
-    const detail: Text = { code: 'probe.mqtt.connack', params: { code, meaning: meaning.code, version, session: packet.sessionPresent ? 1 : 0 } };
+    const detail: Text = { code: 'probe.mqtt.connack', params: { code, meaning: meaning.code, version } };
     if (code !== 0) return this.fail('mqtt', start, detail, connackCause(code, this.version, this.options.platform ?? 'generic'));
     this.record('mqtt', start, true, detail, null);
     return session;

@@ -66,8 +66,8 @@ export function probeText(result: ProbeResult, lang: Lang = 'en', paint: ReportP
     lines.push(`  ${mark} ${paint.field(s.step.padEnd(width))} ${ms}  ${render(s.detail, lang)}`);
     if (s.cause) {
       const { cause, fix } = causeAndFix(s.cause, lang);
-      lines.push(`      ${paint.error(message('probe.text.cause', {}, lang))} ${cause}`);
-      if (fix) lines.push(`      ${paint.field(message('probe.text.fix', {}, lang))} ${fix}`);
+      lines.push(`      ${paint.error(message('probe.text.cause', {}, lang))}${cause}`);
+      if (fix) lines.push(`      ${paint.field(message('probe.text.fix', {}, lang))}${fix}`);
     }
   }
   const failed = result.steps.find((s) => !s.ok);

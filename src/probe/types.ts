@@ -106,8 +106,6 @@ export const WS_BAD_UPGRADE = 'WS_BAD_UPGRADE';
 export interface Clock {
   /** Monotonic milliseconds, for step durations. */
   elapsed(): number;
-  /** Wall-clock epoch milliseconds, for certificate validity. */
-  now(): number;
   /** Run fn after ms; returns a cancel function. */
   setTimer(ms: number, fn: () => void): () => void;
 }

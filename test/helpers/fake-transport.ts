@@ -12,7 +12,6 @@ export class VirtualClock implements Clock {
   private readonly timers = new Map<number, { at: number; fn: () => void }>();
   private nextId = 1;
   elapsed = () => this.time;
-  now = () => Date.UTC(2026, 0, 1) + this.time;
   setTimer(ms: number, fn: () => void): () => void {
     const id = this.nextId++;
     this.timers.set(id, { at: this.time + ms, fn });

@@ -1,5 +1,184 @@
-import type { Command } from 'commander';
+/**
+ * `mqtt-sign probe <target>` and `mqtt-sign probe <platform> --<platform flags>`: connect step by step and say
+ * why a device cannot connect. The edge part: flags, secrets, the CA file, the real sockets and clock, Ctrl-C,
+ * and printing; the dialogue itself is src/probe.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { catalogues, message, type Lang } from '../../messages.js';
+import { aliases, platforms } from '../../platforms/index.js';
+import { sign } from '../../platforms/sign.js';
+import type { Signer } from '../../platforms/types.js';
+import { parseTarget, probe, probeClientId, probeReport, type ProbeCredentials, type ProbeTarget } from '../../probe/index.js';
+import { probeText } from '../../probe/report.js';
 import type { CliContext } from '../context.js';
+import { interruptSignal } from '../interrupt.js';
+import { palette } from '../palette.js';
+import { redact, resolveSecrets } from '../secrets.js';
+import { addSignerOptions, readSignerOptions } from '../signer-options.js';
 
-/** Registers `mqtt-sign probe`. Owner: see the issue for probe. */
-export function registerProbe(_program: Command, _ctx: CliContext): void {}
+interface ProbeFlags {
+  readonly clientId?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly timeout: string;
+  readonly roundtrip?: boolean;
+  readonly topic?: string;
+  readonly format: 'text' | 'json';
+  readonly cafile?: string;
+  readonly insecure?: boolean;
+  readonly protocol: '3.1' | '3.1.1' | '5';
+  readonly url?: string;
+}
+
+const VERSIONS = { '3.1': 3, '3.1.1': 4, '5': 5 } as const;
+/** Keeps a typed password out of shell history, as the platform secrets do. */
+const PASSWORD_ENV = 'MQTT_SIGN_PASSWORD';
+
+export function registerProbe(program: Command, ctx: CliContext): void {
+  const lang = ctx.lang();
+  const cmd = program
+    .command('probe')
+    .description(message('probe.cmd.description', {}, lang))
+    .argument('<target>', message('probe.arg.target', {}, lang));
+  addProbeOptions(cmd, lang, new Set());
+  cmd.addHelpText('after', examples(lang));
+  cmd.action((target: string) => run(ctx, cmd, { target }));
+
+  for (const signer of Object.values(platforms)) {
+    const sub = cmd.command(signer.id).description(message('probe.cmd.platform', { title: signer.title }, lang));
+    for (const [alias, id] of Object.entries(aliases)) if (id === signer.id) sub.alias(alias);
+    addSignerOptions(sub, signer, lang);
+    // A platform's own flag of the same name (a generic broker's --username) wins over the probe's.
+    addProbeOptions(sub, lang, new Set(signer.params.map((p) => p.flag)));
+    sub.option('--url <target>', message('probe.opt.url', {}, lang));
+    sub.action(() => run(ctx, sub, { signer }));
+  }
+}
+
+function addProbeOptions(cmd: Command, lang: Lang, taken: ReadonlySet<string>): void {
+  const t = (key: string) => message(key, {}, lang);
+  const login: [string, string][] = [
+    ['client-id', '--client-id <id>'],
+    ['username', '--username <name>'],
+    ['password', '--password <password>'],
+  ];
+  for (const [flag, spec] of login) {
+    if (!taken.has(flag)) cmd.option(spec, flag === 'password' ? `${t('probe.opt.password')} (${message('cli.help.env', { env: PASSWORD_ENV }, lang)}; ${t('cli.help.stdin')})` : t(`probe.opt.${flag === 'client-id' ? 'clientId' : flag}`));
+  }
+  cmd
+    .option('--timeout <seconds>', t('probe.opt.timeout'), '5')
+    .option('--roundtrip', t('probe.opt.roundtrip'))
+    .option('--topic <topic>', t('probe.opt.topic'))
+    .addOption(new Option('--format <format>', t('probe.opt.format')).choices(['text', 'json']).default('text'))
+    .option('--cafile <file>', t('probe.opt.cafile'))
+    .option('--insecure', t('probe.opt.insecure'))
+    .addOption(new Option('--protocol <version>', t('probe.opt.protocol')).choices(Object.keys(VERSIONS)).default('3.1.1'));
+}
+
+function examples(lang: Lang): string {
+  return [
+    '',
+    message('cli.help.example', {}, lang),
+    '  $ mqtt-sign probe mqtt://broker.example.com:1883',
+    '  $ mqtt-sign probe mqtts://broker.example.com:8883 --cafile ca.pem --username dev1 --password - --roundtrip',
+    '  $ mqtt-sign probe ws://broker.example.com:8083/mqtt --format json',
+    '  $ mqtt-sign probe aliyun --product a1X2bEnP82z --device dev1 --secret - --tls',
+    '',
+  ].join('\n');
+}
+
+type Mode = { readonly target: string } | { readonly signer: Signer };
+
+async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
+  const { io } = ctx;
+  const lang = ctx.lang();
+  const flags = cmd.opts() as ProbeFlags;
+  const seconds = Number(flags.timeout);
+  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError('probe.option.timeout', { option: '--timeout', value: flags.timeout });
+  const protocolVersion = VERSIONS[flags.protocol];
+  const random = Buffer.from(io.randomBytes(8)).toString('hex');
+  // In platform mode a flag the signer owns (a generic broker's --password) is the signer's, not an override.
+  const own = (flag: string) => !('signer' in mode) || !mode.signer.params.some((p) => p.flag === flag);
+  const [password] = own('password') ? await resolveSecrets([{ option: '--password', env: PASSWORD_ENV, value: flags.password }], io, lang) : [];
+  const clientId = own('client-id') ? flags.clientId : undefined;
+  const username = own('username') ? flags.username : undefined;
+  const secrets = password === undefined ? [] : [password];
+
+  let target: ProbeTarget;
+  let credentials: ProbeCredentials | undefined;
+  let platform = 'generic';
+  let keepalive: number | undefined;
+  if ('signer' in mode) {
+    const input = await readSignerOptions(cmd, mode.signer, io, lang);
+    secrets.push(...input.secrets);
+    try {
+      const signed = sign(mode.signer.id, input.params, {
+        now: io.now(),
+        random,
+        salt: io.randomBytes(12),
+        connect: { protocolVersion, qos: flags.roundtrip ? [1] : [] },
+      });
+      target = parseTarget(flags.url ?? signed.broker.url);
+      credentials = {
+        clientId: clientId ?? signed.credentials.clientId,
+        username: username ?? signed.credentials.username,
+        password: password ?? signed.credentials.password,
+      };
+      platform = mode.signer.id;
+      keepalive = signed.rules.keepalive.default;
+      const paint = await palette(ctx.color() && io.stderr.isTTY);
+      for (const w of signed.warnings.filter((w) => w.level !== 'info')) {
+        const text = catalogues.en[w.code] === undefined ? w.message : message(w.code, w.params ?? {}, lang);
+        io.stderr.write(`${paint.warn(message('cli.warning', { message: text }, lang))}\n`);
+      }
+    } catch (err) {
+      throw redact(err, secrets);
+    }
+  } else {
+    target = parseTarget(mode.target);
+    if (clientId !== undefined || username !== undefined || password !== undefined) {
+      credentials = { clientId: clientId ?? probeClientId(random), username: username ?? null, password: password ?? null };
+    }
+  }
+
+  let ca: Uint8Array | undefined;
+  if (flags.cafile !== undefined) {
+    try {
+      ca = await io.readFile(flags.cafile);
+    } catch (err) {
+      throw new UsageError('probe.option.cafile', { option: '--cafile', value: flags.cafile }, { cause: err });
+    }
+  }
+
+  // The socket code loads only now, so other commands never pay for it.
+  const { realClock, realTransport } = await import('../transport.js');
+  const interrupt = interruptSignal();
+  try {
+    const result = await probe(
+      target,
+      {
+        ...(credentials ? { credentials } : {}),
+        platform,
+        timeoutMs: seconds * 1000,
+        protocolVersion,
+        ...(keepalive === undefined ? {} : { keepalive }),
+        roundtrip: flags.roundtrip === true,
+        ...(flags.topic === undefined ? {} : { topic: flags.topic }),
+        ...(ca === undefined ? {} : { ca }),
+        insecure: flags.insecure === true,
+        random,
+        clock: realClock(),
+        signal: interrupt.signal,
+      },
+      realTransport(),
+    );
+    if (flags.format === 'json') io.stdout.write(`${JSON.stringify(probeReport(result, lang), null, 2)}\n`);
+    else io.stdout.write(probeText(result, lang, await palette(ctx.color())));
+    ctx.exit(result.ok ? 0 : 1);
+  } catch (err) {
+    throw redact(err, secrets);
+  } finally {
+    interrupt.dispose();
+  }
+}
