@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import vectors from '../fixtures/vectors/azure.json' with { type: 'json' };
+import { signJson } from './_cli.js';
 
 const azure = getSigner('azure');
 type Vector = (typeof vectors)[number];
@@ -54,6 +55,17 @@ describe('azure.json vectors', () => {
       const r = azure.verify!({ clientId: v.expected.clientId, username, password: v.expected.password }, params, { now });
       expect(r.fields.filter((f) => !f.ok), username).toEqual([]);
     }
+  });
+});
+
+describe('azure.json vectors through the CLI', () => {
+  test.each(vectors)('$name: mqtt-sign azure … --format json', async (v) => {
+    const i = v.inputs;
+    const argv = ['azure', '--hub', i.host, '--device', i.deviceId, '--key', i.deviceKey, '--expires', String(i.expiry), '--api-version', i.apiVersion, '--keepalive', String(v.connect.keepAlive)];
+    const doc = await signJson(argv, fromVector(v).now);
+    expect(doc.credentials).toEqual({ clientId: v.expected.clientId, username: v.expected.username, password: v.expected.password });
+    expect([doc.broker.host, doc.broker.port, doc.broker.tls]).toEqual([v.expected.host, v.expected.port, true]);
+    expect(doc.packets.map((p) => p.hex)).toEqual([v.connect.packetHex]);
   });
 });
 

@@ -4,6 +4,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import vectors from '../fixtures/vectors/baidu.json' with { type: 'json' };
+import { signJson } from './_cli.js';
 
 const baidu = getSigner('baidu');
 type Vector = (typeof vectors)[number];
@@ -43,6 +44,17 @@ describe('baidu.json vectors', () => {
     const r = baidu.verify!({ clientId: v.expected.clientId, username: v.expected.username, password: v.expected.password }, params, { now });
     expect(r.fields.filter((f) => !f.ok)).toEqual([]);
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('baidu.json vectors through the CLI', () => {
+  test.each(vectors)('$name: mqtt-sign baidu … --format json', async (v) => {
+    const i = v.inputs;
+    const argv = ['baidu', '--iotcore', i.iotCoreId, '--device', i.deviceKey, '--secret', i.deviceSecret, '--timestamp', String(i.timestamp), '--algorithm', i.algorithm, '--client-id', i.clientId, '--keepalive', String(v.connect.keepAlive)];
+    const doc = await signJson(argv, fromVector(v).now);
+    expect(doc.credentials).toEqual({ clientId: v.expected.clientId, username: v.expected.username, password: v.expected.password });
+    expect([doc.broker.host, doc.broker.port]).toEqual([v.expected.host, v.expected.port]);
+    expect(doc.packets.map((p) => p.hex)).toEqual([v.connect.packetHex]);
   });
 });
 

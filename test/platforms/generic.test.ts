@@ -7,6 +7,7 @@ import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import { haveMosquitto, startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import mosquittoVectors from '../fixtures/vectors/mosquitto.json' with { type: 'json' };
 import thingsboardVectors from '../fixtures/vectors/thingsboard.json' with { type: 'json' };
+import { signJson } from './_cli.js';
 
 const generic = getSigner('generic');
 const NOW = Date.UTC(2025, 0, 1);
@@ -26,6 +27,23 @@ describe('mosquitto.json vectors', () => {
     expect([r.broker.host, r.broker.port]).toEqual([v.expected.host, v.expected.port]);
     expect(r.extras).toEqual({ passwdLine: i.passwordFileLine });
     expect(connectBytes(r.credentials, v.connect.keepAlive).toString('hex')).toBe(v.connect.packetHex);
+  });
+});
+
+describe('mosquitto.json and thingsboard.json vectors through the CLI', () => {
+  const rows = [
+    ...mosquittoVectors.map((v) => ({ name: v.name, v, argv: ['--host', v.expected.host, '--client-id', v.inputs.clientId, '--username', v.inputs.username, '--password', v.inputs.password] })),
+    ...thingsboardVectors.map((v) => {
+      const i = v.inputs as { clientId: string; host: string; port: number; accessToken?: string; username?: string; password?: string };
+      const argv = ['--host', i.host, '--client-id', i.clientId, '--username', (i.accessToken ?? i.username)!, ...(i.password ? ['--password', i.password] : []), ...(i.port === 8883 ? ['--tls'] : [])];
+      return { name: v.name, v, argv };
+    }),
+  ];
+  test.each(rows)('$name: mqtt-sign generic … --format json', async ({ v, argv }) => {
+    const doc = await signJson(['generic', ...argv, '--keepalive', String(v.connect.keepAlive)], NOW);
+    expect(doc.credentials).toEqual({ clientId: v.expected.clientId, username: v.expected.username, password: v.expected.password });
+    expect([doc.broker.host, doc.broker.port]).toEqual([v.expected.host, v.expected.port]);
+    expect(doc.packets.map((p) => p.hex)).toEqual([v.connect.packetHex]);
   });
 });
 

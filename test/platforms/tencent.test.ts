@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
 import vectors from '../fixtures/vectors/tencent.json' with { type: 'json' };
+import { signJson } from './_cli.js';
 
 const tencent = getSigner('tencent');
 type Vector = (typeof vectors)[number];
@@ -40,6 +41,17 @@ describe('tencent.json vectors', () => {
     const result = tencent.verify!({ clientId: v.expected.clientId, username: v.expected.username, password: v.expected.password, keepalive: 60, protocolVersion: 4 }, params, { now });
     expect(result.fields.filter((f) => !f.ok)).toEqual([]);
     expect(result.ok).toBe(true);
+  });
+});
+
+describe('tencent.json vectors through the CLI', () => {
+  test.each(vectors)('$name: mqtt-sign tencent … --format json', async (v) => {
+    const i = v.inputs;
+    const argv = ['tencent', '--product', i.productId, '--device', i.deviceName, '--psk', i.psk, '--sign-method', i.signMethod, '--expires', i.expiry, '--conn-id', i.connid, '--sdkappid', i.sdkappid, '--keepalive', String(v.connect.keepAlive)];
+    const doc = await signJson(argv, fromVector(v).now);
+    expect(doc.credentials).toEqual({ clientId: v.expected.clientId, username: v.expected.username, password: v.expected.password });
+    expect([doc.broker.host, doc.broker.port]).toEqual([v.expected.host, v.expected.port]);
+    expect(doc.packets.map((p) => p.hex)).toEqual([v.connect.packetHex]);
   });
 });
 
