@@ -8,7 +8,7 @@ import { warning, type Cause, type ParamReader } from './_signer.js';
 import type { Warning } from './types.js';
 
 /** No platform documents a largest lifetime; a century keeps `now + ttl` an ordinary 10- or 11-digit number. */
-export const MAX_TTL = 100 * 365 * 86_400;
+const MAX_TTL = 100 * 365 * 86_400;
 /** Before 2000-01-01: a signer whose clock was never set (it starts at 1970) added its TTL to zero. */
 const CLOCK_UNSET_BEFORE = 946_684_800;
 

@@ -10,7 +10,7 @@ import { base64Strict } from './_crypto.js';
 /** mosquitto_passwd 2.0.x default; newer sources use 1000, but 101 keeps our lines byte-equal to 2.0's. */
 export const PASSWD_DEFAULT_ITERATIONS = 101;
 /** mosquitto only loads entries whose salt is exactly this many bytes. */
-export const PASSWD_SALT_BYTES = 12;
+const PASSWD_SALT_BYTES = 12;
 /** mosquitto keeps the iteration count in a C int. */
 const MAX_ITERATIONS = 2 ** 31 - 1;
 const LINE_OPTION = '--password-file-line';

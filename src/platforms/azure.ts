@@ -96,7 +96,7 @@ function signature(key: Uint8Array | string, signed: string, se: string): string
 }
 
 /** azure-sdk-for-c's URL encoding: every byte outside A-Z a-z 0-9 - . _ ~ becomes %XX, uppercase. */
-export function pct(text: string): string {
+function pct(text: string): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     out += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -14,7 +14,7 @@ import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck
 
 const ID = 'tencent';
 /** The C SDK's "never" (LONG_MAX cut to 17 digits by its buffer): for devices without a clock. */
-export const TENCENT_NEVER_EXPIRES = '92233720368547758';
+const TENCENT_NEVER_EXPIRES = '92233720368547758';
 const HASHES = { hmacsha256: 'sha256', hmacsha1: 'sha1' } as const;
 type SignMethod = keyof typeof HASHES;
 
