@@ -32,6 +32,8 @@ export interface FormatInput {
   readonly credentials?: Login;
   /** Platform lint and notes, already rendered in the user's language. */
   readonly warnings?: readonly Notice[];
+  /** Extra outputs of the signer (a mosquitto password_file line, a registration reply topic). */
+  readonly extras?: Readonly<Record<string, string>>;
 }
 
 export type Modem = 'esp8266' | 'sim800' | 'quectel';

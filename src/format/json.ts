@@ -3,6 +3,7 @@
  * username/password are null when absent, packets are in the order they are sent, hex is lowercase.
  * {"platform", "broker": {"host", "port", "tls", "url"}, "credentials": {"clientId", "username", "password"},
  *  "packets": [{"type", "hex", "length"}], "warnings": [{"code", "message"}]}
+ * plus, last and only when the signer produced any, "extras": {"passwdLine": "…"} or {"replyTopic": "…"}.
  */
 import type { FormatInput, Formatted } from './formatter.js';
 
@@ -16,6 +17,7 @@ export function formatJson(input: FormatInput): Formatted {
       : null,
     packets: input.packets.map((p) => ({ type: p.name, hex: Buffer.from(p.bytes).toString('hex'), length: p.bytes.length })),
     warnings: (input.warnings ?? []).map((w) => ({ code: w.code, message: w.message })),
+    ...(input.extras && Object.keys(input.extras).length > 0 ? { extras: { ...input.extras } } : {}),
   };
   return { output: `${JSON.stringify(doc, null, 2)}\n`, report: [], warnings: [] };
 }

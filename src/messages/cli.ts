@@ -47,6 +47,8 @@ export const en: Readonly<Record<string, string>> = {
   'cli.copy.unavailable': 'no clipboard here (no display or clipboard tool), so the output is only printed',
   'cli.stdin.prompt': 'reading {option} from stdin; end with Ctrl-D',
   'cli.topics.empty': '{platform} has no standard topics',
+  'cli.extra.passwdLine': 'mosquitto password_file line: {value}',
+  'cli.extra.replyTopic': 'registration reply topic: {value}',
   // Usage errors.
   'cli.option.needs': '{option} needs {other}',
   'cli.option.format-only': '{option} applies only to --format {formats}',
@@ -121,6 +123,8 @@ export const zh: Readonly<Record<string, string>> = {
   'cli.copy.unavailable': '此环境没有剪贴板（无显示或剪贴板工具），只打印输出',
   'cli.stdin.prompt': '正在从标准输入读取 {option}；以 Ctrl-D 结束',
   'cli.topics.empty': '{platform} 没有标准主题',
+  'cli.extra.passwdLine': 'mosquitto password_file 行：{value}',
+  'cli.extra.replyTopic': '注册结果的回复主题：{value}',
   'cli.option.needs': '{option} 需要同时给出 {other}',
   'cli.option.format-only': '{option} 只适用于 --format {formats}',
   'cli.integer': '{option} 必须是 {min} 到 {max} 之间的整数，而不是 {value}',

@@ -26,3 +26,28 @@ export function hexLines(text: string): number[][] {
 export function hexOf(bytes: Uint8Array | number[]): string {
   return Buffer.from(bytes).toString('hex');
 }
+
+/**
+ * The bytes an AT script sends, read back as lowercase hex: `AT+CIPSEND=<n>` / `AT+QSSLSEND=0,<n>` followed by a hex
+ * line of exactly n bytes, or `AT+QISENDEX=0,"<hex>"` (at most 512 bytes each).
+ */
+export function atSent(script: string): string {
+  const lines = script.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  let out = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const ex = /^AT\+QISENDEX=0,"([0-9A-F]*)"$/.exec(line);
+    if (ex) {
+      if (ex[1]!.length / 2 > 512) throw new Error(`QISENDEX over 512 bytes: ${ex[1]!.length / 2}`);
+      out += ex[1]!.toLowerCase();
+      continue;
+    }
+    const send = /^AT\+(?:CIPSEND=|QSSLSEND=0,)(\d+)$/.exec(line);
+    if (send) {
+      const bytes = hexLines(lines[++i] ?? '')[0]!;
+      if (bytes.length !== Number(send[1])) throw new Error(`${line} followed by ${bytes.length} bytes`);
+      out += hexOf(bytes);
+    }
+  }
+  return out;
+}

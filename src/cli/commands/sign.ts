@@ -120,11 +120,17 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
     const warnings = result.warnings.map((w) => localize(w, lang));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
     const out = (await formatLoaders[style]())(
-      { packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings },
+      { packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings, extras: result.extras },
       { name: opts.name, compact: opts.compact, modem: opts.modem, lang, paint },
     );
     io.stdout.write(out.output);
-    await report(ctx, [...(MACHINE_FORMATS.includes(style) ? [] : result.warnings.map((w, i) => ({ ...warnings[i]!, info: w.level === 'info' }))), ...out.warnings], out.report);
+    const human = !MACHINE_FORMATS.includes(style);
+    await report(ctx, [...(human ? result.warnings.map((w, i) => ({ ...warnings[i]!, info: w.level === 'info' })) : []), ...out.warnings], out.report);
+    // The json carries the extras; for the rest they go beside the output, which must stay valid C, hex, …
+    // An extra a note already names (Aliyun's reply topic) is not repeated.
+    for (const [name, value] of Object.entries(result.extras ?? {})) {
+      if (style !== 'json' && !warnings.some((w) => w.message.includes(value))) io.stderr.write(`${extraLine(name, value, lang)}\n`);
+    }
     if (opts.copy) {
       const copied = await io.copy(out.output as string);
       io.stderr.write(`${message(copied ? 'cli.copy.done' : 'cli.copy.unavailable', {}, lang)}\n`);
@@ -157,6 +163,11 @@ async function report(ctx: CliContext, notices: readonly (Notice & { info?: bool
     io.stderr.write(`${n.info ? paint.dim(line) : paint.warn(line)}\n`);
   }
   for (const line of sizeLines) io.stderr.write(`${paint.dim(line)}\n`);
+}
+
+function extraLine(name: string, value: string, lang: Lang): string {
+  const code = `cli.extra.${name}`;
+  return catalogues.en[code] === undefined ? `${name}: ${value}` : message(code, { value }, lang);
 }
 
 /** A signer's warning in the user's language, when the catalogue knows its code. */
