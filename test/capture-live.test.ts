@@ -50,6 +50,21 @@ function run(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
 }
 
+/** Wait (up to 15 s) until the file holds all five DISCONNECTs and no cut-off packet, then a little longer for the FINs. */
+async function settled(path: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      const packets = await decodeFile(path);
+      const done = packets.filter((p) => p.packet?.cmd === 'disconnect').length === sent.length + 1;
+      if (done && packets.every((p) => p.problems.length === 0)) break;
+    } catch {
+      // The file may still be empty or end inside a record while the tool writes it.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+
 async function decodeFile(path: string): Promise<CapturedPacket[]> {
   const bytes = readFileSync(path);
   async function* chunks() {
@@ -85,8 +100,8 @@ describe('captures recorded with tcpdump and dumpcap', () => {
     const filter = `tcp port ${broker.port}`;
     const captures = [
       // --immediate-mode: without it tcpdump holds packets for up to a second and drops them on SIGINT.
-      await startCapture(tcpdump, ['-i', 'lo', '--immediate-mode', '-U', '-s', '0', '-w', files.pcap, filter], /listening on/),
-      await startCapture(dumpcap, ['-i', 'lo', '-f', filter, '-w', files.pcapng], /Capturing on/),
+      await startCapture(tcpdump, ['-i', 'lo', '--immediate-mode', '-U', '-B', '16384', '-s', '0', '-w', files.pcap, filter], /listening on/),
+      await startCapture(dumpcap, ['-i', 'lo', '-B', '16', '-f', filter, '-w', files.pcapng], /Capturing on/),
     ];
     // The tools say they capture slightly before the filter is attached.
     await new Promise((r) => setTimeout(r, 500));
@@ -101,8 +116,8 @@ describe('captures recorded with tcpdump and dumpcap', () => {
         run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-V', version, '-i', id, '-q', String(qos), '-t', topic, ...message]);
       }
       await subDone;
-      // Let the last ACKs and FINs reach the capture before stopping it.
-      await new Promise((r) => setTimeout(r, 500));
+      // Stop only once each tool has written every client's DISCONNECT (a loaded machine can lag behind).
+      await Promise.all([settled(files.pcap), settled(files.pcapng)]);
     } finally {
       for (const c of captures) await stopCapture(c);
     }
