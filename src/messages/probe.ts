@@ -10,8 +10,6 @@ export const en: Readonly<Record<string, string>> = {
   'probe.target.invalid.hint': 'e.g. mqtt://broker.example.com:1883, mqtts://host:8883, ws://host:8083/mqtt, 192.168.1.10:1883',
   'probe.option.timeout': '--timeout must be a number of seconds above 0, not {value}',
   'probe.option.cafile': 'cannot read --cafile {value}',
-  'probe.option.platform-target': '{platform} signs for its own endpoint; give either a platform or a target, not both ({value})',
-  'probe.option.platform-target.hint': 'use --url to probe another endpoint with the signed login',
 
   // Step details: what each step saw.
   'probe.dns.literal': '{host} is an IP address; no lookup needed',
@@ -218,6 +216,7 @@ export const en: Readonly<Record<string, string>> = {
   // The command.
   'probe.cmd.description': 'connect step by step (DNS, TCP, TLS, WebSocket, MQTT) and tell why a device cannot connect',
   'probe.cmd.platform': '{title}: probe its endpoint with a freshly signed login',
+  'probe.cmd.target': 'probe a broker by URL or host:port (the default: "target" may be left out)',
   'probe.arg.target': 'mqtt://, mqtts://, ws:// or wss:// URL, or host:port',
   'probe.opt.clientId': 'clientId to send (default: mqtt-sign-probe-<random>)',
   'probe.opt.username': 'user name to send',
@@ -230,6 +229,7 @@ export const en: Readonly<Record<string, string>> = {
   'probe.opt.insecure': 'report certificate problems but carry on',
   'probe.opt.protocol': 'MQTT version of the CONNECT: 3 (3.1), 4 (3.1.1) or 5',
   'probe.opt.url': 'probe this endpoint instead of the platform default',
+  'probe.opt.platform': 'explain CONNACK codes as this platform or broker does',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -237,8 +237,6 @@ export const zh: Readonly<Record<string, string>> = {
   'probe.target.invalid.hint': '例如 mqtt://broker.example.com:1883、mqtts://host:8883、ws://host:8083/mqtt、192.168.1.10:1883',
   'probe.option.timeout': '--timeout 必须是大于 0 的秒数，而不是 {value}',
   'probe.option.cafile': '无法读取 --cafile {value}',
-  'probe.option.platform-target': '{platform} 使用平台自己的接入点；平台与目标地址只能二选一（{value}）',
-  'probe.option.platform-target.hint': '要用签好的登录信息探测其他地址，请用 --url',
 
   'probe.dns.literal': '{host} 是 IP 地址，无需解析',
   'probe.dns.ok': '{host} → A：{a}；AAAA：{aaaa}；使用 {address}',
@@ -439,6 +437,7 @@ export const zh: Readonly<Record<string, string>> = {
 
   'probe.cmd.description': '逐步连接（DNS、TCP、TLS、WebSocket、MQTT），找出设备连不上的原因',
   'probe.cmd.platform': '{title}：用新签的登录信息探测其接入点',
+  'probe.cmd.target': '按 URL 或 host:port 探测 Broker（默认子命令，"target" 可以省略）',
   'probe.arg.target': 'mqtt://、mqtts://、ws:// 或 wss:// 地址，或 host:port',
   'probe.opt.clientId': '要发送的 clientId（默认 mqtt-sign-probe-<随机>）',
   'probe.opt.username': '要发送的用户名',
@@ -451,4 +450,5 @@ export const zh: Readonly<Record<string, string>> = {
   'probe.opt.insecure': '报告证书问题但继续',
   'probe.opt.protocol': 'CONNECT 的 MQTT 版本：3（3.1）、4（3.1.1）或 5',
   'probe.opt.url': '探测这个地址，而不是平台默认接入点',
+  'probe.opt.platform': '按这个平台或 Broker 的含义解释 CONNACK 代码',
 };

@@ -8,8 +8,12 @@ import { recognise, hexPreview } from './recognise.js';
 import type { TlsFacts, Text } from './types.js';
 import { TransportError } from './types.js';
 
-/** Platforms with their own CONNACK table in the catalogue (PLATFORMS.md §2.5, §3, §4, §5, §6, §7, §8). */
-export const connackPlatforms = ['aliyun', 'onenet', 'huawei', 'tencent', 'azure', 'baidu', 'mosquitto', 'thingsboard', 'generic'] as const;
+/**
+ * Whose CONNACK meanings to use (PLATFORMS.md §2.5, §3, §4, §5, §6, §7, §8): a platform id, or a broker kind for a
+ * plain target. mosquitto is the generic table; the OneNET legacy platform shares OneNET's.
+ */
+export const connackPlatforms = ['generic', 'mosquitto', 'thingsboard', 'aliyun', 'onenet', 'onenet-legacy', 'huawei', 'tencent', 'azure', 'baidu'] as const;
+const tableOf: Readonly<Record<string, string>> = { mosquitto: 'generic', 'onenet-legacy': 'onenet' };
 
 /**
  * MQTT 5 reason codes that mean the same as a 3.1.1 return code (MQTT 5.0 §3.2.2.2), so a platform's
@@ -26,7 +30,7 @@ export function connackMeaning(code: number, protocolVersion: number): Text {
 /** What a refusing CONNACK most likely means on this platform, with the fix in the catalogue's hint. */
 export function connackCause(code: number, protocolVersion: number, platform: string): Text {
   const rc = protocolVersion === 5 ? v5ToV3[code] : code;
-  const table = (connackPlatforms as readonly string[]).includes(platform) ? platform : 'generic';
+  const table = (connackPlatforms as readonly string[]).includes(platform) ? (tableOf[platform] ?? platform) : 'generic';
   for (const candidate of [table, 'generic']) {
     const key = `probe.connack.${candidate}.${rc}`;
     if (rc !== undefined && key in catalogues.en) return { code: key, params: { code } };

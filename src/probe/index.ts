@@ -25,9 +25,9 @@ import type { Link, ProbeOptions, ProbeResult, ProbeTarget, ResolvedAddress, Ste
 import { WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_NOT_HTTP } from './types.js';
 
 export { parseTarget, targetUrl, defaultPorts, DEFAULT_WS_PATH } from './target.js';
-export { connackMeaning, connackCause } from './diagnose.js';
+export { connackMeaning, connackCause, connackPlatforms } from './diagnose.js';
 export { recognise } from './recognise.js';
-export { probeReport, type ProbeReport } from './report.js';
+export { probeReport, probeText, type ProbeReport, type ReportPaint } from './report.js';
 export * from './types.js';
 
 /** Stop walking: a step failed or the probe was aborted. */

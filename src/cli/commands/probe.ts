@@ -9,8 +9,7 @@ import { catalogues, message, type Lang } from '../../messages.js';
 import { aliases, platforms } from '../../platforms/index.js';
 import { sign } from '../../platforms/sign.js';
 import type { Signer } from '../../platforms/types.js';
-import { parseTarget, probe, probeClientId, probeReport, type ProbeCredentials, type ProbeTarget } from '../../probe/index.js';
-import { probeText } from '../../probe/report.js';
+import { connackPlatforms, parseTarget, probe, probeClientId, probeReport, probeText, type ProbeCredentials, type ProbeTarget } from '../../probe/index.js';
 import type { CliContext } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import { palette } from '../palette.js';
@@ -29,6 +28,7 @@ interface ProbeFlags {
   readonly insecure?: boolean;
   readonly protocol: '3.1' | '3.1.1' | '5';
   readonly url?: string;
+  readonly platform?: string;
 }
 
 const VERSIONS = { '3.1': 3, '3.1.1': 4, '5': 5 } as const;
@@ -37,16 +37,22 @@ const PASSWORD_ENV = 'MQTT_SIGN_PASSWORD';
 
 export function registerProbe(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
-  const cmd = program
-    .command('probe')
-    .description(message('probe.cmd.description', {}, lang))
+  // `probe` itself takes no options: they all belong to its subcommands, so `probe aliyun --client-id …` reaches
+  // aliyun's own flag. Commander matches a parent's known options anywhere on the line.
+  const probeCmd = program.command('probe').description(message('probe.cmd.description', {}, lang)).helpCommand(false);
+  probeCmd.addHelpText('after', examples(lang));
+  // The default subcommand: `probe mqtt://…` means `probe target mqtt://…`.
+  const cmd = probeCmd
+    .command('target', { isDefault: true })
+    .description(message('probe.cmd.target', {}, lang))
     .argument('<target>', message('probe.arg.target', {}, lang));
   addProbeOptions(cmd, lang, new Set());
+  cmd.addOption(new Option('--platform <id>', message('probe.opt.platform', {}, lang)).choices(connackPlatforms).default('generic'));
   cmd.addHelpText('after', examples(lang));
   cmd.action((target: string) => run(ctx, cmd, { target }));
 
   for (const signer of Object.values(platforms)) {
-    const sub = cmd.command(signer.id).description(message('probe.cmd.platform', { title: signer.title }, lang));
+    const sub = probeCmd.command(signer.id).description(message('probe.cmd.platform', { title: signer.title }, lang));
     for (const [alias, id] of Object.entries(aliases)) if (id === signer.id) sub.alias(alias);
     addSignerOptions(sub, signer, lang);
     // A platform's own flag of the same name (a generic broker's --username) wins over the probe's.
@@ -137,6 +143,7 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
     }
   } else {
     target = parseTarget(mode.target);
+    platform = flags.platform ?? platform;
     if (clientId !== undefined || username !== undefined || password !== undefined) {
       credentials = { clientId: clientId ?? probeClientId(random), username: username ?? null, password: password ?? null };
     }
