@@ -40,8 +40,8 @@ export function describe(name: string, input: FormatInput): string[] {
   return lines;
 }
 
-/** A block comment; a value containing the closing delimiter cannot end it early. */
+/** A block comment; a value containing `*/` cannot end it early, nor a `/*` in it trip -Wcomment. */
 function comment(lines: readonly string[]): string {
-  const safe = lines.map((l) => l.replaceAll('*/', '*\\/'));
+  const safe = lines.map((l) => l.replaceAll('*/', '*\\/').replaceAll('/*', '/\\*'));
   return safe.length === 1 ? `/* ${safe[0]} */` : `/*\n${safe.map((l) => ` * ${l}`).join('\n')}\n */`;
 }
