@@ -142,6 +142,7 @@ describe.skipIf(!haveMosquitto)('mqtt-sign probe', () => {
     ['an unknown --platform', ['probe', '127.0.0.1:1', '--platform', 'nonesuch'], /--platform/],
     ['an unreadable --cafile', ['probe', 'mqtts://127.0.0.1:1', '--cafile', '/nonexistent/ca.pem'], /--cafile \/nonexistent\/ca\.pem/],
     ['a platform without its required flags', ['probe', 'aliyun'], /--product/],
+    ['--topic without --roundtrip', ['probe', '127.0.0.1:1', '--topic', 't'], /--topic.*--roundtrip/],
   ])('usage error, exit 2: %s', async (_name, argv, pattern) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
@@ -167,7 +168,8 @@ describe('Ctrl-C', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     // Wait until the probe is inside the MQTT step (the server has its connection), then interrupt.
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 500 && silence.connections() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(silence.connections()).toBe(1);
     const started = Date.now();
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

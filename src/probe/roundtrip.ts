@@ -3,6 +3,7 @@
  * for our own message to come back. The time bound is the caller's (bounded()); `progress.stage` says what we
  * were waiting for when it ran out.
  */
+import { foreignCause } from './diagnose.js';
 import type { Session } from './session.js';
 import type { Text } from './types.js';
 
@@ -22,7 +23,7 @@ export async function roundtrip(session: Session, topic: string, payload: string
   for (;;) {
     const arrival = await session.next(signal);
     if (arrival.kind === 'closed') return { code: 'probe.cause.roundtrip-closed', params: { topic, stage: progress.stage } };
-    if (arrival.kind === 'foreign') return { code: 'probe.cause.not-mqtt', params: { bytes: '' } };
+    if (arrival.kind === 'foreign') return foreignCause(arrival.bytes, 'mqtt');
     const packet = arrival.packet;
     if (packet.cmd === 'suback' && packet.messageId === SUBSCRIBE_ID && progress.stage === 'SUBACK') {
       // [MQTT-3.9.3] 0x80 (3.1.1) or any reason code ≥ 0x80 (5.0) is a refused subscription.

@@ -22,6 +22,8 @@ export type Fault =
 export interface FaultServer {
   readonly host: string;
   readonly port: number;
+  /** Connections accepted so far. */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -41,8 +43,10 @@ export async function startFaultServer(fault: Fault, options: FaultOptions = {})
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  let accepted = 0;
 
   const behave = (socket: Socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -97,6 +101,7 @@ export async function startFaultServer(fault: Fault, options: FaultOptions = {})
   return {
     host,
     port,
+    connections: () => accepted,
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();

@@ -102,6 +102,7 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
   const flags = cmd.opts() as ProbeFlags;
   const seconds = Number(flags.timeout);
   if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError('probe.option.timeout', { option: '--timeout', value: flags.timeout });
+  if (flags.topic !== undefined && !flags.roundtrip) throw new UsageError('cli.option.needs', { option: '--topic', other: '--roundtrip' });
   const protocolVersion = VERSIONS[flags.protocol];
   const random = Buffer.from(io.randomBytes(8)).toString('hex');
   // In platform mode a flag the signer owns (a generic broker's --password) is the signer's, not an override.
