@@ -63,7 +63,7 @@ describe('aliyun', () => {
 
 describe('onenet', () => {
   test.each(onenet.map((v) => [v.name, v] as const))('%s', async (_name, v) => {
-    const i = v.inputs as Record<string, string | number>;
+    const i = v.inputs as Record<string, string | number | undefined>;
     if ('dp_publish_packet_hex' in v) {
       // Legacy: the CONNECT and a QoS 1 type-3 `$dp` PUBLISH, framed by the platform envelope from plain JSON.
       const argv = ['onenet-legacy', '--product', String(i.productId), '--device-id', String(i.deviceId), '--auth-info', String(i.authInfo),
@@ -81,7 +81,7 @@ describe('onenet', () => {
 
 describe('huawei', () => {
   test.each(huawei.map((v) => [v.name, v] as const))('%s', async (_name, v) => {
-    const i = v.inputs as Record<string, string | number>;
+    const i = v.inputs as Record<string, string | number | undefined>;
     const time = i.timestamp === undefined ? [] : ['--timestamp', String(i.timestamp)];
     const tls = v.expected.port === 8883 ? ['--tls'] : [];
     const argv = ['huawei', '--device', String(i.deviceId), '--secret', String(i.secret), '--sign-type', String(i.signType), '--host', String(i.host), ...tls, ...time, '--keepalive', String(v.connect.keepAlive)];
