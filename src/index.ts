@@ -12,5 +12,7 @@ export { captureFormat } from './capture/sniff.js';
 export type { CapturedPacket, Direction } from './capture/stream.js';
 export type { Problem } from './capture/diagnose.js';
 export { renderTable, type TableOptions } from './format/table.js';
+export { format, formats, formatTable, sizes, sizeReport } from './format/index.js';
+export type { FormatStyle, FormatInput, FormatOptions, Formatted, Formatter, Endpoint, Login, Modem, Notice, NamedPacket, Paint, SizeSummary, PacketSize } from './format/index.js';
 export { probe, parseTarget, probeReport, probeText, connackMeaning, connackCause, TransportError } from './probe/index.js';
 export type { Transport, Link, Clock, TlsFacts, ResolvedAddress, ProbeTarget, ProbeOptions, ProbeResult, ProbeReport, StepResult } from './probe/index.js';
