@@ -46,6 +46,21 @@ const rows: Row[] = [
   // TCP
   { name: 'tcp: SYN dropped by a security group (timeout)', target: 'mqtt://broker.test', script: () => ({ tcp: ['hang'] }), ok: false, failed: ['tcp', 'probe.cause.tcp-timeout'] },
   { name: 'tcp: refused', target: '192.0.2.7:1883', script: () => ({ tcp: [{ fail: 'ECONNREFUSED' }] }), ok: false, failed: ['tcp', 'probe.cause.tcp-refused'] },
+  {
+    name: 'tcp: the AAAA address times out, the A address connects',
+    target: 'mqtt://dual.test',
+    script: () => ({ resolve: [{ address: '2001:db8::5', family: 6 }, { address: '192.0.2.5', family: 4 }], tcp: ['hang', 'ok'], server: { plain: plainConnack } }),
+    ok: true,
+    check: (r) => expect(r.steps[1]!.detail).toEqual({ code: 'probe.tcp.ok-after', params: { address: '192.0.2.5', port: 1883, skipped: '2001:db8::5 (timeout)' } }),
+  },
+  {
+    name: 'tcp: every address fails; the first one is the diagnosis',
+    target: 'mqtt://dual.test',
+    script: () => ({ resolve: [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }], tcp: [{ fail: 'ECONNREFUSED' }, 'hang'] }),
+    ok: false,
+    failed: ['tcp', 'probe.cause.tcp-refused'],
+    check: (r) => expect(r.steps[1]!.cause!.params).toMatchObject({ address: '::1' }),
+  },
   { name: 'tcp: no route', target: '[2001:db8::1]:1883', script: () => ({ tcp: [{ fail: 'EHOSTUNREACH' }] }), ok: false, failed: ['tcp', 'probe.cause.tcp-unreachable'] },
   // TLS
   { name: 'tls: handshake never answered', target: 'mqtts://broker.test', script: () => ({ tls: ['hang'] }), ok: false, failed: ['tls', 'probe.cause.tls-timeout'] },

@@ -156,7 +156,7 @@ export const en: Readonly<Record<string, string>> = {
   'probe.connack.generic.3.hint': 'try again later and read the broker log',
   'probe.connack.generic.4': 'bad user name or password (brokers such as EMQX answer 4; mosquitto answers 5)',
   'probe.connack.generic.4.hint': 'check --username and --password against the broker user database',
-  'probe.connack.generic.5': 'not authorised: mosquitto 2.x gives this answer to every login problem: no credentials while allow_anonymous is false (the 2.x default), a wrong password, an unknown user, or a user with an empty password',
+  'probe.connack.generic.5': 'not authorized: mosquitto 2.x gives this answer to every login problem: no credentials while allow_anonymous is false (the 2.x default), a wrong password, an unknown user, or a user with an empty password',
   'probe.connack.generic.5.hint': 'give a --username/--password from the password_file (mosquitto_passwd -b <file> <user> <password>, then restart mosquitto), or set "allow_anonymous true" for a test broker',
   'probe.connack.aliyun.1': 'Aliyun accepts MQTT 3.1 and 3.1.1 only',
   'probe.connack.aliyun.1.hint': 'use --protocol 4',

@@ -19,10 +19,10 @@ import {
 import { connectFrom, encode, type ConnackPacket, type ProtocolVersion } from '../mqtt/index.js';
 import { roundtrip, type Progress } from './roundtrip.js';
 import { Session } from './session.js';
-import { sniff } from './sniff.js';
+import { firstBytes, handshakes } from './sniff.js';
 import { targetUrl } from './target.js';
 import type { Link, ProbeOptions, ProbeResult, ProbeTarget, ResolvedAddress, StepName, StepResult, Text, Transport } from './types.js';
-import { WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_NOT_HTTP } from './types.js';
+import { TransportError, WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_NOT_HTTP } from './types.js';
 
 export { parseTarget, targetUrl, defaultPorts, DEFAULT_WS_PATH } from './target.js';
 export { connackMeaning, connackCause, connackPlatforms } from './diagnose.js';
@@ -129,9 +129,9 @@ class Run {
         return { link: outcome.value, address };
       }
       if (outcome.kind === 'aborted') break;
+      // An address that times out (an unrouted IPv6, say) does not stop the next one, as in a real client.
       skipped.push(`${address.address} (${outcome.kind === 'timeout' ? 'timeout' : errorCode(outcome.error)})`);
       first ??= { outcome, address };
-      if (outcome.kind === 'timeout') break;
     }
     // The first address is the one a device tries first: its failure is the diagnosis.
     const { outcome, address } = first ?? { outcome: { kind: 'aborted' as const }, address: addresses[0]! };
@@ -150,7 +150,7 @@ class Run {
     );
     if (outcome.kind === 'failed' && tlsNotSpoken(outcome.error)) {
       // The server hung up on our ClientHello or answered in plain bytes: ask it in plain MQTT what it is.
-      const answer = await this.sniff('tls', start, address, null);
+      const answer = await this.sniff('tls', start, (signal) => firstBytes(this.transport, address, this.target.port, this.connect, signal));
       const cause: Text = answer ? foreignCause(answer, 'tls') : { code: 'probe.cause.tls-closed', params: { error: errorCode(outcome.error) } };
       return this.fail('tls', start, { code: 'probe.tls.failed', params: { error: errorCode(outcome.error) } }, cause);
     }
@@ -182,10 +182,8 @@ class Run {
     const start = this.options.clock.elapsed();
     const outcome = await this.bound((signal) => this.transport.websocket(below, { url, protocol: 'mqtt' }, signal), (late) => late.close());
     if (outcome.kind === 'failed') {
-      const error = outcome.error;
-      const code = errorCode(error);
-      const status = typeof error === 'object' && error && 'status' in error ? (error.status as number | undefined) : undefined;
-      const server = typeof error === 'object' && error && 'server' in error ? (error.server as string | undefined) : undefined;
+      const code = errorCode(outcome.error);
+      const { status, server } = outcome.error instanceof TransportError ? outcome.error : { status: undefined, server: undefined };
       let cause: Text;
       if (code === WS_HTTP_STATUS) cause = { code: 'probe.cause.ws-status', params: { status: status ?? '?', path, server: server ?? '—' } };
       else if (code === WS_BAD_SUBPROTOCOL) cause = { code: 'probe.cause.ws-subprotocol', params: { path } };
@@ -193,7 +191,7 @@ class Run {
       else if (code === WS_NOT_HTTP) cause = { code: 'probe.cause.ws-not-http', params: {} };
       else {
         // No HTTP answer at all: an MQTT broker hangs up on "GET …". Ask the port in MQTT what it is.
-        const answer = this.target.transport === 'ws' ? await this.sniff('websocket', start, address, null) : null;
+        const answer = this.target.transport === 'ws' ? await this.sniff('websocket', start, (signal) => firstBytes(this.transport, address, this.target.port, this.connect, signal)) : null;
         cause = answer ? foreignCause(answer, 'websocket') : { code: 'probe.cause.ws-closed', params: { error: code } };
       }
       return this.fail('websocket', start, { code: 'probe.websocket.failed', params: { path, error: code } }, cause);
@@ -224,7 +222,8 @@ class Run {
     }
     if (arrival.kind === 'closed') {
       // A TLS server hangs up on plain bytes: if the same port completes a handshake, that is the answer.
-      const speaksTls = this.target.transport === 'mqtt' && (await this.sniff('mqtt', start, address, { host: this.target.host })) !== null;
+      const speaksTls =
+        this.target.transport === 'mqtt' && (await this.sniff('mqtt', start, (signal) => handshakes(this.transport, address, this.target.port, this.target.host, signal))) === true;
       const cause: Text = speaksTls ? { code: 'probe.cause.tls-not-mqtt', params: { bytes: '' } } : { code: 'probe.cause.closed', params: { version } };
       return this.fail('mqtt', start, { code: 'probe.mqtt.closed', params: { version } }, cause);
     }
@@ -255,20 +254,21 @@ class Run {
   }
 
   /**
-   * A second connection to the same port, to learn what answered: plain (the server's first bytes in reply to
-   * our CONNECT) or TLS (whether a handshake completes). Null when it told us nothing.
+   * A second connection to the same port, to learn what answered (see sniff.ts), inside what is left of the
+   * step's time bound. Null when it told us nothing.
    */
-  private async sniff(step: StepName, start: number, address: ResolvedAddress, tls: { host: string } | null): Promise<Uint8Array | null> {
-    const outcome = await this.bound((signal) => sniff(this.transport, address, this.target.port, { connect: this.connect, tls }, signal));
+  private async sniff<T>(step: StepName, start: number, work: (signal: AbortSignal) => Promise<T | null>): Promise<T | null> {
+    const left = Math.max(1, this.options.timeoutMs - (this.options.clock.elapsed() - start));
+    const outcome = await this.bound(work, undefined, left);
     if (outcome.kind === 'aborted') this.failed(step, start, outcome, () => ({ code: 'probe.cause.aborted' }), { code: 'probe.cause.aborted' });
     return outcome.kind === 'done' ? outcome.value : null;
   }
 
   // ── bookkeeping ───────────────────────────────────────────────────────────────────────────────────────
 
-  /** Bound by the step timeout and the abort signal; links made inside are tracked and closed at the end. */
-  private bound<T>(work: (signal: AbortSignal) => Promise<T>, release?: (value: T) => void): Promise<Outcome<T>> {
-    return bounded(work, this.options.timeoutMs, this.options.clock, this.options.signal, release);
+  /** Bound by the step timeout (or what is left of it) and the abort signal. */
+  private bound<T>(work: (signal: AbortSignal) => Promise<T>, release?: (value: T) => void, limitMs = this.options.timeoutMs): Promise<Outcome<T>> {
+    return bounded(work, limitMs, this.options.clock, this.options.signal, release);
   }
 
   /** The value of a finished step, or a recorded failure (throws Stop). */

@@ -1,35 +1,14 @@
 /**
- * A second look at a port that did not answer as expected: connect again, plain or with TLS (certificate not
- * judged), send an MQTT CONNECT and keep the first bytes that come back. The caller names the server from them.
+ * A second look at a port that did not answer as expected: connect again and either send a plain MQTT CONNECT
+ * (keeping the first bytes that come back) or try a TLS handshake (certificate not judged). The caller names the
+ * server from what it learns. Both close what they open.
  */
 import type { ResolvedAddress, Transport } from './types.js';
 
-export interface SniffOptions {
-  /** CONNECT bytes to send once connected. */
-  readonly connect: Uint8Array;
-  /** Handshake TLS first (with this SNI host) and report success as soon as it completes. */
-  readonly tls: { readonly host: string } | null;
-}
-
-/**
- * Plain: resolves with the first bytes the server sent (null when it closed without a word).
- * TLS: resolves with an empty array once the handshake completes; rejects when it does not.
- * Always closes what it opened.
- */
-export async function sniff(
-  transport: Transport,
-  address: ResolvedAddress,
-  port: number,
-  options: SniffOptions,
-  signal: AbortSignal,
-): Promise<Uint8Array | null> {
+/** The first bytes the server sends in reply to `connect` on plain TCP; null when it closes without a word. */
+export async function firstBytes(transport: Transport, address: ResolvedAddress, port: number, connect: Uint8Array, signal: AbortSignal): Promise<Uint8Array | null> {
   const tcp = await transport.tcp(address, port, signal);
   try {
-    if (options.tls) {
-      const { link } = await transport.tls(tcp, { host: options.tls.host }, signal);
-      link.close();
-      return new Uint8Array(0);
-    }
     return await new Promise<Uint8Array | null>((resolve, reject) => {
       const onAbort = () => reject(new Error('aborted'));
       if (signal.aborted) return onAbort();
@@ -40,8 +19,20 @@ export async function sniff(
       };
       tcp.onData((bytes) => done(bytes));
       tcp.onClose(() => done(null));
-      tcp.write(options.connect);
+      tcp.write(connect);
     });
+  } finally {
+    tcp.close();
+  }
+}
+
+/** Whether the port completes a TLS handshake for `host`; rejects when it does not. */
+export async function handshakes(transport: Transport, address: ResolvedAddress, port: number, host: string, signal: AbortSignal): Promise<true> {
+  const tcp = await transport.tcp(address, port, signal);
+  try {
+    const { link } = await transport.tls(tcp, { host }, signal);
+    link.close();
+    return true;
   } finally {
     tcp.close();
   }
