@@ -36,11 +36,13 @@ describe.skipIf(!haveMosquitto)('probe against real brokers and fault servers', 
   const brokers: Record<string, Broker> = {};
   const faults: Record<string, FaultServer> = {};
   let wsPort = 0;
+  let wssPort = 0;
   let nobodyPort = 0;
 
   beforeAll(async () => {
     certs = makeCerts();
     wsPort = await freePort();
+    wssPort = await freePort();
     const tls = (pair: { cert: string; key: string }) => ({
       files: { 'ca.crt': certs.ca, 'server.crt': pair.cert, 'server.key': pair.key },
       config: (dir: string) => `allow_anonymous true\ncafile ${dir}/ca.crt\ncertfile ${dir}/server.crt\nkeyfile ${dir}/server.key`,
@@ -54,9 +56,13 @@ describe.skipIf(!haveMosquitto)('probe against real brokers and fault servers', 
       startMosquitto(tls(certs.expired)),
       // mosquitto 2.0 needs a plain listener besides the websockets one; the helper's first listener is it.
       startMosquitto({ config: () => `allow_anonymous true\nlistener ${wsPort} 127.0.0.1\nprotocol websockets` }),
+      startMosquitto({
+        files: { 'server.crt': certs.good.cert, 'server.key': certs.good.key },
+        config: (dir) => `allow_anonymous true\nlistener ${wssPort} 127.0.0.1\nprotocol websockets\ncertfile ${dir}/server.crt\nkeyfile ${dir}/server.key`,
+      }),
       startMosquitto({ bind: '127.0.0.2' }),
     ]);
-    [brokers.anon, brokers.auth, brokers.tls, brokers.wrongHost, brokers.expired, brokers.ws, brokers.bound2] = started;
+    [brokers.anon, brokers.auth, brokers.tls, brokers.wrongHost, brokers.expired, brokers.ws, brokers.wss, brokers.bound2] = started;
     const [silence, close, garbage, late, http, tlsSilence, https] = await Promise.all([
       startFaultServer('silence'),
       startFaultServer('close'),
@@ -128,6 +134,8 @@ describe.skipIf(!haveMosquitto)('probe against real brokers and fault servers', 
     // WebSocket listener
     { name: 'WebSocket: connected', url: () => `ws://127.0.0.1:${wsPort}/mqtt`, steps: ['dns', 'tcp', 'websocket', 'mqtt'], connack: 0 },
     { name: 'WebSocket: round trip', url: () => `ws://127.0.0.1:${wsPort}`, options: () => ({ roundtrip: true }), steps: ['dns', 'tcp', 'websocket', 'mqtt', 'roundtrip'] },
+    { name: 'secure WebSocket: round trip', url: () => `wss://localhost:${wssPort}/mqtt`, options: () => ({ ca: certs.ca, roundtrip: true }), steps: ['dns', 'tcp', 'tls', 'websocket', 'mqtt', 'roundtrip'] },
+    { name: 'secure WebSocket without the CA', url: () => `wss://127.0.0.1:${wssPort}/mqtt`, failed: ['tls', 'probe.cause.tls-untrusted'] },
     { name: 'WebSocket client at the MQTT port', url: () => `ws://127.0.0.1:${port('anon')}/mqtt`, failed: ['websocket', 'probe.cause.mqtt-not-websocket'] },
     { name: 'MQTT client at the WebSocket port', url: () => `mqtt://127.0.0.1:${wsPort}`, failed: ['mqtt', 'probe.cause.http-not-mqtt'] },
     // Listeners and nothing
