@@ -256,3 +256,9 @@ describe('help, version, errors', () => {
     expect(r.err).toMatch(/\n\s+at /);
   });
 });
+
+test.each(['constructor', 'toString', '__proto__'])('%s is an unknown command, not a platform', async (name) => {
+  const r = await run([name]);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(new RegExp(`unknown command ${name}`));
+});

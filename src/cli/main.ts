@@ -58,9 +58,10 @@ export async function main(argv: readonly string[], io: Io = realIo()): Promise<
     });
 
   try {
-    registerSignCommands(program, ctx);
     const first = firstCommand(argv);
-    if (first === undefined || !(first in platforms || first in aliases)) {
+    const platform = first === undefined ? undefined : Object.hasOwn(aliases, first) ? aliases[first] : Object.hasOwn(platforms, first) ? first : undefined;
+    registerSignCommands(program, ctx, platform);
+    if (platform === undefined) {
       for (const register of await Promise.all(otherCommands.map((load) => load()))) register(program, ctx);
     }
     if (argv.length === 0) {

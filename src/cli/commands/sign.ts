@@ -22,9 +22,13 @@ const NAMED_FORMATS: readonly FormatStyle[] = ['c', 'arduino', 'python'];
 /** Formats meant for people read the lint on stderr; json carries it inside, raw has no room for it. */
 const MACHINE_FORMATS: readonly FormatStyle[] = ['json', 'raw'];
 
-/** Registers one command per platform signer (aliyun, onenet, …) from the registry's params. */
-export function registerSignCommands(program: Command, ctx: CliContext): void {
+/**
+ * Registers one command per platform signer (aliyun, onenet, …) from the registry's params; `only` limits it to
+ * the platform this run names (a run needs one command, and each takes some forty options to build).
+ */
+export function registerSignCommands(program: Command, ctx: CliContext, only?: string): void {
   for (const signer of Object.values(platforms)) {
+    if (only !== undefined && signer.id !== only) continue;
     const lang = ctx.lang();
     const cmd = program.command(signer.id).description(message('cli.sign.description', { title: signer.title }, lang));
     for (const [alias, id] of Object.entries(aliases)) if (id === signer.id) cmd.alias(alias);
