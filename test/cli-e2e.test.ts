@@ -148,10 +148,19 @@ describe('environment', () => {
     expect((await cli([...noSecret, '--secret', '-', '--format', 'hex'], {}, `${secret}\n`)).out).toBe(withFlag.out);
   });
 
-  test('--version and top-level --help', async () => {
+  test('--version, and top-level --help whose examples run', async () => {
     expect((await cli(['--version'])).out).toMatch(/^\d+\.\d+\.\d+\n$/);
     const help = await cli(['--help']);
     for (const id of ids) expect(help.out).toContain(`  ${id}`);
+    const examples = [...help.out.matchAll(/^ {2}\$ mqtt-sign (.*)$/gm)].map((m) => m[1]!);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      // Words, or one double-quoted argument, as the shell would split these.
+      const argv = [...example.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      const ran = await cli(argv);
+      expect(ran.code, `${example}: ${ran.err}`).toBe(0);
+      expect(ran.out).not.toBe('');
+    }
   });
 
   test('stdout closed early (| head) ends quietly', async () => {

@@ -13,6 +13,13 @@ import { palette } from './palette.js';
 import { registerSignCommands } from './commands/sign.js';
 import { platforms, aliases } from '../platforms/index.js';
 
+/** Runnable examples for the top-level --help: the main job, and the other commands. */
+const EXAMPLES = [
+  'aliyun --product a1B2c3D4e5F --device sensor01 --secret 0123456789abcdef0123456789abcdef --format c',
+  'huawei --device 5f052ac562369102d42b0fb6_demo --secret 12345678 --format at --modem quectel',
+  'decode "10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00"',
+];
+
 type Register = (program: Command, ctx: CliContext) => void;
 /** Commands other than the platforms', loaded only when the run may need them: start-up stays cheap for signing. */
 const otherCommands: readonly (() => Promise<Register>)[] = [
@@ -39,6 +46,8 @@ export async function main(argv: readonly string[], io: Io = realIo()): Promise<
     .description(message('cli.description', {}, lang))
     .version(version(), '-V, --version', message('cli.opt.version', {}, lang))
     .helpOption('-h, --help', message('cli.opt.help', {}, lang))
+    .helpCommand('help [command]', message('cli.opt.helpCommand', {}, lang))
+    .addHelpText('after', `\n${message('cli.help.example', {}, lang)}\n${EXAMPLES.map((e) => `  $ mqtt-sign ${e}`).join('\n')}\n`)
     .addOption(new Option('--lang <lang>', message('cli.opt.lang', {}, lang)).choices(['en', 'zh']))
     .option('--no-color', message('cli.opt.color', {}, lang))
     .configureHelp({
