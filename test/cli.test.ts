@@ -209,6 +209,14 @@ describe('secrets', () => {
     expect(r.err).toContain('***');
   });
 
+  test('--copy gets plain text even when the terminal gets colour', async () => {
+    const r = await run([...ALIYUN, '--copy'], { stdoutTTY: true });
+    expect(ANSI.test(r.out)).toBe(true);
+    expect(r.copied).toHaveLength(1);
+    expect(ANSI.test(r.copied[0]!)).toBe(false);
+    expect(r.copied[0]).toMatch(/Remaining Length/);
+  });
+
   test('redact() leaves other errors alone', () => {
     const err = new UsageError('cli.integer', { option: '--keepalive', value: 'abc', min: 0, max: 1 });
     expect(redact(err, [SECRET])).toBe(err);

@@ -39,14 +39,16 @@ export async function resolveSecrets(
   );
 }
 
+/** `text` with every occurrence of a secret replaced by ***. */
+export function mask(text: string, secrets: readonly string[]): string {
+  return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('***'), text);
+}
+
 /** The same error with every parameter that contains a secret masked; other errors pass through unchanged. */
 export function redact(err: unknown, secrets: readonly string[]): unknown {
   if (!(err instanceof MqttSignError)) return err;
-  const hidden = secrets.filter((s) => s.length > 0);
-  const leaks = (v: unknown): boolean => typeof v === 'string' && hidden.some((s) => v.includes(s));
+  const leaks = (v: unknown): boolean => typeof v === 'string' && mask(v, secrets) !== v;
   if (!Object.values(err.params).some(leaks)) return err;
-  const params: Params = Object.fromEntries(
-    Object.entries(err.params).map(([k, v]) => [k, leaks(v) ? hidden.reduce((t, s) => t.split(s).join('***'), v as string) : v]),
-  );
+  const params: Params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, leaks(v) ? mask(v as string, secrets) : v]));
   return new MqttSignError(err.code, params, err.exitCode);
 }

@@ -14,7 +14,7 @@ import type { PlatformTopic, SignResult, Signer, Warning } from '../../platforms
 import type { CliContext } from '../context.js';
 import { buildPackets, plan, type PacketFlags } from '../packets.js';
 import { palette } from '../palette.js';
-import { redact } from '../secrets.js';
+import { mask, redact } from '../secrets.js';
 import { addSignerOptions, readSignerOptions } from '../signer-options.js';
 
 const MODEMS: readonly Modem[] = ['esp8266', 'sim800', 'quectel'];
@@ -121,7 +121,8 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
       readFile: (path) => io.readFile(path),
       envelope: signer.envelope && ((name, properties, messageId) => signer.envelope!(name, properties, { now, random, messageId, params })),
     });
-    const warnings = result.warnings.map((w) => localize(w, lang));
+    // Lint text quotes inputs; a secret among them is masked like in errors (the credentials themselves are output).
+    const warnings = result.warnings.map((w) => localize(w, lang)).map((n) => ({ ...n, message: mask(n.message, secrets) }));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
     const out = (await formatLoaders[style]())(
       { packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings, extras: result.extras },
@@ -136,7 +137,8 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
       if (style !== 'json' && !warnings.some((w) => w.message.includes(value))) io.stderr.write(`${extraLine(name, value, lang)}\n`);
     }
     if (opts.copy) {
-      const copied = await io.copy(out.output as string);
+      // The clipboard gets plain text even when the terminal got colour.
+      const copied = await io.copy((out.output as string).replace(/\u001b\[[0-9;]*m/g, ''));
       io.stderr.write(`${message(copied ? 'cli.copy.done' : 'cli.copy.unavailable', {}, lang)}\n`);
     }
   } catch (err) {
