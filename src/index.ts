@@ -9,7 +9,7 @@ export * from './mqtt/index.js';
 export { parseHexInput } from './capture/hex-input.js';
 export { readCapture, readInput, decodeBytes, type InputKind, type ReadOptions } from './capture/read.js';
 export { captureFormat } from './capture/sniff.js';
-export type { CapturedPacket, Direction } from './capture/stream.js';
+export type { CapturedPacket, Direction } from './capture/packet.js';
 export type { Problem } from './capture/diagnose.js';
 export { renderTable, type TableOptions } from './format/table.js';
 export { format, formats, formatTable, sizes, sizeReport } from './format/index.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readCapture } from '../src/capture/read.js';
-import type { CapturedPacket } from '../src/capture/stream.js';
+import type { CapturedPacket } from '../src/capture/packet.js';
 import { startMosquitto, type Broker } from './helpers/mosquitto.js';
 
 function need(tool: string): string {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { encode } from '../src/mqtt/encode.js';
 import type { Packet } from '../src/mqtt/types.js';
 import { readCapture } from '../src/capture/read.js';
-import type { CapturedPacket } from '../src/capture/stream.js';
+import type { CapturedPacket } from '../src/capture/packet.js';
 import { ACK, Conversation, FIN, LINK, PSH, RST, frames, hexBytes, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
 
 const connect = (clientId: string, protocolVersion: 3 | 4 | 5 = 4): Uint8Array => encode({ cmd: 'connect', clientId, protocolVersion, keepalive: 60 });

@@ -3,7 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { readCapture } from '../src/capture/read.js';
-import type { CapturedPacket } from '../src/capture/stream.js';
+import type { CapturedPacket } from '../src/capture/packet.js';
 
 const dir = new URL('./fixtures/captures/', import.meta.url);
 const names = ['mqtt-bad-password', 'mqtt31-basic', 'mqtt311-qos-retain', 'zeek-mqtt31'];

@@ -28,35 +28,43 @@ export function corrupt(code: string, offset: number, detail: string | number = 
 }
 
 /**
- * Bytes not yet consumed, across chunks. Only the unread tail of one chunk is copied into the next;
- * records are parsed in place.
+ * Parses the records of a file fed in chunks. `parse(buf, pos, offset)` reads the whole records of buf from pos
+ * (offset = file offset of buf[0]) and returns where the first incomplete one starts. Records are parsed in the
+ * chunk itself; only a record that straddles two chunks is joined, with just enough of the next chunk.
  */
-export class Pending {
-  buf: Uint8Array = new Uint8Array(0);
-  pos = 0;
-  /** File offset of buf[0], for error messages. */
-  base = 0;
+export class Chunker {
+  /** The incomplete record at the end of the last chunk. */
+  private left: Uint8Array = new Uint8Array(0);
+  /** File offset of the next chunk's first byte. */
+  private offset = 0;
 
-  append(chunk: Uint8Array): void {
-    const left = this.buf.length - this.pos;
-    if (left === 0) {
-      this.base += this.buf.length;
-      this.buf = chunk;
-    } else {
-      const joined = new Uint8Array(left + chunk.length);
-      joined.set(this.buf.subarray(this.pos), 0);
-      joined.set(chunk, left);
-      this.base += this.pos;
-      this.buf = joined;
+  feed(chunk: Uint8Array, parse: (buf: Uint8Array, pos: number, offset: number) => number): void {
+    const left = this.left;
+    const start = this.offset;
+    this.offset += chunk.length;
+    if (left.length === 0) {
+      this.left = chunk.subarray(parse(chunk, 0, start));
+      return;
     }
-    this.pos = 0;
+    // Join the straddling record with a prefix of the chunk, growing the prefix until the record is whole.
+    for (let take = Math.min(chunk.length, 1 << 16); ; take = Math.min(chunk.length, take * 4)) {
+      const joined = new Uint8Array(left.length + take);
+      joined.set(left, 0);
+      joined.set(chunk.subarray(0, take), left.length);
+      const end = parse(joined, 0, start - left.length);
+      if (end >= left.length) {
+        this.left = chunk.subarray(parse(chunk, end - left.length, start));
+        return;
+      }
+      if (take === chunk.length) {
+        this.left = joined.subarray(end);
+        return;
+      }
+    }
   }
 
-  get available(): number {
-    return this.buf.length - this.pos;
-  }
-
-  get offset(): number {
-    return this.base + this.pos;
+  /** Bytes of an incomplete record left over, and the file offset where it starts. */
+  get rest(): { length: number; offset: number } {
+    return { length: this.left.length, offset: this.offset - this.left.length };
   }
 }

@@ -22,10 +22,12 @@ export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
 export const TCP_ACK = 0x10;
 
+/** An IP address: IPv4 as its 32-bit number (cheap to key a map by), IPv6 as RFC 5952 text. */
+export type Address = number | string;
+
 export interface Segment {
-  /** Address and port of each end, as text ("127.0.0.1", "::1"). */
-  readonly src: string;
-  readonly dst: string;
+  readonly src: Address;
+  readonly dst: Address;
   readonly srcPort: number;
   readonly dstPort: number;
   readonly seq: number;
@@ -95,8 +97,8 @@ function ipv4(d: Uint8Array, at: number): Segment | null {
   if (d[at + 9] !== 6 || ihl < 20 || (frag & 0x3fff) !== 0) return null;
   // total 0 happens with TCP segmentation offload on the capturing host: the frame length is the truth.
   const end = total === 0 ? d.length : Math.min(d.length, at + total);
-  const src = `${d[at + 12]}.${d[at + 13]}.${d[at + 14]}.${d[at + 15]}`;
-  const dst = `${d[at + 16]}.${d[at + 17]}.${d[at + 18]}.${d[at + 19]}`;
+  const src = ((d[at + 12]! << 24) | (d[at + 13]! << 16) | (d[at + 14]! << 8) | d[at + 15]!) >>> 0;
+  const dst = ((d[at + 16]! << 24) | (d[at + 17]! << 16) | (d[at + 18]! << 8) | d[at + 19]!) >>> 0;
   return tcp(d, at + ihl, end, src, dst);
 }
 
@@ -117,7 +119,7 @@ function ipv6(d: Uint8Array, at: number): Segment | null {
   return tcp(d, pos, end, ipv6Text(d, at + 8), ipv6Text(d, at + 24));
 }
 
-function tcp(d: Uint8Array, at: number, end: number, src: string, dst: string): Segment | null {
+function tcp(d: Uint8Array, at: number, end: number, src: Address, dst: Address): Segment | null {
   if (end < at + 20) return null;
   const dataOffset = (d[at + 12]! >> 4) * 4;
   if (dataOffset < 20 || at + dataOffset > end) return null;
@@ -130,6 +132,12 @@ function tcp(d: Uint8Array, at: number, end: number, src: string, dst: string): 
     flags: d[at + 13]!,
     payload: d.subarray(at + dataOffset, end),
   };
+}
+
+/** An address as people write it: dotted quad for IPv4, RFC 5952 for IPv6. */
+export function addressText(address: Address): string {
+  if (typeof address === 'string') return address;
+  return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
 }
 
 /** RFC 5952 text form: lowercase, leading zeros dropped, the longest run of zero groups as "::". */

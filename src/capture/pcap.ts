@@ -2,7 +2,7 @@
  * Classic libpcap files, read as a stream of records.
  * Format: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-04.html (24-byte file header, 16-byte record headers).
  */
-import { corrupt, Pending, type Frame, type FrameReader } from './frame.js';
+import { Chunker, corrupt, type Frame, type FrameReader } from './frame.js';
 
 /** Magic numbers as read big-endian: microsecond and nanosecond files, in either byte order. */
 export const PCAP_MAGIC = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1] as const;
@@ -11,43 +11,43 @@ export const PCAP_MAGIC = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1] as co
 const MAX_RECORD = 16 << 20;
 
 export class PcapReader implements FrameReader {
-  private readonly pending = new Pending();
+  private readonly chunks = new Chunker();
   private header: { little: boolean; nano: boolean; linkType: number } | null = null;
   private count = 0;
 
   push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
-    const p = this.pending;
-    p.append(chunk);
+    this.chunks.feed(chunk, (buf, pos, offset) => this.parse(buf, pos, offset, onFrame));
+  }
+
+  private parse(buf: Uint8Array, pos: number, offset: number, onFrame: (frame: Frame) => void): number {
     if (!this.header) {
-      if (p.available < 24) return;
-      this.header = readHeader(p.buf, p.pos);
-      p.pos += 24;
+      if (buf.length - pos < 24) return pos;
+      this.header = readHeader(buf, pos);
+      pos += 24;
     }
     const { little, nano, linkType } = this.header;
-    const view = new DataView(p.buf.buffer, p.buf.byteOffset, p.buf.byteLength);
-    const buf = p.buf;
-    let pos = p.pos;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     while (buf.length - pos >= 16) {
       const incl = view.getUint32(pos + 8, little);
-      if (incl > MAX_RECORD) throw corrupt('capture.file.record', p.base + pos, incl);
+      if (incl > MAX_RECORD) throw corrupt('capture.file.record', offset + pos, incl);
       if (buf.length - pos - 16 < incl) break;
-      const sec = view.getUint32(pos, little);
       const frac = view.getUint32(pos + 4, little);
       onFrame({
         number: ++this.count,
-        sec,
+        sec: view.getUint32(pos, little),
         nsec: nano ? frac : frac * 1000,
         linkType,
         data: buf.subarray(pos + 16, pos + 16 + incl),
       });
       pos += 16 + incl;
     }
-    p.pos = pos;
+    return pos;
   }
 
   end(): void {
     if (!this.header) throw corrupt('capture.file.header', 0, 'pcap');
-    if (this.pending.available > 0) throw corrupt('capture.file.truncated', this.pending.offset);
+    const rest = this.chunks.rest;
+    if (rest.length > 0) throw corrupt('capture.file.truncated', rest.offset);
   }
 }
 

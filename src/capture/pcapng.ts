@@ -3,7 +3,7 @@
  * timestamp resolution, Enhanced, Simple and (obsolete) Packet Blocks.
  * Format: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html
  */
-import { corrupt, Pending, type Frame, type FrameReader } from './frame.js';
+import { Chunker, corrupt, type Frame, type FrameReader } from './frame.js';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -30,32 +30,32 @@ interface Interface {
 }
 
 export class PcapngReader implements FrameReader {
-  private readonly pending = new Pending();
+  private readonly chunks = new Chunker();
   private little = true;
   private started = false;
   private interfaces: Interface[] = [];
   private count = 0;
 
   push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
-    const p = this.pending;
-    p.append(chunk);
-    const buf = p.buf;
+    this.chunks.feed(chunk, (buf, pos, offset) => this.parse(buf, pos, offset, onFrame));
+  }
+
+  private parse(buf: Uint8Array, pos: number, offset: number, onFrame: (frame: Frame) => void): number {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    let pos = p.pos;
     while (buf.length - pos >= 12) {
       if (view.getUint32(pos, false) === SHB) {
         // The byte order of a section comes from its own header, so read it before the block length.
         const bom = view.getUint32(pos + 8, false);
         if (bom === BYTE_ORDER_MAGIC) this.little = false;
         else if (bom === 0x4d3c2b1a) this.little = true;
-        else throw corrupt('capture.file.header', p.base + pos, 'pcapng');
+        else throw corrupt('capture.file.header', offset + pos, 'pcapng');
       } else if (!this.started) {
-        throw corrupt('capture.file.header', p.base + pos, 'pcapng');
+        throw corrupt('capture.file.header', offset + pos, 'pcapng');
       }
       const little = this.little;
       const type = view.getUint32(pos, little);
       const length = view.getUint32(pos + 4, little);
-      if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) throw corrupt('capture.file.block', p.base + pos, length);
+      if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) throw corrupt('capture.file.block', offset + pos, length);
       if (buf.length - pos < length) break;
       if (type === SHB) {
         this.started = true;
@@ -65,14 +65,14 @@ export class PcapngReader implements FrameReader {
       } else if (type === EPB || type === PB) {
         const ifId = type === EPB ? view.getUint32(pos + 8, little) : view.getUint16(pos + 8, little);
         const iface = this.interfaces[ifId];
-        if (!iface) throw corrupt('capture.file.interface', p.base + pos, ifId);
+        if (!iface) throw corrupt('capture.file.interface', offset + pos, ifId);
         const captured = view.getUint32(pos + 20, little);
-        if (28 + captured > length) throw corrupt('capture.file.block', p.base + pos, length);
+        if (28 + captured > length) throw corrupt('capture.file.block', offset + pos, length);
         const { sec, nsec } = timestamp(iface, view.getUint32(pos + 12, little), view.getUint32(pos + 16, little));
         onFrame({ number: ++this.count, sec, nsec, linkType: iface.linkType, data: buf.subarray(pos + 28, pos + 28 + captured) });
       } else if (type === SPB) {
         const iface = this.interfaces[0];
-        if (!iface) throw corrupt('capture.file.interface', p.base + pos, 0);
+        if (!iface) throw corrupt('capture.file.interface', offset + pos, 0);
         // A Simple Packet Block has no timestamp and its captured length is implied by the block length.
         const original = view.getUint32(pos + 8, little);
         const captured = Math.min(original, length - 16);
@@ -81,12 +81,13 @@ export class PcapngReader implements FrameReader {
       // Other blocks (name resolution, statistics, custom, decryption secrets) carry no frames.
       pos += length;
     }
-    p.pos = pos;
+    return pos;
   }
 
   end(): void {
     if (!this.started) throw corrupt('capture.file.header', 0, 'pcapng');
-    if (this.pending.available > 0) throw corrupt('capture.file.truncated', this.pending.offset);
+    const rest = this.chunks.rest;
+    if (rest.length > 0) throw corrupt('capture.file.truncated', rest.offset);
   }
 }
 

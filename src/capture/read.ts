@@ -10,7 +10,8 @@ import { PcapReader } from './pcap.js';
 import { PcapngReader } from './pcapng.js';
 import { captureFormat } from './sniff.js';
 import { Splitter, type VersionState } from './split.js';
-import { TcpReassembler, type CapturedPacket } from './stream.js';
+import type { CapturedPacket } from './packet.js';
+import { TcpReassembler } from './stream.js';
 
 export type InputKind = 'pcap' | 'pcapng' | 'text' | 'binary';
 
@@ -26,6 +27,11 @@ export interface ReadOptions {
  * Throws MqttSignError (exit 1) for a file that is not a capture or is corrupt, after the packets before the damage.
  */
 export async function* readCapture(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<CapturedPacket> {
+  for await (const batch of readCaptureBatches(chunks)) yield* batch;
+}
+
+/** readCapture, one array per chunk read: a large capture costs one await per chunk rather than per packet. */
+export async function* readCaptureBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<CapturedPacket[]> {
   let reader: FrameReader | null = null;
   let out: CapturedPacket[] = [];
   const tcp = new TcpReassembler((p) => out.push(p));
@@ -46,12 +52,12 @@ export async function* readCapture(chunks: AsyncIterable<Uint8Array>): AsyncGene
     if (out.length > 0) {
       const batch = out;
       out = [];
-      yield* batch;
+      yield batch;
     }
   }
   if (!reader) throw new MqttSignError('capture.file.header', { offset: 0, detail: 'pcap/pcapng' }, 1);
   tcp.end();
-  yield* out;
+  if (out.length > 0) yield out;
   reader.end();
 }
 
@@ -59,37 +65,23 @@ export async function* readCapture(chunks: AsyncIterable<Uint8Array>): AsyncGene
 export function decodeBytes(bytes: Uint8Array, options: ReadOptions = {}): CapturedPacket[] {
   const state: VersionState = { version: options.protocolVersion ?? 4, known: options.protocolVersion !== undefined };
   const out: CapturedPacket[] = [];
-  const splitter = new Splitter(state, (found) =>
-    out.push({
-      index: out.length,
-      stream: null,
-      direction: null,
-      time: null,
-      frame: null,
-      epochMs: null,
-      offset: found.offset,
-      bytes: found.bytes,
-      protocolVersion: found.protocolVersion,
-      packet: found.packet,
-      problems: found.problems,
-      get fields() {
-        return found.fields;
-      },
-    }),
-  );
+  const splitter = new Splitter(state, (found) => {
+    found.index = out.length;
+    out.push(found);
+  });
   splitter.push(bytes);
   splitter.end('input', true);
   return out;
 }
 
 /**
- * Any input: a capture streams through readCapture; anything else is gathered (it is small: pasted text
+ * Any input, as batches of packets: a capture streams through readCaptureBatches; anything else is gathered (it is small: pasted text
  * or a few packets), read as text when it is text, and split into packets.
  */
 export async function readInput(
   chunks: AsyncIterable<Uint8Array>,
   options: ReadOptions = {},
-): Promise<{ kind: InputKind; packets: AsyncIterable<CapturedPacket> }> {
+): Promise<{ kind: InputKind; batches: AsyncIterable<CapturedPacket[]> }> {
   const iterator = chunks[Symbol.asyncIterator]();
   let head: Uint8Array = new Uint8Array(0);
   let done = false;
@@ -106,20 +98,20 @@ export async function readInput(
     },
   };
   const format = captureFormat(head);
-  if (format) return { kind: format, packets: readCapture(rest) };
+  if (format) return { kind: format, batches: readCaptureBatches(rest) };
   const parts: Uint8Array[] = [];
   for await (const chunk of rest) parts.push(chunk);
   const all = parts.length === 1 ? parts[0]! : concat(...parts);
   if (options.encoding === 'base64' || looksLikeText(all)) {
     const text = new TextDecoder().decode(all);
-    return { kind: 'text', packets: fromArray(decodeBytes(parseHexInput(text, options.encoding), options)) };
+    return { kind: 'text', batches: once(decodeBytes(parseHexInput(text, options.encoding), options)) };
   }
   if (all.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
-  return { kind: 'binary', packets: fromArray(decodeBytes(all, options)) };
+  return { kind: 'binary', batches: once(decodeBytes(all, options)) };
 }
 
-async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
+async function* once<T>(item: T): AsyncGenerator<T> {
+  yield item;
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {

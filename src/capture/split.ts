@@ -7,20 +7,9 @@
 import { DecodeError } from '../errors.js';
 import { decode, decodeAll } from '../mqtt/decode.js';
 import type { Decoded, Field, Packet, ProtocolVersion } from '../mqtt/types.js';
+import { Captured } from './packet.js';
 import { diagnose, diagnoseTail, problemOf, type Problem } from './diagnose.js';
 import { frameLength, hex2, INCOMPLETE, INVALID } from './framing.js';
-
-/** One MQTT packet (or a run of bytes that is not one) as found in the input. */
-export interface Found {
-  /** Byte offset in the stream (a TCP direction) or in the plain input. */
-  readonly offset: number;
-  readonly bytes: Uint8Array;
-  readonly protocolVersion: ProtocolVersion;
-  /** null when the bytes are malformed; `problems` says why. */
-  readonly packet: Packet | null;
-  readonly fields: readonly Field[];
-  readonly problems: readonly Problem[];
-}
 
 /** Protocol version shared by both directions of a connection: the client's CONNECT sets it. */
 export interface VersionState {
@@ -31,6 +20,8 @@ export interface VersionState {
 
 /** Give up resynchronising a stream seen from its middle after this many bytes without a packet: it is not MQTT. */
 const SYNC_BUDGET = 64 * 1024;
+/** A pending packet up to this size gets its whole buffer at once; a larger one (or a bogus length) grows by parts. */
+const MAX_PREALLOCATED = 16 << 20;
 /** Keep at most this many bytes of a skipped region to show; the count stays exact. */
 const SKIP_KEEP = 4096;
 
@@ -50,6 +41,8 @@ export class Splitter {
   private partsLength = 0;
   /** Bytes the pending packet needs in total; 0 = not known yet. */
   private need = 0;
+  /** The pending packet's buffer, allocated at its full size once its header is known (parts then holds it). */
+  private whole: Uint8Array | null = null;
   /** Stream offset of the first pending byte (= of buf[0] while processing). */
   private offset = 0;
   private syncing: boolean;
@@ -62,7 +55,7 @@ export class Splitter {
 
   constructor(
     private readonly state: VersionState,
-    private readonly emit: (found: Found) => void,
+    private readonly emit: (found: Captured) => void,
     midstream = false,
   ) {
     this.syncing = midstream;
@@ -86,7 +79,22 @@ export class Splitter {
       this.process(data);
       return;
     }
-    // Collect until the pending packet is whole, then join once (a 64 KiB PUBLISH arrives in ~45 segments).
+    const whole = this.whole;
+    if (whole) {
+      // The pending packet's size is known: copy straight into its buffer, once.
+      const take = Math.min(data.length, whole.length - this.partsLength);
+      whole.set(data.subarray(0, take), this.partsLength);
+      this.partsLength += take;
+      if (this.partsLength < whole.length) return;
+      this.whole = null;
+      this.parts = [];
+      this.partsLength = 0;
+      this.need = 0;
+      this.process(whole);
+      if (take < data.length) this.push(data.subarray(take));
+      return;
+    }
+    // Header not complete yet (a few bytes), or a packet too large to allocate ahead: collect, then join once.
     this.parts.push(data.slice());
     this.partsLength += data.length;
     if (this.partsLength >= Math.max(this.need, 6)) this.process(this.take());
@@ -114,9 +122,12 @@ export class Splitter {
   private take(): Uint8Array {
     const parts = this.parts;
     const length = this.partsLength;
+    const whole = this.whole;
     this.parts = [];
     this.partsLength = 0;
     this.need = 0;
+    this.whole = null;
+    if (whole) return whole.subarray(0, length);
     if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(length);
     let at = 0;
@@ -164,10 +175,16 @@ export class Splitter {
     // Keep the unread tail (copied, so a large capture chunk is not pinned by a few bytes).
     this.offset += pos;
     if (pos < buf.length) {
-      const rest = buf.slice(pos);
-      this.parts = [rest];
-      this.partsLength = rest.length;
+      const rest = buf.subarray(pos);
       const n = frameLength(rest, 0);
+      if (n > rest.length && n <= MAX_PREALLOCATED) {
+        this.whole = new Uint8Array(n);
+        this.whole.set(rest);
+        this.parts = [this.whole];
+      } else {
+        this.parts = [rest.slice()];
+      }
+      this.partsLength = rest.length;
       this.need = n > 0 ? n : 0;
     }
   }
@@ -223,17 +240,7 @@ export class Splitter {
       this.state.known = true;
     }
     this.sawPacket = true;
-    const { version } = this.state;
-    this.emit({
-      offset: this.offset + at,
-      bytes: buf.subarray(at, at + length),
-      protocolVersion: version,
-      packet,
-      get fields() {
-        return base === 0 ? spans.fields : spans.fields.map((f) => ({ ...f, offset: f.offset - base }));
-      },
-      problems: [],
-    });
+    this.emit(new Captured(this.offset + at, buf.subarray(at, at + length), this.state.version, packet, [], spans, base));
   }
 
   /** A malformed packet at pos: diagnose, report, and continue after it (or resynchronise when its length is lost). */
@@ -256,7 +263,7 @@ export class Splitter {
   }
 
   private emitBad(offset: number, bytes: Uint8Array, problems: readonly Problem[]): void {
-    this.emit({ offset, bytes, protocolVersion: this.state.version, packet: null, fields: [], problems });
+    this.emit(new Captured(offset, bytes, this.state.version, null, problems));
   }
 
   /**

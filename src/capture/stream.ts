@@ -6,22 +6,14 @@
  */
 import type { Frame } from './frame.js';
 import { segmentOf, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Segment } from './ip.js';
-import { Splitter, type Found, type VersionState } from './split.js';
+import type { Captured, CapturedPacket } from './packet.js';
+import { Splitter, type VersionState } from './split.js';
 
-export type Direction = 'client->broker' | 'broker->client';
+/** One end of a connection: IPv4 address and port as one number (< 2^48, exact), IPv6 as text. */
+type Endpoint = number | string;
 
-export interface CapturedPacket extends Found {
-  /** Running number in the output, from 0. */
-  readonly index: number;
-  /** TCP stream number (as Wireshark's tcp.stream); null for plain bytes. */
-  readonly stream: number | null;
-  readonly direction: Direction | null;
-  /** Seconds since the first frame of the capture; null for plain bytes. */
-  readonly time: number | null;
-  /** Frame number (from 1) in which the packet was completed; null for plain bytes. */
-  readonly frame: number | null;
-  /** When that frame was captured, in milliseconds since the epoch (for judging expiry); null for plain bytes. */
-  readonly epochMs: number | null;
+function endpoint(address: number | string, port: number): Endpoint {
+  return typeof address === 'number' ? address * 65536 + port : `${address}|${port}`;
 }
 
 /** Ports where an unidentified stream is taken to be MQTT, and which side is the broker. */
@@ -46,7 +38,7 @@ class Side {
   synSeen = false;
   finished = false;
   splitter: Splitter | null = null;
-  constructor(readonly endpoint: string, readonly port: number) {}
+  constructor(readonly endpoint: Endpoint, readonly port: number) {}
 }
 
 class Connection {
@@ -71,7 +63,8 @@ class Connection {
 
 /** Feed frames in capture order; packets come out through `emit` as each one completes. */
 export class TcpReassembler {
-  private readonly connections = new Map<string, Connection>();
+  /** Connections by their two endpoints, lower one first: nested maps, so no key strings per frame. */
+  private readonly connections = new Map<Endpoint, Map<Endpoint, Connection>>();
   private streams = 0;
   private index = 0;
   private first: { sec: number; nsec: number } | null = null;
@@ -85,16 +78,19 @@ export class TcpReassembler {
     const segment = segmentOf(frame.linkType, frame.data);
     if (!segment) return;
     this.current = frame;
-    const a = `${segment.src}:${segment.srcPort}`;
-    const b = `${segment.dst}:${segment.dstPort}`;
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-    let conn = this.connections.get(key);
+    const a = endpoint(segment.src, segment.srcPort);
+    const b = endpoint(segment.dst, segment.dstPort);
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    let inner = this.connections.get(lo);
+    if (!inner) this.connections.set(lo, (inner = new Map()));
+    let conn = inner.get(hi);
     const syn = (segment.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     // A new SYN on a finished 4-tuple (or with a new initial sequence number) is a new connection.
     if (conn && syn && (conn.closed || (conn.clientIsn !== null && conn.clientIsn !== segment.seq))) conn = undefined;
     if (!conn) {
       conn = new Connection(this.streams++, new Side(a, segment.srcPort), new Side(b, segment.dstPort));
-      this.connections.set(key, conn);
+      inner.set(hi, conn);
     }
     const from: 0 | 1 = conn.sides[0].endpoint === a ? 0 : 1;
     this.segment(conn, from, segment);
@@ -102,8 +98,8 @@ export class TcpReassembler {
 
   /** The capture ended: report gaps and packets cut off in every connection still open. */
   end(): void {
-    for (const conn of this.connections.values()) {
-      for (const i of [0, 1] as const) this.finish(conn, i, false);
+    for (const inner of this.connections.values()) {
+      for (const conn of inner.values()) for (const i of [0, 1] as const) this.finish(conn, i, false);
     }
   }
 
@@ -215,32 +211,22 @@ export class TcpReassembler {
     side.splitter.end('stream', closed);
   }
 
-  private found(conn: Connection, from: 0 | 1, found: Found): void {
+  private found(conn: Connection, from: 0 | 1, found: Captured): void {
     if (conn.client === null) conn.client = guessClient(conn, from, found);
     const frame = this.current!;
     const first = this.first!;
-    const time = Math.round(((frame.sec - first.sec) + (frame.nsec - first.nsec) / 1e9) * 1e9) / 1e9;
-    this.emit({
-      index: this.index++,
-      stream: conn.stream,
-      direction: from === conn.client ? 'client->broker' : 'broker->client',
-      time,
-      frame: frame.number,
-      epochMs: frame.sec * 1000 + Math.floor(frame.nsec / 1e6),
-      offset: found.offset,
-      bytes: found.bytes,
-      protocolVersion: found.protocolVersion,
-      packet: found.packet,
-      problems: found.problems,
-      get fields() {
-        return found.fields;
-      },
-    });
+    found.index = this.index++;
+    found.stream = conn.stream;
+    found.direction = from === conn.client ? 'client->broker' : 'broker->client';
+    found.time = Math.round((frame.sec - first.sec + (frame.nsec - first.nsec) / 1e9) * 1e9) / 1e9;
+    found.frame = frame.number;
+    found.epochMs = frame.sec * 1000 + Math.floor(frame.nsec / 1e6);
+    this.emit(found);
   }
 }
 
 /** Which side is the client, when no SYN said so: by the packet type, else by the MQTT port, else the higher port. */
-function guessClient(conn: Connection, from: 0 | 1, found: Found): 0 | 1 {
+function guessClient(conn: Connection, from: 0 | 1, found: Captured): 0 | 1 {
   const cmd = found.packet?.cmd;
   const other: 0 | 1 = from === 0 ? 1 : 0;
   if (cmd && FROM_CLIENT.has(cmd)) return from;

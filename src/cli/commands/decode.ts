@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { MqttSignError, UsageError } from '../../errors.js';
 import { hint, message, type Lang } from '../../messages.js';
-import type { CapturedPacket } from '../../capture/stream.js';
+import type { CapturedPacket } from '../../capture/packet.js';
 import type { Problem } from '../../capture/diagnose.js';
 import type { Paint } from '../../format/types.js';
 import type { ProtocolVersion } from '../../mqtt/types.js';
@@ -41,17 +41,19 @@ export function registerDecode(program: Command, ctx: CliContext): void {
 async function run(input: string | undefined, opts: InputFlags & { format: 'table' | 'json' }, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
-  const packets = await openPackets(input, opts, io);
+  const batches = await openBatches(input, opts, io);
   const out = io.stdout;
   let problems = 0;
   if (opts.format === 'json') {
     out.write('{"packets": [');
     let first = true;
     try {
-      for await (const p of packets) {
-        problems += p.problems.length;
-        out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, lang))}`);
-        first = false;
+      for await (const batch of batches) {
+        for (const p of batch) {
+          problems += p.problems.length;
+          out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, lang))}`);
+          first = false;
+        }
       }
     } finally {
       out.write(first ? ']}\n' : '\n]}\n');
@@ -61,15 +63,17 @@ async function run(input: string | undefined, opts: InputFlags & { format: 'tabl
     const paint = await palette(ctx.color());
     let count = 0;
     const streams = new Set<number>();
-    for await (const p of packets) {
-      count++;
-      if (p.stream !== null) streams.add(p.stream);
-      problems += p.problems.length;
-      out.write(`${heading(p, paint, lang)}\n`);
-      if (p.packet) out.write(renderFields(p.bytes, p.fields, { paint, lang }));
-      else out.write(`${paint.dim(hexBlock(p.bytes))}\n`);
-      for (const problem of p.problems) out.write(`${problemLine(problem, paint, lang)}\n`);
-      out.write('\n');
+    for await (const batch of batches) {
+      for (const p of batch) {
+        count++;
+        if (p.stream !== null) streams.add(p.stream);
+        problems += p.problems.length;
+        out.write(`${heading(p, paint, lang)}\n`);
+        if (p.packet) out.write(renderFields(p.bytes, p.fields, { paint, lang }));
+        else out.write(`${paint.dim(hexBlock(p.bytes))}\n`);
+        for (const problem of p.problems) out.write(`${problemLine(problem, paint, lang)}\n`);
+        out.write('\n');
+      }
     }
     const summary = message(streams.size > 0 ? 'decode.summary.capture' : 'decode.summary', { count, streams: streams.size, problems }, lang);
     out.write(`${problems > 0 ? paint.error(summary) : paint.ok(summary)}\n`);
@@ -82,6 +86,15 @@ async function run(input: string | undefined, opts: InputFlags & { format: 'tabl
  * An argument that is only hex, separators and C punctuation is bytes; anything else names a file.
  */
 export async function openPackets(input: string | undefined, opts: InputFlags, io: Io): Promise<AsyncIterable<CapturedPacket>> {
+  return flatten(await openBatches(input, opts, io));
+}
+
+async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncIterable<T> {
+  for await (const batch of batches) yield* batch;
+}
+
+/** openPackets in batches (one per chunk read), for the hot path of a large capture. */
+async function openBatches(input: string | undefined, opts: InputFlags, io: Io): Promise<AsyncIterable<CapturedPacket[]>> {
   const { readInput } = await import('../../capture/read.js');
   let chunks: AsyncIterable<Uint8Array>;
   if (input === undefined || input === '-') {
@@ -93,8 +106,8 @@ export async function openPackets(input: string | undefined, opts: InputFlags, i
     chunks = fileChunks(io, input);
   }
   const protocolVersion = opts.protocol === undefined ? undefined : VERSIONS[opts.protocol];
-  const { packets } = await readInput(chunks, { encoding: opts.input, protocolVersion });
-  return packets;
+  const { batches } = await readInput(chunks, { encoding: opts.input, protocolVersion });
+  return batches;
 }
 
 function looksLikeBytes(arg: string, encoding: InputFlags['input']): boolean {

@@ -8,7 +8,7 @@ import { MqttSignError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
 import { platforms } from '../../platforms/index.js';
 import type { CapturedLogin, FieldCheck, Signer, VerifyResult, Warning } from '../../platforms/types.js';
-import type { CapturedPacket } from '../../capture/stream.js';
+import type { CapturedPacket } from '../../capture/packet.js';
 import type { Paint } from '../../format/types.js';
 import type { CliContext } from '../context.js';
 import { palette } from '../palette.js';
