@@ -7,7 +7,7 @@ import { PcapReader } from '../src/capture/pcap.js';
 import { PcapngReader } from '../src/capture/pcapng.js';
 import { captureFormat } from '../src/capture/sniff.js';
 import { addressText, segmentOf } from '../src/capture/ip.js';
-import { ACK, FIN, LINK, PSH, frames, hexBytes, ipv4, ipv6, link, pcapFile, pcapngFile } from './helpers/pcap-builder.js';
+import { ACK, FIN, LINK, LINK_CASES, PSH, frames, hexBytes, ipv4, ipv6, link, pcapFile, pcapngFile } from './helpers/pcap-builder.js';
 
 const dir = new URL('./fixtures/captures/', import.meta.url);
 
@@ -62,14 +62,7 @@ const seg = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 1883, seq: 
 const seg6 = { ...seg, src: '2001:db8::1', dst: 'fe80::1:2' };
 
 describe('link layers to TCP', () => {
-  test.each([
-    ['Ethernet', LINK.ETHERNET],
-    ['Linux SLL', LINK.SLL],
-    ['Linux SLL2', LINK.SLL2],
-    ['BSD null', LINK.NULL],
-    ['BSD loop', LINK.LOOP],
-    ['raw IP', LINK.RAW],
-  ])('%s, IPv4 and IPv6 (with extension headers)', (_name, type) => {
+  test.each(LINK_CASES)('%s, IPv4 and IPv6 (with extension headers)', (_name, type) => {
     for (const [s, ip] of [
       [seg, ipv4(seg)],
       [seg6, ipv6(seg6, true)],

@@ -4,7 +4,7 @@ import { encode } from '../src/mqtt/encode.js';
 import type { Packet } from '../src/mqtt/types.js';
 import { readCapture } from '../src/capture/read.js';
 import type { CapturedPacket } from '../src/capture/packet.js';
-import { ACK, Conversation, FIN, LINK, PSH, RST, frames, hexBytes, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
+import { ACK, Conversation, FIN, LINK, LINK_CASES, PSH, RST, frames, hexBytes, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
 
 const connect = (clientId: string, protocolVersion: 3 | 4 | 5 = 4): Uint8Array => encode({ cmd: 'connect', clientId, protocolVersion, keepalive: 60 });
 const connack = (v: 3 | 4 | 5 = 4) => encode({ cmd: 'connack', sessionPresent: false, returnCode: 0, reasonCode: 0 } as Packet, { protocolVersion: v });
@@ -51,14 +51,7 @@ const expectedSession = [
 ];
 
 describe('reassembly', () => {
-  test.each([
-    ['Ethernet', LINK.ETHERNET],
-    ['Linux SLL', LINK.SLL],
-    ['Linux SLL2', LINK.SLL2],
-    ['BSD null', LINK.NULL],
-    ['BSD loop', LINK.LOOP],
-    ['raw IP', LINK.RAW],
-  ])('%s: one packet over many segments, several packets in one segment', async (_name, type) => {
+  test.each(LINK_CASES)('%s: one packet over many segments, several packets in one segment', async (_name, type) => {
     const got = await decodeFile(pcapFile(type, frames(type, session())));
     expect(summary(got)).toEqual(expectedSession);
     expect(got.every((p) => p.problems.length === 0)).toBe(true);

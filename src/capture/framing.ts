@@ -3,6 +3,7 @@
  * Used to resynchronise on a stream whose start we did not see and to size the bytes of a malformed packet.
  * [MQTT-2.2.2-1] / [MQTT-2.2.2-2]: the flag bits of every type but PUBLISH are fixed.
  */
+import { ByteWriter, peekVarint, varintLength } from '../wire.js';
 
 /** Fixed flag nibble per packet type (1–15); -1 = any (PUBLISH, checked for QoS 3 separately). */
 const FIXED_FLAGS = [-2, 0, 0, -1, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 0] as const;
@@ -52,27 +53,16 @@ export function requiredFlags(type: number): number | null {
 export function frameLength(buf: Uint8Array, pos: number): number {
   if (pos >= buf.length) return INCOMPLETE;
   if (!validFirstByte(buf[pos]!)) return INVALID;
-  let value = 0;
-  for (let i = 0; i < 4; i++) {
-    const at = pos + 1 + i;
-    if (at >= buf.length) return INCOMPLETE;
-    const b = buf[at]!;
-    value += (b & 0x7f) * 128 ** i;
-    if ((b & 0x80) === 0) return 2 + i + value;
-  }
-  return INVALID;
+  const rl = peekVarint(buf, pos + 1, buf.length);
+  if (rl === 'incomplete') return INCOMPLETE;
+  return typeof rl === 'object' ? 1 + rl.length + rl.value : INVALID;
 }
 
 /** The Remaining Length bytes for a value (for hints that show the fix). */
 export function remainingLengthBytes(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) b |= 0x80;
-    out.push(b);
-  } while (value > 0);
-  return out;
+  const w = new ByteWriter(varintLength(value));
+  w.varint(value);
+  return [...w.bytes];
 }
 
 /** Two lowercase hex digits. */

@@ -6,6 +6,7 @@
 import { message, type Lang } from '../messages.js';
 import { decode } from '../mqtt/decode.js';
 import type { Field, FieldBits, ProtocolVersion } from '../mqtt/types.js';
+import { hex2, rows } from './_bytes.js';
 import { plain, type Paint } from './types.js';
 
 export interface TableOptions {
@@ -72,11 +73,8 @@ interface Row {
 }
 
 function hexLines(raw: Uint8Array, lang: Lang): string[] {
-  const lines: string[] = [];
   const shown = Math.min(raw.length, PER_LINE * MAX_LINES);
-  for (let i = 0; i < shown; i += PER_LINE) {
-    lines.push(Array.from(raw.subarray(i, Math.min(i + PER_LINE, shown)), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
-  }
+  const lines = rows(raw.subarray(0, shown), PER_LINE).map((row) => Array.from(row, hex2).join(' '));
   if (shown < raw.length) lines.push(message('table.more', { count: raw.length - shown }, lang));
   return lines;
 }

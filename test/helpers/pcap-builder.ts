@@ -67,6 +67,16 @@ export function ipv6(s: Segment, extensions = false): Uint8Array {
 
 export const LINK = { NULL: 0, ETHERNET: 1, RAW: 101, LOOP: 108, SLL: 113, SLL2: 276 } as const;
 
+/** Every link type the readers support, named, for test.each. */
+export const LINK_CASES: [string, number][] = [
+  ['Ethernet', LINK.ETHERNET],
+  ['Linux SLL', LINK.SLL],
+  ['Linux SLL2', LINK.SLL2],
+  ['BSD null', LINK.NULL],
+  ['BSD loop', LINK.LOOP],
+  ['raw IP', LINK.RAW],
+];
+
 /** Wrap an IP packet in the given link layer. */
 export function link(type: number, ip: Uint8Array): Uint8Array {
   const v6 = ip[0]! >> 4 === 6;
