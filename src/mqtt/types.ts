@@ -67,9 +67,13 @@ export interface PublishProperties {
   contentType?: string;
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBSCRIBE, UNSUBACK. */
+/** PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK. */
 export interface AckProperties {
   reasonString?: string;
+  userProperties?: UserProperties;
+}
+
+export interface UnsubscribeProperties {
   userProperties?: UserProperties;
 }
 
@@ -193,7 +197,7 @@ export interface UnsubscribePacket {
   cmd: 'unsubscribe';
   messageId: number;
   unsubscriptions: string[];
-  properties?: AckProperties;
+  properties?: UnsubscribeProperties;
 }
 
 export interface UnsubackPacket {
