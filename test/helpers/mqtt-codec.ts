@@ -7,14 +7,15 @@ export const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, byte
 export const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text.replace(/[\s:]/g, ''), 'hex'));
 
 /**
- * JSON fixtures write bytes as {"hex": "…"} (or {"hex": null, "length", "fillByte"} for a huge fill) and an
- * explicit undefined as {"$undefined": true}; this turns them back into values.
+ * JSON fixtures write bytes as {"hex": "…"} (or {"hex": null, "length", "fillByte"} for a huge fill), a long string
+ * as {"$repeat": "a", "count": n} and an explicit undefined as {"$undefined": true}; this turns them back into values.
  */
 export function revive(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(revive);
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   if ('$undefined' in record) return undefined;
+  if ('$repeat' in record) return (record.$repeat as string).repeat(record.count as number);
   if ('hex' in record) {
     if (typeof record.hex === 'string') return unhex(record.hex);
     return new Uint8Array(record.length as number).fill(record.fillByte as number);
