@@ -118,13 +118,17 @@ describe('reassembly', () => {
     expect(got[1]!.problems[0]!.params).toMatchObject({ type: 'publish', have: 3000, need: 3006 });
   });
 
-  test('MQTT on any port; other TCP is skipped but counted in stream numbers; a reused 4-tuple is a new stream', async () => {
+  test('MQTT on any port; other TCP and TLS are skipped but counted in stream numbers; a reused 4-tuple is a new stream', async () => {
     const http = new Conversation({ host: '10.0.0.5', port: 40001 }, { host: '10.0.0.6', port: 80 });
+    const tls = new Conversation({ host: '10.0.0.5', port: 40003 }, { host: '10.0.0.6', port: 8883 });
     const mqttA = new Conversation({ host: '10.0.0.5', port: 40002 }, { host: '10.0.0.6', port: 9999 });
     const mqttB = new Conversation({ host: '10.0.0.5', port: 40002 }, { host: '10.0.0.6', port: 9999 }, [777, 888]);
     const s = [
       ...http.handshake(),
       ...http.send(true, new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n')),
+      ...tls.handshake(),
+      ...tls.send(true, hexBytes('16 03 01 00 05 01 00 00 01 00')),
+      ...tls.send(false, hexBytes('17 03 03 00 02 c0 00')),
       ...mqttA.handshake(),
       ...mqttA.send(true, connect('a', 5)),
       ...mqttA.send(false, connack(5)),
@@ -135,7 +139,7 @@ describe('reassembly', () => {
       { src: '10.0.0.6', dst: '10.0.0.5', sport: 9999, dport: 40002, seq: 889, flags: RST | ACK },
     ];
     const got = await decodeFile(pcapFile(LINK.ETHERNET, frames(LINK.ETHERNET, s)));
-    expect(summary(got)).toEqual(['1 client->broker connect 16', '1 broker->client connack 5', '2 client->broker connect 17']);
+    expect(summary(got)).toEqual(['2 client->broker connect 16', '2 broker->client connack 5', '3 client->broker connect 17']);
     expect(got.map((p) => p.protocolVersion)).toEqual([5, 5, 3]);
   });
 

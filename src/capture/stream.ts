@@ -140,19 +140,24 @@ export class TcpReassembler {
    * by resynchronising on its packets.
    */
   private classify(conn: Connection, from: 0 | 1, s: Segment): void {
-    const ports = MQTT_PORTS.has(conn.sides[0].port) || MQTT_PORTS.has(conn.sides[1].port);
+    const p = s.payload;
+    // A TLS record (MQTT over TLS, 8883) cannot be read; its first byte is never a valid MQTT first byte.
+    if (p[0]! >= 0x14 && p[0]! <= 0x17 && p[1] === 0x03 && p.length > 2 && p[2]! <= 0x04) {
+      conn.kind = 'other';
+      return;
+    }
     if (!conn.fromStart) {
       conn.kind = 'mqtt';
       return;
     }
-    const p = s.payload;
+    const ports = MQTT_PORTS.has(conn.sides[0].port) || MQTT_PORTS.has(conn.sides[1].port);
     const connect = from === conn.client && p[0] === 0x10;
-    const named = mentionsProtocolName(p);
-    conn.kind = connect || named || ports ? 'mqtt' : 'other';
+    conn.kind = connect || mentionsProtocolName(p) || ports ? 'mqtt' : 'other';
   }
 
   private data(conn: Connection, from: 0 | 1, seq: number, payload: Uint8Array): void {
     const side = conn.sides[from];
+    if (side.finished) return;
     if (!side.splitter) {
       const midstream = !(conn.fromStart || side.synSeen);
       side.splitter = new Splitter(conn.version, (found) => this.found(conn, from, found), midstream);
@@ -209,6 +214,8 @@ export class TcpReassembler {
     while (side.held.length > 0) this.skipHole(conn, side);
     side.finished = true;
     side.splitter.end('stream', closed);
+    // The connection stays (late ACKs keep its stream number, as in Wireshark); its buffers go.
+    side.splitter = null;
   }
 
   private found(conn: Connection, from: 0 | 1, found: Captured): void {
