@@ -21,7 +21,7 @@ async function run(argv: string[], options: FakeIoOptions = {}) {
 }
 
 /** The sentence and its fix, as the JSON report's cause carries them. */
-const cause = (code: string, lang: Lang = 'en', params = {}) => [message(code, params, lang), hint(code, params, lang)].filter(Boolean).join(' ');
+const cause = (code: string, lang: Lang = 'en', params = {}) => message('probe.json.cause', { cause: message(code, params, lang), fix: hint(code, params, lang) }, lang);
 
 interface Report {
   ok: boolean;
@@ -93,6 +93,13 @@ describe.skipIf(!haveMosquitto)('mqtt-sign probe', () => {
     expect(r.out).toContain(`原因：${message('probe.connack.generic.5', {}, 'zh')}`);
     expect(r.out).toContain(`处理：${hint('probe.connack.generic.5', {}, 'zh')}`);
     expect(r.out.trimEnd().split('\n').at(-1)).toBe(message('probe.text.failed', { step: 'mqtt' }, 'zh'));
+  });
+
+  test('--format json --lang zh: the text fields in Chinese, the keys unchanged', async () => {
+    const r = await run(['probe', `127.0.0.1:${auth.port}`, '--format', 'json', '--lang', 'zh']);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.connack).toEqual({ code: 5, meaning: message('probe.rc.5', {}, 'zh') });
+    expect(report.steps.at(-1)!.cause).toBe(cause('probe.connack.generic.5', 'zh'));
   });
 
   test.each([

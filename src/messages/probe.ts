@@ -212,6 +212,7 @@ export const en: Readonly<Record<string, string>> = {
   'probe.text.ok': 'result: connected and accepted',
   'probe.text.failed': 'result: cannot connect (failed at {step})',
   'probe.text.aborted': 'result: interrupted',
+  'probe.json.cause': '{cause}; fix: {fix}',
 
   // The command.
   'probe.cmd.description': 'connect step by step (DNS, TCP, TLS, WebSocket, MQTT) and tell why a device cannot connect',
@@ -434,6 +435,7 @@ export const zh: Readonly<Record<string, string>> = {
   'probe.text.ok': '结论：已连接并通过认证',
   'probe.text.failed': '结论：无法连接（在 {step} 步失败）',
   'probe.text.aborted': '结论：已中断',
+  'probe.json.cause': '{cause}；处理：{fix}',
 
   'probe.cmd.description': '逐步连接（DNS、TCP、TLS、WebSocket、MQTT），找出设备连不上的原因',
   'probe.cmd.platform': '{title}：用新签的登录信息探测其接入点',

@@ -33,7 +33,10 @@ function causeAndFix(text: Text, lang: Lang): { cause: string; fix: string | und
   return { cause: render(text, lang), fix: hint(text.code, text.params, lang) };
 }
 
-/** The JSON report, keys in the order: {ok, target, steps[{step, ok, ms, detail, cause}], connack}. */
+/**
+ * The JSON report, keys in the issue's order: {ok, target, steps[{step, ok, ms, detail, cause}], connack}.
+ * The schema has no field for the fix, so a step's cause carries it: "<cause>; fix: <what to do>".
+ */
 export function probeReport(result: ProbeResult, lang: Lang = 'en'): ProbeReport {
   const { host, port, transport } = result.target;
   return {
@@ -41,7 +44,8 @@ export function probeReport(result: ProbeResult, lang: Lang = 'en'): ProbeReport
     target: { host, port, transport },
     steps: result.steps.map((s) => {
       const cause = s.cause && causeAndFix(s.cause, lang);
-      return { step: s.step, ok: s.ok, ms: s.ms, detail: render(s.detail, lang), cause: cause ? [cause.cause, cause.fix].filter(Boolean).join(' ') : null };
+      const text = cause && (cause.fix === undefined ? cause.cause : message('probe.json.cause', cause, lang));
+      return { step: s.step, ok: s.ok, ms: s.ms, detail: render(s.detail, lang), cause: text };
     }),
     connack: result.connack && { code: result.connack.code, meaning: render(result.connack.meaning, lang) },
   };
