@@ -49,6 +49,7 @@ describe('decode', () => {
     ['a text file', ['dump.txt'], { files: { 'dump.txt': `00000000: 100c 0004 4d51 5454 0402 003c 0000  ....MQTT...<..\n` } }],
     ['a binary file', ['packet.bin'], { files: { 'packet.bin': Uint8Array.from(Buffer.from(CONNECT.replace(/ /g, ''), 'hex')) } }],
     ['base64', ['EAwABE1RVFQEAgA8AAA=', '--input', 'base64'], {}],
+    ['a C array argument', ['static const uint8_t p[] = { 0x10, 0x0C, 0x00, 0x04, 0x4D, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3C, 0x00, 0x00 };'], {}],
   ] as const)('input from %s', async (_name, args, options) => {
     const r = await decode([...args, '--format', 'json'], options);
     expect(r.err).toBe('');

@@ -112,7 +112,8 @@ async function openBatches(input: string | undefined, opts: InputFlags, io: Io):
 
 function looksLikeBytes(arg: string, encoding: InputFlags['input']): boolean {
   if (encoding === 'base64') return /^[A-Za-z0-9+/=_\-\s]+$/.test(arg) && !/[./\\]/.test(arg.replace(/[+/=]/g, ''));
-  if (/^\s*b['"]/.test(arg)) return true;
+  // A Python literal, a C array or several pasted lines are text; a file path is none of these.
+  if (/^\s*b['"]/.test(arg) || /[{\n]/.test(arg)) return true;
   return /^[\s0-9a-fA-FxX,:;{}\-]+$/.test(arg) && (arg.match(/[0-9a-fA-F]/g)?.length ?? 0) >= 2;
 }
 
