@@ -259,6 +259,14 @@ describe('help, version, errors', () => {
     expect(r.err).toMatch(pattern);
   });
 
+  test('verify without a platform: its help on stderr, exit 2, no stray line', async () => {
+    const r = await run(['verify']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/Usage: mqtt-sign verify/);
+    expect(r.err).not.toMatch(/mqtt-sign: /);
+  });
+
   test('MQTT_SIGN_DEBUG=1 adds the stack', async () => {
     const r = await run([...ALIYUN, '--keepalive', 'abc'], { env: { MQTT_SIGN_DEBUG: '1' } });
     expect(r.err).toMatch(/\n\s+at /);

@@ -86,6 +86,8 @@ export async function main(argv: readonly string[], io: Io = realIo()): Promise<
 
 async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Promise<number> {
   if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+  // A command group run without its subcommand (`mqtt-sign verify`): commander has already printed the help to stderr.
+  if (err instanceof CommanderError && err.code === 'commander.help') return 2;
   let line: string;
   let code: number;
   if (err instanceof CommanderError) {
