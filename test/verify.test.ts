@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { encode } from '../src/mqtt/encode.js';
+import aliyunSigner from '../src/platforms/aliyun.js';
 import { fakeIo } from './helpers/fake-io.js';
+import { Conversation, frames, LINK, pcapFile } from './helpers/pcap-builder.js';
 
 interface Vector {
   name: string;
@@ -130,5 +132,45 @@ describe('verify', () => {
     expect(r.code).toBe(code);
     expect(r.err).toContain(text);
     expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+/** The CONNECT of a vector as the client's first segment of a plain-TCP conversation to port 1883, captured at `now`. */
+function capture(v: Vector, now: number): Uint8Array {
+  const talk = new Conversation({ host: '192.0.2.10', port: 50000 }, { host: '192.0.2.1', port: 1883 });
+  const segments = [...talk.handshake(), ...talk.send(true, Buffer.from(connectHex(v), 'hex'))];
+  return pcapFile(LINK.ETHERNET, frames(LINK.ETHERNET, segments, now / 1000));
+}
+
+describe('a CONNECT read from a capture went over plain TCP; pasted bytes say nothing about the transport', () => {
+  const TRANSPORT = ['lint.tls.required', 'aliyun.securemode.transport', 'aliyun.securemode.plain'];
+  const pick = (name: string) => rows.find((r) => r.name === name)!;
+  // securemode=2 promises TLS: signed here with --tls so the login is otherwise right.
+  const secret = 'ga7XA6KdlEeiPXQPpRbAjOZXwG8ydgSe';
+  const tlsLogin = aliyunSigner.sign({ productKey: 'a1X2bEnP82z', deviceName: 'example1', deviceSecret: secret, tls: 'true' }, { now: 1_700_000_000_000 }).credentials;
+  const aliyunTls = { platform: 'aliyun', flag: '--secret', secret, vector: { name: 'aliyun --tls', inputs: { timestamp: 1_700_000_000 }, expected: tlsLogin } };
+  test.each([
+    ['Azure requires TLS', pick('sdk_test_constants_device'), ['lint.tls.required'], []],
+    ['Aliyun securemode=2 sent over TCP', aliyunTls, ['aliyun.securemode.transport'], []],
+    ['Aliyun registration (securemode=2, TLS only) sent over TCP', pick('aliyun/python-linkkit-1.2.13/dynreg-register-legacy'), ['lint.tls.required', 'aliyun.securemode.transport'], []],
+    ['Aliyun securemode=3 over TCP: plain, but consistent', pick('aliyun/doc-example-hmacsha1'), ['aliyun.securemode.plain'], ['aliyun.securemode.plain']],
+  ])('%s', async (_name, row, inCapture, inPaste) => {
+    const now = nowFor(row.vector);
+    const codes = (out: string) => (JSON.parse(out) as { connects: { ok: boolean; warnings: { code: string }[] }[] }).connects
+      .map((c) => ({ ok: c.ok, codes: c.warnings.map((w) => w.code).filter((code) => TRANSPORT.includes(code)).sort() }));
+    const args = [row.platform, row.flag, row.secret, '--format', 'json'];
+    const pcap = await verify([args[0]!, 'login.pcap', ...args.slice(1)], { now, files: { 'login.pcap': capture(row.vector, now) } });
+    expect(pcap.err).toBe('');
+    expect(codes(pcap.out)).toEqual([{ ok: true, codes: [...inCapture].sort() }]);
+    const pasted = await verify([args[0]!, connectHex(row.vector), ...args.slice(1)], { now });
+    expect(codes(pasted.out)).toEqual([{ ok: true, codes: inPaste }]);
+  });
+
+  test('the text report shows the TLS warning under the CONNECT from the capture', async () => {
+    const row = pick('sdk_test_constants_device');
+    const now = nowFor(row.vector);
+    const r = await verify(['azure', 'login.pcap', row.flag, row.secret], { now, files: { 'login.pcap': capture(row.vector, now) } });
+    expect(r.out).toContain('! this platform needs TLS, but the connection is plain TCP');
+    expect(r.code).toBe(0);
   });
 });

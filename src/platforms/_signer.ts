@@ -142,5 +142,5 @@ export function fieldCheck(name: string, ok: boolean, expected: string | null, a
 /** The part of a captured CONNECT that lintConnect() judges. */
 export function loginConnect(login: CapturedLogin): ConnectOptions {
   const v = login.protocolVersion;
-  return { keepalive: login.keepalive, protocolVersion: v === 3 || v === 4 || v === 5 ? v : undefined, clientId: login.clientId };
+  return { keepalive: login.keepalive, protocolVersion: v === 3 || v === 4 || v === 5 ? v : undefined, clientId: login.clientId, tls: login.tls };
 }

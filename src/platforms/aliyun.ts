@@ -351,7 +351,11 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
     fieldCheck('username', userOk, expectedUser, login.username, userOk ? null : userCause),
     password,
   ];
-  const warnings: Warning[] = entries.get('securemode') === '3' ? [warning('aliyun.securemode.plain')] : [];
+  // With a known transport the securemode must match it, as when signing; without, only securemode=3 is notable.
+  const secureMode = entries.get('securemode');
+  const warnings: Warning[] = secureMode === undefined ? []
+    : login.tls === undefined ? (secureMode === '3' ? [warning('aliyun.securemode.plain')] : [])
+    : secureModeWarnings(secureMode, login.tls);
   // Aliyun credentials do not expire, so `now` only matters to rules that have none here.
   warnings.push(...lintConnect(registration ? registrationRules : rules, loginConnect(login), ctx.now ?? 0));
   return { ok: fields.every((f) => f.ok), fields, warnings };

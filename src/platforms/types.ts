@@ -132,6 +132,11 @@ export interface CapturedLogin {
   readonly password: string | null;
   readonly keepalive?: number;
   readonly protocolVersion?: number;
+  /**
+   * The transport the CONNECT travelled over: false for a packet read from a capture (the capture reader
+   * skips TLS streams, so any CONNECT it decodes was sent in plain TCP); absent for pasted bytes.
+   */
+  readonly tls?: boolean;
 }
 
 export interface FieldCheck {

@@ -78,11 +78,15 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   ctx.exit(ok ? 0 : 1);
 }
 
-/** The CONNECT fields verify() judges; a binary password is read as UTF-8 text, as every platform's is. */
+/**
+ * The CONNECT fields verify() judges; a binary password is read as UTF-8 text, as every platform's is.
+ * A packet from a capture went over plain TCP (the reader skips TLS streams); for pasted bytes we cannot know.
+ */
 function loginOf(p: CapturedPacket): CapturedLogin {
   const c = p.packet as Extract<CapturedPacket['packet'], { cmd: 'connect' }>;
   const password = c.password === undefined ? null : typeof c.password === 'string' ? c.password : new TextDecoder().decode(c.password);
-  return { clientId: c.clientId, username: c.username ?? null, password, keepalive: c.keepalive, protocolVersion: c.protocolVersion };
+  const tls = p.stream === null ? undefined : false;
+  return { clientId: c.clientId, username: c.username ?? null, password, keepalive: c.keepalive, protocolVersion: c.protocolVersion, tls };
 }
 
 /** A CONNECT too malformed to read: not ok, with the decoder's problems as its warnings. */
