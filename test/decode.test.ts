@@ -21,7 +21,7 @@ describe('decode', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('#0  CONNECT  offset 0, 14 bytes');
     expect(r.out).toMatch(/4\s+4D 51 54 54\s+Protocol Name\s+"MQTT"/);
-    expect(r.out).toContain('1 packets, 0 problems');
+    expect(r.out).toContain('packets: 1, problems: 0');
   });
 
   test('json: exactly the schema of the issue, null stream/direction/time for plain bytes', async () => {
@@ -68,7 +68,7 @@ describe('decode', () => {
   test('table for a capture says where each packet was', async () => {
     const r = await decode(['cap.pcapng'], { files: { 'cap.pcapng': capture('mqtt-bad-password.pcapng') } });
     expect(r.out).toContain('#1  CONNACK  stream 0  broker → client  t=0.000368s (frame 6)');
-    expect(r.out).toContain('8 packets in 4 TCP streams, 0 problems');
+    expect(r.out).toContain('packets: 8 in 4 TCP streams, problems: 0');
   });
 
   test('a malformed packet: its diagnosis with the fix, exit 1', async () => {

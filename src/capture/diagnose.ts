@@ -154,7 +154,8 @@ function levelMismatch(bytes: Uint8Array): Diagnosis | null {
   }
   const level = bytes[levelAt];
   if (level === undefined) return null;
-  const expected = name === 'MQTT' ? '4 (3.1.1) or 5 (5.0)' : '3 (3.1)';
+  // Digits only: the catalogue words the sentence in each language.
+  const expected = name === 'MQTT' ? '4/5' : '3';
   if ((name === 'MQTT' && (level === 4 || level === 5)) || (name === 'MQIsdp' && level === 3)) return null;
   return {
     problems: [{ code: 'capture.problem.level-mismatch', params: { name, level, expected, offset: levelAt } }],
