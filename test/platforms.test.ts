@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { getSigner, lintConnect, platforms, sign, UsageError, type PlatformRules, type Signer } from '../src/index.js';
 import { catalogues } from '../src/messages.js';
+import { catchError } from './helpers/catch-error.js';
 
 const SRC = resolve(import.meta.dirname, '../src/platforms');
 const VECTORS = resolve(import.meta.dirname, 'fixtures/vectors');
@@ -67,15 +68,6 @@ function exampleParams(signer: Signer): Record<string, string> {
     out[param!.name] = param!.boolean ? 'true' : words.shift()!;
   }
   return out;
-}
-
-function catchError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    return err as UsageError;
-  }
-  throw new Error('expected an error');
 }
 
 describe.each(ids)('conformance: %s', (id) => {
@@ -160,6 +152,31 @@ describe.each(ids)('conformance: %s', (id) => {
     expect(result.fields.filter((f) => !f.ok)).toEqual([]);
     expect(result.ok).toBe(true);
   });
+});
+
+const enveloping = ids.filter((id) => platforms[id]!.envelope);
+
+describe.each(enveloping)('envelope: %s', (id) => {
+  const envelope = platforms[id]!.envelope!.bind(platforms[id]);
+  const unknown = catchError(() => envelope('no-such-topic', {}, CTX));
+  const wrapped = String(unknown.params.allowed).split(', ');
+
+  test('an unknown topic is a UsageError naming the topics it wraps', () => {
+    expect([unknown.code, unknown.params.platform, unknown.params.value]).toEqual(['platform.envelope.unknown', id, 'no-such-topic']);
+    for (const name of wrapped) expect(() => envelope(name, { a: 1 }, { ...CTX, params: { serviceId: 's' } })).not.toThrow();
+  });
+
+  test.each(wrapped.flatMap((name) => [null, [1], 5, 'text', true].map((value) => [name, JSON.stringify(value), value] as const)))(
+    '%s: properties %s are not a JSON object',
+    (name, _shown, value) => {
+      const err = catchError(() => envelope(name, value, CTX));
+      expect([err.code, err.params.topic]).toEqual(['platform.envelope.properties', name]);
+    },
+  );
+});
+
+test('the platforms with envelopes', () => {
+  expect(enveloping).toEqual(['aliyun', 'huawei', 'onenet', 'onenet-legacy', 'tencent']);
 });
 
 describe('sign()', () => {

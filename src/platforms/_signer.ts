@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { message } from '../messages.js';
 import { base64Strict } from './_crypto.js';
-import type { Broker, CapturedLogin, ConnectOptions, FieldCheck, SignParams, Signer, SignerParam, Warning } from './types.js';
+import type { Broker, CapturedLogin, ConnectOptions, FieldCheck, PlatformTopic, SignParams, Signer, SignerParam, Warning } from './types.js';
 
 export function option(param: SignerParam): string {
   return `--${param.flag}`;
@@ -119,6 +119,23 @@ export function broker(host: string, port: number, tls: boolean, websocket?: str
 /** Host names and IP literals; anything else (spaces, a scheme, a path) is a pasted URL or a typo. */
 export const HOST_PATTERN = /^[A-Za-z0-9._:-]{1,253}$/;
 export const HOST_ALLOWED = 'a host name or IP address (letters, digits, . - : _), without scheme or port';
+
+/** One standard topic of a platform; `payload` only where the platform defines an example. */
+export function topic(name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic {
+  return payload === undefined ? { name, topic, direction, description } : { name, topic, direction, description, payload };
+}
+
+/**
+ * The checks every envelope() starts with: the topic is one the platform wraps, and the user's properties
+ * are a JSON object (an array, null or a scalar has no property names to wrap).
+ */
+export function envelopeProperties(platform: string, allowed: readonly string[], topicName: string, properties: unknown): Readonly<Record<string, unknown>> {
+  if (!allowed.includes(topicName)) throw new UsageError('platform.envelope.unknown', { platform, value: topicName, allowed: allowed.join(', ') });
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+    throw new UsageError('platform.envelope.properties', { topic: topicName });
+  }
+  return properties as Readonly<Record<string, unknown>>;
+}
 
 /** A catalogue warning with its English text; the edge may re-render it from code and params. */
 export function warning(code: string, params: Readonly<Record<string, string | number>> = {}, level?: 'info'): Warning {

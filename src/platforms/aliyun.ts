@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { base64Strict, hmac, type HashName } from './_crypto.js';
-import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -111,12 +111,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     const clientId = `${clientCore(p, `${dn}.${pk}`)}|${extBlock(standard, p)}|`;
     const password = hex(hmac(hash, p.require('productSecret'), registrationContent(dn, pk, random)), p);
     const reply = `/ext/${mode}`;
-    const replyTopic: PlatformTopic = {
-      name: `${mode}-reply`,
-      topic: reply,
-      direction: 'subscribe',
-      description: 'the broker publishes the registration reply here, then disconnects',
-    };
+    const replyTopic = topic(`${mode}-reply`, reply, 'subscribe', 'the broker publishes the registration reply here, then disconnects');
     warnings.push(warning('aliyun.dynreg.reply', { topic: reply, fields: mode === 'register' ? 'deviceSecret' : 'clientId, deviceToken' }, 'info'));
     if (instance && secureMode === '2') warnings.push(warning('aliyun.dynreg.securemode', {}, 'info'));
     return { ...result(endpoint, { clientId, username, password }, registrationRules, [replyTopic], warnings), extras: { replyTopic: reply } };
@@ -251,42 +246,35 @@ function hex(digest: Buffer, p: ParamReader): string {
 function topics(pk: string, dn: string): PlatformTopic[] {
   const sys = `/sys/${pk}/${dn}`;
   const thing = `${sys}/thing`;
-  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic =>
-    payload === undefined ? { name, topic, direction, description } : { name, topic, direction, description, payload };
   const example = (name: string): string => envelope(name, { temperature: 25.5 }, { now: 0, messageId: '123' });
   return [
-    t('property-post', `${thing}/event/property/post`, 'publish', 'report properties (Alink)', example('property-post')),
-    t('property-post-reply', `${thing}/event/property/post_reply`, 'subscribe', 'the platform\'s answer to property-post'),
-    t('property-batch-post', `${thing}/event/property/batch/post`, 'publish', 'report properties and events in one message'),
-    t('property-set', `${thing}/service/property/set`, 'subscribe', 'the cloud sets properties'),
-    t('property-set-reply', `${thing}/service/property/set_reply`, 'publish', 'answer a property-set', example('property-set-reply')),
-    t('service', `${thing}/service/+`, 'subscribe', 'service calls; answer on …/service/{serviceId}_reply'),
-    t('up-raw', `${thing}/model/up_raw`, 'publish', 'raw (transparent) data up'),
-    t('up-raw-reply', `${thing}/model/up_raw_reply`, 'subscribe', 'the answer to up-raw'),
-    t('down-raw', `${thing}/model/down_raw`, 'subscribe', 'raw (transparent) data down'),
-    t('deviceinfo-update', `${thing}/deviceinfo/update`, 'publish', 'set device tags'),
-    t('config-get', `${thing}/config/get`, 'publish', 'request the remote configuration'),
-    t('config-push', `${thing}/config/push`, 'subscribe', 'the cloud pushes a configuration'),
-    t('rrpc-request', `${sys}/rrpc/request/+`, 'subscribe', 'synchronous calls; answer on …/rrpc/response/{messageId}'),
-    t('shadow-update', `/shadow/update/${pk}/${dn}`, 'publish', 'update or read the device shadow'),
-    t('shadow-get', `/shadow/get/${pk}/${dn}`, 'subscribe', 'device shadow replies and changes'),
-    t('ota-inform', `/ota/device/inform/${pk}/${dn}`, 'publish', 'report the firmware version'),
-    t('ota-upgrade', `/ota/device/upgrade/${pk}/${dn}`, 'subscribe', 'firmware upgrade notices'),
-    t('user-update', `/${pk}/${dn}/user/update`, 'publish', 'the default custom topic for sending'),
-    t('user-get', `/${pk}/${dn}/user/get`, 'subscribe', 'the default custom topic for receiving'),
+    topic('property-post', `${thing}/event/property/post`, 'publish', 'report properties (Alink)', example('property-post')),
+    topic('property-post-reply', `${thing}/event/property/post_reply`, 'subscribe', 'the platform\'s answer to property-post'),
+    topic('property-batch-post', `${thing}/event/property/batch/post`, 'publish', 'report properties and events in one message'),
+    topic('property-set', `${thing}/service/property/set`, 'subscribe', 'the cloud sets properties'),
+    topic('property-set-reply', `${thing}/service/property/set_reply`, 'publish', 'answer a property-set', example('property-set-reply')),
+    topic('service', `${thing}/service/+`, 'subscribe', 'service calls; answer on …/service/{serviceId}_reply'),
+    topic('up-raw', `${thing}/model/up_raw`, 'publish', 'raw (transparent) data up'),
+    topic('up-raw-reply', `${thing}/model/up_raw_reply`, 'subscribe', 'the answer to up-raw'),
+    topic('down-raw', `${thing}/model/down_raw`, 'subscribe', 'raw (transparent) data down'),
+    topic('deviceinfo-update', `${thing}/deviceinfo/update`, 'publish', 'set device tags'),
+    topic('config-get', `${thing}/config/get`, 'publish', 'request the remote configuration'),
+    topic('config-push', `${thing}/config/push`, 'subscribe', 'the cloud pushes a configuration'),
+    topic('rrpc-request', `${sys}/rrpc/request/+`, 'subscribe', 'synchronous calls; answer on …/rrpc/response/{messageId}'),
+    topic('shadow-update', `/shadow/update/${pk}/${dn}`, 'publish', 'update or read the device shadow'),
+    topic('shadow-get', `/shadow/get/${pk}/${dn}`, 'subscribe', 'device shadow replies and changes'),
+    topic('ota-inform', `/ota/device/inform/${pk}/${dn}`, 'publish', 'report the firmware version'),
+    topic('ota-upgrade', `/ota/device/upgrade/${pk}/${dn}`, 'subscribe', 'firmware upgrade notices'),
+    topic('user-update', `/${pk}/${dn}/user/update`, 'publish', 'the default custom topic for sending'),
+    topic('user-get', `/${pk}/${dn}/user/get`, 'subscribe', 'the default custom topic for receiving'),
   ];
 }
 
 const ENVELOPES = ['property-post', 'property-batch-post', 'property-set-reply'];
 
 /** Alink: requests are {"id","version","params","method"}, replies {"id","code":200,"data"} (PLATFORMS.md §2.4). */
-function envelope(topicName: string, properties: unknown, ctx: EnvelopeContext): string {
-  if (!ENVELOPES.includes(topicName)) {
-    throw new UsageError('platform.envelope.unknown', { platform: ID, value: topicName, allowed: ENVELOPES.join(', ') });
-  }
-  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-    throw new UsageError('platform.envelope.properties', { topic: topicName });
-  }
+function envelope(topicName: string, input: unknown, ctx: EnvelopeContext): string {
+  const properties = envelopeProperties(ID, ENVELOPES, topicName, input);
   // Alink ids are decimal strings in 0..4294967295; seconds since 1970 fit and differ from run to run.
   const id = ctx.messageId ?? String(Math.floor(ctx.now / 1000) % 4_294_967_296);
   if (topicName === 'property-set-reply') return JSON.stringify({ id, code: 200, data: properties });

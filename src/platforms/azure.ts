@@ -8,7 +8,7 @@
 import { UsageError } from '../errors.js';
 import { hmac } from './_crypto.js';
 import { judgeExpiry, readExpiry } from './_expiry.js';
-import { broker, fieldCheck, loginConnect, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { broker, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -121,15 +121,14 @@ function unpct(text: string): string {
 
 function topics(deviceId: string, moduleId: string | undefined): PlatformTopic[] {
   const identity = moduleId === undefined ? `devices/${deviceId}` : `devices/${deviceId}/modules/${moduleId}`;
-  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string): PlatformTopic => ({ name, topic, direction, description });
   return [
-    t('telemetry', `${identity}/messages/events/`, 'publish', 'device-to-cloud messages; append a URL-encoded property bag such as $.ct=application%2Fjson&$.ce=utf-8'),
-    ...(moduleId === undefined ? [t('c2d', `devices/${deviceId}/messages/devicebound/#`, 'subscribe', 'cloud-to-device messages')] : []),
-    t('methods', '$iothub/methods/POST/#', 'subscribe', 'direct method calls; answer on $iothub/methods/res/{status}/?$rid={rid}'),
-    t('twin-response', '$iothub/twin/res/#', 'subscribe', 'answers to twin-get and twin-reported ($rid echoes the request)'),
-    t('twin-get', '$iothub/twin/GET/?$rid=1', 'publish', 'request the device twin (empty payload)'),
-    t('twin-reported', '$iothub/twin/PATCH/properties/reported/?$rid=1', 'publish', 'update reported properties (JSON payload)'),
-    t('twin-desired', '$iothub/twin/PATCH/properties/desired/#', 'subscribe', 'desired property updates'),
+    topic('telemetry', `${identity}/messages/events/`, 'publish', 'device-to-cloud messages; append a URL-encoded property bag such as $.ct=application%2Fjson&$.ce=utf-8'),
+    ...(moduleId === undefined ? [topic('c2d', `devices/${deviceId}/messages/devicebound/#`, 'subscribe', 'cloud-to-device messages')] : []),
+    topic('methods', '$iothub/methods/POST/#', 'subscribe', 'direct method calls; answer on $iothub/methods/res/{status}/?$rid={rid}'),
+    topic('twin-response', '$iothub/twin/res/#', 'subscribe', 'answers to twin-get and twin-reported ($rid echoes the request)'),
+    topic('twin-get', '$iothub/twin/GET/?$rid=1', 'publish', 'request the device twin (empty payload)'),
+    topic('twin-reported', '$iothub/twin/PATCH/properties/reported/?$rid=1', 'publish', 'update reported properties (JSON payload)'),
+    topic('twin-desired', '$iothub/twin/PATCH/properties/desired/#', 'subscribe', 'desired property updates'),
   ];
 }
 

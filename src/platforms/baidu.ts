@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { digest, hmac } from './_crypto.js';
 import { isoDate } from './_expiry.js';
-import { broker, fieldCheck, loginConnect, readParams, warning, type Cause } from './_signer.js';
+import { broker, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -96,16 +96,15 @@ function passwordFor(algorithm: Algorithm, deviceKey: string, ts: string, secret
 
 function topics(device: string): PlatformTopic[] {
   const shadow = `$iot/${device}/shadow`;
-  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string): PlatformTopic => ({ name, topic, direction, description });
   return [
-    t('shadow-get', `${shadow}/get`, 'publish', 'request the device shadow'),
-    t('shadow-get-reply', `${shadow}/get/reply`, 'subscribe', 'the shadow, in answer to shadow-get'),
-    t('shadow-reported', `${shadow}/update/reported`, 'publish', 'report the device state'),
-    t('shadow-reported-reply', `${shadow}/update/reported/reply`, 'subscribe', 'answer to shadow-reported'),
-    t('shadow-desired', `${shadow}/update/desired`, 'publish', 'set the desired state'),
-    t('shadow-desired-reply', `${shadow}/update/desired/reply`, 'subscribe', 'answer to shadow-desired'),
-    t('shadow-delta-desired', `${shadow}/delta/desired`, 'subscribe', 'desired state that differs from the reported one'),
-    t('shadow-delta-reported', `${shadow}/delta/reported`, 'subscribe', 'reported state that differs from the desired one'),
+    topic('shadow-get', `${shadow}/get`, 'publish', 'request the device shadow'),
+    topic('shadow-get-reply', `${shadow}/get/reply`, 'subscribe', 'the shadow, in answer to shadow-get'),
+    topic('shadow-reported', `${shadow}/update/reported`, 'publish', 'report the device state'),
+    topic('shadow-reported-reply', `${shadow}/update/reported/reply`, 'subscribe', 'answer to shadow-reported'),
+    topic('shadow-desired', `${shadow}/update/desired`, 'publish', 'set the desired state'),
+    topic('shadow-desired-reply', `${shadow}/update/desired/reply`, 'subscribe', 'answer to shadow-desired'),
+    topic('shadow-delta-desired', `${shadow}/delta/desired`, 'subscribe', 'desired state that differs from the reported one'),
+    topic('shadow-delta-reported', `${shadow}/delta/reported`, 'subscribe', 'reported state that differs from the desired one'),
   ];
 }
 

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { parsePasswdLine, passwdLine, passwdMatches, PASSWD_DEFAULT_ITERATIONS, type PasswdEntry } from './_passwd.js';
-import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -96,15 +96,13 @@ function lineWarnings(entry: PasswdEntry, username: string | null, password: str
 /** ThingsBoard's device API (https://thingsboard.io/docs/reference/mqtt-api/); other brokers have no fixed topics. */
 function thingsboardTopics(): PlatformTopic[] {
   const me = 'v1/devices/me';
-  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic =>
-    payload === undefined ? { name, topic, direction, description } : { name, topic, direction, description, payload };
   return [
-    t('telemetry', `${me}/telemetry`, 'publish', 'ThingsBoard: time-series data; {"ts":<ms>,"values":{…}} to give the time', '{"temperature":26}'),
-    t('attributes', `${me}/attributes`, 'publish', 'ThingsBoard: client attributes', '{"firmwareVersion":"1.0.1"}'),
-    t('attributes-updates', `${me}/attributes`, 'subscribe', 'ThingsBoard: shared attribute updates'),
-    t('attributes-request', `${me}/attributes/request/1`, 'publish', 'ThingsBoard: request attributes (request id 1)', '{"clientKeys":"firmwareVersion","sharedKeys":"targetVersion"}'),
-    t('attributes-response', `${me}/attributes/response/+`, 'subscribe', 'ThingsBoard: answers to attributes-request'),
-    t('rpc-request', `${me}/rpc/request/+`, 'subscribe', 'ThingsBoard: server-side RPC; answer on v1/devices/me/rpc/response/{id}'),
+    topic('telemetry', `${me}/telemetry`, 'publish', 'ThingsBoard: time-series data; {"ts":<ms>,"values":{…}} to give the time', '{"temperature":26}'),
+    topic('attributes', `${me}/attributes`, 'publish', 'ThingsBoard: client attributes', '{"firmwareVersion":"1.0.1"}'),
+    topic('attributes-updates', `${me}/attributes`, 'subscribe', 'ThingsBoard: shared attribute updates'),
+    topic('attributes-request', `${me}/attributes/request/1`, 'publish', 'ThingsBoard: request attributes (request id 1)', '{"clientKeys":"firmwareVersion","sharedKeys":"targetVersion"}'),
+    topic('attributes-response', `${me}/attributes/response/+`, 'subscribe', 'ThingsBoard: answers to attributes-request'),
+    topic('rpc-request', `${me}/rpc/request/+`, 'subscribe', 'ThingsBoard: server-side RPC; answer on v1/devices/me/rpc/response/{id}'),
   ];
 }
 

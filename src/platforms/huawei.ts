@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { hmac, type HashName } from './_crypto.js';
-import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, warning, type Cause } from './_signer.js';
+import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -103,18 +103,16 @@ function hourStart(ts: string): number | null {
 
 function topics(deviceId: string): PlatformTopic[] {
   const sys = `$oc/devices/${deviceId}/sys`;
-  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic =>
-    payload === undefined ? { name, topic, direction, description } : { name, topic, direction, description, payload };
   return [
-    t('property-post', `${sys}/properties/report`, 'publish', 'report properties per service', envelope('property-post', { Temperature: { value: 57 } }, { now: 0 })),
-    t('messages-up', `${sys}/messages/up`, 'publish', 'free-form messages up'),
-    t('messages-down', `${sys}/messages/down`, 'subscribe', 'free-form messages down'),
-    t('commands', `${sys}/commands/#`, 'subscribe', 'commands; answer on …/sys/commands/response/request_id={id} within 20 s'),
-    t('property-set', `${sys}/properties/set/#`, 'subscribe', 'the cloud sets properties; answer on …/set/response/request_id={id}'),
-    t('property-get', `${sys}/properties/get/#`, 'subscribe', 'the cloud reads properties; answer on …/get/response/request_id={id}'),
-    t('events-up', `${sys}/events/up`, 'publish', 'OTA, time sync and device info events up'),
-    t('events-down', `${sys}/events/down`, 'subscribe', 'events down'),
-    t('shadow-get-response', `${sys}/shadow/get/response/#`, 'subscribe', 'device shadow replies'),
+    topic('property-post', `${sys}/properties/report`, 'publish', 'report properties per service', envelope('property-post', { Temperature: { value: 57 } }, { now: 0 })),
+    topic('messages-up', `${sys}/messages/up`, 'publish', 'free-form messages up'),
+    topic('messages-down', `${sys}/messages/down`, 'subscribe', 'free-form messages down'),
+    topic('commands', `${sys}/commands/#`, 'subscribe', 'commands; answer on …/sys/commands/response/request_id={id} within 20 s'),
+    topic('property-set', `${sys}/properties/set/#`, 'subscribe', 'the cloud sets properties; answer on …/set/response/request_id={id}'),
+    topic('property-get', `${sys}/properties/get/#`, 'subscribe', 'the cloud reads properties; answer on …/get/response/request_id={id}'),
+    topic('events-up', `${sys}/events/up`, 'publish', 'OTA, time sync and device info events up'),
+    topic('events-down', `${sys}/events/down`, 'subscribe', 'events down'),
+    topic('shadow-get-response', `${sys}/shadow/get/response/#`, 'subscribe', 'device shadow replies'),
   ];
 }
 
@@ -122,11 +120,8 @@ function topics(deviceId: string): PlatformTopic[] {
  * {"services":[{"service_id","properties"}]}: plain properties go into --service-id's service; an object of
  * objects is read as {serviceId: properties} (PLATFORMS.md §4 topics).
  */
-function envelope(topicName: string, properties: unknown, ctx: EnvelopeContext): string {
-  if (topicName !== 'property-post') throw new UsageError('platform.envelope.unknown', { platform: ID, value: topicName, allowed: 'property-post' });
-  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-    throw new UsageError('platform.envelope.properties', { topic: topicName });
-  }
+function envelope(topicName: string, input: unknown, ctx: EnvelopeContext): string {
+  const properties = envelopeProperties(ID, ['property-post'], topicName, input);
   const serviceId = ctx.params?.serviceId;
   if (serviceId) return JSON.stringify({ services: [{ service_id: serviceId, properties }] });
   const entries = Object.entries(properties);

@@ -3,7 +3,7 @@
  * PLATFORMS.md §3.2; SDK github.com/cm-heclouds/MQTT (mqtt_sdk/src/mqtt.c).
  */
 import { UsageError } from '../errors.js';
-import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams } from './_signer.js';
+import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type PlatformRules, type SignContext, type SignParams, type SignResult, type VerifyResult } from './types.js';
 
@@ -55,11 +55,8 @@ function sign(values: SignParams, _ctx: SignContext): SignResult {
 }
 
 /** `$dp` type 3: a type byte 3, the JSON's byte length as u16 big-endian, then the JSON (mqtt.c Mqtt_PackDataPointByString). */
-function envelope(topicName: string, properties: unknown, _ctx: EnvelopeContext): Uint8Array {
-  if (topicName !== 'dp-post') throw new UsageError('platform.envelope.unknown', { platform: ID, value: topicName, allowed: 'dp-post' });
-  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-    throw new UsageError('platform.envelope.properties', { topic: topicName });
-  }
+function envelope(topicName: string, input: unknown, _ctx: EnvelopeContext): Uint8Array {
+  const properties = envelopeProperties(ID, ['dp-post'], topicName, input);
   const json = Buffer.from(JSON.stringify(properties), 'utf8');
   if (json.length > 0xffff) throw new UsageError('onenet-legacy.dp.length', { length: json.length });
   const out = new Uint8Array(3 + json.length);

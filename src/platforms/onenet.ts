@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { base64Strict, hmac, type HashName } from './_crypto.js';
-import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, warning, type Cause } from './_signer.js';
+import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -110,29 +110,27 @@ function encodeSign(sign: string): string {
 function topics(pid: string, dn: string): PlatformTopic[] {
   const base = `$sys/${pid}/${dn}`;
   const thing = `${base}/thing`;
-  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic =>
-    payload === undefined ? { name, topic, direction, description } : { name, topic, direction, description, payload };
   const example = (name: string): string => envelope(name, { temperature: 25.5 }, { now: 0, messageId: '123' });
   return [
-    t('property-post', `${thing}/property/post`, 'publish', 'report properties (OneJSON)', example('property-post')),
-    t('property-post-reply', `${thing}/property/post/reply`, 'subscribe', 'the platform\'s answer to property-post'),
-    t('property-set', `${thing}/property/set`, 'subscribe', 'the cloud sets properties'),
-    t('property-set-reply', `${thing}/property/set_reply`, 'publish', 'answer a property-set', example('property-set-reply')),
-    t('property-get', `${thing}/property/get`, 'subscribe', 'the cloud reads properties'),
-    t('property-get-reply', `${thing}/property/get_reply`, 'publish', 'answer a property-get with the values', example('property-get-reply')),
-    t('event-post', `${thing}/event/post`, 'publish', 'report events'),
-    t('event-post-reply', `${thing}/event/post/reply`, 'subscribe', 'the platform\'s answer to event-post'),
-    t('service-invoke', `${thing}/service/+/invoke`, 'subscribe', 'service calls; answer on …/service/{id}/invoke_reply'),
-    t('desired-get', `${thing}/property/desired/get`, 'publish', 'read desired property values'),
-    t('desired-get-reply', `${thing}/property/desired/get/reply`, 'subscribe', 'the answer to desired-get'),
-    t('desired-delete', `${thing}/property/desired/delete`, 'publish', 'delete desired property values'),
-    t('pack-post', `${thing}/pack/post`, 'publish', 'properties and events in one message'),
-    t('history-post', `${thing}/history/post`, 'publish', 'report past values'),
-    t('thing-all', `${thing}/#`, 'subscribe', 'everything the platform sends to the thing model, as the SDK subscribes'),
-    t('dp-post', `${base}/dp/post/json`, 'publish', 'data-point products: upload data points', example('dp-post')),
-    t('dp-accepted', `${base}/dp/post/json/accepted`, 'subscribe', 'data points accepted'),
-    t('dp-rejected', `${base}/dp/post/json/rejected`, 'subscribe', 'data points rejected'),
-    t('cmd-request', `${base}/cmd/request/+`, 'subscribe', 'commands; answer on …/cmd/response/{cmdId}'),
+    topic('property-post', `${thing}/property/post`, 'publish', 'report properties (OneJSON)', example('property-post')),
+    topic('property-post-reply', `${thing}/property/post/reply`, 'subscribe', 'the platform\'s answer to property-post'),
+    topic('property-set', `${thing}/property/set`, 'subscribe', 'the cloud sets properties'),
+    topic('property-set-reply', `${thing}/property/set_reply`, 'publish', 'answer a property-set', example('property-set-reply')),
+    topic('property-get', `${thing}/property/get`, 'subscribe', 'the cloud reads properties'),
+    topic('property-get-reply', `${thing}/property/get_reply`, 'publish', 'answer a property-get with the values', example('property-get-reply')),
+    topic('event-post', `${thing}/event/post`, 'publish', 'report events'),
+    topic('event-post-reply', `${thing}/event/post/reply`, 'subscribe', 'the platform\'s answer to event-post'),
+    topic('service-invoke', `${thing}/service/+/invoke`, 'subscribe', 'service calls; answer on …/service/{id}/invoke_reply'),
+    topic('desired-get', `${thing}/property/desired/get`, 'publish', 'read desired property values'),
+    topic('desired-get-reply', `${thing}/property/desired/get/reply`, 'subscribe', 'the answer to desired-get'),
+    topic('desired-delete', `${thing}/property/desired/delete`, 'publish', 'delete desired property values'),
+    topic('pack-post', `${thing}/pack/post`, 'publish', 'properties and events in one message'),
+    topic('history-post', `${thing}/history/post`, 'publish', 'report past values'),
+    topic('thing-all', `${thing}/#`, 'subscribe', 'everything the platform sends to the thing model, as the SDK subscribes'),
+    topic('dp-post', `${base}/dp/post/json`, 'publish', 'data-point products: upload data points', example('dp-post')),
+    topic('dp-accepted', `${base}/dp/post/json/accepted`, 'subscribe', 'data points accepted'),
+    topic('dp-rejected', `${base}/dp/post/json/rejected`, 'subscribe', 'data points rejected'),
+    topic('cmd-request', `${base}/cmd/request/+`, 'subscribe', 'commands; answer on …/cmd/response/{cmdId}'),
   ];
 }
 
@@ -142,13 +140,8 @@ const ENVELOPES = ['property-post', 'property-set-reply', 'property-get-reply', 
  * OneJSON requests {"id","version":"1.0","params":{"k":{"value":v}}} and replies {"id","code":200[,"data"]};
  * data points {"id":n,"dp":{"k":[{"v":v}]}} (PLATFORMS.md §3.1).
  */
-function envelope(topicName: string, properties: unknown, ctx: EnvelopeContext): string {
-  if (!ENVELOPES.includes(topicName)) {
-    throw new UsageError('platform.envelope.unknown', { platform: ID, value: topicName, allowed: ENVELOPES.join(', ') });
-  }
-  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-    throw new UsageError('platform.envelope.properties', { topic: topicName });
-  }
+function envelope(topicName: string, input: unknown, ctx: EnvelopeContext): string {
+  const properties = envelopeProperties(ID, ENVELOPES, topicName, input);
   const seconds = Math.floor(ctx.now / 1000);
   const id = ctx.messageId ?? String(seconds);
   const entries = Object.entries(properties);

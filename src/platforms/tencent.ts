@@ -8,7 +8,7 @@
 import { UsageError } from '../errors.js';
 import { hmac } from './_crypto.js';
 import { judgeExpiry, readExpiry } from './_expiry.js';
-import { broker, fieldCheck, loginConnect, readParams, warning, type Cause, type ParamReader } from './_signer.js';
+import { broker, envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -109,34 +109,29 @@ function connIdFrom(random: string | undefined, p: ParamReader): string {
 
 function topics(pid: string, dn: string): PlatformTopic[] {
   const thing = (dir: 'up' | 'down', kind: string): string => `$thing/${dir}/${kind}/${pid}/${dn}`;
-  const t = (name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic =>
-    payload === undefined ? { name, topic, direction, description } : { name, topic, direction, description, payload };
   const report = envelope('property-post', { power_switch: 1 }, { now: 0, messageId: '1', params: { productId: pid } });
   return [
-    t('property-post', thing('up', 'property'), 'publish', 'IoT Explorer: report properties (method report)', report),
-    t('property-down', thing('down', 'property'), 'subscribe', 'IoT Explorer: report_reply, control, get_status_reply'),
-    t('event-post', thing('up', 'event'), 'publish', 'IoT Explorer: post an event (method event_post)'),
-    t('event-down', thing('down', 'event'), 'subscribe', 'IoT Explorer: event_reply'),
-    t('action-up', thing('up', 'action'), 'publish', 'IoT Explorer: action_reply'),
-    t('action-down', thing('down', 'action'), 'subscribe', 'IoT Explorer: actions called on the device'),
-    t('raw-up', thing('up', 'raw'), 'publish', 'IoT Explorer: binary data up'),
-    t('raw-down', thing('down', 'raw'), 'subscribe', 'IoT Explorer: binary data down'),
-    t('event', `${pid}/${dn}/event`, 'publish', 'IoT Hub: device events'),
-    t('control', `${pid}/${dn}/control`, 'subscribe', 'IoT Hub: commands to the device'),
-    t('data', `${pid}/${dn}/data`, 'publish', 'IoT Hub: custom data (publish and subscribe)'),
-    t('shadow-update', `$shadow/operation/${pid}/${dn}`, 'publish', 'IoT Hub shadow: update or get', `{"type":"get","clientToken":"${pid}-1"}`),
-    t('shadow-result', `$shadow/operation/result/${pid}/${dn}`, 'subscribe', 'IoT Hub shadow: results'),
-    t('ota-report', `$ota/report/${pid}/${dn}`, 'publish', 'OTA: report version and progress'),
-    t('ota-update', `$ota/update/${pid}/${dn}`, 'subscribe', 'OTA: upgrade notices'),
+    topic('property-post', thing('up', 'property'), 'publish', 'IoT Explorer: report properties (method report)', report),
+    topic('property-down', thing('down', 'property'), 'subscribe', 'IoT Explorer: report_reply, control, get_status_reply'),
+    topic('event-post', thing('up', 'event'), 'publish', 'IoT Explorer: post an event (method event_post)'),
+    topic('event-down', thing('down', 'event'), 'subscribe', 'IoT Explorer: event_reply'),
+    topic('action-up', thing('up', 'action'), 'publish', 'IoT Explorer: action_reply'),
+    topic('action-down', thing('down', 'action'), 'subscribe', 'IoT Explorer: actions called on the device'),
+    topic('raw-up', thing('up', 'raw'), 'publish', 'IoT Explorer: binary data up'),
+    topic('raw-down', thing('down', 'raw'), 'subscribe', 'IoT Explorer: binary data down'),
+    topic('event', `${pid}/${dn}/event`, 'publish', 'IoT Hub: device events'),
+    topic('control', `${pid}/${dn}/control`, 'subscribe', 'IoT Hub: commands to the device'),
+    topic('data', `${pid}/${dn}/data`, 'publish', 'IoT Hub: custom data (publish and subscribe)'),
+    topic('shadow-update', `$shadow/operation/${pid}/${dn}`, 'publish', 'IoT Hub shadow: update or get', `{"type":"get","clientToken":"${pid}-1"}`),
+    topic('shadow-result', `$shadow/operation/result/${pid}/${dn}`, 'subscribe', 'IoT Hub shadow: results'),
+    topic('ota-report', `$ota/report/${pid}/${dn}`, 'publish', 'OTA: report version and progress'),
+    topic('ota-update', `$ota/update/${pid}/${dn}`, 'subscribe', 'OTA: upgrade notices'),
   ];
 }
 
 /** Data template report: {"method":"report","clientToken","params"}; the reply (report_reply) echoes the token. */
-function envelope(topicName: string, properties: unknown, ctx: EnvelopeContext): string {
-  if (topicName !== 'property-post') throw new UsageError('platform.envelope.unknown', { platform: ID, value: topicName, allowed: 'property-post' });
-  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-    throw new UsageError('platform.envelope.properties', { topic: topicName });
-  }
+function envelope(topicName: string, input: unknown, ctx: EnvelopeContext): string {
+  const properties = envelopeProperties(ID, ['property-post'], topicName, input);
   // SDK clientTokens look like {productId}-{counter}.
   const id = ctx.messageId ?? String(Math.floor(ctx.now / 1000));
   const productId = ctx.params?.productId;

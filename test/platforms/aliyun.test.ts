@@ -6,6 +6,7 @@ import { getSigner, sign, UsageError, type CapturedLogin, type SignParams } from
 import { registrationContent, signContent } from '../../src/platforms/aliyun.js';
 import vectors from '../fixtures/vectors/aliyun.json' with { type: 'json' };
 import { connectHex, shapeOf } from './_connect.js';
+import { catchError } from '../helpers/catch-error.js';
 
 const aliyun = getSigner('aliyun');
 const NOW = Date.UTC(2024, 5, 15, 12, 0, 0);
@@ -43,15 +44,6 @@ function paramsOf(v: Vector): SignParams {
     secureMode: str(i.securemode),
     ...SDK_FLAGS[v.name],
   };
-}
-
-function catchError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    return err as UsageError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('aliyun.json vectors', () => {

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { getSigner, sign, UsageError, type CapturedLogin, type SignParams } from '../../src/index.js';
 import vectors from '../fixtures/vectors/huawei.json' with { type: 'json' };
 import { connectHex } from './_connect.js';
+import { catchError } from '../helpers/catch-error.js';
 
 const huawei = getSigner('huawei');
 const NOW = Date.UTC(2025, 3, 14, 1, 30, 0); // 2025041401
@@ -27,15 +28,6 @@ function fromVector(v: Vector): { params: SignParams; now: number } {
     ...(i.timestamp ? { timestamp: i.timestamp } : {}),
   };
   return { params, now: i.now ? Date.parse(i.now) : NOW };
-}
-
-function catchError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    return err as UsageError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('huawei.json vectors', () => {

@@ -6,6 +6,7 @@ import { encode, getSigner, sign, UsageError, type CapturedLogin, type SignParam
 import { stringToSign } from '../../src/platforms/onenet.js';
 import vectors from '../fixtures/vectors/onenet.json' with { type: 'json' };
 import { connectHex } from './_connect.js';
+import { catchError } from '../helpers/catch-error.js';
 
 const onenet = getSigner('onenet');
 const legacy = getSigner('onenet-legacy');
@@ -27,15 +28,6 @@ type Legacy = (typeof legacyVectors)[number] & {
 function studioParams(v: Studio): { params: SignParams; now: number } {
   const i = v.inputs;
   return { params: { productId: i.productId, deviceName: i.deviceName, key: i.key, keyLevel: i.keyLevel, method: i.method, expires: String(i.et) }, now: (i.et - 3600) * 1000 };
-}
-
-function catchError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    return err as UsageError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('onenet.json vectors: the new platform', () => {
