@@ -1,0 +1,16 @@
+// Run by scripts/bundle.mjs: compiles the bundle exactly as bin/mqtt-sign.js does, runs the CLI for each argv given
+// (output discarded by the caller), then writes V8's code cache for everything those runs compiled.
+'use strict';
+const { readFileSync, writeFileSync } = require('node:fs');
+const { bundle, loadBundle } = require('../bin/mqtt-sign.js');
+
+const [file, runs] = process.argv.slice(2);
+const { exports: cli, script } = loadBundle(readFileSync(bundle, 'utf8'));
+
+(async () => {
+  for (const argv of JSON.parse(runs)) {
+    const code = await cli.main(argv);
+    if (code !== 0) throw new Error(`mqtt-sign ${argv.join(' ')} exited ${code}`);
+  }
+  writeFileSync(file, script.createCachedData());
+})();
