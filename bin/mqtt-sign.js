@@ -32,7 +32,7 @@ async function cliMain() {
   const source = bundleSource();
   if (source === undefined) return (await import('../dist/cli/main.js')).main;
   // The build names the cache after a hash of the bundle it ran, so a cache never meets another bundle.
-  const build = /\/\/ mqtt-sign build (\w+)\n$/.exec(source)?.[1];
+  const build = /^\/\/ mqtt-sign build (\w+)\n$/.exec(source.slice(source.lastIndexOf('\n', source.length - 2) + 1))?.[1];
   let cachedData;
   try {
     if (build !== undefined) cachedData = readFileSync(join(bundle, `../cli.${build}.cache`));
