@@ -1,7 +1,8 @@
 // Start-up cost of a full `mqtt-sign aliyun … --format c` run (stdout to a file, here /dev/null) against a bare
 // `node -e 0`, measured in the same run, interleaved (the order rotating each round) so all see the same machine load.
 // Target: median ratio ≤ 1.3 (issue 4). More rows for the whole picture: stdout a pipe instead, the bundle compiled
-// without its code cache, and tsc's dist/ as ES modules (what bin/mqtt-sign.js ran before the bundle). See bin/mqtt-sign.js and scripts/bundle.mjs.
+// without its code cache, and tsc's dist/ as ES modules (what bin/mqtt-sign.js ran before the bundle).
+// See bin/mqtt-sign.js and scripts/bundle.mjs.
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -64,11 +64,14 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/cli.cjs`, `${code}// mqtt-sign build ${id}\n`);
 
-// The code cache holds what a run compiled, so it is written after runs: `--help` and the examples it shows.
+// The code cache holds what a run compiled, so it is written after runs: `--help` and the examples it shows (the
+// e2e tests run them too), except any that would go to the network.
 const bin = `${root}bin/mqtt-sign.js`;
 const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
 if (help.status !== 0) throw new Error(`mqtt-sign --help exited ${help.status}: ${help.stderr}`);
-const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)].map((m) => [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((t) => t[1] ?? t[2]));
+const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)]
+  .map((m) => [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((t) => t[1] ?? t[2]))
+  .filter((argv) => argv[0] !== 'probe');
 if (examples.length === 0) throw new Error('mqtt-sign --help shows no examples to warm the code cache with');
 const runs = [['--help'], ...examples];
 const cache = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, `${out}/cli.${id}.cache`, JSON.stringify(runs)], {
