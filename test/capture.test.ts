@@ -97,7 +97,9 @@ describe.each(cases)('$file', ({ file, sidecar }) => {
   });
 
   test('the fields of every packet tile its bytes', async () => {
-    for (const p of await decodeFile(file, 1 << 20)) {
+    const packets = await decodeFile(file, 1 << 20);
+    expect(packets).toHaveLength(sidecar.packetCount);
+    for (const p of packets) {
       let at = 0;
       for (const f of p.fields) {
         expect(f.offset).toBe(at);
