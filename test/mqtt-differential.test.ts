@@ -260,7 +260,7 @@ describe.each([3, 4, 5] as const)('against mqtt-packet, MQTT level %i', (v) => {
         const bytes = encode(packet, opts);
         expectTiled(decode(bytes, opts).fields, 0, bytes.length);
       }),
-      { numRuns: RUNS / 3 },
+      { numRuns: Math.floor(RUNS / 3) },
     );
   });
 });

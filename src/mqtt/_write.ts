@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 import { EncodeError } from '../errors.js';
 import type { Params } from '../messages.js';
 import { ByteWriter, LONE_SURROGATE, NULL_CHAR, U16_MAX, VARINT_MAX, isWellFormedUtf8, utf8Length, varintLength } from '../wire.js';
+import { listCodes } from './constants.js';
 import { show } from './_show.js';
 import type { ProtocolVersion } from './types.js';
 
@@ -88,9 +89,11 @@ export function checkPacketId(value: unknown, version: ProtocolVersion): number 
   return checkInt(value, 'messageId', 1, 0xffff, version === 5 ? 'MQTT-2.2.1-3' : 'MQTT-2.3.1-1');
 }
 
-/** A code from a table of allowed codes. */
-export function checkCode(value: unknown, field: string, table: Readonly<Record<number, string>>, allowed: string, rule: string): number {
-  if (typeof value !== 'number' || table[value] === undefined) refuse('codec.encode.range', { field, value: show(value), allowed, rule });
+/** A code from a table of allowed codes; `allowed` describes them when the table's own list would not. */
+export function checkCode(value: unknown, field: string, table: Readonly<Record<number, string>>, rule: string, allowed?: string): number {
+  if (typeof value !== 'number' || table[value] === undefined) {
+    refuse('codec.encode.range', { field, value: show(value), allowed: allowed ?? listCodes(table), rule });
+  }
   return value as number;
 }
 

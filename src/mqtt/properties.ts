@@ -113,7 +113,7 @@ export function readProperties(ctx: ReadContext, where: PropertyContext): Proper
   const length = r.varint(lengthName);
   if (ctx.fields) record(ctx, lengthName, lengthOffset, length);
   if (length === 0) return undefined;
-  r.need(length, lengthName);
+  if (length > r.remaining) fail('codec.decode.truncated', { field: lengthName, offset: lengthOffset, need: length, have: r.remaining });
   const outerEnd = r.end;
   const end = r.pos + length;
   r.end = end;

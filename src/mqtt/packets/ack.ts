@@ -17,7 +17,7 @@ import { varintLength } from '../../wire.js';
 export type Ack = PubackPacket | PubrecPacket | PubrelPacket | PubcompPacket;
 
 /** Sections that list each acknowledgement's reason codes. */
-const reasonSection = { puback: '3.4.2.1', pubrec: '3.5.2.1', pubrel: '3.6.2.1', pubcomp: '3.7.2.1' } as const;
+const reasonRule = { puback: 'MQTT 5.0 §3.4.2.1', pubrec: 'MQTT 5.0 §3.5.2.1', pubrel: 'MQTT 5.0 §3.6.2.1', pubcomp: 'MQTT 5.0 §3.7.2.1' } as const;
 
 export function encodeAck(p: Ack, version: ProtocolVersion): Uint8Array {
   const messageId = checkPacketId(p.messageId, version);
@@ -31,7 +31,7 @@ export function encodeAck(p: Ack, version: ProtocolVersion): Uint8Array {
     return w.bytes;
   }
   const table = packetReasonCodes[p.cmd];
-  const code = p.reasonCode === undefined ? 0 : checkCode(p.reasonCode, 'reasonCode', table, listCodes(table), `MQTT 5.0 §${reasonSection[p.cmd]}`);
+  const code = p.reasonCode === undefined ? 0 : checkCode(p.reasonCode, 'reasonCode', table, reasonRule[p.cmd]);
   const hasProps = p.properties !== undefined && p.properties !== null;
   if (code === 0 && !hasProps) {
     const w = packetWriter(type, flags, 2, version);
@@ -59,7 +59,7 @@ export function readAck(ctx: ReadContext, cmd: Ack['cmd']): Ack {
     const code = readU8(ctx, 'Reason Code');
     const table = packetReasonCodes[cmd];
     if (table[code] === undefined) {
-      fail('codec.decode.value', { field: 'Reason Code', offset, value: code, allowed: listCodes(table), rule: `MQTT 5.0 §${reasonSection[cmd]}` });
+      fail('codec.decode.value', { field: 'Reason Code', offset, value: code, allowed: listCodes(table), rule: reasonRule[cmd] });
     }
     packet.reasonCode = code;
   }

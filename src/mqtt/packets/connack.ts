@@ -20,10 +20,10 @@ export function encodeConnack(p: ConnackPacket, version: ProtocolVersion): Uint8
   let code: number;
   let propsSize = 0;
   if (version === 5) {
-    code = checkCode(p.reasonCode, 'reasonCode', packetReasonCodes.connack, listCodes(packetReasonCodes.connack), 'MQTT 5.0 §3.2.2.2');
+    code = checkCode(p.reasonCode, 'reasonCode', packetReasonCodes.connack, 'MQTT 5.0 §3.2.2.2');
     propsSize = measureProperties(p.properties, 'connack');
   } else {
-    code = checkCode(p.returnCode, 'returnCode', connackReturnCodes, '0–5', 'MQTT-3.2.2-6');
+    code = checkCode(p.returnCode, 'returnCode', connackReturnCodes, 'MQTT-3.2.2-6', '0–5');
     refuseProperties(p.properties, 'properties', version);
     // MQTT 3.1 has no Session Present: the whole byte is reserved.
     if (version === 3 && sessionPresent) refuse('codec.encode.range', { field: 'sessionPresent', value: true, allowed: 'false', rule: 'MQTT 3.1 §3.2' });

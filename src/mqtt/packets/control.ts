@@ -34,7 +34,7 @@ export function encodeDisconnectOrAuth(p: DisconnectPacket | AuthPacket, version
     return packetWriter(type, 0, 0, version).bytes;
   }
   const table = packetReasonCodes[p.cmd];
-  const code = p.reasonCode === undefined ? 0 : checkCode(p.reasonCode, 'reasonCode', table, listCodes(table), sections[p.cmd]);
+  const code = p.reasonCode === undefined ? 0 : checkCode(p.reasonCode, 'reasonCode', table, sections[p.cmd]);
   const propsSize = measureProperties(p.properties, p.cmd);
   const w = packetWriter(type, 0, 1 + varintLength(propsSize) + propsSize, version);
   w.u8(code);

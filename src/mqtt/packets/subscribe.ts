@@ -121,19 +121,20 @@ export function readSubscribe(ctx: ReadContext): SubscribePacket {
   return packet;
 }
 
-function subackTable(version: ProtocolVersion): { table: Readonly<Record<number, string>>; allowed: string; rule: string } {
-  return version === 5
-    ? { table: packetReasonCodes.suback, allowed: listCodes(packetReasonCodes.suback), rule: 'MQTT 5.0 §3.9.3' }
-    : { table: subackReturnCodes, allowed: '0x00, 0x01, 0x02, 0x80', rule: 'MQTT-3.9.3-2' };
-}
+const subackCodes = {
+  v3: { table: subackReturnCodes, rule: 'MQTT-3.9.3-2' },
+  v5: { table: packetReasonCodes.suback, rule: 'MQTT 5.0 §3.9.3' },
+} as const;
 
 export function encodeSuback(p: SubackPacket, version: ProtocolVersion): Uint8Array {
   const messageId = checkPacketId(p.messageId, version);
   const granted = p.granted;
   if (!Array.isArray(granted)) refuse('codec.encode.type', { field: 'granted', expected: 'an array', value: show(granted) });
   if (granted.length === 0) refuse('codec.encode.empty-list', { field: 'granted', rule: 'MQTT 3.1.1 §3.9.3' });
-  const { table, allowed, rule } = subackTable(version);
-  granted.forEach((code, i) => checkCode(code, `granted[${i}]`, table, allowed, rule));
+  const { table, rule } = version === 5 ? subackCodes.v5 : subackCodes.v3;
+  granted.forEach((code, i) => {
+    if (table[code] === undefined) checkCode(code, `granted[${i}]`, table, rule);
+  });
   let propsSize = 0;
   if (version === 5) propsSize = measureProperties(p.properties, 'suback');
   else refuseProperties(p.properties, 'properties', version);
@@ -154,11 +155,11 @@ export function readSuback(ctx: ReadContext): SubackPacket {
   }
   const name = codeName(version);
   if (r.remaining === 0) fail('codec.decode.empty-list', { field: name, offset: r.pos, rule: 'MQTT 3.1.1 §3.9.3' });
-  const { table, allowed, rule } = subackTable(version);
+  const { table, rule } = version === 5 ? subackCodes.v5 : subackCodes.v3;
   while (r.remaining > 0) {
     const offset = r.pos;
     const code = readU8(ctx, name);
-    if (table[code] === undefined) fail('codec.decode.value', { field: name, offset, value: code, allowed, rule });
+    if (table[code] === undefined) fail('codec.decode.value', { field: name, offset, value: code, allowed: listCodes(table), rule });
     packet.granted.push(code);
   }
   expectEnd(ctx, 'SUBACK');
