@@ -50,7 +50,7 @@ function plain(value: unknown, key = ''): unknown {
   if (textKeys.has(key) && value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   if (binaryKeys.has(key) && typeof value === 'string') return new Uint8Array(Buffer.from(value, 'utf8'));
   if (value instanceof Uint8Array) return new Uint8Array(value);
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) return value.map((item) => plain(item));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
