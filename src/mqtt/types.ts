@@ -256,7 +256,10 @@ export interface FieldBits {
 
 /**
  * One leaf field of a decoded packet: its spec name and where its bytes are in the input. The fields of a packet
- * tile it: in order, no gaps, no overlaps (an empty string is a zero-length field). Binary values are lowercase hex.
+ * tile it: in order, no gaps, no overlaps (an empty string is a zero-length field). Values: numbers for integers
+ * and flag bytes (whose `bits` split them), text for strings, lowercase hex for binary data (Password, Payload,
+ * Will Message, Correlation Data, Authentication Data), the packet name for "Packet Type" and the property's spec
+ * name for "Property Identifier". Strings and binaries are two fields: "<name> Length", then "<name>".
  */
 export interface Field {
   name: string;
