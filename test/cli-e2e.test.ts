@@ -213,6 +213,23 @@ const BAD: [string, string[], RegExp, string?][] = [
   ['a Huawei hour that does not exist', ['huawei', '--device', 'd1', '--secret', SECRET, '--timestamp', '2025023124'], /--timestamp/],
   ['an expiry in the past', ['azure', '--hub', 'myiothub', '--device', 'd', '--key', 'QXp1cmVEZXZpY2VLZXlTZWNyZXQwMTIzNDU2Nzg5YWI=', '--expires', '1000'], /--expires/],
   ['a secret inside a rejected value', [...A, '--client-id', `x|${SECRET}`], /\*\*\*/],
+  ['an empty command name', [''], /unknown command ""/],
+  ['an empty --lang', [...A, '--lang', ''], /--lang cannot be "": allowed en, zh/],
+  ['an empty platform value (an unset $VAR)', [...A, '--host', ''], /--host is empty/],
+  ['an empty secret', ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'd', '--secret', ''], /--secret is empty/],
+  ['--port 70000', [...A, '--port', '70000'], /--port must be a whole number from 1 to 65535, not 70000/],
+  ['--keepalive -1', [...A, '--keepalive', '-1'], /--keepalive must be a whole number from 0 to 65535, not -1/],
+  ['--qos 3', [...A, '--publish', 't', '--qos', '3'], /--qos cannot be 3: allowed 0, 1, 2/],
+  ['--payload @ without a file name', [...A, '--publish', 't', '--payload', '@'], /--payload @ needs a file name/],
+  ['--payload @ a missing file', [...A, '--publish', 't', '--payload', '@missing-file'], /cannot read --payload file missing-file: ENOENT/],
+  ['--payload hex:zz', [...A, '--publish', 't', '--payload', 'hex:zz'], /--payload hex:… is not hex/],
+  ['decode of an empty string', ['decode', ''], /the input is empty/],
+  ['decode of blanks', ['decode', '  '], /the input is empty/],
+  ['decode of a missing file', ['decode', 'missing.pcap'], /cannot read missing.pcap: ENOENT/],
+  ['decode of empty stdin', ['decode', '-'], /the input is empty/, ''],
+  ['verify of an empty string', ['verify', 'aliyun', '', '--secret', SECRET], /the input is empty/],
+  ['probe --timeout beyond an hour', ['probe', '127.0.0.1:1', '--timeout', '1e10'], /--timeout must be a number of seconds above 0 and at most 3600, not 1e10/],
+  ['probe with an empty target', ['probe', ''], /cannot probe/],
 ];
 
 describe('bad invocations: exit 2, one line on stderr, no stack, no secret, nothing on stdout', () => {

@@ -251,12 +251,29 @@ describe('help, version, errors', () => {
     [[...ALIYUN, '--secrt', 'x'], /unknown option --secrt \(did you mean --secret\?\)/],
     [[...ALIYUN, '--format', 'cc'], /--format cannot be cc: allowed c, hex/],
     [[...ALIYUN, '--keepalive', 'abc'], /--keepalive must be a whole number from 0 to 65535, not abc/],
+    [[''], /unknown command ""/],
+    [[...ALIYUN, '--lang', ''], /--lang cannot be "": allowed en, zh/],
+    [[...ALIYUN, '--host', ''], /^mqtt-sign: --host is empty \(give it a value, or leave the option out\)$/m],
+    [[...ALIYUN, '--client-id', ''], /--client-id is empty/],
+    [[...ALIYUN, '--secret', ''], /--secret is empty/],
+    [[...ALIYUN, '--port', '70000'], /--port must be a whole number from 1 to 65535, not 70000/],
+    [[...ALIYUN, '--keepalive', '-1'], /--keepalive must be a whole number from 0 to 65535, not -1/],
+    [[...ALIYUN, '--publish', 't', '--qos', '3'], /--qos cannot be 3: allowed 0, 1, 2/],
+    [[...ALIYUN, '--publish', 't', '--payload', '@'], /--payload @ needs a file name after the @/],
+    [[...ALIYUN, '--publish', 't', '--payload', '@missing-file'], /cannot read --payload file missing-file: ENOENT/],
+    [[...ALIYUN, '--publish', 't', '--payload', 'hex:zz'], /--payload hex:… is not hex: only 0-9 a-f/],
+    [['decode', ''], /the input is empty/],
+    [['decode', 'missing.pcap'], /cannot read missing.pcap: ENOENT/],
+    [['probe', '127.0.0.1:1', '--timeout', '1e10'], /--timeout must be a number of seconds above 0 and at most 3600, not 1e10/],
+    [['probe', 'aliyun', '--product', '', '--device', 'd', '--secret', SECRET], /--product is empty/],
   ])('%j: one line, exit 2', async (argv, pattern) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err.split('\n')).toHaveLength(2);
     expect(r.err).toMatch(pattern);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.err).not.toContain(SECRET);
   });
 
   test('verify without a platform: its help on stderr, exit 2, no stray line', async () => {

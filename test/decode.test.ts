@@ -98,6 +98,9 @@ describe('decode', () => {
     ['a file that does not exist', ['nope.pcap'], {}, 'cannot read nope.pcap'],
     ['odd hex', ['10 0c 0'], {}, 'odd number of hex digits'],
     ['an unknown format', [CONNECT, '--format', 'yaml'], {}, 'yaml'],
+    ['an empty string', [''], {}, 'the input is empty'],
+    ['only blanks', ['  \n '], {}, 'the input is empty'],
+    ['empty stdin', ['-'], { stdin: '' }, 'the input is empty'],
   ] as const)('usage error: %s → exit 2, one line', async (_name, args, options, text) => {
     const r = await decode([...args], options);
     expect(r.code).toBe(2);

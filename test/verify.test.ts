@@ -154,8 +154,13 @@ describe('verify', () => {
     ['no CONNECT in the input', 1, ['aliyun', 'c0 00', '--secret', 's'], 'no CONNECT'],
     ['an unknown platform', 2, ['nosuch', 'c0 00'], 'nosuch'],
     ['a file that does not exist', 2, ['aliyun', 'missing.pcap', '--secret', 'secret'], 'missing.pcap'],
-  ])('%s: exit %i', async (_name, code, args, text) => {
-    const r = await verify(args);
+    ['no input on a terminal', 2, ['aliyun', '--secret', 'secret'], 'no input', { stdinTTY: true }],
+    ['an empty string', 2, ['aliyun', '', '--secret', 'secret'], 'the input is empty'],
+    ['empty stdin', 2, ['aliyun', '--secret', 'secret'], 'the input is empty', { stdin: '' }],
+    ['an empty secret', 2, ['aliyun', 'c0 00', '--secret', ''], '--secret is empty'],
+    ['an empty --product', 2, ['aliyun', 'c0 00', '--secret', 's', '--product', ''], '--product is empty'],
+  ] as [string, number, string[], string, Parameters<typeof fakeIo>[0]?][])('%s: exit %i', async (_name, code, args, text, options) => {
+    const r = await verify(args, options);
     expect(r.code).toBe(code);
     expect(r.err).toContain(text);
     expect(r.err.trim().split('\n')).toHaveLength(1);

@@ -23,6 +23,8 @@ export function commanderMessage(err: CommanderError, lang: Lang): string {
   const match = pattern?.exec(err.message);
   if (!match?.groups) return text.replace(/\s*\n\s*/g, ' ');
   const params = { ...match.groups };
+  // An empty argument ('' from an unset $VAR) would vanish from the sentence.
+  for (const [key, value] of Object.entries(params)) if (value === '') params[key] = '""';
   // The option's value placeholder is noise in an error: --format <style> → --format.
   if (params.name) params.name = params.name.replace(/ [<[].*$/, '');
   let line = message(`cli.${err.code}`, params, lang);

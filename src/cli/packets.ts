@@ -177,6 +177,7 @@ function isText(value: string): boolean {
 async function payloadBytes(option: string, value: string, readFile: (path: string) => Promise<Uint8Array>): Promise<Uint8Array> {
   if (value.startsWith('@')) {
     const path = value.slice(1);
+    if (path === '') throw new UsageError('cli.file.none', { option });
     try {
       return await readFile(path);
     } catch (err) {

@@ -4,6 +4,7 @@
  * same flags everywhere.
  */
 import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { catalogues, message, type Lang } from '../messages.js';
 import type { SignParams, Signer, SignerParam } from '../platforms/types.js';
 import type { Io } from './io.js';
@@ -41,6 +42,9 @@ export async function readSignerOptions(cmd: Command, signer: Signer, io: Io, la
   const values = new Map<string, string | undefined>();
   for (const param of signer.params) {
     const raw: unknown = cmd.getOptionValue(attribute(param.flag));
+    // The library reads '' as "not given"; from the command line it is an empty $VAR, which must not quietly
+    // sign for the default host or clientId instead.
+    if (raw === '') throw new UsageError('cli.option.empty', { option: `--${param.flag}` });
     values.set(param.name, param.boolean ? (raw === true ? 'true' : undefined) : (raw as string | undefined));
   }
   const secretParams = signer.params.filter((p) => p.secret);

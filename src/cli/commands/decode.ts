@@ -100,6 +100,8 @@ async function openBatches(input: string | undefined, opts: InputFlags, io: Io):
   if (input === undefined || input === '-') {
     if (input === undefined && io.stdinIsTTY) throw new UsageError('decode.input.none', { option: '[input]' });
     chunks = io.streamStdin();
+  } else if (input.trim() === '') {
+    throw new UsageError('capture.input.empty', { option: '[input]' });
   } else if (looksLikeBytes(input, opts.input)) {
     chunks = single(new TextEncoder().encode(input));
   } else {

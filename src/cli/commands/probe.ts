@@ -34,6 +34,7 @@ interface ProbeFlags {
 const VERSIONS = { '3.1': 3, '3.1.1': 4, '5': 5 } as const;
 /** Keeps a typed password out of shell history, as the platform secrets do. */
 const PASSWORD_ENV = 'MQTT_SIGN_PASSWORD';
+const MAX_TIMEOUT_S = 3600;
 
 export function registerProbe(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
@@ -101,7 +102,8 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
   const lang = ctx.lang();
   const flags = cmd.opts() as ProbeFlags;
   const seconds = Number(flags.timeout);
-  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError('probe.option.timeout', { option: '--timeout', value: flags.timeout });
+  // An hour is beyond any useful probe, and well inside what a timer can hold (2^31-1 ms; more fires at once).
+  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_S)) throw new UsageError('probe.option.timeout', { option: '--timeout', value: flags.timeout, max: MAX_TIMEOUT_S });
   if (flags.topic !== undefined && !flags.roundtrip) throw new UsageError('cli.option.needs', { option: '--topic', other: '--roundtrip' });
   const protocolVersion = VERSIONS[flags.protocol];
   const random = Buffer.from(io.randomBytes(8)).toString('hex');
