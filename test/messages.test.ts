@@ -1,0 +1,44 @@
+// The text catalogue: every area speaks both languages, and no area silently overwrites another's sentence.
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { catalogues, fill, hint, message } from '../src/messages.js';
+
+const dir = resolve(import.meta.dirname, '../src/messages');
+const areas = await Promise.all(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map(async (f) => [f.replace(/\.ts$/, ''), (await import(`../src/messages/${f.replace(/\.ts$/, '.js')}`)) as { en: Record<string, string>; zh: Record<string, string> }] as const),
+);
+
+describe('catalogue', () => {
+  test.each(areas)('%s has the same keys in en and zh, none empty', (_name, area) => {
+    expect(Object.keys(area.zh).sort()).toEqual(Object.keys(area.en).sort());
+    for (const [key, text] of [...Object.entries(area.en), ...Object.entries(area.zh)]) expect(text.trim(), key).not.toBe('');
+  });
+
+  test('no key is defined by two areas', () => {
+    const owner = new Map<string, string>();
+    for (const [name, area] of areas) {
+      for (const key of Object.keys(area.en)) {
+        expect(owner.get(key), `${key} in ${name} and ${owner.get(key)}`).toBeUndefined();
+        owner.set(key, name);
+      }
+    }
+    expect(Object.keys(catalogues.en)).toHaveLength(owner.size);
+  });
+
+  test('a template uses the same placeholders in both languages', () => {
+    const names = (t: string) => [...t.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, en] of Object.entries(catalogues.en)) expect(names(catalogues.zh[key]!), key).toEqual(names(en));
+  });
+
+  test('fill, message and hint', () => {
+    expect(fill('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+    expect(message('no.such.code')).toBe('no.such.code');
+    const code = Object.keys(catalogues.en).find((k) => catalogues.en[`${k}.hint`] !== undefined)!;
+    expect(hint(code, {}, 'zh')).toBe(fill(catalogues.zh[`${code}.hint`]!, {}));
+    expect(hint('no.such.code')).toBeUndefined();
+  });
+});
