@@ -3,7 +3,8 @@
  * PUBLISH, PINGREQ, DISCONNECT. The CONNECT comes from connectFrom(), every packet's bytes from encode(), so
  * the codec's checks (QoS, topic wildcards, lengths) apply to what the user asked for.
  */
-import { UsageError } from '../errors.js';
+import { EncodeError, UsageError } from '../errors.js';
+import type { Lang } from '../messages.js';
 import { connectFrom } from '../mqtt/connect-from.js';
 import { encode } from '../mqtt/encode.js';
 import type { Packet, ProtocolVersion, QoS, Subscription } from '../mqtt/types.js';
@@ -141,7 +142,45 @@ export async function buildPackets(flags: PacketFlags, p: Plan, ctx: PacketConte
   }
   if (flags.ping) packets.push(['pingreq', { cmd: 'pingreq' }]);
   if (flags.disconnect) packets.push(['disconnect', { cmd: 'disconnect' }]);
-  return packets.map(([name, packet]) => ({ name, bytes: encode(packet, { protocolVersion: version }) }));
+  return packets.map(([name, packet]) => ({ name, bytes: encodeNamingFlag(packet, version) }));
+}
+
+/** Which flag set each packet field the encoder may refuse, so the error names what the user typed. */
+const FLAG_OF_FIELD: readonly [RegExp, string][] = [
+  [/^subscriptions\b/, '--subscribe'],
+  [/^unsubscriptions\b/, '--unsubscribe'],
+  [/^will\.topic\b/, '--will-topic'],
+  [/^will\b/, '--will-payload'],
+  [/^topic\b/, '--publish'],
+  [/^payload\b/, '--payload'],
+  [/^messageId\b/, '--message-id'],
+  [/^keepalive\b/, '--keepalive'],
+  [/^clientId\b/, '--client-id'],
+];
+
+function encodeNamingFlag(packet: Packet, version: ProtocolVersion): Uint8Array {
+  try {
+    return encode(packet, { protocolVersion: version });
+  } catch (err) {
+    const flag = err instanceof EncodeError ? FLAG_OF_FIELD.find(([field]) => field.test(err.field))?.[1] : undefined;
+    if (flag === undefined || !(err instanceof EncodeError)) throw err;
+    throw new FlagError(flag, err);
+  }
+}
+
+/** The encoder's refusal, in the user's language, led by the flag that set the refused field. */
+class FlagError extends UsageError {
+  constructor(
+    readonly option: string,
+    readonly refusal: EncodeError,
+  ) {
+    super(refusal.code, refusal.params, { cause: refusal });
+  }
+
+  override localized(lang: Lang): { message: string; hint: string | undefined } {
+    const { message, hint } = this.refusal.localized(lang);
+    return { message: `${this.option}: ${message}`, hint };
+  }
 }
 
 /**
