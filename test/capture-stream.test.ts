@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { encode } from '../src/mqtt/encode.js';
 import type { Packet } from '../src/mqtt/types.js';
-import { readCapture } from '../src/capture/read.js';
+import { readCapture, readCaptureBatches } from '../src/capture/read.js';
+import type { SkippedStream } from '../src/capture/stream.js';
 import type { CapturedPacket } from '../src/capture/packet.js';
 import { ACK, Conversation, FIN, LINK, LINK_CASES, PSH, RST, frames, hexBytes, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
 
@@ -138,9 +139,14 @@ describe('reassembly', () => {
       ...mqttB.send(true, connect('b', 3)),
       { src: '10.0.0.6', dst: '10.0.0.5', sport: 9999, dport: 40002, seq: 889, flags: RST | ACK },
     ];
-    const got = await decodeFile(pcapFile(LINK.ETHERNET, frames(LINK.ETHERNET, s)));
+    const file = pcapFile(LINK.ETHERNET, frames(LINK.ETHERNET, s));
+    const got = await decodeFile(file);
     expect(summary(got)).toEqual(['2 client->broker connect 16', '2 broker->client connack 5', '3 client->broker connect 17']);
     expect(got.map((p) => p.protocolVersion)).toEqual([5, 5, 3]);
+    // The TLS stream is told to the caller (so decode can say why it shows nothing); plain HTTP is not.
+    const skipped: SkippedStream[] = [];
+    for await (const _ of readCaptureBatches((async function* () { yield file; })(), (x) => skipped.push(x)));
+    expect(skipped).toEqual([{ stream: 1, port: 8883, reason: 'tls' }]);
   });
 
   test('a malformed packet in a stream is reported and the stream goes on', async () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
+import { Conversation, LINK, frames, hexBytes, pcapFile } from './helpers/pcap-builder.js';
 
 const CONNECT = '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00';
 const captures = new URL('./fixtures/captures/', import.meta.url);
@@ -14,6 +15,30 @@ async function decode(args: string[], options: FakeIoOptions = {}) {
   const code = await main(['decode', ...args], f.io);
   return { code, out: f.stdout(), err: f.stderr() };
 }
+
+/** A capture holding only one TLS conversation (ClientHello to 8883, then application data back). */
+function tlsOnlyCapture(): Uint8Array {
+  const c = new Conversation({ host: '10.0.0.5', port: 40003 }, { host: '10.0.0.6', port: 8883 });
+  const s = [...c.handshake(), ...c.send(true, hexBytes('16 03 01 00 05 01 00 00 01 00')), ...c.send(false, hexBytes('17 03 03 00 02 c0 00'))];
+  return pcapFile(LINK.RAW, frames(LINK.RAW, s));
+}
+
+describe('a capture of MQTT over TLS', () => {
+  test('decode says which stream is TLS and why it shows no packets', async () => {
+    const r = await decode(['tls.pcap'], { files: { 'tls.pcap': tlsOnlyCapture() } });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('stream 0 (port 8883) is TLS: the MQTT inside it cannot be read from a capture');
+    expect(r.out).toMatch(/capture a test connection in plain TCP/);
+  });
+
+  test('verify names TLS instead of "no CONNECT found", exit 1', async () => {
+    const f = fakeIo({ files: { 'tls.pcap': tlsOnlyCapture() } });
+    const code = await main(['verify', 'generic', 'tls.pcap', '--password', 'x'], f.io);
+    expect(code).toBe(1);
+    expect(f.stderr()).toMatch(/^mqtt-sign: stream 0 \(port 8883\) is TLS/);
+    expect(f.stderr().trim().split('\n')).toHaveLength(1);
+  });
+});
 
 describe('decode', () => {
   test('a hex argument: the annotated table, exit 0', async () => {

@@ -11,7 +11,7 @@ import { PcapngReader } from './pcapng.js';
 import { captureFormat } from './sniff.js';
 import { Splitter, type VersionState } from './split.js';
 import type { CapturedPacket } from './packet.js';
-import { TcpReassembler } from './stream.js';
+import { TcpReassembler, type SkippedStream } from './stream.js';
 
 export type InputKind = 'pcap' | 'pcapng' | 'text' | 'binary';
 
@@ -20,6 +20,8 @@ export interface ReadOptions {
   readonly encoding?: TextEncoding;
   /** Version for packets before any CONNECT says it (plain bytes, or a capture that starts mid-stream). */
   readonly protocolVersion?: ProtocolVersion;
+  /** Told about each TCP stream of a capture that is skipped (TLS), so a caller can say why it shows no packets. */
+  readonly onSkippedStream?: (stream: SkippedStream) => void;
 }
 
 /**
@@ -31,10 +33,13 @@ export async function* readCapture(chunks: AsyncIterable<Uint8Array>): AsyncGene
 }
 
 /** readCapture, one array per chunk read: a large capture costs one await per chunk rather than per packet. */
-export async function* readCaptureBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<CapturedPacket[]> {
+export async function* readCaptureBatches(
+  chunks: AsyncIterable<Uint8Array>,
+  onSkippedStream?: (stream: SkippedStream) => void,
+): AsyncGenerator<CapturedPacket[]> {
   let reader: FrameReader | null = null;
   let out: CapturedPacket[] = [];
-  const tcp = new TcpReassembler((p) => out.push(p));
+  const tcp = new TcpReassembler((p) => out.push(p), onSkippedStream);
   const onFrame = tcp.push.bind(tcp);
   let head: Uint8Array = new Uint8Array(0);
   for await (const chunk of chunks) {
@@ -98,7 +103,7 @@ export async function readInput(
     },
   };
   const format = captureFormat(head);
-  if (format) return { kind: format, batches: readCaptureBatches(rest) };
+  if (format) return { kind: format, batches: readCaptureBatches(rest, options.onSkippedStream) };
   const parts: Uint8Array[] = [];
   for await (const chunk of rest) parts.push(chunk);
   const all = parts.length === 1 ? parts[0]! : concat(...parts);

@@ -61,6 +61,14 @@ class Connection {
   }
 }
 
+/** A TCP stream that was not decoded, and why. */
+export interface SkippedStream {
+  readonly stream: number;
+  /** The port the first data went to: the broker's, for a client that spoke first. */
+  readonly port: number;
+  readonly reason: 'tls';
+}
+
 /** Feed frames in capture order; packets come out through `emit` as each one completes. */
 export class TcpReassembler {
   /** Connections by their two endpoints, lower one first: nested maps, so no key strings per frame. */
@@ -71,7 +79,11 @@ export class TcpReassembler {
   /** Frame being processed: the time and number packets completed by it get. */
   private current: Frame | null = null;
 
-  constructor(private readonly emit: (packet: CapturedPacket) => void) {}
+  constructor(
+    private readonly emit: (packet: CapturedPacket) => void,
+    /** Told once per TCP stream that carries TLS: it is skipped, and the user should know why it shows no packets. */
+    private readonly onSkipped: (stream: SkippedStream) => void = () => {},
+  ) {}
 
   push(frame: Frame): void {
     this.first ??= { sec: frame.sec, nsec: frame.nsec };
@@ -144,6 +156,8 @@ export class TcpReassembler {
     // A TLS record (MQTT over TLS, 8883) cannot be read; its first byte is never a valid MQTT first byte.
     if (p[0]! >= 0x14 && p[0]! <= 0x17 && p[1] === 0x03 && p.length > 2 && p[2]! <= 0x04) {
       conn.kind = 'other';
+      // The first record usually comes from the client (ClientHello), so the port it goes to is the broker's.
+      this.onSkipped({ stream: conn.stream, port: conn.sides[from === 0 ? 1 : 0].port, reason: 'tls' });
       return;
     }
     if (!conn.fromStart) {

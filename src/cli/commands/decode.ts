@@ -8,6 +8,7 @@ import { MqttSignError, UsageError } from '../../errors.js';
 import { hint, message, type Lang } from '../../messages.js';
 import type { CapturedPacket } from '../../capture/packet.js';
 import type { Problem } from '../../capture/diagnose.js';
+import type { SkippedStream } from '../../capture/stream.js';
 import type { Paint } from '../../format/types.js';
 import type { ProtocolVersion } from '../../mqtt/types.js';
 import type { CliContext } from '../context.js';
@@ -41,7 +42,8 @@ export function registerDecode(program: Command, ctx: CliContext): void {
 async function run(input: string | undefined, opts: InputFlags & { format: 'table' | 'json' }, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
-  const batches = await openBatches(input, opts, io);
+  const skipped: SkippedStream[] = [];
+  const batches = await openBatches(input, opts, io, (s) => skipped.push(s));
   const out = io.stdout;
   let problems = 0;
   if (opts.format === 'json') {
@@ -77,6 +79,7 @@ async function run(input: string | undefined, opts: InputFlags & { format: 'tabl
     }
     const summary = message(streams.size > 0 ? 'decode.summary.capture' : 'decode.summary', { count, streams: streams.size, problems }, lang);
     out.write(`${problems > 0 ? paint.error(summary) : paint.ok(summary)}\n`);
+    for (const s of skipped) out.write(`${paint.warn(skippedNote(s, lang))}\n`);
   }
   ctx.exit(problems > 0 ? 1 : 0);
 }
@@ -85,8 +88,13 @@ async function run(input: string | undefined, opts: InputFlags & { format: 'tabl
  * The packets of any input: a hex argument, `-` or piped stdin, or a file (pcap, pcapng, text or binary).
  * An argument that is only hex, separators and C punctuation is bytes; anything else names a file.
  */
-export async function openPackets(input: string | undefined, opts: InputFlags, io: Io): Promise<AsyncIterable<CapturedPacket>> {
-  return flatten(await openBatches(input, opts, io));
+export async function openPackets(
+  input: string | undefined,
+  opts: InputFlags,
+  io: Io,
+  onSkippedStream?: (stream: SkippedStream) => void,
+): Promise<AsyncIterable<CapturedPacket>> {
+  return flatten(await openBatches(input, opts, io, onSkippedStream));
 }
 
 async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncIterable<T> {
@@ -94,7 +102,12 @@ async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncIterable<
 }
 
 /** openPackets in batches (one per chunk read), for the hot path of a large capture. */
-async function openBatches(input: string | undefined, opts: InputFlags, io: Io): Promise<AsyncIterable<CapturedPacket[]>> {
+async function openBatches(
+  input: string | undefined,
+  opts: InputFlags,
+  io: Io,
+  onSkippedStream?: (stream: SkippedStream) => void,
+): Promise<AsyncIterable<CapturedPacket[]>> {
   const { readInput } = await import('../../capture/read.js');
   let chunks: AsyncIterable<Uint8Array>;
   if (input === undefined || input === '-') {
@@ -108,7 +121,7 @@ async function openBatches(input: string | undefined, opts: InputFlags, io: Io):
     chunks = fileChunks(io, input);
   }
   const protocolVersion = opts.protocol === undefined ? undefined : VERSIONS[opts.protocol];
-  const { batches } = await readInput(chunks, { encoding: opts.input, protocolVersion });
+  const { batches } = await readInput(chunks, { encoding: opts.input, protocolVersion, ...(onSkippedStream ? { onSkippedStream } : {}) });
   return batches;
 }
 
@@ -197,4 +210,9 @@ function jsonValue(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
   }
   return value;
+}
+
+/** Why a TCP stream of the capture shows no packets (TLS: the MQTT inside cannot be read without the keys). */
+export function skippedNote(s: SkippedStream, lang: Lang): string {
+  return `${message('capture.skipped.tls', { stream: s.stream, port: s.port }, lang)} (${hint('capture.skipped.tls', {}, lang)})`;
 }

@@ -15,6 +15,7 @@ import { palette } from '../palette.js';
 import { redact } from '../secrets.js';
 import { addSignerOptions, readSignerOptions } from '../signer-options.js';
 import { addInputOptions, openPackets, problemText, type InputFlags } from './decode.js';
+import type { SkippedStream } from '../../capture/stream.js';
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
@@ -42,8 +43,9 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const { params, secrets } = await readSignerOptions(cmd, signer, io, lang);
   const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
   const reports: ConnectReport[] = [];
+  const skipped: SkippedStream[] = [];
   try {
-    const packets = await openPackets(input, opts, io);
+    const packets = await openPackets(input, opts, io, (s) => skipped.push(s));
     for await (const p of packets) {
       if (p.packet?.cmd === 'connect') {
         // A capture judges expiry at the moment the CONNECT was sent; pasted bytes at the current time.
@@ -56,6 +58,9 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   } catch (err) {
     throw redact(err, secrets);
   }
+  // No CONNECT in the clear: if the capture held TLS streams, say that is why rather than "none found".
+  const tls = skipped[0];
+  if (reports.length === 0 && tls) throw new MqttSignError('capture.skipped.tls', { stream: tls.stream, port: tls.port }, 1);
   if (reports.length === 0) throw new MqttSignError('verify.none', {}, 1);
   const ok = reports.every((r) => r.result.ok);
   if (opts.format === 'json') {
