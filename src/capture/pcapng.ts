@@ -8,7 +8,7 @@ import { Chunker, corrupt, type Frame, type FrameReader } from './frame.js';
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
-const SHB = 0x0a0d0d0a;
+const SHB = PCAPNG_MAGIC;
 const IDB = 1;
 const PB = 2;
 const SPB = 3;

@@ -150,12 +150,11 @@ const FLAG_OF_FIELD: readonly [RegExp, string][] = [
   [/^subscriptions\b/, '--subscribe'],
   [/^unsubscriptions\b/, '--unsubscribe'],
   [/^will\.topic\b/, '--will-topic'],
-  [/^will\b/, '--will-payload'],
+  [/^will\.payload\b/, '--will-payload'],
   [/^topic\b/, '--publish'],
   [/^payload\b/, '--payload'],
   [/^messageId\b/, '--message-id'],
   [/^keepalive\b/, '--keepalive'],
-  [/^clientId\b/, '--client-id'],
 ];
 
 function encodeNamingFlag(packet: Packet, version: ProtocolVersion): Uint8Array {

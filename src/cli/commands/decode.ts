@@ -213,6 +213,6 @@ function jsonValue(value: unknown): unknown {
 }
 
 /** Why a TCP stream of the capture shows no packets (TLS: the MQTT inside cannot be read without the keys). */
-export function skippedNote(s: SkippedStream, lang: Lang): string {
+function skippedNote(s: SkippedStream, lang: Lang): string {
   return `${message('capture.skipped.tls', { stream: s.stream, port: s.port }, lang)} (${hint('capture.skipped.tls', {}, lang)})`;
 }
