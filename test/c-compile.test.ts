@@ -12,17 +12,8 @@ import { encode } from '../src/mqtt/encode.js';
 import { decode } from '../src/mqtt/decode.js';
 import { main } from '../src/cli/main.js';
 import { fakeIo } from './helpers/fake-io.js';
+import { needsTools } from './helpers/tools.js';
 
-const has = (cmd: string, args: string[]): boolean => {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const hasGcc = has('gcc', ['--version']);
-const hasPython = has('python3', ['-c', '0']);
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-sign-c-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -78,7 +69,7 @@ function compileAndRun(name: string, source: string, header: string, flags: stri
 
 const expected = (prefix: string) => packets.map((p) => `${prefix}_${p.name} ${p.bytes.length} ${p.bytes.length} ${Buffer.from(p.bytes).toString('hex')}`);
 
-describe.skipIf(!hasGcc)('gcc', () => {
+needsTools(['gcc']).describe('gcc', () => {
   test.each(['en', 'zh'] as const)('c (%s): compiles with -Wall -Wextra -pedantic -Werror and prints the exact bytes', (lang) => {
     const header = format('c', input, { lang, name: 'fw' }).output as string;
     expect(header).not.toContain('never-printed');
@@ -109,7 +100,7 @@ describe.skipIf(!hasGcc)('gcc', () => {
   });
 });
 
-test.skipIf(!hasPython)('python: python3 evaluates the literals to the exact bytes', () => {
+needsTools(['python3']).test('python: python3 evaluates the literals to the exact bytes', () => {
   const source = format('python', input).output as string;
   writeFileSync(join(dir, 'packets.py'), `${source}\nimport sys\nfor name in ${JSON.stringify(packets.map((p) => `mqtt_${p.name}`))}:\n    sys.stdout.write(name + ' ' + globals()[name].hex() + '\\n')\n`);
   const out = execFileSync('python3', [join(dir, 'packets.py')], { encoding: 'utf8', maxBuffer: 16 << 20 }).trim().split('\n');

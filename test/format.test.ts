@@ -8,6 +8,7 @@ import * as cliMessages from '../src/messages/cli.js';
 import * as formatMessages from '../src/messages/format.js';
 import fixture from './fixtures/format-packets.json' with { type: 'json' };
 import { atSent, cArrays, hexLines, hexOf } from './helpers/parse-output.js';
+import { needsTools } from './helpers/tools.js';
 
 type Case = (typeof fixture.cases)[number];
 const inputOf = (c: Case): FormatInput => ({
@@ -22,14 +23,7 @@ const text = (out: string | Uint8Array): string => {
   if (typeof out !== 'string') throw new Error('expected text');
   return out;
 };
-const hasPython = (() => {
-  try {
-    execFileSync('python3', ['-c', '0']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const python = needsTools(['python3']);
 
 describe.each(cases)('%s', (_name, c) => {
   const input = inputOf(c);
@@ -84,7 +78,7 @@ describe.each(cases)('%s', (_name, c) => {
     expect(doc.warnings).toEqual([{ code: 'lint.example', message: 'an example warning' }]);
   });
 
-  test.skipIf(!hasPython)('python: python3 evaluates the literals to the exact bytes', () => {
+  python.test('python: python3 evaluates the literals to the exact bytes', () => {
     const source = text(format('python', input).output);
     const names = c.packets.map((p) => `mqtt_${p.name}`);
     const script = `${source}\nprint(' '.join(x.hex() for x in [${names.join(', ')}]))`;

@@ -9,7 +9,8 @@ import { hint, message, type Lang } from '../src/messages.js';
 import { sign } from '../src/platforms/sign.js';
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-servers.js';
-import { freePort, haveMosquitto, startMosquitto, type Broker } from './helpers/mosquitto.js';
+import { freePort, startMosquitto, type Broker } from './helpers/mosquitto.js';
+import { needsTools } from './helpers/tools.js';
 
 const USER = { username: 'device01', password: 'S3cret!pass' };
 const BIN = resolve(import.meta.dirname, '../bin/mqtt-sign.js');
@@ -30,7 +31,7 @@ interface Report {
   connack: { code: number; meaning: string } | null;
 }
 
-describe.skipIf(!haveMosquitto)('mqtt-sign probe', () => {
+needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
   let anon: Broker;
   let auth: Broker;
   let nobody: number;

@@ -8,7 +8,8 @@ import { sign } from '../src/platforms/sign.js';
 import { parseTarget, probe, type ProbeOptions, type ProbeResult } from '../src/probe/index.js';
 import { makeCerts, type TestCerts } from './helpers/certs.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-servers.js';
-import { freePort, haveMosquitto, startMosquitto, type Broker } from './helpers/mosquitto.js';
+import { freePort, startMosquitto, type Broker } from './helpers/mosquitto.js';
+import { needsTools } from './helpers/tools.js';
 
 const TIMEOUT_MS = 1000;
 const USER = { username: 'device01', password: 'S3cret!pass' };
@@ -31,7 +32,7 @@ async function settles(baseline: number): Promise<boolean> {
   return false;
 }
 
-describe.skipIf(!haveMosquitto)('probe against real brokers and fault servers', () => {
+needsTools(['mosquitto', 'openssl']).describe('probe against real brokers and fault servers', () => {
   let certs: TestCerts;
   const brokers: Record<string, Broker> = {};
   const faults: Record<string, FaultServer> = {};

@@ -2,14 +2,15 @@
  * A real mosquitto broker for tests: a free loopback port, a generated config in a temp dir readable by the
  * `mosquitto` user (mosquitto started as root drops to it), started and stopped by the test.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { whichTool } from './tools.js';
 
-export const haveMosquitto = spawnSync('sh', ['-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto']).status === 0;
-export const mosquittoBin = spawnSync('sh', ['-c', 'command -v mosquitto || echo /usr/sbin/mosquitto']).stdout.toString().trim();
+/** Suites that start a broker gate on `needsTools(['mosquitto'])` (./tools.ts); this is where it was found. */
+export const mosquittoBin = whichTool('mosquitto') ?? 'mosquitto';
 
 /** A port nothing listens on right now (the OS picks it; we release it before the broker binds). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
-import { haveMosquitto, startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import { needsTools } from '../helpers/tools.js';
 import mosquittoVectors from '../fixtures/vectors/mosquitto.json' with { type: 'json' };
 import thingsboardVectors from '../fixtures/vectors/thingsboard.json' with { type: 'json' };
 import { signJson } from './_cli.js';
@@ -192,7 +193,7 @@ function connack(port: number, bytes: Uint8Array): Promise<string> {
   });
 }
 
-describe.skipIf(!haveMosquitto)('a real mosquitto accepts the --passwd-line lines', () => {
+needsTools(['mosquitto']).describe('a real mosquitto accepts the --passwd-line lines', () => {
   const vector = mosquittoVectors[0]!;
   const lines = {
     fresh: sign('generic', { ...base, username: 'fresh', passwdLine: 'true' }, { now: NOW, salt: randomBytes(12) }).extras!.passwdLine!,
