@@ -10,12 +10,13 @@ import * as format from './messages/format.js';
 import * as capture from './messages/capture.js';
 import * as probe from './messages/probe.js';
 import * as cli from './messages/cli.js';
+import * as firmware from './messages/firmware.js';
 
 export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli];
+const areas = [codec, platforms, format, capture, probe, cli, firmware];
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalogue,

@@ -31,7 +31,9 @@ describe.each(cases)('%s', (_name, c) => {
 
   test('c: one array per packet, exact bytes, _LEN defines, 16 bytes a line', () => {
     const out = text(format('c', input).output);
-    expect(out.startsWith('#include <stdint.h>\n')).toBe(true);
+    expect(out).toMatch(/^\/\*[\s\S]*?\*\/\n\n#ifndef MQTT_PACKETS_H\n#define MQTT_PACKETS_H\n\n#include <stdint.h>\n/);
+    expect(out.endsWith('#endif /* MQTT_PACKETS_H */\n')).toBe(true);
+    expect(out.match(/\/\*/g)).toHaveLength(2); // one comment on top, one closing the guard
     const arrays = cArrays(out);
     expect(arrays.map((a) => hexOf(a.bytes))).toEqual(expected);
     expect(arrays.map((a) => a.len)).toEqual(c.packets.map((p) => p.hex.length / 2));
@@ -39,7 +41,7 @@ describe.each(cases)('%s', (_name, c) => {
     // Full lines of 16 bytes, the remainder on the last line of each array.
     const perLine = out.split('\n').filter((l) => l.startsWith('    0x')).map((l) => l.split(',').filter((t) => t.trim()).length);
     expect(perLine).toEqual(c.packets.flatMap((p) => Array.from({ length: Math.ceil(p.hex.length / 32) }, (_, i) => Math.min(16, p.hex.length / 2 - i * 16))));
-    // The comment names the broker and the login, never the password.
+    // The one comment names the broker and the login, never the password.
     expect(out).toContain(c.broker.url);
     expect(out).toContain(JSON.stringify(c.credentials.clientId));
     if (c.credentials.password) expect(out).not.toContain(c.credentials.password);

@@ -46,7 +46,10 @@ function pushHexDigits(out: number[], digits: string, token: string, line: numbe
 function parseCArrays(text: string): Uint8Array {
   const body = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
   const out: number[] = [];
-  const blocks = [...body.matchAll(/\{([^}]*)\}/g)];
+  // Initialisers (`= { … }`) when there are any, so a function body beside the arrays (the Arduino send helper) is not
+  // read as bytes; otherwise every `{ … }`, for a bare pasted list.
+  const initialisers = [...body.matchAll(/=\s*\{([^}]*)\}/g)];
+  const blocks = initialisers.length > 0 ? initialisers : [...body.matchAll(/\{([^}]*)\}/g)];
   if (blocks.length === 0) throw new UsageError('capture.input.unreadable', { token: clip(text), line: 1 });
   for (const block of blocks) {
     for (const raw of block[1]!.split(',')) {

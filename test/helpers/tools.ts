@@ -26,6 +26,8 @@ export const TOOL_PACKAGES = {
   'g++': 'g++',
   python3: 'python3',
   'avr-gcc': 'gcc-avr',
+  'avr-g++': 'gcc-avr',
+  'avr-objdump': 'binutils-avr',
 } as const satisfies Record<string, string>;
 export type Tool = keyof typeof TOOL_PACKAGES;
 
