@@ -8,15 +8,17 @@ const SRC = resolve(import.meta.dirname, '../src');
 /** Which layers each layer may import (besides itself). */
 const allowed: Record<string, readonly string[]> = {
   messages: [],
-  errors: ['messages'],
-  wire: ['errors', 'messages'],
-  mqtt: ['wire', 'errors', 'messages'],
-  platforms: ['errors', 'messages'],
-  format: ['mqtt', 'wire', 'errors', 'messages'],
-  capture: ['mqtt', 'wire', 'errors', 'messages'],
-  probe: ['mqtt', 'wire', 'errors', 'messages'],
-  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe'],
-  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'index'],
+  // Pure text escaping for terminals: imports nothing, anyone may use it.
+  'terminal-text': [],
+  errors: ['messages', 'terminal-text'],
+  wire: ['errors', 'messages', 'terminal-text'],
+  mqtt: ['wire', 'errors', 'messages', 'terminal-text'],
+  platforms: ['errors', 'messages', 'terminal-text'],
+  format: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
+  capture: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
+  probe: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
+  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'terminal-text'],
+  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'index', 'terminal-text'],
 };
 
 /** Node modules and globals that only the edge may touch. */

@@ -1,0 +1,68 @@
+/**
+ * Text from outside (flags, file names, topics, payloads, certificate subjects, server banners) as it may reach a
+ * terminal: data, never terminal control. Every character a terminal could act on or that changes how the rest
+ * of the line reads is shown escaped instead:
+ *   C0 controls, DEL and C1 controls (Cc: ESC starts colour/title sequences, U+009B is a one-byte CSI) → \x1b, \x9b
+ *     (tab, line feed and carriage return as \t, \n, \r);
+ *   format characters (Cf: bidi overrides and isolates U+202A–U+202E, U+2066–U+2069, zero-width U+200B–U+200F,
+ *     U+FEFF, soft hyphen, tag characters …), line and paragraph separators (Zl, Zp) and lone surrogates (Cs)
+ *     → \u202e, \u{e0001}.
+ * A value longer than `max` characters (after escaping) is cut and ends with `…(N bytes)`, N its UTF-8 length,
+ * so a 130 KB value cannot become a 130 KB error line. One pass, linear in the input.
+ * JSON output does not use this: JSON escaping already keeps controls out and must keep exact values.
+ * Model: git's core.quotePath, ls --quoting-style=escape (shown, not interpreted); Unicode general categories
+ * from https://www.unicode.org/reports/tr44/#General_Category_Values, bidi risk from https://trojansource.codes/.
+ */
+
+/** Characters a terminal acts on or that reorder or hide text. Cs matches only lone surrogates with the u flag. */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const SHORT: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Default length for a value inside a sentence: long enough for any real name, host or token. */
+export const TERM_MAX = 200;
+
+/** One character (a code point, or a lone surrogate) as the terminal will show it. */
+function escapeChar(ch: string): string {
+  if (!UNSAFE.test(ch)) return ch;
+  const short = SHORT[ch];
+  if (short) return short;
+  const cp = ch.codePointAt(0)!;
+  if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
+  if (cp <= 0xffff) return `\\u${cp.toString(16).padStart(4, '0')}`;
+  return `\\u{${cp.toString(16)}}`;
+}
+
+/** UTF-8 length of one code point (a lone surrogate counts as the 3 bytes of U+FFFD that would replace it). */
+function utf8Length(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/**
+ * `text` safe to print on a terminal, cut to about `max` characters (Infinity: never cut, for values the user
+ * must see whole, such as a derived password). Idempotent on its own output when nothing is cut.
+ */
+export function termSafe(text: string, max: number = TERM_MAX): string {
+  if (text.length <= max && !UNSAFE.test(text)) return text;
+  let out = '';
+  let cut = false;
+  let bytes = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    bytes += utf8Length(cp);
+    if (cut) continue;
+    const shown = escapeChar(ch);
+    if (out.length + shown.length > max) {
+      cut = true;
+      continue;
+    }
+    out += shown;
+  }
+  return cut ? `${out}…(${bytes} bytes)` : out;
+}
+
+/** Every string value of `params` through termSafe; numbers and the rest as they are. */
+export function termSafeParams<T extends Readonly<Record<string, unknown>>>(params: T, max: number = TERM_MAX): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) out[key] = typeof value === 'string' ? termSafe(value, max) : value;
+  return out as T;
+}
