@@ -72,7 +72,7 @@ describe('a real vitest run with gcc missing', () => {
     expect(r.out).toMatch(/1 passed.*1 skipped/);
   });
 
-  test.each([{ CI: 'true' }, { MQTT_SIGN_REQUIRE_TOOLS: '1' }])('%j: the missing tools fail the run, named', (extra) => {
+  test.each<Record<string, string>>([{ CI: 'true' }, { MQTT_SIGN_REQUIRE_TOOLS: '1' }])('%j: the missing tools fail the run, named', (extra) => {
     const r = run(extra);
     expect(r.status, r.out).toBe(1);
     expect(r.out).toContain('wants-gcc: CI=true or MQTT_SIGN_REQUIRE_TOOLS=1 requires every tool: missing gcc, tcpdump; install with: sudo apt-get install gcc tcpdump');
