@@ -11,12 +11,14 @@ import * as capture from './messages/capture.js';
 import * as probe from './messages/probe.js';
 import * as cli from './messages/cli.js';
 import * as firmware from './messages/firmware.js';
+import * as replies from './messages/replies.js';
+import * as fields from './messages/fields.js';
 
 export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli, firmware];
+const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields];
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalogue,

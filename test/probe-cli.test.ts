@@ -61,7 +61,7 @@ needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
       ['mqtt', true, null],
     ]);
     expect(report.steps.every((s) => typeof s.ms === 'number' && s.ms >= 0 && s.detail.length > 0)).toBe(true);
-    expect(report).toMatchObject({ ok: true, connack: { code: 0, meaning: 'accepted' } });
+    expect(report).toMatchObject({ ok: true, connack: { code: 0, meaning: message('reply.v3.connack.0') } });
   });
 
   test('text report of a passing probe with a round trip', async () => {
@@ -83,24 +83,24 @@ needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out) as Report;
     expect(report.ok).toBe(false);
-    expect(report.connack).toEqual({ code: 5, meaning: message('probe.rc.5') });
-    expect(report.steps.at(-1)).toMatchObject({ step: 'mqtt', ok: false, cause: cause('probe.connack.generic.5') });
+    expect(report.connack).toEqual({ code: 5, meaning: message('reply.v3.connack.5') });
+    expect(report.steps.at(-1)).toMatchObject({ step: 'mqtt', ok: false, cause: cause('reply.connack.generic.5') });
     expect(r.out + r.err).not.toContain('Wr0ngPassw0rd');
   });
 
   test('the same in Chinese, as text', async () => {
     const r = await run(['probe', `127.0.0.1:${auth.port}`, '--username', USER.username, '--password', 'wrong', '--lang', 'zh']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`原因：${message('probe.connack.generic.5', {}, 'zh')}`);
-    expect(r.out).toContain(`处理：${hint('probe.connack.generic.5', {}, 'zh')}`);
+    expect(r.out).toContain(`原因：${message('reply.connack.generic.5', {}, 'zh')}`);
+    expect(r.out).toContain(`处理：${hint('reply.connack.generic.5', {}, 'zh')}`);
     expect(r.out.trimEnd().split('\n').at(-1)).toBe(message('probe.text.failed', { step: 'mqtt' }, 'zh'));
   });
 
   test('--format json --lang zh: the text fields in Chinese, the keys unchanged', async () => {
     const r = await run(['probe', `127.0.0.1:${auth.port}`, '--format', 'json', '--lang', 'zh']);
     const report = JSON.parse(r.out) as Report;
-    expect(report.connack).toEqual({ code: 5, meaning: message('probe.rc.5', {}, 'zh') });
-    expect(report.steps.at(-1)!.cause).toBe(cause('probe.connack.generic.5', 'zh'));
+    expect(report.connack).toEqual({ code: 5, meaning: message('reply.v3.connack.5', {}, 'zh') });
+    expect(report.steps.at(-1)!.cause).toBe(cause('reply.connack.generic.5', 'zh'));
   });
 
   test.each([
@@ -131,14 +131,14 @@ needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out) as Report;
     expect(report.target).toEqual({ host: '127.0.0.1', port: auth.port, transport: 'mqtt' });
-    expect(report.steps.at(-1)!.cause).toBe(cause('probe.connack.aliyun.5'));
+    expect(report.steps.at(-1)!.cause).toBe(cause('reply.connack.aliyun.5'));
     expect(r.out + r.err).not.toContain('Zq8sT3cr3tV4lu3Zq8sT3cr3tV4lu3Zq');
   });
 
   test('--platform thingsboard: a refused token explained as ThingsBoard does', async () => {
     const r = await run(['probe', `127.0.0.1:${auth.port}`, '--username', 'A1_TEST_TOKEN', '--platform', 'thingsboard', '--format', 'json']);
     expect(r.code).toBe(1);
-    expect((JSON.parse(r.out) as Report).steps.at(-1)!.cause).toBe(cause('probe.connack.thingsboard.5'));
+    expect((JSON.parse(r.out) as Report).steps.at(-1)!.cause).toBe(cause('reply.connack.thingsboard.5'));
   });
 
   test.each([

@@ -105,15 +105,15 @@ needsTools(['mosquitto', 'openssl']).describe('probe against real brokers and fa
       name: 'password broker: wrong password is CONNACK 5, explained',
       url: () => `mqtt://127.0.0.1:${port('auth')}`,
       options: () => ({ credentials: { clientId: 'dev1', username: USER.username, password: 'wrong' } }),
-      failed: ['mqtt', 'probe.connack.generic.5'],
+      failed: ['mqtt', 'reply.connack.generic.5'],
       connack: 5,
     },
-    { name: 'password broker: no credentials is CONNACK 5', url: () => `mqtt://127.0.0.1:${port('auth')}`, failed: ['mqtt', 'probe.connack.generic.5'], connack: 5 },
+    { name: 'password broker: no credentials is CONNACK 5', url: () => `mqtt://127.0.0.1:${port('auth')}`, failed: ['mqtt', 'reply.connack.generic.5'], connack: 5 },
     {
       name: 'password broker: MQTT 5 wrong password is reason 0x87',
       url: () => `mqtt://127.0.0.1:${port('auth')}`,
       options: () => ({ protocolVersion: 5, credentials: { clientId: 'dev1', username: USER.username, password: 'wrong' } }),
-      failed: ['mqtt', 'probe.connack.generic.5'],
+      failed: ['mqtt', 'reply.connack.generic.5'],
       connack: 0x87,
     },
     {

@@ -76,7 +76,9 @@ describe('renderTable', () => {
 
   test('headers in Chinese, aligned by display width', () => {
     const out = renderTable(hex('c0 00'), { lang: 'zh' });
-    expect(out.split('\n')[0]).toBe('偏移  字节       字段              值');
+    expect(out.split('\n')[0]).toBe('偏移  字节       字段                       值');
+    // "剩余长度 Remaining Length" is 25 columns wide: the 4 CJK characters count two each.
+    expect(out.split('\n')[4]).toBe('   1  00         剩余长度 Remaining Length  0');
   });
 
   test('paint is applied to field names and dims offsets', () => {

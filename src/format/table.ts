@@ -3,9 +3,10 @@
  * per flag bit, like the hand-made 十六进制解释 tables. Built from decode()'s fields alone, so the labels
  * come from the codec and printing a packet also re-checks its bytes.
  */
-import { message, type Lang } from '../messages.js';
+import { catalogues, message, type Lang } from '../messages.js';
 import { decode } from '../mqtt/decode.js';
-import type { Field, FieldBits, ProtocolVersion } from '../mqtt/types.js';
+import { carriesCode, explainReply, isCodeField } from '../mqtt/replies.js';
+import type { Field, FieldBits, PacketCmd, ProtocolVersion } from '../mqtt/types.js';
 import { hex2, rows } from './_bytes.js';
 import { plain, type Paint } from './types.js';
 
@@ -14,6 +15,8 @@ export interface TableOptions {
   readonly protocolVersion?: ProtocolVersion;
   readonly paint?: Paint;
   readonly lang?: Lang;
+  /** Version the fields were decoded in, for what their reply codes mean; defaults to protocolVersion, else 4. */
+  readonly codeVersion?: ProtocolVersion;
 }
 
 /** Bytes per line in the bytes column. */
@@ -24,7 +27,7 @@ const MAX_LINES = 16;
 /** Render one packet. Throws DecodeError when the bytes are not exactly one valid packet. */
 export function renderTable(bytes: Uint8Array, opts: TableOptions = {}): string {
   const decoded = decode(bytes, opts.protocolVersion === undefined ? {} : { protocolVersion: opts.protocolVersion });
-  return renderFields(bytes, decoded.fields, opts);
+  return renderFields(bytes, decoded.fields, { codeVersion: opts.protocolVersion, ...opts });
 }
 
 /** Render fields already decoded from `bytes` (offsets relative to bytes[0]). */
@@ -32,13 +35,18 @@ export function renderFields(bytes: Uint8Array, fields: readonly Field[], opts: 
   const paint = opts.paint ?? plain;
   const lang = opts.lang ?? 'en';
   const rows: Row[] = [];
+  const cmd = String(fields[0]?.value ?? '').toLowerCase() as PacketCmd;
+  const version = opts.codeVersion ?? 4;
+  const explained = carriesCode(cmd, version);
   for (const field of fields) {
     const raw = bytes.subarray(field.offset, field.offset + field.length);
     const lines = hexLines(raw, lang);
-    rows.push({ offset: String(field.offset), bytes: lines[0] ?? '', name: field.name, value: showValue(field, raw) });
+    let value = showValue(field, raw);
+    if (explained && typeof field.value === 'number' && isCodeField(field.name)) value = codeCell(explainReply(cmd, version, field.value, lang), lang);
+    rows.push({ offset: String(field.offset), bytes: lines[0] ?? '', name: fieldLabel(field.name, lang), value });
     for (const line of lines.slice(1)) rows.push({ offset: '', bytes: line, name: '', value: '' });
     for (const bits of field.bits ?? []) {
-      rows.push({ offset: '', bytes: bitPattern(bits, field.length * 8), name: `  ${bits.name}`, value: String(bits.value) });
+      rows.push({ offset: '', bytes: bitPattern(bits, field.length * 8), name: `  ${fieldLabel(bits.name, lang)}`, value: String(bits.value) });
     }
   }
   const header: Row = {
@@ -63,6 +71,29 @@ export function renderFields(bytes: Uint8Array, fields: readonly Field[], opts: 
     return cells.join('  ').trimEnd();
   };
   return [line(header, true), ...rows.map((r) => line(r, false))].join('\n') + '\n';
+}
+
+/**
+ * The spec's name, and in another language its local name first (剩余长度 Remaining Length), as hand-made
+ * 十六进制解释 tables do; the spec name stays so the user can search the standard for it.
+ */
+export function fieldLabel(name: string, lang: Lang): string {
+  if (lang === 'en') return name;
+  const local = localName(name, lang);
+  return local === undefined || local === name ? name : `${local} ${name}`;
+}
+
+function localName(name: string, lang: Lang): string | undefined {
+  const own = catalogues[lang][`field.${name}`];
+  if (own !== undefined) return own;
+  const base = name.endsWith(' Length') ? catalogues[lang][`field.${name.slice(0, -' Length'.length)}`] : undefined;
+  return base === undefined ? undefined : message('field.length', { name: base }, lang);
+}
+
+/** `135 (0x87) Not authorized: the client is not authorized to connect`; hex beside codes the 5.0 spec lists in hex. */
+function codeCell(m: { code: number; name: string | null; meaning: string }, lang: Lang): string {
+  const number = m.code >= 0x10 ? `${m.code} (0x${m.code.toString(16).padStart(2, '0')})` : String(m.code);
+  return `${number} ${m.name === null ? m.meaning : message('reply.cell', { name: m.name, meaning: m.meaning }, lang)}`;
 }
 
 interface Row {

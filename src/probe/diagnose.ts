@@ -1,41 +1,28 @@
 /**
  * From what happened to what it likely means: CONNACK codes per platform, transport error codes, TLS verdicts,
  * and the first bytes of a server that is not what we expected. Everything returns catalogue codes (Text);
- * the sentences live in src/messages/probe.ts.
+ * the sentences live in src/messages/probe.ts, the reply codes' in src/messages/replies.ts (via src/mqtt/replies.ts).
  */
-import { catalogues } from '../messages.js';
+import { platformReplyText, replyPlatforms, replyText } from '../mqtt/replies.js';
 import { recognise, hexPreview } from './recognise.js';
 import type { TlsFacts, Text } from './types.js';
 import { TransportError } from './types.js';
 
-/**
- * Whose CONNACK meanings to use (PLATFORMS.md §2.5, §3, §4, §5, §6, §7, §8): a platform id, or a broker kind for a
- * plain target. mosquitto is the generic table; the OneNET legacy platform shares OneNET's.
- */
-export const connackPlatforms = ['generic', 'mosquitto', 'thingsboard', 'aliyun', 'onenet', 'onenet-legacy', 'huawei', 'tencent', 'azure', 'baidu'] as const;
-const tableOf: Readonly<Record<string, string>> = { mosquitto: 'generic', 'onenet-legacy': 'onenet' };
-
-/**
- * MQTT 5 reason codes that mean the same as a 3.1.1 return code (MQTT 5.0 §3.2.2.2), so a platform's
- * explanation of "5" also explains 0x87.
- */
-const v5ToV3: Readonly<Record<number, number>> = { 0x84: 1, 0x85: 2, 0x88: 3, 0x89: 3, 0x86: 4, 0x87: 5, 0x8c: 4 };
+/** Whose CONNACK meanings probe --platform accepts. */
+export const connackPlatforms = replyPlatforms;
 
 /** The standard meaning of a CONNACK code: return code (3.1/3.1.1, §3.2.2.3) or reason code (5.0, §3.2.2.2). */
 export function connackMeaning(code: number, protocolVersion: number): Text {
-  const key = protocolVersion === 5 ? `probe.reason.${code}` : `probe.rc.${code}`;
-  return key in catalogues.en ? { code: key } : { code: 'probe.rc.unknown', params: { code } };
+  return replyText('connack', protocolVersion === 5 ? 5 : protocolVersion === 3 ? 3 : 4, code);
 }
 
-/** What a refusing CONNACK most likely means on this platform, with the fix in the catalogue's hint. */
+/**
+ * What a refusing CONNACK most likely means on this platform, with the fix in the catalogue's hint. Probe always
+ * names a cause: a platform without its own word on the code gets the generic broker's, else the bare code.
+ */
 export function connackCause(code: number, protocolVersion: number, platform: string): Text {
-  const rc = protocolVersion === 5 ? v5ToV3[code] : code;
-  const table = (connackPlatforms as readonly string[]).includes(platform) ? (tableOf[platform] ?? platform) : 'generic';
-  for (const candidate of [table, 'generic']) {
-    const key = `probe.connack.${candidate}.${rc}`;
-    if (rc !== undefined && key in catalogues.en) return { code: key, params: { code } };
-  }
-  return { code: 'probe.connack.other', params: { code } };
+  const version = protocolVersion === 5 ? 5 : 4;
+  return platformReplyText('connack', version, code, platform) ?? platformReplyText('connack', version, code, 'generic') ?? { code: 'reply.connack.other', params: { code } };
 }
 
 export function errorCode(error: unknown): string {

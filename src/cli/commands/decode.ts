@@ -14,6 +14,8 @@ import type { ProtocolVersion } from '../../mqtt/types.js';
 import type { CliContext } from '../context.js';
 import type { Io } from '../io.js';
 import { palette } from '../palette.js';
+import { platformLines, replyMeanings } from '../replies.js';
+import { replyPlatforms } from '../../mqtt/replies.js';
 
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
 
@@ -35,11 +37,14 @@ export function registerDecode(program: Command, ctx: CliContext): void {
   const cmd = program.command('decode').description(message('decode.description', {}, lang));
   addInputOptions(cmd, lang)
     .addOption(new Option('--format <style>', message('decode.opt.format', {}, lang)).choices(['table', 'json']).default('table'))
+    .addOption(new Option('--platform <id>', message('decode.opt.platform', {}, lang)).choices(replyPlatforms))
     .addHelpText('after', message('decode.help.examples', {}, lang));
-  cmd.action((input: string | undefined) => run(input, cmd.opts() as InputFlags & { format: 'table' | 'json' }, ctx));
+  cmd.action((input: string | undefined) => run(input, cmd.opts() as DecodeFlags, ctx));
 }
 
-async function run(input: string | undefined, opts: InputFlags & { format: 'table' | 'json' }, ctx: CliContext): Promise<void> {
+type DecodeFlags = InputFlags & { format: 'table' | 'json'; platform?: string };
+
+async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
   const skipped: SkippedStream[] = [];
@@ -53,7 +58,7 @@ async function run(input: string | undefined, opts: InputFlags & { format: 'tabl
       for await (const batch of batches) {
         for (const p of batch) {
           problems += p.problems.length;
-          out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, lang))}`);
+          out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, lang, opts.platform))}`);
           first = false;
         }
       }
@@ -71,8 +76,9 @@ async function run(input: string | undefined, opts: InputFlags & { format: 'tabl
         if (p.stream !== null) streams.add(p.stream);
         problems += p.problems.length;
         out.write(`${heading(p, paint, lang)}\n`);
-        if (p.packet) out.write(renderFields(p.bytes, p.fields, { paint, lang }));
+        if (p.packet) out.write(renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }));
         else out.write(`${paint.dim(hexBlock(p.bytes))}\n`);
+        for (const line of platformLines(p, lang, opts.platform)) out.write(`${paint.warn('→')} ${line}\n`);
         for (const problem of p.problems) out.write(`${problemLine(problem, paint, lang)}\n`);
         out.write('\n');
       }
@@ -180,7 +186,9 @@ function problemLine(problem: Problem, paint: Paint, lang: Lang): string {
 }
 
 /** The issue's JSON schema for one packet; binary values become {hex, utf8} with utf8 only when it is valid. */
-function packetJson(p: CapturedPacket, lang: Lang): unknown {
+function packetJson(p: CapturedPacket, lang: Lang, platform: string | undefined): unknown {
+  // Keyed by place: p.fields may build fresh objects on each access.
+  const meanings = new Map(replyMeanings(p, lang, platform).map(({ field, meaning }) => [`${field.name}@${field.offset}`, meaning]));
   return {
     index: p.index,
     stream: p.stream,
@@ -191,7 +199,12 @@ function packetJson(p: CapturedPacket, lang: Lang): unknown {
     hex: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('hex'),
     type: p.packet ? p.packet.cmd : null,
     packet: p.packet ? jsonValue(p.packet) : null,
-    fields: p.packet ? p.fields.map((f) => ({ name: f.name, offset: f.offset, length: f.length, value: f.value })) : [],
+    fields: p.packet
+      ? p.fields.map((f) => {
+          const meaning = meanings.get(`${f.name}@${f.offset}`);
+          return meaning === undefined ? { name: f.name, offset: f.offset, length: f.length, value: f.value } : { name: f.name, offset: f.offset, length: f.length, value: f.value, meaning };
+        })
+      : [],
     problems: p.problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })),
   };
 }

@@ -16,6 +16,8 @@ import { redact } from '../secrets.js';
 import { addSignerOptions, readSignerOptions } from '../signer-options.js';
 import { addInputOptions, openPackets, problemText, type InputFlags } from './decode.js';
 import type { SkippedStream } from '../../capture/stream.js';
+import type { ReplyMeaning } from '../../mqtt/replies.js';
+import { replyMeanings } from '../replies.js';
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
@@ -34,6 +36,8 @@ interface ConnectReport {
   readonly index: number;
   readonly packet: CapturedPacket;
   readonly result: VerifyResult;
+  /** The broker's answer to this CONNECT, when the input holds it, with what the platform means by it. */
+  connack?: ReplyMeaning;
 }
 
 async function run(cmd: Command, signer: Signer, input: string | undefined, ctx: CliContext): Promise<void> {
@@ -53,6 +57,11 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
         reports.push({ index: p.index, packet: p, result: signer.verify!(loginOf(p), params, { now }) });
       } else if (!p.packet && p.bytes[0] === 0x10) {
         reports.push({ index: p.index, packet: p, result: malformed(p, lang) });
+      } else if (p.packet?.cmd === 'connack') {
+        // The first CONNACK after a CONNECT of the same stream answers it.
+        const asked = reports.findLast((r) => r.packet.stream === p.stream);
+        const meaning = replyMeanings(p, lang, signer.id)[0]?.meaning;
+        if (asked && asked.connack === undefined && meaning) asked.connack = meaning;
       }
     }
   } catch (err) {
@@ -71,6 +80,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
         ok: r.result.ok,
         fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: hide(f.actual), cause: causeText(f, lang) })),
         warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
+        connack: r.connack ?? null,
       })),
     };
     io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
@@ -123,5 +133,11 @@ function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string
     if (cause) lines.push(`    ${' '.repeat(width)}${f.ok ? paint.dim(cause) : paint.warn(message('verify.cause', { cause }, lang))}`);
   }
   for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${warningText(w, lang)}`);
+  const c = r.connack;
+  if (c) {
+    const answer = message('verify.connack', { code: c.code, name: c.name ?? '', meaning: c.meaning }, lang);
+    lines.push(`  ${c.code === 0 ? paint.ok('←') : paint.error('←')} ${answer}`);
+    if (c.platformMeaning) lines.push(`    ${paint.warn(c.platformMeaning)}`);
+  }
   return `${lines.join('\n')}\n\n`;
 }
