@@ -13,12 +13,13 @@ import * as cli from './messages/cli.js';
 import * as firmware from './messages/firmware.js';
 import * as replies from './messages/replies.js';
 import * as fields from './messages/fields.js';
+import * as modems from './messages/modems.js';
 
 export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields];
+const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems];
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalogue,

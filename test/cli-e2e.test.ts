@@ -208,7 +208,7 @@ const BAD: [string, string[], RegExp, string?][] = [
   ['an unreadable @file', [...A, '--publish', 't', '--payload', '@/nonexistent/payload.bin'], /cannot read --payload file \/nonexistent\/payload.bin: ENOENT/],
   ['bad hex: payload', [...A, '--publish', 't', '--payload', 'hex:0g'], /--payload hex:… is not hex/],
   ['bad JSON for a standard topic', [...A, '--publish', 'property-post', '--payload', '{temp:1}'], /--payload for property-post must be JSON properties/],
-  ['--format at without --modem', [...A, '--format', 'at'], /--format at needs --modem: one of esp8266, sim800, quectel/],
+  ['--format at without --modem', [...A, '--format', 'at'], /--format at needs --modem: one of esp8266, sim800, sim7600, quectel, esp-at-mqtt, quectel-mqtt, simcom-mqtt, esp32, /],
   ['--modem without --format at', [...A, '--format', 'c', '--modem', 'sim800'], /--modem applies only to --format at/],
   ['--compact without --format hex', [...A, '--format', 'c', '--compact'], /--compact applies only to --format hex/],
   ['--name that is no identifier', [...A, '--format', 'c', '--name', '1st'], /--name 1st is not a usable identifier/],

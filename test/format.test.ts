@@ -131,7 +131,7 @@ describe('at', () => {
   });
 
   test.each([
-    ['esp8266', ['AT+CIPSTART="SSL","broker.example",8883']],
+    ['esp8266', ['AT+CIPSSLSIZE=4096', 'AT+CIPSTART="SSL","broker.example",8883']],
     ['sim800', ['AT+CIPSSL=1', 'AT+CIPSTART="TCP","broker.example","8883"']],
     ['quectel', ['AT+QSSLOPEN=1,1,0,"broker.example",8883,1']],
   ] as const)('%s opens TLS', (modem, open) => {

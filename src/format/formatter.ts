@@ -36,14 +36,15 @@ export interface FormatInput {
   readonly extras?: Readonly<Record<string, string>>;
 }
 
-export type Modem = 'esp8266' | 'sim800' | 'quectel';
+/** A --modem value: a dialect (raw TCP or the modem's MQTT commands) or a module name mapped to one (see at-modems.ts). */
+export type Modem = string;
 
 export interface FormatOptions {
   /** Identifier prefix for c, arduino and python (default "mqtt"). */
   readonly name?: string;
   /** hex without spaces. */
   readonly compact?: boolean;
-  /** AT dialect for the `at` format. */
+  /** AT dialect or module for the `at` format, and for the `at` steps of `json`. */
   readonly modem?: Modem;
   readonly lang?: Lang;
   readonly paint?: Paint;

@@ -8,6 +8,7 @@ import { catalogues, message, type Lang } from '../../messages.js';
 import type { FormatStyle } from '../../format/index.js';
 import type { Modem, Notice } from '../../format/formatter.js';
 import { formatLoaders, formatStyles } from '../../format/lazy.js';
+import { MODEM_NAMES } from '../../format/at-modems.js';
 import { aliases, platforms } from '../../platforms/index.js';
 import { sign } from '../../platforms/sign.js';
 import type { PlatformTopic, SignResult, Signer, Warning } from '../../platforms/types.js';
@@ -17,7 +18,7 @@ import { palette } from '../palette.js';
 import { mask, redact } from '../secrets.js';
 import { addSignerOptions, readSignerOptions } from '../signer-options.js';
 
-const MODEMS: readonly Modem[] = ['esp8266', 'sim800', 'quectel'];
+
 const NAMED_FORMATS: readonly FormatStyle[] = ['c', 'arduino', 'python'];
 /** Formats meant for people read the lint on stderr; json carries it inside, raw has no room for it. */
 const MACHINE_FORMATS: readonly FormatStyle[] = ['json', 'raw'];
@@ -74,7 +75,7 @@ function addPacketOptions(cmd: Command, lang: Lang): void {
     .addOption(new Option('--format <style>', t('cli.opt.format')).choices(formatStyles))
     .option('--name <prefix>', t('cli.opt.name'))
     .option('--compact', t('cli.opt.compact'))
-    .addOption(new Option('--modem <modem>', t('cli.opt.modem')).choices(MODEMS))
+    .addOption(new Option('--modem <modem>', t('cli.opt.modem')).choices(MODEM_NAMES))
     .option('--copy', t('cli.opt.copy'));
 }
 
@@ -84,6 +85,7 @@ function examples(signer: Signer, lang: Lang): string {
     message('cli.help.example', {}, lang),
     `  $ mqtt-sign ${signer.example} --format c`,
     `  $ mqtt-sign ${signer.example} --format at --modem sim800`,
+    `  $ mqtt-sign ${signer.example} --format at --modem quectel-mqtt`,
     `  $ mqtt-sign ${signer.example} --topics`,
     '',
   ].join('\n');
@@ -153,8 +155,8 @@ function checkOutputFlags(style: FormatStyle, opts: OutputFlags, stdoutIsTTY: bo
   };
   only('--compact', opts.compact, ['hex']);
   only('--name', opts.name, NAMED_FORMATS);
-  only('--modem', opts.modem, ['at']);
-  if (style === 'at' && opts.modem === undefined) throw new UsageError('format.at.modem', { option: '--modem', allowed: MODEMS.join(', ') });
+  only('--modem', opts.modem, ['at', 'json']);
+  if (style === 'at' && opts.modem === undefined) throw new UsageError('format.at.modem', { option: '--modem', allowed: MODEM_NAMES.join(', ') });
   if (style === 'raw' && opts.copy) throw new UsageError('cli.copy.raw', { option: '--copy' });
   if (style === 'raw' && stdoutIsTTY && !opts.topics) throw new UsageError('cli.raw.tty', { option: '--format raw' });
 }

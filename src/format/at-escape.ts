@@ -1,0 +1,81 @@
+/**
+ * How a quoted string parameter is written in each modem's AT command set, both ways: the generators escape
+ * with it and `verify` unescapes a pasted command with it, so the two can never disagree.
+ *
+ * - ESP-AT: `\\`, `\,` and `\"` escape a backslash, a comma and a quote; `\<any>` drops the backslash. Data typed
+ *   after a `>` prompt is never escaped. (ESP-AT "Basic AT Commands", notes on escape character syntax:
+ *   https://docs.espressif.com/projects/esp-at/en/latest/esp32/AT_Command_Set/Basic_AT_Commands.html)
+ * - Quectel and SIMCom: a quoted parameter ends at the next `"`; there is no escape, so a value holding `"`
+ *   cannot be written (a comma inside the quotes is fine). CR and LF end the command line in every dialect.
+ */
+
+import { UsageError } from '../errors.js';
+
+export type Quoting = 'esp' | 'plain';
+
+/** The first character that cannot be written inside a quoted parameter, or undefined when all can. */
+export function unquotable(value: string, quoting: Quoting): { index: number; char: string } | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\r' || c === '\n' || c === '\0' || (quoting === 'plain' && c === '"')) return { index: i, char: c };
+  }
+  return undefined;
+}
+
+/** `value` as a quoted parameter: `"…"`, escaped as the dialect requires. The caller checks unquotable() first. */
+export function quote(value: string, quoting: Quoting): string {
+  return quoting === 'esp' ? `"${value.replace(/[\\,"]/g, (c) => `\\${c}`)}"` : `"${value}"`;
+}
+
+/**
+ * Splits the parameters of an AT command (the text after `=`) as the modem reads them: quoted strings lose their
+ * quotes and escapes, anything else is trimmed. Returns undefined when a quote is never closed.
+ */
+export function splitParams(text: string, quoting: Quoting): { value: string; quoted: boolean }[] | undefined {
+  const out: { value: string; quoted: boolean }[] = [];
+  let i = 0;
+  for (;;) {
+    while (text[i] === ' ') i++;
+    if (text[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        if (i >= text.length) return undefined;
+        const c = text[i]!;
+        if (quoting === 'esp' && c === '\\' && i + 1 < text.length) {
+          value += text[i + 1];
+          i += 2;
+          continue;
+        }
+        if (c === '"') break;
+        value += c;
+        i++;
+      }
+      i++;
+      out.push({ value, quoted: true });
+      while (text[i] === ' ') i++;
+    } else {
+      const end = nextComma(text, i);
+      out.push({ value: text.slice(i, end).trim(), quoted: false });
+      i = end;
+    }
+    if (i >= text.length) return out;
+    if (text[i] !== ',') return undefined;
+    i++;
+  }
+}
+
+function nextComma(text: string, from: number): number {
+  const at = text.indexOf(',', from);
+  return at < 0 ? text.length : at;
+}
+
+/** A quoted parameter for `modem`, or a usage error naming the field and the first character it cannot carry. */
+export function param(modem: string, quoting: Quoting, value: string, field: string, option: string): string {
+  const bad = unquotable(value, quoting);
+  if (bad) {
+    const char = bad.char === '"' ? '"' : `\\x${bad.char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    throw new UsageError('modem.char', { modem, field, option, index: bad.index, char });
+  }
+  return quote(value, quoting);
+}

@@ -1,0 +1,144 @@
+// The modem MQTT dialects and the raw-TCP steps, without a broker: escaping, limits, the long/raw switch, json `at`.
+import { describe, expect, test } from 'vitest';
+import { format, type FormatInput } from '../src/format/index.js';
+import { atScript } from '../src/format/at.js';
+import { quote, splitParams } from '../src/format/at-escape.js';
+import { dialectOf, MODEM_ALIASES, MODEM_NAMES } from '../src/format/at-modems.js';
+import { encode } from '../src/mqtt/encode.js';
+import type { Packet } from '../src/mqtt/types.js';
+import { UsageError } from '../src/errors.js';
+
+const broker = { host: '127.0.0.1', port: 1883, tls: false, url: 'mqtt://127.0.0.1:1883' };
+function input(connect: Partial<Extract<Packet, { cmd: 'connect' }>>, rest: Packet[] = []): FormatInput {
+  const packets: Packet[] = [{ cmd: 'connect', clientId: 'dev1', username: 'u', password: 'p', keepalive: 60, clean: true, ...connect }, ...rest];
+  return { broker, packets: packets.map((p, i) => ({ name: i === 0 ? 'connect' : p.cmd, bytes: encode(p) })) };
+}
+const text = (i: FormatInput, modem: string): string => format('at', i, { modem }).output as string;
+const commands = (i: FormatInput, modem: string): string[] => text(i, modem).split('\n').filter((l) => l.startsWith('AT'));
+const usage = (fn: () => unknown): UsageError => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UsageError) return e;
+    throw e;
+  }
+  throw new Error('no UsageError');
+};
+
+describe('ESP-AT escaping', () => {
+  test.each(['plain', 'a,b', 'q"uote', 'back\\slash', '\\,', 'pipe|eq=', '中文,"\\', '', '\\'])('%j round-trips through quote and splitParams', (value) => {
+    const params = splitParams(`0,${quote(value, 'esp')},1`, 'esp');
+    expect(params?.map((p) => p.value)).toEqual(['0', value, '1']);
+  });
+  test('Aliyun client id: every comma and quote escaped', () => {
+    expect(quote('a|securemode=2,signmethod=hmacsha256,timestamp=1|', 'esp')).toBe('"a|securemode=2\\,signmethod=hmacsha256\\,timestamp=1|"');
+  });
+  test('an unclosed quote is not a parameter list', () => {
+    expect(splitParams('0,"abc', 'esp')).toBeUndefined();
+    expect(splitParams('0,"ab\\"', 'esp')).toBeUndefined();
+  });
+  test('Quectel/SIMCom quotes have no escape: a comma stays inside', () => {
+    expect(splitParams('0,"a,b\\",1', 'plain')?.map((p) => p.value)).toEqual(['0', 'a,b\\', '1']);
+  });
+});
+
+describe('esp-at-mqtt', () => {
+  test('fields over 64 bytes (username/password) and a line over 254 go to the LONG commands', () => {
+    const i = input({ clientId: 'c'.repeat(200), username: 'u'.repeat(64), password: 'p'.repeat(65) });
+    const lines = commands(i, 'esp-at-mqtt');
+    expect(lines[0]).toMatch(/^AT\+MQTTUSERCFG=0,1,/);
+    expect(Buffer.byteLength(lines[0]!)).toBeLessThanOrEqual(254);
+    expect(lines).toContain('AT+MQTTLONGPASSWORD=0,65');
+    // 200 + 64 bytes cannot share one 254-byte line: the longer (the client id) moves out.
+    expect(lines).toContain('AT+MQTTLONGCLIENTID=0,200');
+    expect(lines.some((l) => l.startsWith('AT+MQTTLONGUSERNAME'))).toBe(false);
+  });
+  test('exactly 64 bytes stays inline', () => {
+    expect(commands(input({ password: 'p'.repeat(64) }), 'esp-at-mqtt')[0]).toContain(`"${'p'.repeat(64)}"`);
+  });
+  test('a field over 1024 bytes is an error naming the field and the limit', () => {
+    const e = usage(() => text(input({ password: 'p'.repeat(1025) }), 'esp-at-mqtt'));
+    expect(e.code).toBe('modem.limit');
+    expect(e.message).toContain('password is 1025 bytes, over the 1024-byte limit of AT+MQTTLONGPASSWORD');
+  });
+  test('text payload → AT+MQTTPUB; binary or long → AT+MQTTPUBRAW with the exact bytes', () => {
+    const pub = (payload: Uint8Array | string) => input({}, [{ cmd: 'publish', topic: 't', payload, qos: 0, retain: false }]);
+    expect(commands(pub('a,"b"'), 'esp-at-mqtt')).toContain('AT+MQTTPUB=0,"t","a\\,\\"b\\"",0,0');
+    const binary = Uint8Array.of(0, 0x1a, 0x2c, 0x22, 0xff);
+    const script = atScript(pub(binary), { modem: 'esp-at-mqtt' });
+    const raw = script.steps.find((s) => s.command.startsWith('AT+MQTTPUBRAW'))!;
+    expect(raw.command).toBe('AT+MQTTPUBRAW=0,"t",5,0,0');
+    expect(raw.data).toEqual(binary);
+    expect(commands(pub('x'.repeat(240)), 'esp-at-mqtt').some((l) => l.startsWith('AT+MQTTPUBRAW=0,"t",240'))).toBe(true);
+  });
+  test('keepalive 0 and 5.0 are refused with the option named', () => {
+    expect(usage(() => text(input({ keepalive: 0 }), 'esp-at-mqtt')).params.option).toBe('--keepalive');
+    expect(usage(() => text(input({ protocolVersion: 5 }), 'esp-at-mqtt')).params.option).toBe('--protocol');
+  });
+  test('TLS uses scheme 3 and warns that ESP8266 cannot', () => {
+    const i = { ...input({}), broker: { ...broker, port: 8883, tls: true, url: 'mqtts://127.0.0.1:8883' } };
+    const out = format('at', i, { modem: 'esp-at-mqtt' });
+    expect((out.output as string).split('\n')).toContain('AT+MQTTUSERCFG=0,3,"dev1","u","p",0,0,""');
+    expect(out.warnings.map((w) => w.code)).toEqual(['modem.esp.tls8266']);
+  });
+});
+
+describe('quectel-mqtt and simcom-mqtt', () => {
+  test('Quectel: QMTCFG before QMTOPEN, the login quoted as is, QMTPUBEX with the data after the prompt', () => {
+    const i = input({ clientId: 'a,b|c=1' }, [{ cmd: 'publish', topic: 't', payload: Uint8Array.of(0, 1), qos: 1, messageId: 7, retain: true }]);
+    const lines = commands(i, 'quectel-mqtt');
+    expect(lines.findIndex((l) => l.startsWith('AT+QMTCFG="version"'))).toBeLessThan(lines.findIndex((l) => l.startsWith('AT+QMTOPEN')));
+    expect(lines).toContain('AT+QMTCONN=0,"a,b|c=1","u","p"');
+    expect(lines).toContain('AT+QMTPUBEX=0,7,1,1,"t",2');
+  });
+  test('a double quote cannot be sent to Quectel or SIMCom: an error naming the field', () => {
+    for (const modem of ['quectel-mqtt', 'simcom-mqtt']) {
+      const e = usage(() => text(input({ password: 'a"b' }), modem));
+      expect(e.code).toBe('modem.char');
+      expect(e.params).toMatchObject({ field: 'password', index: 1, char: '"' });
+    }
+  });
+  test('Quectel payload over 4096 bytes is an error; SIMCom takes up to 10240', () => {
+    const pub = (n: number) => input({}, [{ cmd: 'publish', topic: 't', payload: new Uint8Array(n), qos: 0, retain: false }]);
+    expect(usage(() => text(pub(4097), 'quectel-mqtt')).params.limit).toBe(4096);
+    expect(commands(pub(10240), 'simcom-mqtt')).toContain('AT+CMQTTPAYLOAD=0,10240');
+    expect(usage(() => text(pub(10241), 'simcom-mqtt')).params.limit).toBe(10240);
+  });
+  test('SIMCom: client id over 128 bytes is an error naming AT+CMQTTACCQ', () => {
+    expect(usage(() => text(input({ clientId: 'c'.repeat(129) }), 'simcom-mqtt')).params.command).toBe('AT+CMQTTACCQ');
+    expect(commands(input({ clientId: 'c'.repeat(128) }), 'simcom-mqtt')[1]).toBe(`AT+CMQTTACCQ=0,"${'c'.repeat(128)}",0`);
+  });
+  test('Aliyun: the aliauth alternative names product and device', () => {
+    const out = format('at', { ...input({ username: 'dev&a1Prod' }), platform: 'aliyun' }, { modem: 'quectel-mqtt' }).output as string;
+    expect(out).toContain('AT+QMTCFG="aliauth",0,"a1Prod","dev","<DeviceSecret>"');
+  });
+});
+
+describe('raw TCP steps and json', () => {
+  test.each([
+    ['esp8266', 'OK', 'SEND OK'],
+    ['sim800', 'CONNECT OK', 'SEND OK'],
+    ['sim7600', '+CIPOPEN: 0,0', '+CIPSEND: 0,'],
+    ['quectel', '+QIOPEN: 0,0', 'SEND OK'],
+  ])('%s: the open step expects %s, every send %s, the CONNECT reply is 20 02 00 00', (modem, open, send) => {
+    const script = atScript(input({}), { modem });
+    const sends = script.steps.filter((s) => s.command.includes('SEND'));
+    expect(script.steps.filter((s) => !s.command.includes('SEND')).at(-1)!.expect).toBe(open);
+    for (const s of sends) expect(s.expect.startsWith(send)).toBe(true);
+    expect(Buffer.from(sends[0]!.reply!).toString('hex')).toBe('20020000');
+    expect(text(input({}), modem)).toContain('keepalive 60 s: the broker closes the connection when nothing arrives for 90 s');
+  });
+  test('json carries at: [{command, expect, data?}] with data as hex', () => {
+    const doc = JSON.parse(format('json', input({}, [{ cmd: 'publish', topic: 't', payload: 'hi', qos: 0, retain: false }]), { modem: 'simcom-mqtt' }).output as string);
+    expect(doc.modem).toBe('simcom-mqtt');
+    expect(doc.at[0]).toEqual({ command: 'AT+CMQTTSTART', expect: '+CMQTTSTART: 0' });
+    expect(doc.at).toContainEqual({ command: 'AT+CMQTTPAYLOAD=0,2', expect: 'OK', data: '6869' });
+  });
+  test('aliases map to a dialect; every alias is a --modem choice', () => {
+    expect(dialectOf('ec25')).toBe('quectel');
+    expect(dialectOf('a7670')).toBe('sim7600');
+    expect(dialectOf('esp32')).toBe('esp8266');
+    expect(dialectOf('toString')).toBeUndefined();
+    for (const alias of Object.keys(MODEM_ALIASES)) expect(MODEM_NAMES).toContain(alias);
+  });
+});
