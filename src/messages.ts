@@ -14,12 +14,13 @@ import * as firmware from './messages/firmware.js';
 import * as replies from './messages/replies.js';
 import * as fields from './messages/fields.js';
 import * as modems from './messages/modems.js';
+import * as doctor from './messages/doctor.js';
 
 export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems];
+const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor];
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalogue,

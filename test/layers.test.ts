@@ -17,8 +17,9 @@ const allowed: Record<string, readonly string[]> = {
   format: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
   capture: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
   probe: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
-  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'terminal-text'],
-  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'index', 'terminal-text'],
+  doctor: ['errors', 'messages', 'format', 'terminal-text'],
+  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'terminal-text'],
+  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'index', 'terminal-text'],
 };
 
 /** Node modules and globals that only the edge may touch. */

@@ -26,6 +26,7 @@ const otherCommands: readonly (() => Promise<Register>)[] = [
   () => import('./commands/decode.js').then((m) => m.registerDecode),
   () => import('./commands/verify.js').then((m) => m.registerVerify),
   () => import('./commands/probe.js').then((m) => m.registerProbe),
+  () => import('./commands/doctor.js').then((m) => m.registerDoctor),
 ];
 
 export async function main(argv: readonly string[], io: Io = realIo()): Promise<number> {

@@ -1,0 +1,86 @@
+/**
+ * mosquitto.conf text → directives. Mirrors mosquitto 2.0's reader (src/conf.c config__read_file_core): a line whose
+ * first non-blank character is `#` is a comment, the option is the first word, and a string value is the rest of the
+ * line with trailing blanks removed. Lines that mosquitto would refuse become problems, never exceptions.
+ */
+import { optionSpec, type OptionSpec } from './options.js';
+import type { Finding } from './types.js';
+
+export interface Directive {
+  readonly file: string;
+  /** 1-based line number in `file`. */
+  readonly line: number;
+  readonly option: string;
+  readonly spec: OptionSpec;
+  /** The value as mosquitto reads a string option: the rest of the line, trimmed. */
+  readonly value: string;
+  /** The value split on blanks (for `listener <port> [bind]`, `log_dest`, …). */
+  readonly args: readonly string[];
+}
+
+export interface ParsedFile {
+  readonly file: string;
+  readonly directives: readonly Directive[];
+  readonly problems: readonly Finding[];
+}
+
+const BLANK = /[ \t]+/;
+
+export function parseConfig(text: string, file: string): ParsedFile {
+  const directives: Directive[] = [];
+  const problems: Finding[] = [];
+  let start = 0;
+  for (let line = 1; start <= text.length; line++) {
+    const end = text.indexOf('\n', start);
+    const raw = text.slice(start, end < 0 ? text.length : end);
+    start = end < 0 ? text.length + 1 : end + 1;
+    const body = raw.replace(/[ \t\r]+$/, '').replace(/^[ \t]+/, '');
+    if (body === '' || body.startsWith('#')) continue;
+    const cut = body.search(BLANK);
+    const option = cut < 0 ? body : body.slice(0, cut);
+    const value = cut < 0 ? '' : body.slice(cut).replace(/^[ \t]+/, '');
+    const spec = optionSpec(option);
+    const at = { file, line };
+    if (spec === undefined) {
+      problems.push({ code: 'option.unknown', severity: 'error', ...at, params: { option } });
+      continue;
+    }
+    const problem = checkValue(option, spec, value);
+    if (problem !== undefined) {
+      problems.push({ code: problem, severity: 'error', ...at, params: { option, value } });
+      continue;
+    }
+    directives.push({ ...at, option, spec, value, args: value === '' ? [] : value.split(BLANK) });
+  }
+  return { file, directives, problems };
+}
+
+/** mosquitto stops with "Empty <option> value", "Invalid <option> value" or a boolean it cannot read. */
+function checkValue(option: string, spec: OptionSpec, value: string): string | undefined {
+  if (value === '') return 'option.empty';
+  if (spec.kind === 'bool' && value !== 'true' && value !== 'false') return 'option.bool';
+  if (spec.kind === 'int' && !/^-?\d{1,10}$/.test(value)) return 'option.int';
+  if (option === 'listener' || option === 'port') {
+    const port = Number(value.split(BLANK)[0]);
+    if (!/^\d{1,5}$/.test(value.split(BLANK)[0]!) || port > 65535) return 'option.port';
+  }
+  return undefined;
+}
+
+/**
+ * mosquitto's include_dir order: case-sensitive alphabetical, with the upper case of each letter before its lower
+ * case (A.conf, a.conf, B.conf, b.conf), per mosquitto.conf(5) "Load Order for include_dir".
+ */
+export function includeOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    const fx = x.toLowerCase();
+    const fy = y.toLowerCase();
+    if (fx !== fy) return fx < fy ? -1 : 1;
+    return x < y ? -1 : 1; // same letter: upper case (smaller code) first
+  }
+  return a.length - b.length;
+}

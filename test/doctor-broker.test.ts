@@ -1,0 +1,278 @@
+// doctor's predictions checked against what a real mosquitto 2.0 does with the same configuration on loopback.
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encode } from '../src/mqtt/index.js';
+import { makeCerts, type TestCerts } from './helpers/certs.js';
+import { confDir, connackFrom, runConf } from './helpers/mosquitto-conf.js';
+import { freePort, haveMosquitto } from './helpers/mosquitto.js';
+import { runMain } from './helpers/run-main.js';
+
+interface Report {
+  ok: boolean;
+  listeners: { port: number; bind: string | null; protocol: string; tls: boolean; reachableFrom: string }[];
+  findings: { code: string; severity: string; line: number | null; message: string; fix: string | null }[];
+}
+
+async function doctor(path: string, ...extra: string[]): Promise<Report & { exit: number }> {
+  const r = await runMain(['doctor', path, '--format', 'json', ...extra]);
+  expect(r.stderr).toBe('');
+  return { ...(JSON.parse(r.stdout) as Report), exit: r.code };
+}
+const codes = (r: Report) => r.findings.map((f) => f.code);
+const login = (username?: string, password?: string) =>
+  encode({ cmd: 'connect', clientId: `doctor-${Math.random().toString(36).slice(2, 8)}`, keepalive: 60, ...(username ? { username } : {}), ...(password ? { password } : {}) });
+
+test.runIf(!haveMosquitto && process.env.CI === 'true')('mosquitto is installed (CI)', () => {
+  expect.fail('doctor-broker tests need mosquitto: apt-get install mosquitto');
+});
+
+describe.skipIf(!haveMosquitto)('doctor against a real mosquitto', () => {
+  const files = confDir();
+  let certs: TestCerts;
+  beforeAll(() => {
+    certs = makeCerts();
+  });
+  afterAll(() => {
+    files.remove();
+    certs?.remove();
+  });
+
+  async function withBroker(conf: string, check: (run: Awaited<ReturnType<typeof runConf>>, path: string) => Promise<void>): Promise<void> {
+    const path = files.write(`c${Math.random().toString(36).slice(2)}.conf`, conf);
+    const run = await runConf(path);
+    try {
+      await check(run, path);
+    } finally {
+      await run.stop();
+    }
+  }
+
+  test('a listener bound to 127.0.0.1: localhost-only; refused from 127.0.0.2, accepted from 127.0.0.1', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners).toEqual([{ port, bind: '127.0.0.1', protocol: 'mqtt', tls: false, reachableFrom: 'localhost-only' }]);
+      expect(codes(r)).toContain('listener.localhost');
+      expect(run.running).toBe(true);
+      expect(await connackFrom('127.0.0.2', port, login())).toBe('ECONNREFUSED');
+      expect(await connackFrom('127.0.0.1', port, login())).toBe(0);
+    });
+  });
+
+  test('a listener without an address: reachable from all; accepted from 127.0.0.2 too', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners[0]!.reachableFrom).toBe('all');
+      expect(codes(r)).not.toContain('listener.localhost');
+      expect(r.ok).toBe(true);
+      expect(await connackFrom('127.0.0.2', port, login())).toBe(0);
+    });
+  });
+
+  test('bind_interface lo: localhost-only, and accepted on 127.0.0.1', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port}\nbind_interface lo\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners[0]!.reachableFrom).toBe('localhost-only');
+      expect(run.running).toBe(true);
+      expect(await connackFrom('127.0.0.1', port, login())).toBe(0);
+    });
+  });
+
+  test('no allow_anonymous and no password_file: doctor predicts CONNACK 5, the broker answers 5', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.ok).toBe(false);
+      expect(r.exit).toBe(1);
+      expect(r.findings.find((f) => f.code === 'auth.anonymous-refused')).toMatchObject({ severity: 'error' });
+      expect(run.running).toBe(true);
+      expect(await connackFrom('127.0.0.1', port, login())).toBe(5);
+    });
+  });
+
+  test('per_listener_settings true with allow_anonymous above the listener: orphaned, and the broker answers 5', async () => {
+    const port = await freePort();
+    await withBroker(`per_listener_settings true\nallow_anonymous true\nlistener ${port} 127.0.0.1\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r)).toEqual(expect.arrayContaining(['auth.orphan', 'auth.anonymous-refused']));
+      expect(r.findings.find((f) => f.code === 'auth.orphan')!.line).toBe(2);
+      expect(await connackFrom('127.0.0.1', port, login())).toBe(5);
+    });
+  });
+
+  test('per_listener_settings true with allow_anonymous under the listener: accepted', async () => {
+    const port = await freePort();
+    await withBroker(`per_listener_settings true\nlistener ${port} 127.0.0.1\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r)).not.toContain('auth.anonymous-refused');
+      expect(await connackFrom('127.0.0.1', port, login())).toBe(0);
+    });
+  });
+
+  test('password_file not readable by the mosquitto user: doctor says so, mosquitto does not start', async () => {
+    const pw = files.write('secret-pw', '', 0o600);
+    execFileSync('mosquitto_passwd', ['-b', pw, 'dev1', 's3cret']);
+    execFileSync('chmod', ['600', pw]);
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\npassword_file ${pw}\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.findings.find((f) => f.code === 'passwd.unreadable')).toMatchObject({ severity: 'error', line: 2 });
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(/Error opening password file/);
+    });
+  });
+
+  test('password_file that does not exist: doctor says so, mosquitto does not start', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\npassword_file ${files.dir}/nope\n`, async (run, path) => {
+      expect(codes(await doctor(path))).toContain('passwd.missing');
+      expect(run.running).toBe(false);
+    });
+  });
+
+  test('password_file lines: a hashed user logs in (0), a plain-text one is dropped (5), as doctor says per line', async () => {
+    const pw = files.write('pw-mixed', '');
+    execFileSync('mosquitto_passwd', ['-b', pw, 'good', 'pass1']);
+    execFileSync('sh', ['-c', `printf 'plain:pass2\\nbroken$7$x\\n' >> ${pw}; chmod 644 ${pw}`]);
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\npassword_file ${pw}\n`, async (run, path) => {
+      const r = await doctor(path);
+      const lines = r.findings.filter((f) => f.code.startsWith('passwd.line.')).map((f) => [f.code, f.message.match(/line (\d+)/)![1]]);
+      expect(lines).toEqual([['passwd.line.plain', '2'], ['passwd.line.no-colon', '3']]);
+      expect(codes(r)).not.toContain('auth.anonymous-refused');
+      expect(run.running).toBe(true);
+      expect(await connackFrom('127.0.0.1', port, login('good', 'pass1'))).toBe(0);
+      expect(await connackFrom('127.0.0.1', port, login('plain', 'pass2'))).toBe(5);
+    });
+  });
+
+  test('a websockets listener beside a plain one: listed as websockets, and probe ws:// logs in', async () => {
+    const [port, ws] = [await freePort(), await freePort()];
+    await withBroker(`listener ${port} 127.0.0.1\nlistener ${ws}\nprotocol websockets\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners[1]).toEqual({ port: ws, bind: null, protocol: 'websockets', tls: false, reachableFrom: 'all' });
+      expect(codes(r)).toContain('ws.no-tls');
+      expect(codes(r)).not.toContain('ws.none');
+      expect(run.running).toBe(true);
+      const probe = await runMain(['probe', `ws://127.0.0.1:${ws}/mqtt`, '--format', 'json']);
+      expect(probe.code).toBe(0);
+      expect(JSON.parse(probe.stdout).ok).toBe(true);
+    });
+  });
+
+  test('only a websockets listener: doctor calls it fatal, and Debian mosquitto 2.0.11 exits', async () => {
+    const ws = await freePort();
+    await withBroker(`listener ${ws}\nprotocol websockets\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.findings.find((f) => f.code === 'ws.only')).toMatchObject({ severity: 'error' });
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(/Unable to start any listening sockets/);
+    });
+  });
+
+  test('no listener line: local-only mode on 1883 (run only while 1883 is free on this machine)', async (ctx) => {
+    const { createServer } = await import('node:net');
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer().once('error', () => resolve(false)).listen(1883, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (!free) return ctx.skip();
+    await withBroker('allow_anonymous true\n', async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners).toEqual([{ port: 1883, bind: 'localhost', protocol: 'mqtt', tls: false, reachableFrom: 'localhost-only' }]);
+      expect(codes(r)).toContain('listener.none');
+      expect(run.log).toMatch(/local only mode/);
+      expect(await connackFrom('127.0.0.2', 1883, login())).toBe('ECONNREFUSED');
+      expect(await connackFrom('127.0.0.1', 1883, login())).toBe(0);
+    });
+  });
+
+  test('no websockets listener at all: ws.none', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n`, async (_run, path) => {
+      expect(codes(await doctor(path))).toContain('ws.none');
+    });
+  });
+
+  test.each([
+    ['an unknown option', 'listenr 1884\n', 'option.unknown', /Unknown configuration variable/],
+    ['a boolean that is not one', 'allow_anonymous yes\n', 'option.bool', /Error/],
+    ['an option without a value', 'password_file\n', 'option.empty', /Empty password_file value/],
+    ['max_keepalive below 10', 'max_keepalive 5\n', 'limits.keepalive-invalid', /Invalid max_keepalive value/],
+  ])('%s: a finding with its line, and mosquitto refuses to start', async (_name, bad, code, log) => {
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n${bad}`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.findings.find((f) => f.code === code)).toMatchObject({ severity: 'error', line: 3 });
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(log);
+    });
+  });
+
+  test('max_keepalive 30: a warning only; an MQTT 3.1.1 client with keepalive 60 is still accepted', async () => {
+    const port = await freePort();
+    await withBroker(`max_keepalive 30\nlistener ${port} 127.0.0.1\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.findings.find((f) => f.code === 'limits.keepalive')).toMatchObject({ severity: 'warning' });
+      expect(r.ok).toBe(true);
+      expect(await connackFrom('127.0.0.1', port, login())).toBe(0);
+    });
+  });
+
+  test('TLS: an expired certificate is named; mosquitto starts, and a client refuses it', async () => {
+    const port = await freePort();
+    const cert = files.write('expired.crt', certs.expired.cert);
+    const key = files.write('expired.key', certs.expired.key);
+    await withBroker(`listener ${port} 127.0.0.1\ncertfile ${cert}\nkeyfile ${key}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path, '--host', 'localhost');
+      expect(r.findings.find((f) => f.code === 'tls.expired')).toMatchObject({ severity: 'error', line: 2 });
+      expect(r.listeners[0]!.tls).toBe(true);
+      expect(run.running).toBe(true);
+      const { connect } = await import('node:tls');
+      const error = await new Promise<string>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca });
+        s.once('secureConnect', () => (s.destroy(), resolve('ok')));
+        s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      });
+      expect(error).toBe('CERT_HAS_EXPIRED');
+    });
+  });
+
+  test('TLS: a certificate that does not name --host; a key of another certificate stops mosquitto', async () => {
+    const port = await freePort();
+    const cert = files.write('wrong.crt', certs.wrongHost.cert);
+    const key = files.write('good.key', certs.good.key);
+    await withBroker(`listener ${port} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${cert}\nkeyfile ${key}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path, '--host', 'localhost');
+      expect(codes(r)).not.toContain('tls.chain');
+      expect(codes(r)).toEqual(expect.arrayContaining(['tls.name', 'tls.key-mismatch', 'tls.private-ca']));
+      expect(run.running).toBe(false);
+    });
+  });
+
+  test('TLS: a certfile that does not exist stops mosquitto', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.1\ncertfile ${files.dir}/none.crt\nkeyfile ${files.dir}/none.key\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.findings.filter((f) => f.code === 'tls.file-missing')).toHaveLength(2);
+      expect(run.running).toBe(false);
+    });
+  });
+
+  test('include_dir: listeners and lines of the included files count, in mosquitto\'s order', async () => {
+    const port = await freePort();
+    files.write('conf.d-placeholder', '');
+    execFileSync('mkdir', ['-p', `${files.dir}/conf.d`]);
+    execFileSync('chmod', ['755', `${files.dir}/conf.d`]);
+    files.write('conf.d/b.conf', 'allow_anonymous true\n');
+    files.write('conf.d/A.conf', `listener ${port} 127.0.0.1\n`);
+    files.write('conf.d/ignored.txt', 'garbage here\n');
+    await withBroker(`include_dir ${files.dir}/conf.d\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners).toEqual([{ port, bind: '127.0.0.1', protocol: 'mqtt', tls: false, reachableFrom: 'localhost-only' }]);
+      expect(codes(r)).not.toContain('auth.anonymous-refused');
+      expect(await connackFrom('127.0.0.1', port, login())).toBe(0);
+    });
+  });
+});

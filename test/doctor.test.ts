@@ -1,0 +1,109 @@
+// doctor's core on configurations given as text: one row per rule, plus parsing edge cases and hostile input.
+import { describe, expect, test } from 'vitest';
+import { doctor, doctorJson, includeOrder, parseConfig, renderDoctor, type FileFact } from '../src/doctor/index.js';
+import { checkPasswd } from '../src/doctor/passwd.js';
+
+const NOW = Date.UTC(2026, 0, 1);
+function judge(conf: string, facts: Record<string, FileFact> = {}, host?: string) {
+  return doctor({ main: parseConfig(conf, 'm.conf'), includes: [], facts, now: NOW, ...(host ? { host } : {}) });
+}
+const codes = (conf: string, facts?: Record<string, FileFact>) => judge(conf, facts).findings.map((f) => f.code);
+const file = (text: string | null, exists = true, readable: boolean | null = true): FileFact => ({ exists, readable, text });
+const HASH7 = 'dev1:$7$101$' + Buffer.alloc(12, 1).toString('base64') + '$' + Buffer.alloc(64, 2).toString('base64');
+
+describe('doctor rules', () => {
+  test.each([
+    ['no listener → local-only', 'allow_anonymous true', ['listener.none'], []],
+    ['listener on ::1', 'listener 1883 ::1\nallow_anonymous true', ['listener.localhost'], ['listener.none']],
+    ['listener on localhost', 'listener 1883 localhost\nallow_anonymous true', ['listener.localhost'], []],
+    ['bind_address localhost (default listener)', 'port 1883\nbind_address localhost\nallow_anonymous true', ['listener.localhost'], ['listener.none']],
+    ['port alone listens on all addresses', 'port 1883\nallow_anonymous true', [], ['listener.localhost', 'listener.none']],
+    ['anonymous refused', 'listener 1883', ['auth.anonymous-refused'], []],
+    ['allow_anonymous false, nothing else', 'listener 1883\nallow_anonymous false', ['auth.anonymous-refused'], []],
+    ['a plugin authenticates', 'listener 1883\nplugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so', [], ['auth.anonymous-refused']],
+    ['global security under a second listener', 'listener 1883\nallow_anonymous true\nlistener 8883\npassword_file /p', ['auth.global'], []],
+    ['per-listener orphan', 'per_listener_settings true\nallow_anonymous true\nlistener 1883', ['auth.orphan', 'auth.anonymous-refused'], []],
+    ['protocol websockets before any listener', 'protocol websockets\nlistener 1883\nallow_anonymous true', ['ws.no-port', 'ws.none'], []],
+    ['websockets only', 'listener 8083\nprotocol websockets\nallow_anonymous true', ['ws.only', 'ws.no-tls'], ['ws.none']],
+    ['websockets bound to a name', 'listener 1883\nlistener 8083 myhost\nprotocol websockets\nallow_anonymous true', ['ws.bind-name'], []],
+    ['tls_version tlsv1.1', 'listener 8883\ntls_version tlsv1.1\nallow_anonymous true', ['tls.old-version'], []],
+    ['certfile without keyfile', 'listener 8883\ncertfile /c\nallow_anonymous true', ['tls.pair'], []],
+    ['max_keepalive 30', 'listener 1883\nallow_anonymous true\nmax_keepalive 30', ['limits.keepalive'], []],
+    ['max_keepalive 70000', 'listener 1883\nallow_anonymous true\nmax_keepalive 70000', ['limits.keepalive-invalid'], []],
+    ['message_size_limit 100', 'listener 1883\nallow_anonymous true\nmessage_size_limit 100', ['limits.message-size'], []],
+    ['max_connections 3', 'listener 1883\nallow_anonymous true\nmax_connections 3', ['limits.connections'], []],
+    ['unknown option', 'listener 1883\nallow_anonymous true\nlisten 1884', ['option.unknown'], []],
+    ['bad port', 'listener 99999\nallow_anonymous true', ['option.port'], []],
+    ['bad integer', 'listener 1883\nallow_anonymous true\nmax_connections lots', ['option.int'], []],
+    ['auth_opt_ family is known', 'listener 1883\nallow_anonymous true\nauth_opt_db_host x', [], ['option.unknown']],
+  ])('%s', (_name, conf, present, absent) => {
+    const found = codes(conf);
+    for (const c of present) expect(found).toContain(c);
+    for (const c of absent) expect(found).not.toContain(c);
+    expect(found.slice(-2)).toEqual(['check.firewall', 'check.public-address']);
+  });
+
+  test('password_file facts: missing, unreadable, empty, good', () => {
+    const conf = 'listener 1883\npassword_file /p';
+    expect(codes(conf, { '/p': file(null, false, null) })).toContain('passwd.missing');
+    expect(codes(conf, { '/p': file('x', true, false) })).toContain('passwd.unreadable');
+    expect(codes(conf, { '/p': file('\n# only a comment\n') })).toContain('passwd.empty');
+    const good = codes(conf, { '/p': file(`${HASH7}\n`) });
+    expect(good.filter((c) => c.startsWith('passwd') || c.startsWith('auth'))).toEqual([]);
+  });
+
+  test('the report is ok only without errors; errors sort first; JSON has the documented keys', () => {
+    const r = judge('listener 1883\nfoo 1\nallow_anonymous true');
+    expect(r.ok).toBe(false);
+    expect(r.findings[0]!.severity).toBe('error');
+    const json = JSON.parse(doctorJson(r, 'en'));
+    expect(Object.keys(json)).toEqual(['ok', 'listeners', 'findings']);
+    expect(Object.keys(json.findings[0])).toEqual(['code', 'severity', 'file', 'line', 'message', 'fix']);
+    expect(json.findings[0]).toMatchObject({ code: 'option.unknown', file: 'm.conf', line: 2 });
+    expect(JSON.parse(doctorJson(r, 'zh')).findings[0].message).toMatch(/未知选项/);
+  });
+
+  test('text output escapes control characters from the file', () => {
+    const out = renderDoctor(judge('listener 1883\nfo\u001b[31mo 1\nallow_anonymous true'), 'en');
+    expect(out).not.toContain('\u001b');
+    expect(out).toContain('\\x1b[31m');
+  });
+});
+
+describe('parsing', () => {
+  test('comments, blank lines, CRLF, leading blanks and trailing blanks', () => {
+    const p = parseConfig('# c\r\n\r\n   listener 1883  \r\n\tallow_anonymous true\r\n  # indented comment\n', 'x');
+    expect(p.problems).toEqual([]);
+    expect(p.directives.map((d) => [d.line, d.option, d.value])).toEqual([[3, 'listener', '1883'], [4, 'allow_anonymous', 'true']]);
+  });
+
+  test('a string value keeps its inner spaces', () => {
+    expect(parseConfig('password_file /etc/my dir/pw', 'x').directives[0]!.value).toBe('/etc/my dir/pw');
+  });
+
+  test('include_dir order: upper case before lower case of the same letter (mosquitto.conf(5) example)', () => {
+    expect(['b.conf', 'A.conf', '01.conf', 'a.conf', 'B.conf', '00.conf'].sort(includeOrder)).toEqual(['00.conf', '01.conf', 'A.conf', 'a.conf', 'B.conf', 'b.conf']);
+  });
+
+  test('hostile input: binary junk and a huge line give findings, not exceptions, in linear time', () => {
+    const junk = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 256)).toString('latin1');
+    const t0 = performance.now();
+    const r = judge(junk + '\n' + 'x'.repeat(1 << 20));
+    expect(r.findings.length).toBeGreaterThan(0);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('password_file lines', () => {
+  test.each([
+    ['a $7$ line from mosquitto_passwd', HASH7, []],
+    ['plain text', 'u:secret', ['plain']],
+    ['no colon', 'justaname', ['no-colon']],
+    ['empty user', ':$7$101$x$y', ['empty-user']],
+    ['$7$ with a short salt', 'u:$7$101$' + Buffer.alloc(8).toString('base64') + '$' + Buffer.alloc(64).toString('base64'), ['bad-hash']],
+    ['$6$ line', 'u:$6$' + Buffer.alloc(12).toString('base64') + '$' + Buffer.alloc(64).toString('base64'), []],
+    ['unknown type', 'u:$8$abc', ['bad-hash']],
+  ])('%s', (_name, line, reasons) => {
+    expect(checkPasswd(`${line}\n`).problems.map((p) => p.reason)).toEqual(reasons);
+  });
+});
