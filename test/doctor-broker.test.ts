@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encode } from '../src/mqtt/index.js';
 import { makeCerts, type TestCerts } from './helpers/certs.js';
 import { confDir, connackFrom, runConf } from './helpers/mosquitto-conf.js';
-import { freePort, haveMosquitto } from './helpers/mosquitto.js';
+import { freePort } from './helpers/mosquitto.js';
+import { needsTools } from './helpers/tools.js';
 import { runMain } from './helpers/run-main.js';
 
 interface Report {
@@ -22,11 +23,9 @@ const codes = (r: Report) => r.findings.map((f) => f.code);
 const login = (username?: string, password?: string) =>
   encode({ cmd: 'connect', clientId: `doctor-${Math.random().toString(36).slice(2, 8)}`, keepalive: 60, ...(username ? { username } : {}), ...(password ? { password } : {}) });
 
-test.runIf(!haveMosquitto && process.env.CI === 'true')('mosquitto is installed (CI)', () => {
-  expect.fail('doctor-broker tests need mosquitto: apt-get install mosquitto');
-});
+const tools = needsTools(['mosquitto', 'mosquitto_passwd', 'openssl']);
 
-describe.skipIf(!haveMosquitto)('doctor against a real mosquitto', () => {
+tools.describe('doctor against a real mosquitto', () => {
   const files = confDir();
   let certs: TestCerts;
   beforeAll(() => {

@@ -2,10 +2,12 @@
 import { main } from '../../src/cli/main.js';
 import { realIo } from '../../src/cli/io.js';
 
+// One real Io per test file: each realIo() adds an error listener to process.stdout/stderr.
+const real = realIo();
+
 export async function runMain(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const real = realIo();
   const io = {
     ...real,
     stdout: { write: (c: string | Uint8Array) => void (stdout += typeof c === 'string' ? c : Buffer.from(c).toString()), isTTY: false },

@@ -2,6 +2,8 @@
  * `mqtt-sign doctor <mosquitto.conf>`: the edge reads the config (or stdin), the files of each include_dir, and the
  * facts about every file the config names (exists, readable by the user mosquitto drops to); src/doctor judges.
  */
+import { promises as fs } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
@@ -44,8 +46,6 @@ async function run(ctx: CliContext, cmd: Command, config: string | undefined): P
   const { io } = ctx;
   const lang = ctx.lang();
   const flags = cmd.opts() as DoctorFlags;
-  const fs = await import('node:fs/promises');
-  const { resolve, join } = await import('node:path');
   let text: string;
   let name: string;
   if (config === undefined || config === '-') {
@@ -77,7 +77,7 @@ async function run(ctx: CliContext, cmd: Command, config: string | undefined): P
   const all = directives(main, includes);
   const account = await userAccount(runUser(all));
   const facts: Record<string, FileFact> = {};
-  for (const path of referencedFiles(all)) facts[path] = await fileFact(resolve(path), account, fs);
+  for (const path of referencedFiles(all)) facts[path] = await fileFact(resolve(path), account);
 
   const report = doctor({ main, includes, facts, ...(flags.host === undefined ? {} : { host: flags.host }), now: io.now() });
   io.stdout.write(flags.format === 'json' ? doctorJson(report, lang) : renderDoctor(report, lang, await palette(ctx.color())));
@@ -102,13 +102,12 @@ interface Account {
 
 /** uid and groups of the user mosquitto drops to, from /etc/passwd and /etc/group; null when no such user exists here. */
 async function userAccount(user: string): Promise<Account | null> {
-  const { readFile } = await import('node:fs/promises');
   try {
-    const passwd = (await readFile('/etc/passwd', 'utf8')).split('\n').map((l) => l.split(':'));
+    const passwd = (await fs.readFile('/etc/passwd', 'utf8')).split('\n').map((l) => l.split(':'));
     const entry = passwd.find((f) => f[0] === user);
     if (entry === undefined) return null;
     const gids = [Number(entry[3])];
-    for (const g of (await readFile('/etc/group', 'utf8')).split('\n').map((l) => l.split(':'))) {
+    for (const g of (await fs.readFile('/etc/group', 'utf8')).split('\n').map((l) => l.split(':'))) {
       if ((g[3] ?? '').split(',').includes(user)) gids.push(Number(g[2]));
     }
     return { uid: Number(entry[2]), gids };
@@ -117,11 +116,8 @@ async function userAccount(user: string): Promise<Account | null> {
   }
 }
 
-type Fs = typeof import('node:fs/promises');
-
 /** Whether the file exists, whether `account` may read it (x on every folder above it, r on it), and its text. */
-async function fileFact(path: string, account: Account | null, fs: Fs): Promise<FileFact> {
-  const { dirname } = await import('node:path');
+async function fileFact(path: string, account: Account | null): Promise<FileFact> {
   let st;
   try {
     st = await fs.stat(path);
