@@ -5,18 +5,15 @@
  */
 import { hint, message, type Lang } from '../messages.js';
 import type { Paint } from '../format/types.js';
+import { termSafe, termSafeParams } from '../terminal-text.js';
 import type { DoctorReport, Finding } from './types.js';
 
 const plainPaint = { error: (t: string) => t, warn: (t: string) => t, ok: (t: string) => t, dim: (t: string) => t, field: (t: string) => t };
 
-/** Paths and values come from the user's files: control characters are shown escaped, never sent to the terminal. */
-function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-function texts(f: Finding, lang: Lang): { message: string; fix: string | null } {
-  return { message: message(`doctor.${f.code}`, f.params, lang), fix: hint(`doctor.${f.code}`, f.params, lang) ?? null };
+/** JSON keeps exact values; the terminal gets paths and values from the user's files through termSafe. */
+function texts(f: Finding, lang: Lang, terminal = false): { message: string; fix: string | null } {
+  const params = terminal ? termSafeParams(f.params) : f.params;
+  return { message: message(`doctor.${f.code}`, params, lang), fix: hint(`doctor.${f.code}`, params, lang) ?? null };
 }
 
 export function doctorJson(report: DoctorReport, lang: Lang): string {
@@ -33,16 +30,16 @@ export function renderDoctor(report: DoctorReport, lang: Lang, paint: Paint = pl
   const out: string[] = [paint.field(t('doctor.title.listeners'))];
   if (report.listeners.length === 0) out.push(`  ${t('doctor.listeners.none')}`);
   for (const l of report.listeners) {
-    const bind = l.bind === null ? t('doctor.bind.all') : safe(l.bind);
-    out.push(`  ${String(l.port).padEnd(6)}${bind.padEnd(16)} ${l.protocol.padEnd(11)}${(l.tls ? 'TLS' : t('doctor.plain')).padEnd(6)} ${t('doctor.reach', { reach: safe(l.reachableFrom) })}`);
+    const bind = l.bind === null ? t('doctor.bind.all') : termSafe(l.bind);
+    out.push(`  ${String(l.port).padEnd(6)}${bind.padEnd(16)} ${l.protocol.padEnd(11)}${(l.tls ? 'TLS' : t('doctor.plain')).padEnd(6)} ${t('doctor.reach', { reach: termSafe(l.reachableFrom) })}`);
   }
   out.push('', paint.field(t('doctor.title.findings')));
   const colour = { error: paint.error, warning: paint.warn, info: paint.dim } as const;
   for (const f of report.findings) {
-    const { message: text, fix } = texts(f, lang);
-    const where = f.file === null ? '' : `${safe(f.file)}:${f.line}  `;
-    out.push(`  ${colour[f.severity](t(`doctor.severity.${f.severity}`).padEnd(8))}${where}${safe(text)}`);
-    if (fix !== null) out.push(`          ${paint.dim(t('doctor.fix', { fix: safe(fix) }))}`);
+    const { message: text, fix } = texts(f, lang, true);
+    const where = f.file === null ? '' : `${termSafe(f.file)}:${f.line}  `;
+    out.push(`  ${colour[f.severity](t(`doctor.severity.${f.severity}`).padEnd(8))}${where}${text}`);
+    if (fix !== null) out.push(`          ${paint.dim(t('doctor.fix', { fix }))}`);
   }
   const count = (s: Finding['severity']) => report.findings.filter((f) => f.severity === s).length;
   const summary = t(report.ok ? 'doctor.summary.ok' : 'doctor.summary.failed', { errors: count('error'), warnings: count('warning') });
