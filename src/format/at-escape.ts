@@ -29,7 +29,8 @@ export function quote(value: string, quoting: Quoting): string {
 
 /**
  * Splits the parameters of an AT command (the text after `=`) as the modem reads them: quoted strings lose their
- * quotes and escapes, anything else is trimmed. Returns undefined when a quote is never closed.
+ * quotes and escapes, anything else is trimmed. Returns undefined when a quote is never closed, or (ESP-AT) when a
+ * quoted string holds an unescaped comma, which the firmware takes for a separator.
  */
 export function splitParams(text: string, quoting: Quoting): { value: string; quoted: boolean }[] | undefined {
   const out: { value: string; quoted: boolean }[] = [];
@@ -48,6 +49,8 @@ export function splitParams(text: string, quoting: Quoting): { value: string; qu
           continue;
         }
         if (c === '"') break;
+        // ESP-AT splits parameters at every unescaped comma, quotes or not: such a line does not say what it seems to.
+        if (quoting === 'esp' && c === ',') return undefined;
         value += c;
         i++;
       }
