@@ -3,7 +3,7 @@
  * and the 免预注册 connwl login. PLATFORMS.md §2; https://help.aliyun.com/document_detail/73742.html
  */
 import { UsageError } from '../errors.js';
-import { base64Strict, hmac, type HashName } from './_crypto.js';
+import { base64Strict, digest, hmac, type HashName } from './_crypto.js';
 import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
@@ -323,10 +323,12 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
     password = fieldCheck('password', ok, null, login.password, ok ? null : { code: 'aliyun.verify.token' });
   } else {
     const key = registration ? p.require('productSecret') : p.require('deviceSecret');
-    let check = checkPassword(login, parsed, key, dn, pk);
+    // A productSecret given besides the deviceSecret is tried in its place (a common copy-paste mix-up).
+    const other = registration ? undefined : p.get('productSecret');
+    let check = checkPassword(login, parsed, key, dn, pk, other);
     // Without --product/--device the parts come from the username; if swapped there, the signature tells.
     if (!check.ok && !p.given('deviceName') && !p.given('productKey')) {
-      const swapped = checkPassword(login, parsed, key, pk, dn);
+      const swapped = checkPassword(login, parsed, key, pk, dn, other);
       if (swapped.ok) [check, dn, pk] = [swapped, pk, dn];
     }
     password = fieldCheck('password', check.ok, check.expected, login.password, check.cause);
@@ -353,7 +355,14 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
  * Recompute the password for one (dn, pk) reading of the login; on a mismatch try the known mistakes of
  * PLATFORMS.md §2.5 in order and name the first that reproduces the captured value. Hex case is irrelevant.
  */
-function checkPassword(login: CapturedLogin, parsed: ParsedLogin | null, key: string, dn: string, pk: string): { ok: boolean; expected: string | null; cause: Cause | null } {
+function checkPassword(
+  login: CapturedLogin,
+  parsed: ParsedLogin | null,
+  key: string,
+  dn: string,
+  pk: string,
+  productSecret?: string,
+): { ok: boolean; expected: string | null; cause: Cause | null } {
   const entries = parsed?.entries ?? new Map<string, string>();
   const authType = entries.get('authType');
   const label = entries.get('signmethod') ?? 'hmacmd5'; // the doc's default when absent
@@ -366,7 +375,8 @@ function checkPassword(login: CapturedLogin, parsed: ParsedLogin | null, key: st
   const compute = (method: string, k: Uint8Array | string, text: string): string => hmac(SIGN_METHODS[method]!, k, text).toString('hex');
   const actual = login.password?.toLowerCase() ?? null;
   const expected = compute(label, key, content);
-  if (expected === actual) return { ok: true, expected, cause: null };
+  // Any hex case is accepted (PLATFORMS.md §2.1); uppercase is LinkSDK / iotkit style, worth a note only.
+  if (expected === actual) return { ok: true, expected, cause: login.password !== actual ? { code: 'aliyun.verify.upperHex' } : null };
 
   const byLength = HEX_LENGTHS[actual?.length ?? 0];
   const decoded = base64Strict(key);
@@ -376,7 +386,64 @@ function checkPassword(login: CapturedLogin, parsed: ParsedLogin | null, key: st
     [{ code: 'aliyun.verify.timestamp', params: { timestamp: timestamp ?? '' } }, () => (registration || timestamp === undefined ? null : compute(label, key, signContent(core, dn, pk, undefined)))],
     [{ code: 'aliyun.verify.signmethod', params: { label, actual: byLength ?? '' } }, () => (byLength && byLength !== label ? compute(byLength, key, content) : null)],
     [{ code: 'aliyun.verify.base64Key' }, () => (decoded ? compute(label, decoded, content) : null)],
+    [{ code: 'aliyun.verify.productSecret' }, () => (productSecret === undefined || productSecret === key ? null : compute(label, productSecret, content))],
+    [{ code: 'aliyun.verify.swapped' }, () => compute(label, content, key)],
   ];
+  if (!registration && actual !== null) mistakes.push(...contentMistakes(login.clientId, parsed, core, dn, pk, timestamp, label, byLength, key));
   const found = mistakes.find(([, attempt]) => attempt() === actual);
   return { ok: false, expected, cause: found?.[0] ?? { code: 'verify.mismatch' } };
+}
+
+/**
+ * The 一机一密 string signed another way than the doc's (names sorted, each followed by its value, nothing between):
+ * another field order, separators, values without names, the |…| parameters signed too, or a plain hash with the
+ * secret glued on instead of an HMAC. All with the labelled method; the plain hash also with the one the length betrays.
+ */
+function contentMistakes(
+  clientId: string,
+  parsed: ParsedLogin | null,
+  core: string,
+  dn: string,
+  pk: string,
+  timestamp: string | undefined,
+  label: string,
+  byLength: string | undefined,
+  key: string,
+): [Cause, () => string | null][] {
+  const hashOf = (method: string): HashName => SIGN_METHODS[method]!;
+  const mac = (text: string): string => hmac(hashOf(label), key, text).toString('hex');
+  const pairs: [string, string][] = [['clientId', core], ['deviceName', dn], ['productKey', pk]];
+  if (timestamp !== undefined) pairs.push(['timestamp', timestamp]);
+  const join = (list: readonly [string, string][], kv: string, sep: string): string => list.map(([k, v]) => `${k}${kv}${v}`).join(sep);
+  const out: [Cause, () => string | null][] = [];
+  for (const order of permutations(pairs).slice(1)) {
+    out.push([{ code: 'aliyun.verify.order', params: { order: order.map(([k]) => k).join(', ') } }, () => mac(join(order, '', ''))]);
+  }
+  for (const [kv, sep] of [['=', '&'], ['', '&'], ['=', ','], ['', ','], ['=', '']] as const) {
+    const form = join(pairs.slice(0, 2).map(([k]) => [k, '…'] as [string, string]), kv, sep);
+    out.push([{ code: 'aliyun.verify.separators', params: { form: `${form}${sep}…` } }, () => mac(join(pairs, kv, sep))]);
+  }
+  out.push([{ code: 'aliyun.verify.valuesOnly' }, () => mac(pairs.map(([, v]) => v).join(''))]);
+  // Every parameter of the |…| block signed too, sorted with the others; or the block text appended as it is.
+  const extra = [...(parsed?.entries ?? new Map<string, string>())].filter(([k]) => k !== 'timestamp');
+  if (extra.length > 0) {
+    const all = [...pairs, ...extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    out.push([{ code: 'aliyun.verify.blockSigned' }, () => mac(join(all, '', ''))]);
+    out.push([{ code: 'aliyun.verify.blockSigned' }, () => mac(join(pairs, '', '') + clientId.slice(core.length))]);
+  }
+  const content = join(pairs, '', '');
+  for (const method of new Set([label, byLength ?? label])) {
+    const hash = hashOf(method);
+    const params = { hash: hash.toUpperCase() };
+    for (const text of [content, content + key, key + content]) {
+      out.push([{ code: 'aliyun.verify.plainHash', params }, () => digest(hash, text).toString('hex')]);
+    }
+  }
+  return out;
+}
+
+/** Every order of a short list (at most 4 fields here, so 24), the given order first. */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((head, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [head, ...rest]));
 }

@@ -1,6 +1,6 @@
 // Aliyun: the shared vectors (test/fixtures/vectors/aliyun.json, a verbatim copy of shared/vectors/aliyun.json with
 // each row's source), defaults, the register/regnwl/connwl flows, bad input, Alink envelopes and verify's named mistakes.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { getSigner, sign, UsageError, type CapturedLogin, type SignParams } from '../../src/index.js';
 import { registrationContent, signContent } from '../../src/platforms/aliyun.js';
@@ -261,17 +261,44 @@ describe('verify: each known mistake, made on purpose, is named', () => {
     ['label hmacsha256, HMAC-MD5 used', h('md5', secret, good), [['password', 'aliyun.verify.signmethod']]],
     ['the secret base64-decoded', h('sha256', Buffer.from(secret, 'base64'), good), [['password', 'aliyun.verify.base64Key']]],
     ['a wrong secret', h('sha256', 'another-secret', good), [['password', 'verify.mismatch']]],
+    ['HMAC key and message swapped', h('sha256', good, secret), [['password', 'aliyun.verify.swapped']]],
+    ['fields in another order', h('sha256', secret, `deviceName${dn}productKey${pk}clientId${core}timestamp1700000000000`), [['password', 'aliyun.verify.order']]],
+    ['timestamp first (an iotkit ext order carried into the signed string)', h('sha256', secret, `timestamp1700000000000clientId${core}deviceName${dn}productKey${pk}`), [['password', 'aliyun.verify.order']]],
+    ['& and = separators', h('sha256', secret, `clientId=${core}&deviceName=${dn}&productKey=${pk}&timestamp=1700000000000`), [['password', 'aliyun.verify.separators']]],
+    ['& between fields only', h('sha256', secret, `clientId${core}&deviceName${dn}&productKey${pk}&timestamp1700000000000`), [['password', 'aliyun.verify.separators']]],
+    [', separators', h('sha256', secret, `clientId=${core},deviceName=${dn},productKey=${pk},timestamp=1700000000000`), [['password', 'aliyun.verify.separators']]],
+    ['values without names', h('sha256', secret, `${core}${dn}${pk}1700000000000`), [['password', 'aliyun.verify.valuesOnly']]],
+    ['the |…| parameters signed, sorted with the rest', h('sha256', secret, `clientId${core}deviceName${dn}productKey${pk}securemode2signmethodhmacsha256timestamp1700000000000`), [['password', 'aliyun.verify.blockSigned']]],
+    ['the |…| block appended', h('sha256', secret, `${good}|securemode=2,signmethod=hmacsha256,timestamp=1700000000000|`), [['password', 'aliyun.verify.blockSigned']]],
+    ['plain SHA-256 of the content', createHash('sha256').update(good).digest('hex'), [['password', 'aliyun.verify.plainHash']]],
+    ['plain SHA-256 of content + secret', createHash('sha256').update(good + secret).digest('hex'), [['password', 'aliyun.verify.plainHash']]],
+    ['plain MD5 of secret + content (the length betrays MD5)', createHash('md5').update(secret + good).digest('hex'), [['password', 'aliyun.verify.plainHash']]],
   ])('%s', (_name, password, bad) => {
     expect(check(login(password))).toEqual({ ok: false, bad, notes: [] });
+  });
+
+  test('the ProductSecret used where the DeviceSecret belongs, named when --product-secret is given too', () => {
+    const productSecret = 'pRoDuCtSeCrEt0123456789abcdefABCD';
+    const password = h('sha256', productSecret, good);
+    expect(check(login(password), { deviceSecret: secret, productSecret }).bad).toEqual([['password', 'aliyun.verify.productSecret']]);
+    expect(check(login(password)).bad).toEqual([['password', 'verify.mismatch']]);
+  });
+
+  test('the order and separators are named in the cause', () => {
+    const order = aliyun.verify!(login(h('sha256', secret, `deviceName${dn}productKey${pk}clientId${core}timestamp1700000000000`)), { deviceSecret: secret }, {});
+    expect(order.fields.find((f) => f.name === 'password')!.causeParams).toEqual({ order: 'deviceName, productKey, clientId, timestamp' });
+    const seps = aliyun.verify!(login(h('sha256', secret, `clientId=${core}&deviceName=${dn}&productKey=${pk}&timestamp=1700000000000`)), { deviceSecret: secret }, {});
+    expect(seps.fields.find((f) => f.name === 'password')!.cause).toContain('clientId=…&deviceName=…&…');
+  });
+
+  test('uppercase hex verifies, with a note that Aliyun takes either case', () => {
+    expect(check(login(h('sha256', secret, good).toUpperCase()))).toEqual({ ok: true, bad: [], notes: ['aliyun.verify.upperHex'] });
+    expect(check(login(h('sha256', secret, good)))).toEqual({ ok: true, bad: [], notes: [] });
   });
 
   test('the label and the HMAC named in the cause', () => {
     const r = aliyun.verify!(login(h('sha1', secret, good)), { deviceSecret: secret }, {});
     expect(r.fields.find((f) => f.name === 'password')!.causeParams).toEqual({ label: 'hmacsha256', actual: 'hmacsha1' });
-  });
-
-  test('uppercase hex is fine (the server ignores case)', () => {
-    expect(check(login(h('sha256', secret, good).toUpperCase()))).toEqual({ ok: true, bad: [], notes: [] });
   });
 
   test('pk&dn instead of dn&pk: named with --product/--device, and found from the signature without them', () => {

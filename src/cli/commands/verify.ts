@@ -4,7 +4,7 @@
  * its likely cause, plus the platform lint. One subcommand per platform, so each takes its own secret flags.
  */
 import { Option, type Command } from 'commander';
-import { MqttSignError } from '../../errors.js';
+import { MqttSignError, UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
 import { platforms } from '../../platforms/index.js';
 import type { CapturedLogin, FieldCheck, Signer, VerifyResult, Warning } from '../../platforms/types.js';
@@ -18,15 +18,28 @@ import { addInputOptions, openPackets, problemText, type InputFlags } from './de
 import type { SkippedStream } from '../../capture/stream.js';
 import type { ReplyMeaning } from '../../mqtt/replies.js';
 import { replyMeanings } from '../replies.js';
+import { termSafe } from '../../terminal-text.js';
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
   const verify = program.command('verify').description(message('verify.description', {}, lang));
   verify.addHelpText('after', message('verify.help.examples', {}, lang));
+  const ids = Object.values(platforms).filter((s) => s.verify).map((s) => s.id);
+  // `verify capture.pcap --secret …`: the platform was left out. Say how to call it instead of "unknown command".
+  verify
+    .argument('[platform]')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((first: string | undefined) => {
+      if (first === undefined) return verify.help({ error: true });
+      throw new UsageError('verify.platform.missing', { option: '<platform>', value: termSafe(first), platforms: ids.join(', ') });
+    });
   for (const signer of Object.values(platforms)) {
     if (!signer.verify) continue;
     const cmd = verify.command(signer.id).description(message('verify.platform.description', { title: signer.title }, lang));
-    addInputOptions(cmd, lang).addOption(new Option('--format <style>', message('verify.opt.format', {}, lang)).choices(['text', 'json']).default('text'));
+    addInputOptions(cmd, lang)
+      .addOption(new Option('--format <style>', message('verify.opt.format', {}, lang)).choices(['text', 'json']).default('text'))
+      .addOption(new Option('--show-password', message('verify.opt.showPassword', {}, lang)));
     addSignerOptions(cmd, signer, lang);
     cmd.action((input: string | undefined) => run(cmd, signer, input, ctx));
   }
@@ -43,9 +56,15 @@ interface ConnectReport {
 async function run(cmd: Command, signer: Signer, input: string | undefined, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
-  const opts = cmd.opts() as InputFlags & { format: 'text' | 'json' };
+  const opts = cmd.opts() as InputFlags & { format: 'text' | 'json'; showPassword?: boolean };
   const { params, secrets } = await readSignerOptions(cmd, signer, io, lang);
+  requireSecret(signer, params);
   const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
+  // A captured password that does not verify may still be someone's real one: shown masked unless asked.
+  const shown = (f: FieldCheck): string | null => {
+    const value = hide(f.actual);
+    return value === null || f.ok || opts.showPassword || !f.name.startsWith('password') ? value : maskMiddle(value);
+  };
   const reports: ConnectReport[] = [];
   const skipped: SkippedStream[] = [];
   try {
@@ -78,7 +97,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
       connects: reports.map((r) => ({
         index: r.index,
         ok: r.result.ok,
-        fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: hide(f.actual), cause: causeText(f, lang) })),
+        fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang) })),
         warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
         connack: r.connack ?? null,
       })),
@@ -86,11 +105,29 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     const paint = await palette(ctx.color());
-    for (const r of reports) io.stdout.write(textReport(r, paint, lang, hide));
+    for (const r of reports) io.stdout.write(textReport(r, paint, lang, hide, shown));
     const summary = message(ok ? 'verify.summary.ok' : 'verify.summary.failed', { ok: reports.filter((r) => r.result.ok).length, count: reports.length }, lang);
     io.stdout.write(`${ok ? paint.ok(summary) : paint.error(summary)}\n`);
   }
   ctx.exit(ok ? 0 : 1);
+}
+
+/**
+ * A missing secret is a usage error before any input is read, whatever the input holds: at least one of the
+ * platform's secrets (generic: the username, password or password-file line) must be given.
+ */
+function requireSecret(signer: Signer, params: Readonly<Record<string, string | undefined>>): void {
+  const identities = signer.params.filter((p) => p.secret || (signer.id === 'generic' && (p.name === 'username' || p.name === 'passwordFileLine')));
+  if (identities.length === 0 || identities.some((p) => params[p.name] !== undefined)) return;
+  const first = identities[0]!;
+  throw new UsageError('verify.secret.missing', { platform: signer.id, option: identities.map((p) => `--${p.flag}`).join(', '), env: first.env ?? '' });
+}
+
+/** abcd…wxyz: the first and last 4 characters, enough to recognise a value without giving it away. */
+export function maskMiddle(value: string): string {
+  const chars = [...value];
+  if (chars.length <= 8) return '*'.repeat(chars.length);
+  return `${chars.slice(0, 4).join('')}…${chars.slice(-4).join('')}`;
 }
 
 /**
@@ -119,7 +156,7 @@ function warningText(w: Warning, lang: Lang): string {
   return w.params ? message(w.code, w.params, lang) : w.message;
 }
 
-function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null): string {
+function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null, shown: (f: FieldCheck) => string | null): string {
   const p = r.packet;
   const where = p.stream === null ? '' : `  ${message('decode.where.stream', { stream: p.stream }, lang)}  ${message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang)}`;
   const lines = [`CONNECT #${r.index}${where}  ${r.result.ok ? paint.ok(message('verify.ok', {}, lang)) : paint.error(message('verify.failed', {}, lang))}`];
@@ -127,7 +164,7 @@ function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string
   const none = message('verify.none.value', {}, lang);
   for (const f of r.result.fields) {
     const mark = f.ok ? paint.ok('✓') : paint.error('✗');
-    lines.push(`  ${mark} ${paint.field(f.name.padEnd(width))}  ${hide(f.actual) ?? none}`);
+    lines.push(`  ${mark} ${paint.field(f.name.padEnd(width))}  ${shown(f) ?? none}`);
     if (!f.ok && f.expected !== null) lines.push(`    ${' '.repeat(width)}${paint.dim(message('verify.expected', { value: hide(f.expected) ?? none }, lang))}`);
     const cause = causeText(f, lang);
     if (cause) lines.push(`    ${' '.repeat(width)}${f.ok ? paint.dim(cause) : paint.warn(message('verify.cause', { cause }, lang))}`);

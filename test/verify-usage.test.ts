@@ -1,0 +1,115 @@
+// verify at the edge (issue #10 item 5): the platform left out, the secret left out (exit 2 whatever the input),
+// a mismatched captured password masked unless --show-password, and the broker's CONNACK explained for the platform.
+import { createHmac } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { hint, message } from '../src/messages.js';
+import { encode } from '../src/mqtt/encode.js';
+import { platforms } from '../src/platforms/index.js';
+import { fakeIo } from './helpers/fake-io.js';
+
+const spaced = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/..(?=.)/g, '$& ');
+const pk = 'a1X2bEnP82z';
+const dn = 'example1';
+const secret = 'ga7XA6KdlEeiPXQPpRbAjOZXwG8ydgSe';
+const core = `${pk}.${dn}`;
+const clientId = `${core}|securemode=2,signmethod=hmacsha256,timestamp=1700000000000|`;
+const content = `clientId${core}deviceName${dn}productKey${pk}timestamp1700000000000`;
+const good = createHmac('sha256', secret).update(content).digest('hex');
+const connect = (password: string) => spaced(encode({ cmd: 'connect', clientId, username: `${dn}&${pk}`, password, keepalive: 300 }));
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const f = fakeIo({ env });
+  const code = await main(args, f.io);
+  return { code, out: f.stdout(), err: f.stderr() };
+}
+
+describe('the platform left out', () => {
+  test.each([
+    [['verify', 'good.hex', '--secret', 'x']],
+    [['verify', 'good.hex']],
+    [['verify', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00', '--secret', 'x']],
+  ])('%j: exit 2, "verify <platform> [input]" and the platforms listed', async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('verify <platform> [input]');
+    for (const id of Object.keys(platforms)) expect(r.err).toContain(id);
+    expect(r.err).not.toContain('unknown command');
+  });
+
+  test('in zh', async () => {
+    const r = await run(['--lang', 'zh', 'verify', 'good.hex', '--secret', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('verify <平台> [输入]');
+  });
+});
+
+describe('a missing secret is exit 2, whatever the input holds', () => {
+  test.each([
+    ['aliyun', '10 00'],
+    ['aliyun', connect(good)],
+    ['aliyun', '20 02 00 05'],
+    ['tencent', '10 00'],
+    ['azure', connect(good)],
+    ['generic', '10 00'],
+  ])('verify %s %s', async (platform, input) => {
+    const r = await run(['verify', platform, input]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/needs the secret|nothing to check|missing/);
+    expect(r.out).toBe('');
+  });
+
+  test('the environment variable counts as given', async () => {
+    const r = await run(['verify', 'aliyun', connect(good)], { MQTT_SIGN_SECRET: secret });
+    expect(r.code).toBe(0);
+  });
+
+  test('generic takes a username alone (a ThingsBoard token)', async () => {
+    const token = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'TOKEN', keepalive: 60 }));
+    expect((await run(['verify', 'generic', token, '--username', 'TOKEN'])).code).toBe(0);
+  });
+});
+
+describe('a captured password that does not verify is masked', () => {
+  const wrong = createHmac('sha256', 'other').update(content).digest('hex');
+
+  test('first and last 4 characters by default, in text and JSON', async () => {
+    const text = await run(['verify', 'aliyun', connect(wrong), '--secret', secret]);
+    expect(text.code).toBe(1);
+    expect(text.out).not.toContain(wrong);
+    expect(text.out).toContain(`${wrong.slice(0, 4)}…${wrong.slice(-4)}`);
+    const json = await run(['verify', 'aliyun', connect(wrong), '--secret', secret, '--format', 'json']);
+    const field = (JSON.parse(json.out) as { connects: { fields: { name: string; actual: string }[] }[] }).connects[0]!.fields.find((f) => f.name === 'password')!;
+    expect(field.actual).toBe(`${wrong.slice(0, 4)}…${wrong.slice(-4)}`);
+  });
+
+  test('--show-password shows it whole', async () => {
+    const r = await run(['verify', 'aliyun', connect(wrong), '--secret', secret, '--show-password']);
+    expect(r.out).toContain(wrong);
+  });
+
+  test('a short password is masked whole', async () => {
+    const plain = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'alice', password: 'wrong', keepalive: 60 }));
+    const r = await run(['verify', 'generic', plain, '--username', 'alice', '--password', 'right']);
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain('wrong');
+    expect(r.out).toContain('*****');
+  });
+});
+
+describe("the broker's CONNACK, explained for the platform", () => {
+  test('text: the code, its spec name and meaning, then what Aliyun means by it', async () => {
+    const r = await run(['verify', 'aliyun', `${connect(good)} 20 02 00 04`, '--secret', secret]);
+    expect(r.out).toContain(message('verify.connack', { code: 4, name: 'Connection Refused, bad user name or password', meaning: message('reply.v3.connack.4') }));
+    expect(r.out).toContain(`${message('reply.connack.aliyun.4')} (fix: ${hint('reply.connack.aliyun.4')})`);
+  });
+
+  test('JSON: "connack" with the meaning object; null when the input holds none', async () => {
+    const withAck = JSON.parse((await run(['verify', 'aliyun', `${connect(good)} 20 02 00 05`, '--secret', secret, '--format', 'json'])).out) as { connects: { connack: unknown }[] };
+    expect(withAck.connects[0]!.connack).toEqual({ code: 5, name: 'Connection Refused, not authorized', meaning: message('reply.v3.connack.5'), platformMeaning: expect.stringContaining(message('reply.connack.aliyun.5')) });
+    const without = JSON.parse((await run(['verify', 'aliyun', connect(good), '--secret', secret, '--format', 'json'])).out) as { connects: { connack: unknown }[] };
+    expect(without.connects[0]!.connack).toBeNull();
+  });
+});
