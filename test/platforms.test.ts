@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { getSigner, lintConnect, platforms, sign, UsageError, type PlatformRules, type Signer } from '../src/index.js';
+import { getSigner, lintConnect, platforms, sign, UsageError, type ConnectOptions, type PlatformRules, type Signer } from '../src/index.js';
 import { catalogues } from '../src/messages.js';
 import { catchError } from './helpers/catch-error.js';
 
@@ -19,6 +19,24 @@ const files = readdirSync(SRC)
   .map((f) => f.slice(0, -3))
   .sort();
 const ids = Object.keys(platforms).sort();
+
+/** Each platform's limits as PLATFORMS.md states them (for the --help example's login; Aliyun's is a legacy host). */
+const DOCUMENTED_RULES: Readonly<Record<string, Partial<PlatformRules>>> = {
+  // §2.3: keepalive 30-1200; no will, no retain, no QoS 2; SUBSCRIBE QoS ignored; 5.0 only on instances.
+  aliyun: { keepalive: { min: 30, max: 1200, default: 300, recommendedMin: 300 }, qos: [0, 1], retain: false, will: false, subscribeQosIgnored: true, protocolVersions: [3, 4] },
+  // §3.1: keepalive 10-1800; MQTT 3.1.1.
+  onenet: { keepalive: { min: 10, max: 1800, default: 120 }, protocolVersions: [4] },
+  'onenet-legacy': { protocolVersions: [4] },
+  // §4: keepalive 30-1200; QoS 0/1, no will, no retain; 3.1, 3.1.1, 5.0; publish ≤ 1 MB.
+  huawei: { keepalive: { min: 30, max: 1200, default: 120 }, qos: [0, 1], retain: false, will: false, protocolVersions: [3, 4, 5], maxPayload: 1024 * 1024 },
+  // §5: 3.1.1 only; keepalive 0-900; no will, no retain, no QoS 2.
+  tencent: { keepalive: { min: 0, max: 900, default: 60 }, qos: [0, 1], retain: false, will: false, protocolVersions: [4] },
+  // §6: TLS only; 3.1.1; QoS 0/1 and a QoS 2 PUBLISH closes the connection; retain not stored; keepalive ≤ 1177; 256 KB.
+  azure: { keepalive: { min: 0, max: 1177, default: 240 }, tlsRequired: true, qos: [0, 1], qosDisconnects: true, retain: false, protocolVersions: [4], maxPayload: 256 * 1024 },
+  // §7: keepalive 30-1200 (300+ recommended); QoS 0/1; will yes, retain only on request; 3.1, 3.1.1, 5.0; 32 KB.
+  baidu: { keepalive: { min: 30, max: 1200, default: 300, recommendedMin: 300 }, qos: [0, 1], retain: false, will: true, protocolVersions: [3, 4, 5], maxPayload: 32 * 1024 },
+  generic: { qos: [0, 1, 2], retain: true, will: true, protocolVersions: [3, 4, 5] },
+};
 const NOW = Date.UTC(2024, 5, 15, 12, 0, 0);
 const CTX = { now: NOW, random: 'a1B2c3D4e5F6g7H8', salt: new Uint8Array(12).fill(7) };
 
@@ -145,6 +163,29 @@ describe.each(ids)('conformance: %s', (id) => {
     for (const t of topics) expect(t.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
+  test('rules: the documented limits (PLATFORMS.md), each one enforced by the lint of a connection that breaks it', () => {
+    const { rules } = sign(id, params, CTX);
+    expect(rules).toMatchObject(DOCUMENTED_RULES[id]!);
+    const codes = (connect: ConnectOptions): string[] => lintConnect(rules, connect, CTX.now).map((w) => w.code);
+    if (rules.keepalive.max < 65535) expect(codes({ keepalive: rules.keepalive.max + 1 })).toContain('lint.keepalive.range');
+    if (rules.keepalive.min > 0) expect(codes({ keepalive: rules.keepalive.min - 1 })).toContain('lint.keepalive.range');
+    expect(codes({ tls: false }).includes('lint.tls.required')).toBe(rules.tlsRequired);
+    for (const q of [0, 1, 2] as const) {
+      const refused = codes({ qos: [q] }).some((c) => c === 'lint.qos.unsupported' || c === 'lint.qos.disconnect');
+      expect(refused, `QoS ${q}`).toBe(!rules.qos.includes(q));
+      // A SUBSCRIBE's QoS is refused like a PUBLISH's, unless the platform ignores it (then one note).
+      const subscribed = codes({ subscribeQos: [q] });
+      if (rules.subscribeQosIgnored) expect(subscribed).toEqual(q > 0 ? ['lint.subscribe.qosIgnored'] : []);
+      else expect(subscribed.includes('lint.qos.unsupported') || subscribed.includes('lint.qos.disconnect')).toBe(!rules.qos.includes(q));
+    }
+    expect(codes({ retain: true }).includes('lint.retain.unsupported')).toBe(!rules.retain);
+    expect(codes({ will: true }).includes('lint.will.unsupported')).toBe(!rules.will);
+    for (const v of [3, 4, 5] as const) expect(codes({ protocolVersion: v }).includes('lint.protocol.unsupported'), `protocol ${v}`).toBe(!rules.protocolVersions.includes(v));
+    // The flags an expiry warning names are this platform's own.
+    for (const flag of rules.expiryFlags ?? []) expect(signer.params.map((p) => `--${p.flag}`)).toContain(flag.split(' ')[0]);
+    if (rules.expiresAt !== null) expect(rules.expiryFlags?.length).toBeGreaterThan(0);
+  });
+
   test.skipIf(!signer.verify)('verify accepts the login it signed', () => {
     const { credentials } = sign(id, params, CTX);
     const result = signer.verify!({ ...credentials, keepalive: sign(id, params, CTX).rules.keepalive.default, protocolVersion: 4 }, params, { now: CTX.now });
@@ -219,7 +260,7 @@ describe('lintConnect', () => {
     clientIdMaxLength: 10,
     expiresAt: null,
   };
-  const expiring: PlatformRules = { ...rules, expiresAt: NOW / 1000 + 7200 };
+  const expiring: PlatformRules = { ...rules, expiresAt: NOW / 1000 + 7200, expiryFlags: ['--expires', '--ttl'] };
   const lint = (connect: Parameters<typeof lintConnect>[1], r = rules, now = NOW) => lintConnect(r, connect, now).map((w) => [w.code, w.params]);
 
   test.each([
@@ -231,6 +272,7 @@ describe('lintConnect', () => {
     ['plain TCP where TLS is required', { tls: false }, [['lint.tls.required', {}]]],
     ['TLS', { tls: true }, []],
     ['QoS 2 once, however often planned', { qos: [0, 2, 1, 2] }, [['lint.qos.unsupported', { qos: 2, allowed: '0, 1' }]]],
+    ['a SUBSCRIBE asking for QoS 2', { subscribeQos: [2] }, [['lint.qos.unsupported', { qos: 2, allowed: '0, 1' }]]],
     ['retain and will', { retain: true, will: true }, [['lint.retain.unsupported', {}], ['lint.will.unsupported', {}]]],
     ['MQTT 3.1 with a 24-byte clientId', { protocolVersion: 3, clientId: 'abcdefghijklmnopqrstuvwx' }, [
       ['lint.protocol.unsupported', { version: '3.1', allowed: '3.1.1, 5.0' }],
@@ -245,11 +287,20 @@ describe('lintConnect', () => {
 
   test.each([
     ['more than a day left', NOW - 86_400_000, []],
-    ['two hours left', NOW, [['lint.expiry.soon', { expiresAt: '2024-06-15T14:00:00.000Z', hours: 2 }]]],
-    ['expired one second ago', NOW + 7_201_000, [['lint.expiry.past', { expiresAt: '2024-06-15T14:00:00.000Z' }]]],
-    ['expiring this very second', NOW + 7_200_000, [['lint.expiry.past', { expiresAt: '2024-06-15T14:00:00.000Z' }]]],
+    ['two hours left', NOW, [['lint.expiry.soon', { expiresAt: '2024-06-15T14:00:00.000Z', hours: 2, options: '--expires, --ttl' }]]],
+    ['expired one second ago', NOW + 7_201_000, [['expired', { expiresAt: '2024-06-15T14:00:00.000Z', option: '--expires' }]]],
+    ['expiring this very second', NOW + 7_200_000, [['expired', { expiresAt: '2024-06-15T14:00:00.000Z', option: '--expires' }]]],
   ] as const)('expiry: %s', (_name, now, expected) => {
     expect(lint(undefined, expiring, now)).toEqual(expected);
+  });
+
+  test.each([
+    ['a SUBSCRIBE QoS where the platform ignores it: a note, not a refusal', { ...rules, subscribeQosIgnored: true }, { subscribeQos: [0, 2] }, [['lint.subscribe.qosIgnored', {}]]],
+    ['QoS 0 subscriptions there: nothing to say', { ...rules, subscribeQosIgnored: true }, { subscribeQos: [0] }, []],
+    ['a PUBLISH QoS there is still checked', { ...rules, subscribeQosIgnored: true }, { qos: [2] }, [['lint.qos.unsupported', { qos: 2, allowed: '0, 1' }]]],
+    ['a QoS that closes the connection says so', { ...rules, qosDisconnects: true }, { qos: [2] }, [['lint.qos.disconnect', { qos: 2, allowed: '0, 1' }]]],
+  ] as const)('QoS rules: %s', (_name, r, connect, expected) => {
+    expect(lint(connect, r)).toEqual(expected);
   });
 
   test('a credential that does not expire is never flagged', () => {

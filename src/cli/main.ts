@@ -9,6 +9,7 @@ import { message, type Lang } from '../messages.js';
 import type { CliContext } from './context.js';
 import { commanderMessage } from './commander-errors.js';
 import { realIo, type Io } from './io.js';
+import { nowArgument, parseNow, withClock } from './now.js';
 import { palette } from './palette.js';
 import { registerSignCommands } from './commands/sign.js';
 import { platforms, aliases } from '../platforms/index.js';
@@ -29,10 +30,20 @@ const otherCommands: readonly (() => Promise<Register>)[] = [
   () => import('./commands/doctor.js').then((m) => m.registerDoctor),
 ];
 
-export async function main(argv: readonly string[], io: Io = realIo()): Promise<number> {
+export async function main(argv: readonly string[], systemIo: Io = realIo()): Promise<number> {
   let exitCode = 0;
   // Language and colour are known before parsing, so --help and commander's own errors use them too.
-  const lang = langOf(argv, io.env);
+  const lang = langOf(argv, systemIo.env);
+  // --now replaces the clock before any command reads it (commander still declares it, for --help and checks).
+  const nowText = nowArgument(argv);
+  let io = systemIo;
+  if (nowText !== undefined) {
+    try {
+      io = withClock(systemIo, parseNow(nowText));
+    } catch (err) {
+      return reportError(err, systemIo, lang, !argv.includes('--no-color') && systemIo.stderr.isTTY);
+    }
+  }
   const colorAllowed = !argv.includes('--no-color') && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
   const ctx: CliContext = {
     io,
@@ -51,6 +62,7 @@ export async function main(argv: readonly string[], io: Io = realIo()): Promise<
     .addHelpText('after', `\n${message('cli.help.example', {}, lang)}\n${EXAMPLES.map((e) => `  $ mqtt-sign ${e}`).join('\n')}\n`)
     .addOption(new Option('--lang <lang>', message('cli.opt.lang', {}, lang)).choices(['en', 'zh']))
     .option('--no-color', message('cli.opt.color', {}, lang))
+    .option('--now <time>', message('cli.opt.now', {}, lang))
     .configureHelp({
       // Commander's section titles, in the user's language like everything else.
       formatHelp: (cmd, helper) =>
@@ -114,7 +126,7 @@ async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Pr
 function firstCommand(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--lang') i++;
+    if (arg === '--lang' || arg === '--now') i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;

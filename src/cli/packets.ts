@@ -41,8 +41,10 @@ export interface Plan {
   readonly will: { readonly topic: string; readonly qos: QoS; readonly retain: boolean } | undefined;
   readonly publish: { readonly qos: QoS; readonly retain: boolean; readonly messageId: number } | undefined;
   readonly subscriptions: readonly { readonly filter: string; readonly qos: QoS }[];
-  /** Every QoS the packets use, for the lint. */
+  /** The QoS of the will and the PUBLISH, for the lint. */
   readonly qos: readonly QoS[];
+  /** The QoS each SUBSCRIBE asks for, for the lint (some platforms ignore it). */
+  readonly subscribeQos: readonly QoS[];
 }
 
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
@@ -82,7 +84,8 @@ export function plan(flags: PacketFlags): Plan {
     will,
     publish,
     subscriptions,
-    qos: [...(will ? [will.qos] : []), ...(publish ? [publish.qos] : []), ...subscriptions.map((s) => s.qos)],
+    qos: [...(will ? [will.qos] : []), ...(publish ? [publish.qos] : [])],
+    subscribeQos: subscriptions.map((s) => s.qos),
   };
 }
 

@@ -15,7 +15,6 @@ export const en: Readonly<Record<string, string>> = {
   'platform.param.conflict': '{option} cannot be used together with {other}',
   'platform.random.missing': '{platform} needs a random nonce: pass {option} <value>',
   'platform.timestamp.format': '{option} must be {format}, not {value}',
-  'platform.expiry.past': '{option} {value} ({date}) is in the past; the platform refuses an expired credential',
   'platform.expiry.limit': '{option} {value} is beyond the platform limit {max} ({date})',
   'platform.expiry.limit.hint': 'a 13-digit value is milliseconds; give Unix seconds',
   'platform.envelope.unknown': '{platform} has no payload envelope for topic {value}; envelopes exist for: {allowed}',
@@ -31,8 +30,7 @@ export const en: Readonly<Record<string, string>> = {
   'lint.protocol.unsupported': 'MQTT {version} is not supported here (allowed: {allowed})',
   'lint.clientId.mqtt31': 'the clientId is {length} bytes; MQTT 3.1 allows at most 23',
   'lint.clientId.long': 'the clientId is {length} bytes; the platform allows at most {max}',
-  'lint.expiry.past': 'the credential expired at {expiresAt}',
-  'lint.expiry.soon': 'the credential expires at {expiresAt}, in {hours} h',
+  'lint.expiry.soon': 'the credential expires at {expiresAt}, in {hours} h; set another expiry with {options}',
 
   // verify(): causes shared by several platforms.
   'verify.mismatch': 'no known mistake explains the difference: wrong secret, or a value differs from the one signed',
@@ -202,7 +200,6 @@ export const en: Readonly<Record<string, string>> = {
 
   // Baidu IoT Core (src/platforms/baidu.ts).
   'baidu.timestamp.skew': 'ts {value} is {minutes} min from now; the server accepts ±10 min, so this login is refused unless the clocks agree',
-  'baidu.timestamp.window': 'the server checks ts to ±10 min of its clock: this login works until {date}; --timestamp 0 turns the check off',
   'baidu.verify.username': 'the username is not thingidp@<IoTCoreId>|<deviceKey>|<ts>|<ALG>',
   'baidu.verify.clientIdChars': 'the clientId must be 1-128 of 0-9 a-z A-Z _ -',
   'baidu.verify.alg': 'ALG {value} is neither MD5 nor SHA256',
@@ -279,7 +276,6 @@ export const zh: Readonly<Record<string, string>> = {
   'platform.param.conflict': '{option} 不能与 {other} 同时使用',
   'platform.random.missing': '{platform} 需要随机数：请传 {option} <值>',
   'platform.timestamp.format': '{option} 的格式必须是 {format}，而不是 {value}',
-  'platform.expiry.past': '{option} {value}（{date}）已经过去；平台会拒绝过期的凭证',
   'platform.expiry.limit': '{option} {value} 超出平台上限 {max}（{date}）',
   'platform.expiry.limit.hint': '13 位数字是毫秒；请使用 Unix 秒',
   'platform.envelope.unknown': '{platform} 的主题 {value} 没有消息封装；有封装的主题：{allowed}',
@@ -294,8 +290,7 @@ export const zh: Readonly<Record<string, string>> = {
   'lint.protocol.unsupported': '此处不支持 MQTT {version}（可用：{allowed}）',
   'lint.clientId.mqtt31': 'clientId 长 {length} 字节；MQTT 3.1 最多允许 23 字节',
   'lint.clientId.long': 'clientId 长 {length} 字节；平台最多允许 {max} 字节',
-  'lint.expiry.past': '凭证已于 {expiresAt} 过期',
-  'lint.expiry.soon': '凭证将于 {expiresAt} 过期，还剩 {hours} 小时',
+  'lint.expiry.soon': '凭证将于 {expiresAt} 过期，还剩 {hours} 小时；用 {options} 设定其他过期时间',
 
   'verify.mismatch': '没有已知错误能解释这个差异：密钥不对，或某个值与签名时所用的不同',
   'verify.uppercaseHex': '十六进制为大写；平台文档写的是小写（是否接受大写未经验证）',
@@ -455,7 +450,6 @@ export const zh: Readonly<Record<string, string>> = {
   'param.huawei.serviceId': '产品模型中的 service_id，用于以普通属性 --publish property-post',
 
   'baidu.timestamp.skew': 'ts {value} 与当前时间相差 {minutes} 分钟；服务器只接受 ±10 分钟，除非时钟一致否则会被拒绝',
-  'baidu.timestamp.window': '服务器会把 ts 与自己的时钟比对（±10 分钟）：该登录在 {date} 前有效；--timestamp 0 可关闭此检查',
   'baidu.verify.username': '用户名不是 thingidp@<IoTCoreId>|<deviceKey>|<ts>|<ALG> 格式',
   'baidu.verify.clientIdChars': 'clientId 只能是 1-128 个 0-9 a-z A-Z _ - 字符',
   'baidu.verify.alg': 'ALG {value} 既不是 MD5 也不是 SHA256',

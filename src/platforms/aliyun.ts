@@ -49,18 +49,25 @@ const MODE_PARAMS: Readonly<Record<string, readonly Mode[]>> = {
   signMethod: ['secret', 'register', 'regnwl'],
 };
 
-// No limits in our sources for QoS, retain and will (PLATFORMS.md §9), so none are enforced.
+// Aliyun's protocol page, https://help.aliyun.com/document_detail/30540.html (与标准MQTT的区别): "不支持will、retain
+// msg。不支持QOS2"; later "支持QoS 0、QoS 1，不支持QoS 2", "不支持SUB QoS，消息QoS以发送方(PUB)指定为准" and
+// "兼容5.0、3.1.1和3.1" on the current platform (instances), while the legacy {pk}.iot-as-mqtt hosts are documented for
+// 3.1/3.1.1 only. Keepalive 30-1200 s, 300+ recommended: https://help.aliyun.com/document_detail/73742.html
 const rules: PlatformRules = {
   keepalive: { min: 30, max: 1200, default: 300, recommendedMin: 300 },
   tlsRequired: false,
-  qos: [0, 1, 2],
-  retain: true,
-  will: true,
+  qos: [0, 1],
+  subscribeQosIgnored: true,
+  retain: false,
+  will: false,
   protocolVersions: [3, 4],
   expiresAt: null,
 };
+/** New public and Enterprise instances accept MQTT 5.0 too (same page, "兼容5.0、3.1.1和3.1"). */
+const instanceRules: PlatformRules = { ...rules, protocolVersions: [3, 4, 5] };
 // Registration requires TLS and does not check the keepalive (mqtt-based-dynamic-registration doc).
 const registrationRules: PlatformRules = { ...rules, keepalive: { min: 0, max: 65535, default: 60 }, tlsRequired: true };
+const instanceRegistrationRules: PlatformRules = { ...registrationRules, protocolVersions: instanceRules.protocolVersions };
 
 export default defineSigner({
   id: ID,
@@ -93,13 +100,16 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   const host = p.matching('host', HOST_PATTERN, HOST_ALLOWED)
     ?? (instance ? `${instance}.mqtt.iothub.aliyuncs.com` : `${pk}.iot-as-mqtt.${p.matching('region', /^[a-z0-9-]{1,32}$/, 'a region id such as cn-shanghai')!}.aliyuncs.com`);
   const endpoint = broker(host, p.integer('port', 1, 65535)!, tls);
+  // Instance hosts (given by --instance or typed as --host) speak 5.0 as well; the legacy hosts do not.
+  const onInstance = instance !== undefined || /\.mqtt\.iothub\.aliyuncs\.com$/.test(host);
+  const loginRules = onInstance ? instanceRules : rules;
   const warnings: Warning[] = [...shapeWarnings(pk, dn), ...secureModeWarnings(secureMode, tls)];
   const username = `${dn}&${pk}`;
 
   if (mode === 'connwl') {
     const core = clientCore(p, undefined);
     const clientId = `${core}|${extBlock([['securemode', secureMode], ['authType', 'connwl']], p)}|`;
-    return result(endpoint, { clientId, username, password: p.require('deviceToken') }, rules, topics(pk, dn), warnings);
+    return result(endpoint, { clientId, username, password: p.require('deviceToken') }, loginRules, topics(pk, dn), warnings);
   }
 
   const method = p.require('signMethod');
@@ -114,7 +124,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     const replyTopic = topic(`${mode}-reply`, reply, 'subscribe', 'the broker publishes the registration reply here, then disconnects');
     warnings.push(warning('aliyun.dynreg.reply', { topic: reply, fields: mode === 'register' ? 'deviceSecret' : 'clientId, deviceToken' }, 'info'));
     if (instance && secureMode === '2') warnings.push(warning('aliyun.dynreg.securemode', {}, 'info'));
-    return { ...result(endpoint, { clientId, username, password }, registrationRules, [replyTopic], warnings), extras: { replyTopic: reply } };
+    return { ...result(endpoint, { clientId, username, password }, onInstance ? instanceRegistrationRules : registrationRules, [replyTopic], warnings), extras: { replyTopic: reply } };
   }
 
   const secret = p.require('deviceSecret');
@@ -125,7 +135,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   if (timestamp !== undefined) standard.push(['timestamp', timestamp]);
   const clientId = `${core}|${extBlock(standard, p)}|`;
   const password = hex(hmac(hash, secret, signContent(core, dn, pk, timestamp)), p);
-  return result(endpoint, { clientId, username, password }, rules, topics(pk, dn), warnings);
+  return result(endpoint, { clientId, username, password }, loginRules, topics(pk, dn), warnings);
 }
 
 /**

@@ -30,11 +30,14 @@ const params = [
   { name: 'apiVersion', flag: 'api-version', valueName: 'version', default: '2021-04-12', description: 'api-version in the username' },
 ] as const;
 
-// MQTT 3.1.1, TLS only, QoS 0/1, messages up to 256 KB; keepalive above 1140 s (19 min) is warned about.
+// https://learn.microsoft.com/azure/iot-hub/iot-hub-mqtt-support: MQTT 3.1.1 over TLS only; QoS 0/1, and a QoS 2
+// PUBLISH makes the hub close the connection; retain is not stored; messages up to 256 KB; the largest client
+// keep-alive is 1177 s (the hub's 1767 s idle limit / 1.5).
 const rules: PlatformRules = {
-  keepalive: { min: 0, max: 1140, default: 240 },
+  keepalive: { min: 0, max: 1177, default: 240 },
   tlsRequired: true,
   qos: [0, 1],
+  qosDisconnects: true,
   retain: false,
   will: true,
   protocolVersions: [4],
@@ -70,7 +73,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     platform: ID,
     credentials: { clientId, username: `${host}/${clientId}/?api-version=${apiVersion}`, password },
     broker: broker(host, 8883, true, `wss://${host}:443/$iothub/websocket`),
-    rules: { ...rules, expiresAt: Number(se) },
+    rules: { ...rules, expiresAt: Number(se), expiryFlags: ['--expires', '--ttl'] },
     topics: topics(deviceId, moduleId),
     warnings,
   };

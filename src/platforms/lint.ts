@@ -13,14 +13,26 @@ export function lintConnect(rules: PlatformRules, connect: ConnectOptions | unde
   return [
     ...keepalive(rules, c.keepalive),
     ...(rules.tlsRequired && c.tls === false ? [warning('lint.tls.required')] : []),
-    ...[...new Set(c.qos ?? [])]
-      .filter((q) => !(rules.qos as readonly number[]).includes(q))
-      .map((q) => warning('lint.qos.unsupported', { qos: q, allowed: rules.qos.join(', ') })),
+    ...qos(rules, c.qos ?? [], c.subscribeQos ?? []),
     ...(c.retain && !rules.retain ? [warning('lint.retain.unsupported')] : []),
     ...(c.will && !rules.will ? [warning('lint.will.unsupported')] : []),
     ...protocol(rules, c.protocolVersion, c.clientId),
-    ...expiry(rules.expiresAt, now),
+    ...expiry(rules, now),
   ];
+}
+
+/**
+ * A PUBLISH or will QoS the platform lacks is refused (or, where rules.qosDisconnects, closes the connection). A
+ * SUBSCRIBE's QoS is only a request: where the platform ignores it, a note says so instead.
+ */
+function qos(rules: PlatformRules, published: readonly number[], subscribed: readonly number[]): Warning[] {
+  const allowed = rules.qos as readonly number[];
+  const requested = rules.subscribeQosIgnored ? published : [...published, ...subscribed];
+  const out = [...new Set(requested)]
+    .filter((q) => !allowed.includes(q))
+    .map((q) => warning(rules.qosDisconnects ? 'lint.qos.disconnect' : 'lint.qos.unsupported', { qos: q, allowed: allowed.join(', ') }));
+  if (rules.subscribeQosIgnored && subscribed.some((q) => q > 0)) out.push(warning('lint.subscribe.qosIgnored', {}, 'info'));
+  return out;
 }
 
 function keepalive(rules: PlatformRules, seconds: number | undefined): Warning[] {
@@ -52,11 +64,14 @@ function protocol(rules: PlatformRules, version: number | undefined, clientId: s
   return out;
 }
 
-function expiry(expiresAt: number | null, now: number): Warning[] {
+/** The one expiry warning of a credential: expired, or expiring within a day; both name the flags that change it. */
+function expiry(rules: PlatformRules, now: number): Warning[] {
+  const { expiresAt } = rules;
   if (expiresAt === null) return [];
   const left = expiresAt - Math.floor(now / 1000);
   const at = new Date(expiresAt * 1000).toISOString();
-  if (left <= 0) return [warning('lint.expiry.past', { expiresAt: at })];
-  if (left < DAY) return [warning('lint.expiry.soon', { expiresAt: at, hours: Math.round((left / 3600) * 10) / 10 })];
+  const flags = rules.expiryFlags ?? [];
+  if (left <= 0) return [warning('expired', { expiresAt: at, option: flags[0] ?? '--expires' })];
+  if (left < DAY) return [warning('lint.expiry.soon', { expiresAt: at, hours: Math.round((left / 3600) * 10) / 10, options: flags.join(', ') })];
   return [];
 }

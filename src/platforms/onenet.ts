@@ -40,6 +40,7 @@ function rules(expiresAt: number | null): PlatformRules {
     will: true,
     protocolVersions: [4],
     expiresAt,
+    expiryFlags: ['--expires'],
   };
 }
 
@@ -76,7 +77,6 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     et = Number(expires);
     const date = new Date(Math.min(et, 8.64e12) * 1000).toISOString();
     if (et > ET_MAX) throw new UsageError('platform.expiry.limit', { option: p.option('expires'), value: expires, max: ET_MAX, date });
-    if (et <= Math.floor(ctx.now / 1000)) throw new UsageError('platform.expiry.past', { option: p.option('expires'), value: expires, date });
   }
 
   const res = p.get('keyLevel') === 'product' ? `products/${pid}` : `products/${pid}/devices/${dn}`;

@@ -94,7 +94,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     platform: ID,
     credentials: { clientId, username, password },
     broker: broker(HOSTS[region]!(productId), 1883, false, websocket),
-    rules: { ...rules, expiresAt: never ? null : Number(expiry) },
+    rules: never ? rules : { ...rules, expiresAt: Number(expiry), expiryFlags: ['--expires', '--ttl', '--static'] },
     topics: topics(productId, deviceName),
     warnings,
   };

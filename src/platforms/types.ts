@@ -34,6 +34,8 @@ export interface SignContext {
   readonly random?: string;
   /** Salt bytes for password-file hashes (mosquitto $7$); tests inject them. */
   readonly salt?: Uint8Array;
+  /** The planned connection, where a signer's choice depends on it (generic: an empty clientId needs clean session). */
+  readonly connect?: ConnectOptions;
 }
 
 export type SignParams = Readonly<Record<string, string | undefined>>;
@@ -71,6 +73,12 @@ export interface PlatformRules {
   readonly maxPayload?: number;
   /** When the credential stops working, Unix seconds; null = does not expire. */
   readonly expiresAt: number | null;
+  /** The flags that set expiresAt, the explicit one first (e.g. --expires, --ttl): named by the expiry warnings. */
+  readonly expiryFlags?: readonly string[];
+  /** The platform ignores the QoS a SUBSCRIBE asks for; messages arrive at the sender's QoS (Aliyun). */
+  readonly subscribeQosIgnored?: boolean;
+  /** A PUBLISH at a QoS outside `qos` makes the broker close the connection (Azure), rather than being refused. */
+  readonly qosDisconnects?: boolean;
 }
 
 export interface PlatformTopic {
@@ -110,8 +118,12 @@ export interface ConnectOptions {
   readonly protocolVersion?: 3 | 4 | 5;
   /** Transport is TLS; defaults to the signed broker's. */
   readonly tls?: boolean;
-  /** QoS of each planned PUBLISH/SUBSCRIBE (and the will). */
+  /** QoS of each planned PUBLISH (and the will). */
   readonly qos?: readonly number[];
+  /** QoS each planned SUBSCRIBE asks for. */
+  readonly subscribeQos?: readonly number[];
+  /** Clean session (3.1.1) / clean start (5.0); defaults to true. */
+  readonly clean?: boolean;
   readonly retain?: boolean;
   readonly will?: boolean;
   /** Defaults to the signed clientId. */

@@ -66,7 +66,8 @@ describe('sign', () => {
     expect(r.credentials.password).toBe(vectors[1]!.expected.password);
     expect(r.broker).toEqual({ host: 'abcd123.iot.gz.baidubce.com', port: 1883, tls: false, url: 'mqtt://abcd123.iot.gz.baidubce.com:1883', websocket: 'wss://abcd123.iot.gz.baidubce.com:443/mqtt' });
     expect(r.rules).toMatchObject({ keepalive: { min: 30, max: 1200 }, qos: [0, 1], protocolVersions: [3, 4, 5], expiresAt: TS + 600 });
-    expect(r.warnings.map((w) => w.code)).toEqual(['baidu.timestamp.window', 'lint.expiry.soon']);
+    // One expiry warning per credential, naming the flag that changes it.
+    expect(r.warnings.map((w) => [w.code, w.params?.options])).toEqual([['lint.expiry.soon', '--timestamp, --timestamp 0']]);
   });
 
   test('--timestamp 0 turns the time check off: no expiry', () => {
@@ -83,9 +84,12 @@ describe('sign', () => {
     expect(r.credentials.clientId).toBe('abcd123_mydevice-7');
   });
 
-  test('a ts more than 10 min from now is signed, with a warning', () => {
-    const r = sign('baidu', { ...base, timestamp: String(TS) }, { now: NOW + 3600_000 });
-    expect(r.warnings.find((w) => w.code === 'baidu.timestamp.skew')?.params).toEqual({ value: String(TS), minutes: -60 });
+  test('a ts more than 10 min ahead is signed, with a warning; one 10 min back has expired (one warning)', () => {
+    const ahead = sign('baidu', { ...base, timestamp: String(TS) }, { now: NOW - 3600_000 });
+    expect(ahead.warnings.map((w) => w.code)).toEqual(['baidu.timestamp.skew', 'lint.expiry.soon']);
+    expect(ahead.warnings[0]!.params).toEqual({ value: String(TS), minutes: 60 });
+    const behind = sign('baidu', { ...base, timestamp: String(TS) }, { now: NOW + 3600_000 });
+    expect(behind.warnings.map((w) => [w.code, w.params?.option])).toEqual([['expired', '--timestamp']]);
   });
 
   test('shadow topics are named after the device', () => {

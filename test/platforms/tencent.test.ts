@@ -125,7 +125,6 @@ describe('bad input', () => {
     ['device of 49 characters', { deviceName: 'd'.repeat(49) }, 'platform.param.chars', '--device'],
     ['expiry in milliseconds', { expires: '1718456400000' }, 'platform.timestamp.format', '--expires'],
     ['expiry not digits', { expires: '2024-06-15' }, 'platform.timestamp.format', '--expires'],
-    ['expiry in the past', { expires: '1718452800' }, 'platform.expiry.past', '--expires'],
     ['expiry and ttl', { expires: '1718456400', ttl: '60' }, 'platform.param.conflict', '--expires'],
     ['static and expiry', { static: 'true', expires: '1718456400' }, 'platform.param.conflict', '--static'],
     ['ttl of 0', { ttl: '0' }, 'platform.param.integer', '--ttl'],

@@ -111,6 +111,8 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
         keepalive: planned.keepalive,
         protocolVersion: planned.protocolVersion,
         qos: planned.qos,
+        subscribeQos: planned.subscribeQos,
+        clean: planned.clean,
         retain: planned.publish?.retain === true || planned.will?.retain === true,
         will: planned.will !== undefined,
       },
