@@ -4,7 +4,7 @@
  * PROGMEM and pgm_read_byte() through <Arduino.h> (on ESP32 PROGMEM is empty and pgm_read_byte() a plain read).
  */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
-import { cHeader, UNUSED } from './c-array.js';
+import { cHeader, UNUSED } from './_c-header.js';
 import { checkName, identifiers } from './_bytes.js';
 import { message } from '../messages.js';
 

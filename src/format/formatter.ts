@@ -34,6 +34,30 @@ export interface FormatInput {
   readonly warnings?: readonly Notice[];
   /** Extra outputs of the signer (a mosquitto password_file line, a registration reply topic). */
   readonly extras?: Readonly<Record<string, string>>;
+  /** What `c` with `runtime` writes functions for; without it, the topics of the PUBLISH packets. */
+  readonly runtime?: RuntimeSpec;
+}
+
+/** The topics and payload envelopes a firmware runtime header gets writers for (see c-runtime.ts). */
+export interface RuntimeSpec {
+  readonly topics: readonly RuntimeTopic[];
+  readonly envelopes: readonly RuntimeEnvelope[];
+}
+
+export interface RuntimeTopic {
+  /** The platform's standard topic name (property-post) or the topic itself; it names the writer. */
+  readonly name: string;
+  readonly topic: string;
+  /** QoS of the writer's variant with a Packet Identifier; 0: only the QoS 0 writer. */
+  readonly qos: 0 | 1 | 2;
+  readonly retain: boolean;
+}
+
+/** A platform envelope as text with two holes: the message id (decimal) and the caller's params JSON. */
+export interface RuntimeEnvelope {
+  /** The standard topic name it is for. */
+  readonly name: string;
+  readonly parts: readonly (string | { readonly slot: 'id' | 'params' })[];
 }
 
 /** A --modem value: a dialect (raw TCP or the modem's MQTT commands) or a module name mapped to one (see at-modems.ts). */
@@ -44,6 +68,8 @@ export interface FormatOptions {
   readonly name?: string;
   /** hex without spaces. */
   readonly compact?: boolean;
+  /** c: a firmware runtime header (publish writers, reply readers) instead of the arrays alone. */
+  readonly runtime?: boolean;
   /** AT dialect or module for the `at` format, and for the `at` steps of `json`. */
   readonly modem?: Modem;
   readonly lang?: Lang;

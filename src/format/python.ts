@@ -1,7 +1,7 @@
 /** `python`: one `bytes` literal per packet (MicroPython and CPython alike), 16 bytes a line, size report in comments. */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { checkName, identifiers, rows } from './_bytes.js';
-import { describe } from './c-array.js';
+import { describe } from './_c-header.js';
 import { sizeReport } from './size.js';
 
 export function formatPython(input: FormatInput, options: FormatOptions = {}): Formatted {

@@ -17,6 +17,7 @@ import { buildPackets, plan, type PacketFlags } from '../packets.js';
 import { palette } from '../palette.js';
 import { mask, redact } from '../secrets.js';
 import { addSignerOptions, readSignerOptions } from '../signer-options.js';
+import { runtimeSpec } from '../runtime-spec.js';
 
 
 const NAMED_FORMATS: readonly FormatStyle[] = ['c', 'arduino', 'python'];
@@ -44,6 +45,7 @@ interface OutputFlags {
   readonly format?: FormatStyle;
   readonly name?: string;
   readonly compact?: boolean;
+  readonly runtime?: boolean;
   readonly modem?: Modem;
   readonly copy?: boolean;
   readonly topics?: boolean;
@@ -75,6 +77,7 @@ function addPacketOptions(cmd: Command, lang: Lang): void {
     .addOption(new Option('--format <style>', t('cli.opt.format')).choices(formatStyles))
     .option('--name <prefix>', t('cli.opt.name'))
     .option('--compact', t('cli.opt.compact'))
+    .option('--runtime', t('firmware.opt.runtime'))
     .addOption(new Option('--modem <modem>', t('cli.opt.modem')).choices(MODEM_NAMES))
     .option('--copy', t('cli.opt.copy'));
 }
@@ -84,6 +87,7 @@ function examples(signer: Signer, lang: Lang): string {
     '',
     message('cli.help.example', {}, lang),
     `  $ mqtt-sign ${signer.example} --format c`,
+    `  $ mqtt-sign ${signer.example} --format c --runtime`,
     `  $ mqtt-sign ${signer.example} --format at --modem sim800`,
     `  $ mqtt-sign ${signer.example} --format at --modem quectel-mqtt`,
     `  $ mqtt-sign ${signer.example} --topics`,
@@ -129,8 +133,11 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
     const warnings = result.warnings.map((w) => localize(w, lang)).map((n) => ({ ...n, message: mask(n.message, secrets) }));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
     const out = (await formatLoaders[style]())(
-      { packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings, extras: result.extras },
-      { name: opts.name, compact: opts.compact, modem: opts.modem, lang, paint },
+      {
+        packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings, extras: result.extras,
+        ...(opts.runtime ? { runtime: runtimeSpec(signer, result.topics, flags.publish, planned, params, now) } : {}),
+      },
+      { name: opts.name, compact: opts.compact, runtime: opts.runtime, modem: opts.modem, lang, paint },
     );
     io.stdout.write(out.output);
     const human = !MACHINE_FORMATS.includes(style);
@@ -156,6 +163,7 @@ function checkOutputFlags(style: FormatStyle, opts: OutputFlags, stdoutIsTTY: bo
     if (given !== undefined && !allowed.includes(style)) throw new UsageError('cli.option.format-only', { option, formats: allowed.join(', ') });
   };
   only('--compact', opts.compact, ['hex']);
+  only('--runtime', opts.runtime, ['c']);
   only('--name', opts.name, NAMED_FORMATS);
   only('--modem', opts.modem, ['at', 'json']);
   if (style === 'at' && opts.modem === undefined) throw new UsageError('format.at.modem', { option: '--modem', allowed: MODEM_NAMES.join(', ') });

@@ -1,0 +1,86 @@
+/**
+ * The C header every C-family format writes (private to src/format): one comment on top (title, login, notes, size
+ * report), an include guard, the unused-attribute macro, one array and _LEN define per packet, then the format's code.
+ */
+import type { FormatInput, FormatOptions } from './formatter.js';
+import { checkName, hex2, identifiers, rows } from './_bytes.js';
+import { sizeReport } from './size.js';
+import { message } from '../messages.js';
+
+/** How a header differs between C and Arduino: its guard, includes, array declaration and any code after the arrays. */
+export interface HeaderParts {
+  readonly guard: string;
+  readonly includes: readonly string[];
+  /** The declaration before ` = {`, e.g. `static const uint8_t mqtt_connect[]`. */
+  readonly declare: (id: string) => string;
+  /** Source appended after the arrays, inside the guard. */
+  readonly after?: string;
+  /** Lines for the top comment, after the title (how to use what follows). */
+  readonly notes?: readonly string[];
+}
+
+/** The attribute macro the arrays carry; defined once, whichever of our headers comes first. */
+export const UNUSED = 'MQTT_SIGN_UNUSED';
+
+/**
+ * GCC and Clang warn about an unused static const array in C (-Wunused-const-variable, part of -Wall): the attribute
+ * tells them it may go unused. Other compilers get nothing, and none of them warns for it.
+ */
+const UNUSED_MACRO = `#ifndef ${UNUSED}
+#if defined(__GNUC__) || defined(__clang__)
+#define ${UNUSED} __attribute__((unused))
+#else
+#define ${UNUSED}
+#endif
+#endif`;
+
+/** The whole header: comment, guard, includes, the unused-attribute macro, the arrays and _LEN defines, `after`. */
+export function cHeader(input: FormatInput, options: FormatOptions, parts: HeaderParts): string {
+  const ids = identifiers(checkName(options.name ?? 'mqtt'), input.packets.map((p) => p.name));
+  const arrays = input.packets.map((packet, i) => {
+    const id = ids[i]!;
+    const lines = rows(packet.bytes, 16).map((row) => '    ' + Array.from(row, (b) => `0x${hex2(b)}`).join(', '));
+    return [`${parts.declare(id)} = {`, lines.join(',\n'), '};', `#define ${id.toUpperCase()}_LEN ${packet.bytes.length}`].join('\n');
+  });
+  const notes = parts.notes === undefined ? [] : ['', ...parts.notes];
+  const head = [...describeFile(input, options), ...notes, '', ...sizeReport(input.packets, options.lang)];
+  return [
+    comment(head),
+    `#ifndef ${parts.guard}\n#define ${parts.guard}`,
+    parts.includes.map((h) => `#include ${h}`).join('\n'),
+    UNUSED_MACRO,
+    ...arrays,
+    ...(parts.after === undefined ? [] : [parts.after]),
+    `#endif /* ${parts.guard} */\n`,
+  ].join('\n\n');
+}
+
+/** The file's title: what the packets are for and where they go, then clientId and username. Never the password. */
+function describeFile(input: FormatInput, options: FormatOptions): string[] {
+  const names = input.packets.map((p) => p.name).join(', ');
+  const title = input.broker
+    ? message('firmware.c.title', { packets: names, where: `${input.broker.url}${input.platform ? ` (${input.platform})` : ''}` }, options.lang)
+    : message('firmware.c.title.nobroker', { packets: names }, options.lang);
+  return [title, ...login(input)];
+}
+
+function login(input: FormatInput): string[] {
+  if (!input.credentials) return [];
+  const lines = [`clientId: ${JSON.stringify(input.credentials.clientId)}`];
+  if (input.credentials.username !== null) lines.push(`username: ${JSON.stringify(input.credentials.username)}`);
+  return lines;
+}
+
+/** "<packet> -> <host>:<port> (<platform>)", clientId and username, as comment lines (python). Never the password. */
+export function describe(name: string, input: FormatInput): string[] {
+  return [input.broker ? `${name} -> ${input.broker.url}${input.platform ? ` (${input.platform})` : ''}` : name, ...login(input)];
+}
+
+/**
+ * A block comment. A value containing `*\/` cannot end it early, nor a `/*` in it trip -Wcomment; a `?` before another
+ * gets a backslash after it, so no trigraph (`??/` is a backslash in strict C89/C99) can form.
+ */
+export function comment(lines: readonly string[]): string {
+  const safe = lines.map((l) => l.replaceAll('*/', '*\\/').replaceAll('/*', '/\\*').replace(/\?(?=\?)/g, '?\\'));
+  return safe.length === 1 ? `/* ${safe[0]} */` : `/*\n${safe.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
+}
