@@ -79,8 +79,11 @@ export const en: Readonly<Record<string, string>> = {
   'modem.raw.tls.quectel': 'TLS: configure SSL context 1 first, e.g. AT+QSSLCFG="sslversion",1,4 and AT+QSSLCFG="seclevel",1,0 (1 with a CA uploaded by AT+QFUPL).',
   'modem.raw.keepalive':
     'keepalive {keepalive} s: the broker closes the connection when nothing arrives for {deadline} s (1.5 × keepalive); send the next packet, or a PINGREQ (C0 00), before then',
-  'verify.at.none': 'no modem MQTT login command (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTACCQ/AT+CMQTTCONNECT) found',
-  'verify.at.where': 'from {commands}',
+  'verify.at.where': 'credentials read from the modem commands {commands}',
+  'verify.at.unescaped':
+    'line {line}: {command} has a comma or double quote inside a quoted value that is not escaped; ESP-AT splits parameters there, so the modem does not get these values',
+  'verify.at.unescaped.hint': 'write \\, for a comma, \\" for a quote and \\\\ for a backslash (in C source: "\\\\," …); mqtt-sign … --format at --modem esp-at-mqtt prints the line escaped',
+  'verify.at.too-large': 'the modem command log is over {max} bytes; give the part with the login commands',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -158,6 +161,8 @@ export const zh: Readonly<Record<string, string>> = {
   'modem.raw.tls.sim7600': 'TLS：CCH 指令使用 SSL 上下文 0；先配置，例如 AT+CSSLCFG="sslversion",0,4 和 AT+CSSLCFG="authmode",0,0。',
   'modem.raw.tls.quectel': 'TLS：先配置 SSL 上下文 1，例如 AT+QSSLCFG="sslversion",1,4 和 AT+QSSLCFG="seclevel",1,0（上传 CA 后用 1，AT+QFUPL）。',
   'modem.raw.keepalive': '保活 {keepalive} 秒：{deadline} 秒（保活的 1.5 倍）内收不到任何报文，服务器就会断开；请在此之前发送下一个报文或 PINGREQ（C0 00）',
-  'verify.at.none': '没有找到模组 MQTT 登录指令（AT+MQTTUSERCFG、AT+QMTCONN、AT+CMQTTACCQ/AT+CMQTTCONNECT）',
-  'verify.at.where': '来自 {commands}',
+  'verify.at.where': '凭据取自模组指令 {commands}',
+  'verify.at.unescaped': '第 {line} 行：{command} 的带引号值中有未转义的逗号或双引号；ESP-AT 会在此处拆分参数，模组收不到这些值',
+  'verify.at.unescaped.hint': '逗号写成 \\,，双引号写成 \\"，反斜杠写成 \\\\（C 源码中写 "\\\\," …）；mqtt-sign … --format at --modem esp-at-mqtt 会输出已转义的指令',
+  'verify.at.too-large': '模组指令日志超过 {max} 字节；请只提供含登录指令的部分',
 };

@@ -15,6 +15,7 @@ import { palette } from '../palette.js';
 import { redact } from '../secrets.js';
 import { addSignerOptions, readSignerOptions } from '../signer-options.js';
 import { addInputOptions, openPackets, problemText, type InputFlags } from './decode.js';
+import { atLogInput } from '../at-log-input.js';
 import type { SkippedStream } from '../../capture/stream.js';
 import type { ReplyMeaning } from '../../mqtt/replies.js';
 import { replyMeanings } from '../replies.js';
@@ -68,7 +69,10 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const reports: ConnectReport[] = [];
   const skipped: SkippedStream[] = [];
   try {
-    const packets = await openPackets(input, opts, io, (s) => skipped.push(s));
+    // A modem MQTT command log or firmware line (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT) becomes its CONNECTs.
+    const at = await atLogInput(input, io);
+    for (const login of at.logins) io.stderr.write(`${message('verify.at.where', { commands: login.commands.join(' + ') }, lang)}\n`);
+    const packets = await openPackets(at.input, opts, at.io, (s) => skipped.push(s));
     for await (const p of packets) {
       if (p.packet?.cmd === 'connect') {
         // A capture judges expiry at the moment the CONNECT was sent; pasted bytes at the current time.

@@ -1,0 +1,66 @@
+// verify reads the login from modem MQTT command logs and firmware lines, unescaped as the modem does, and
+// checks it like a CONNECT; the scripts this tool prints verify, a changed byte does not.
+import { describe, expect, test } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { loginsFromAtLog, commandOf, type AtLogProblem } from '../src/format/at-login.js';
+import { fakeIo } from './helpers/fake-io.js';
+
+const SIGN = ['aliyun', '--product', 'a1X2bEnP82z', '--device', 'dev1', '--secret', '0123456789abcdef0123456789abcdef', '--timestamp', '1700000000000'];
+const VERIFY = ['verify', 'aliyun', '--product', 'a1X2bEnP82z', '--device', 'dev1', '--secret', '0123456789abcdef0123456789abcdef'];
+const CLIENT = 'a1X2bEnP82z.dev1|securemode=3,signmethod=hmacsha256,timestamp=1700000000000|';
+
+async function run(argv: string[], options: Parameters<typeof fakeIo>[0] = {}) {
+  const fake = fakeIo(options);
+  const code = await main(argv, fake.io);
+  return { code, out: fake.stdout(), err: fake.stderr() };
+}
+
+describe('verify <platform> from modem command logs', () => {
+  test.each(['esp-at-mqtt', 'quectel-mqtt', 'simcom-mqtt'])('the %s script this tool prints verifies, from a file and from stdin', async (modem) => {
+    const script = (await run([...SIGN, '--format', 'at', '--modem', modem])).out;
+    const fromFile = await run([...VERIFY, 'script.txt'], { files: { 'script.txt': script } });
+    expect(fromFile.code, fromFile.err).toBe(0);
+    expect(fromFile.out).toContain(`✓ clientId  ${CLIENT}`);
+    expect(fromFile.err).toMatch(/credentials read from the modem commands AT\+(MQTTUSERCFG|QMTCONN|CMQTTACCQ \+ AT\+CMQTTCONNECT)/);
+    const fromStdin = await run(VERIFY, { stdin: script });
+    expect(fromStdin.code).toBe(0);
+    // One changed character of the password: exit 1, the password named.
+    const broken = script.replace(/"([0-9a-f]{64})"/, (_m, p: string) => `"${p.slice(0, -1)}${p.endsWith('0') ? '1' : '0'}"`);
+    const bad = await run([...VERIFY, 'script.txt'], { files: { 'script.txt': broken } });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/✗ password/);
+  });
+
+  test('a long password sent with AT+MQTTLONGPASSWORD in a serial log (typed after >) is read whole', () => {
+    const log = ['[10:00:01.123]TX: AT+MQTTUSERCFG=0,1,"id\\,1","user","",0,0,""', 'OK', 'AT+MQTTLONGPASSWORD=0,70', 'OK', '>' + 'p'.repeat(70), 'OK', 'AT+MQTTCONN=0,"h",1883,0'].join('\r\n');
+    expect(loginsFromAtLog(log)).toEqual([
+      { dialect: 'esp-at-mqtt', clientId: 'id,1', username: 'user', password: 'p'.repeat(70), keepalive: 120, protocolVersion: 4, tls: false, commands: ['AT+MQTTUSERCFG', 'AT+MQTTLONGPASSWORD'] },
+    ]);
+  });
+
+  test('a firmware C string is unescaped as C, then as ESP-AT', () => {
+    const line = String.raw`at_send("AT+MQTTUSERCFG=0,2,\"a\\,b\\\\c\\\"d\",\"u\",\"p\",0,0,\"\"\r\n");`;
+    expect(commandOf(line)).toBe(String.raw`AT+MQTTUSERCFG=0,2,"a\,b\\c\"d","u","p",0,0,""`);
+    expect(loginsFromAtLog(line)[0]).toMatchObject({ clientId: 'a,b\\c"d', tls: true });
+  });
+
+  test('Quectel QMTCFG version/keepalive and SIMCom ACCQ + CONNECT are read with the login', () => {
+    const quectel = loginsFromAtLog('AT+QMTCFG="version",0,3\nAT+QMTCFG="keepalive",0,90\nAT+QMTCONN=0,"c,1","u","p"\n+QMTCONN: 0,0,0');
+    expect(quectel).toMatchObject([{ dialect: 'quectel-mqtt', clientId: 'c,1', username: 'u', password: 'p', keepalive: 90, protocolVersion: 3 }]);
+    const simcom = loginsFromAtLog('AT+CMQTTACCQ=0,"id",1\r\nOK\r\nAT+CMQTTCONNECT=0,"ssl://h:8883",60,1,"u","p"');
+    expect(simcom).toMatchObject([{ dialect: 'simcom-mqtt', clientId: 'id', username: 'u', password: 'p', keepalive: 60, tls: true }]);
+  });
+
+  test('an ESP-AT line with a comma left unescaped is the answer: exit 1 naming the line', async () => {
+    const problems: AtLogProblem[] = [];
+    expect(loginsFromAtLog(`x\nAT+MQTTUSERCFG=0,1,"${CLIENT}","u","p",0,0,""`, problems)).toEqual([]);
+    expect(problems).toEqual([{ line: 2, command: 'AT+MQTTUSERCFG' }]);
+    const r = await run([...VERIFY, `AT+MQTTUSERCFG=0,1,"${CLIENT}","dev1&a1X2bEnP82z","x",0,0,""`]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('line 1: AT+MQTTUSERCFG has a comma or double quote inside a quoted value that is not escaped');
+  });
+
+  test('comment lines of the script (the aliauth example) are not logins', () => {
+    expect(loginsFromAtLog('# AT+QMTCONN=0,"<clientId>"\n// AT+QMTCONN=0,"x","y","z"')).toEqual([]);
+  });
+});
