@@ -1,0 +1,202 @@
+/**
+ * Small byte helpers for the text parsers: a growable byte buffer (no number[] of millions of entries, no spread)
+ * and hand-written, non-backtracking readers for hex digits and pasted byte tokens.
+ */
+import { UsageError } from '../errors.js';
+
+export class ByteBuf {
+  #buf = new Uint8Array(64);
+  length = 0;
+
+  push(b: number): void {
+    if (this.length === this.#buf.length) this.#grow(this.length + 1);
+    this.#buf[this.length++] = b;
+  }
+
+  append(bytes: Uint8Array): void {
+    if (this.length + bytes.length > this.#buf.length) this.#grow(this.length + bytes.length);
+    this.#buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** The bytes so far (a copy), and the buffer is emptied. */
+  take(): Uint8Array {
+    const out = this.#buf.slice(0, this.length);
+    this.length = 0;
+    if (this.#buf.length > 65536) this.#buf = new Uint8Array(64);
+    return out;
+  }
+
+  #grow(need: number): void {
+    let size = this.#buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.length));
+    this.#buf = next;
+  }
+}
+
+/** Value of one hex digit (char code), or -1. */
+export function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+export function isHexString(s: string, from = 0, to = s.length): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) if (hexDigit(s.charCodeAt(i)) < 0) return false;
+  return true;
+}
+
+/** Hex digits s[from..to) as bytes; an odd count is a usage error naming the token and the line. */
+export function pushHexPairs(out: ByteBuf, s: string, from: number, to: number, line: number): void {
+  if ((to - from) % 2 !== 0) throw new UsageError('capture.input.odd', { token: clip(s.slice(from, to)), line });
+  for (let i = from; i < to; i += 2) out.push(hexDigit(s.charCodeAt(i)) * 16 + hexDigit(s.charCodeAt(i + 1)));
+}
+
+export function clip(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10 || c === 0xa0 || c === 0x3000;
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * A line that is nothing but bytes: hex (`10 0C`, `100c0004`, `10:0c`, `10-0C`), `0x` lists, or a comma list in
+ * decimal or mixed with `0x` (`16, 12, 0x00`, C's reading: bare numbers are decimal). Returns null when the line
+ * holds anything else; throws a usage error when it is clearly meant as bytes but one token is not a byte.
+ */
+export function plainBytes(s: string, line: number): Uint8Array | null {
+  // First pass: is every token a number, and which reading applies? Second pass: the bytes. No token array is kept.
+  let tokens = 0;
+  let prefixed = 0;
+  let decimalOnly = true;
+  let notTwo = false;
+  let comma = false;
+  const ok = eachToken(s, (a, b, sep) => {
+    if (sep === 44) comma = true;
+    tokens++;
+    if (isPrefixed(s, a, b)) {
+      prefixed++;
+      return isHexString(s, a + 2, b);
+    }
+    if (!isHexString(s, a, b)) return false;
+    if (!isDigits(s, a, b)) decimalOnly = false;
+    if (b - a !== 2) notTwo = true;
+    return true;
+  });
+  if (!ok || tokens === 0) return null;
+  // C's reading of a mixed list, or an all-decimal comma list that is not all two-digit tokens (16,12,0,4).
+  const bareIsDecimal = (prefixed > 0 && prefixed < tokens) || (prefixed === 0 && comma && decimalOnly && notTwo);
+  const out = new ByteBuf();
+  const bad = (a: number, b: number) => new UsageError('capture.input.token', { token: clip(s.slice(a, Math.min(b, a + 32))), line });
+  eachToken(s, (a, b) => {
+    if (isPrefixed(s, a, b)) {
+      if (b - a > 4) throw bad(a, b);
+      out.push(b - a === 3 ? hexDigit(s.charCodeAt(a + 2)) : hexDigit(s.charCodeAt(a + 2)) * 16 + hexDigit(s.charCodeAt(a + 3)));
+    } else if (bareIsDecimal) {
+      let v = 0;
+      for (let k = a; k < b; k++) v = v * 10 + (s.charCodeAt(k) - 48);
+      if (b - a > 3 || !isDigits(s, a, b) || v > 255) throw bad(a, b);
+      out.push(v);
+    } else if (prefixed > 0) {
+      throw bad(a, b);
+    } else {
+      pushHexPairs(out, s, a, b, line);
+    }
+    return true;
+  });
+  return out.take();
+}
+
+const isPrefixed = (s: string, a: number, b: number) => b - a > 2 && s.charCodeAt(a) === 48 && (s.charCodeAt(a + 1) | 32) === 120;
+
+/**
+ * Calls visit(start, end, separator) for each alphanumeric token of a byte line; separators are whitespace, `,`, `;`,
+ * and `:`/`-` directly between two tokens. Returns false as soon as visit does, or at any other character.
+ */
+function eachToken(s: string, visit: (a: number, b: number, sep: number) => boolean): boolean {
+  let i = 0;
+  let lastEnd = -1;
+  let sep = 0;
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c) || c === 44 || c === 59) {
+      if (c === 44 || sep === 0) sep = c;
+      i++;
+      continue;
+    }
+    if ((c === 58 || c === 45) && lastEnd === i && i + 1 < n && isAlnum(s.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    if (!isAlnum(c)) return false;
+    const a = i;
+    while (i < n && isAlnum(s.charCodeAt(i))) i++;
+    if (!visit(a, i, sep)) return false;
+    lastEnd = i;
+    sep = 0;
+  }
+  return true;
+}
+
+function isDigits(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * The longest run of adjacent whole-byte hex tokens in a line of a log (`SEND HEX> 10 0C …`), by index, in one pass.
+ * Returns null when there is none.
+ */
+export function longestHexRun(s: string, line: number): Uint8Array | null {
+  let bestStart = -1;
+  let bestEnd = -1;
+  let bestCount = 0;
+  let runStart = -1;
+  let runEnd = -1;
+  let runCount = 0;
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    if (!isAlnum(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const a = i;
+    while (i < n && isAlnum(s.charCodeAt(i))) i++;
+    const from = isPrefixed(s, a, i) ? a + 2 : a;
+    if ((i - from) % 2 === 0 && isHexString(s, from, i)) {
+      if (runCount === 0) runStart = a;
+      runEnd = i;
+      runCount++;
+      if (runCount > bestCount) {
+        bestCount = runCount;
+        bestStart = runStart;
+        bestEnd = runEnd;
+      }
+    } else {
+      runCount = 0;
+    }
+  }
+  if (bestCount === 0) return null;
+  const out = new ByteBuf();
+  i = bestStart;
+  while (i < bestEnd) {
+    if (!isAlnum(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const a = i;
+    while (i < bestEnd && isAlnum(s.charCodeAt(i))) i++;
+    const from = isPrefixed(s, a, i) ? a + 2 : a;
+    pushHexPairs(out, s, from, i, line);
+  }
+  return out.take();
+}

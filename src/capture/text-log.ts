@@ -1,0 +1,118 @@
+/**
+ * The front of a log line: timestamps and direction markers that serial and TCP tools print before the data
+ * (SSCOM `[10:22:31.456]发→◇`, `2024-01-05 10:22:31.123 SEND HEX>`, `>> `/`<< `, `[Tx]`/`[Rx]`, `TX:`/`RX:`).
+ * Read with anchored patterns of bounded length, at most a few times per line: linear whatever the line holds.
+ * Sent (发, TX, >>, SEND) is taken as client → broker and received (收, RX, <<, RECV) as broker → client: the tool
+ * runs on the client's side of the link (the MCU's serial port, or a PC TCP tool acting as the client).
+ */
+import type { Direction } from './packet.js';
+
+export interface LogPrefix {
+  time?: string;
+  direction?: Direction;
+  /** The rest of the line. */
+  content: string;
+  /** Whether anything was taken off the front. */
+  marked: boolean;
+}
+
+const UP: Direction = 'client->broker';
+const DOWN: Direction = 'broker->client';
+
+const SPACE = /[\s\u3000]+/y;
+const DATE = /\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]|_)?/y;
+const TIME = /\d{1,2}:\d{2}:\d{2}(?:[.,:]\d{1,6})?/y;
+const BRACKET = /[[(【]([^\])】\n]{1,48})[\])】]/y;
+const SYMBOL = /(?:发送|接收|收到|发|收|→|←|◇|◆|>>|<<|->|<-|=>|<=)/y;
+// Not ESP8266's `Recv 14 bytes` reply, which is modem text, not a marker.
+const WORD = /(?:TX|RX|SEND|SENT|SND|RECV|RECEIVE|RECEIVED|RCV|READ|WRITE|HEX|ASCII)(?![A-Za-z0-9])(?! ?\d+ bytes)/iy;
+const AFTER_WORD = /\s*[:>=\]]+/y;
+
+const SYMBOL_DIRECTION: Readonly<Record<string, Direction>> = {
+  发送: UP,
+  发: UP,
+  '→': UP,
+  '>>': UP,
+  '->': UP,
+  '=>': UP,
+  接收: DOWN,
+  收到: DOWN,
+  收: DOWN,
+  '←': DOWN,
+  '<<': DOWN,
+  '<-': DOWN,
+  '<=': DOWN,
+};
+
+function wordDirection(word: string): Direction | undefined {
+  const w = word.toUpperCase();
+  if (w === 'TX' || w === 'SEND' || w === 'SENT' || w === 'SND' || w === 'WRITE') return UP;
+  if (w === 'RX' || w === 'RECV' || w === 'RECEIVE' || w === 'RECEIVED' || w === 'RCV' || w === 'READ') return DOWN;
+  return undefined;
+}
+
+function at(re: RegExp, s: string, pos: number): RegExpExecArray | null {
+  re.lastIndex = pos;
+  return re.exec(s);
+}
+
+/** What a bracketed group says: a time, a direction, or nothing we know (then it is left alone). */
+function bracket(inner: string): { time?: string; direction?: Direction } | null {
+  const trimmed = inner.trim();
+  const t = at(DATE, trimmed, 0) ?? at(TIME, trimmed, 0);
+  if (t) return { time: trimmed };
+  const w = at(WORD, trimmed, 0);
+  if (w && w[0].length === trimmed.length) {
+    const direction = wordDirection(w[0]);
+    return direction ? { direction } : {};
+  }
+  const m = at(SYMBOL, trimmed, 0);
+  if (m && m[0].length === trimmed.length) return { direction: SYMBOL_DIRECTION[m[0]]! };
+  return null;
+}
+
+export function logPrefix(line: string): LogPrefix {
+  let pos = 0;
+  let time: string | undefined;
+  let direction: Direction | undefined;
+  const times: string[] = [];
+  for (let step = 0; step < 12 && pos < line.length; step++) {
+    let m = at(SPACE, line, pos);
+    if (m) {
+      pos += m[0].length;
+      continue;
+    }
+    if ((m = at(DATE, line, pos)) || (m = at(TIME, line, pos))) {
+      times.push(m[0].trim());
+      pos += m[0].length;
+      continue;
+    }
+    if ((m = at(BRACKET, line, pos))) {
+      const said = bracket(m[1]!);
+      if (!said) break;
+      if (said.time) times.push(said.time);
+      if (said.direction) direction = said.direction;
+      pos += m[0].length;
+      continue;
+    }
+    if ((m = at(SYMBOL, line, pos))) {
+      direction = SYMBOL_DIRECTION[m[0]] ?? direction;
+      pos += m[0].length;
+      continue;
+    }
+    if ((m = at(WORD, line, pos))) {
+      direction = wordDirection(m[0]) ?? direction;
+      pos += m[0].length;
+      const after = at(AFTER_WORD, line, pos);
+      if (after) pos += after[0].length;
+      continue;
+    }
+    break;
+  }
+  if (times.length > 0) time = times.join(' ');
+  // Trim by hand: a `/\s+$/` regex is quadratic on a line with long inner runs of spaces.
+  let end = line.length;
+  while (end > pos && /[\s□]/.test(line[end - 1]!)) end--;
+  const content = line.slice(pos, end);
+  return { ...(time !== undefined ? { time } : {}), ...(direction ? { direction } : {}), content, marked: pos > 0 };
+}

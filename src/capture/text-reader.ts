@@ -1,0 +1,330 @@
+/**
+ * Pasted or streamed text → byte segments, line by line as it arrives (so a serial port's packets show as they come).
+ * Every form people paste is read with the same rules whether it comes from an argument, a file or stdin:
+ * hex in any spacing, `0x` and decimal lists, dumps (xxd, hexdump -C, od), source code (C, Python, JavaScript),
+ * serial-tool and modem AT logs (with the direction of each line), and base64.
+ * Each line is read once, left to right; what is kept between calls is the unfinished line and a few flags.
+ */
+import { UsageError } from '../errors.js';
+import type { Direction } from './packet.js';
+import { ByteBuf, clip, longestHexRun, plainBytes } from './text-bytes.js';
+import { CodeReader, looksLikeCode } from './text-code.js';
+import { dumpLine, endOffset, repeatBytes, type DumpForm } from './text-dump.js';
+import { logPrefix } from './text-log.js';
+import { ModemLog, startsModemLog } from './text-modem.js';
+
+export interface TextSegment {
+  bytes: Uint8Array;
+  /** Who sent the bytes, when the log says it (a marker such as 发/收, TX/RX, or a modem's send and receive). */
+  direction?: Direction;
+  /** Line (from 1) where the bytes are. */
+  line: number;
+  /** The timestamp the log printed on that line, as written. */
+  time?: string;
+}
+
+export type TextEncodingOption = 'auto' | 'hex' | 'base64';
+
+/** A single line longer than this is not pasted text; refused rather than held in memory. */
+export const MAX_LINE = 64 * 1024 * 1024;
+/** How much text may be held back to decide whether it is base64. */
+const SNIFF_WINDOW = 64 * 1024;
+
+interface DumpState {
+  form: DumpForm;
+  /** Offset radixes still consistent with the lines so far (od may count in hex, octal or decimal). */
+  radixes: number[];
+  prevOffset: string;
+  prev: Uint8Array;
+  /** Line of a `*` waiting for the next offset, or 0. */
+  star: number;
+}
+
+export class TextReader {
+  readonly #encoding: TextEncodingOption;
+  #pending = '';
+  #afterCR = false;
+  #line = 0;
+  #mode: 'lines' | 'code' | 'base64';
+  #dump: DumpState | null = null;
+  readonly #code = new CodeReader();
+  readonly #modem = new ModemLog();
+  /** Whether a line with content was seen: base64 is recognised only from the first one. */
+  #sniffed = false;
+  #base64Carry = '';
+  /** Lines held while deciding whether the text is base64 (at most SNIFF_WINDOW characters). */
+  #held: { text: string; line: number }[] = [];
+  #heldSize = 0;
+  #emitted = 0;
+  #unreadable: { token: string; line: number } | null = null;
+
+  constructor(options: { encoding?: TextEncodingOption } = {}) {
+    this.#encoding = options.encoding ?? 'auto';
+    this.#mode = this.#encoding === 'base64' ? 'base64' : 'lines';
+  }
+
+  /** Reads text in any chunking; returns the segments of the lines it completed. */
+  push(text: string): TextSegment[] {
+    const out: TextSegment[] = [];
+    let from = 0;
+    if (this.#afterCR && text.charCodeAt(0) === 10) from = 1;
+    this.#afterCR = false;
+    const breaks = /\r\n?|\n/g;
+    breaks.lastIndex = from;
+    for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+      const line = this.#pending === '' ? text.slice(from, m.index) : this.#pending + text.slice(from, m.index);
+      this.#pending = '';
+      from = m.index + m[0].length;
+      if (m[0] === '\r' && from === text.length) this.#afterCR = true;
+      this.#read(line, out);
+    }
+    if (from < text.length) this.#pending += text.slice(from);
+    if (this.#pending.length > MAX_LINE) throw new UsageError('capture.input.line', { line: this.#line + 1, max: MAX_LINE });
+    return out;
+  }
+
+  /** Reads the last, unterminated line; throws a usage error when the whole text held no bytes. */
+  end(): TextSegment[] {
+    const out: TextSegment[] = [];
+    if (this.#pending !== '') {
+      const line = this.#pending;
+      this.#pending = '';
+      this.#read(line, out);
+    }
+    if (this.#held.length > 0) this.#release(looksLikeBase64(this.#held.map((h) => h.text).join('\n'), true), out);
+    if (this.#mode === 'base64') this.#base64Flush(out);
+    if (this.#emitted === 0) {
+      if (this.#unreadable) throw new UsageError('capture.input.unreadable', this.#unreadable);
+      throw new UsageError('capture.input.empty');
+    }
+    return out;
+  }
+
+  #emit(out: TextSegment[], bytes: Uint8Array, line: number, direction?: Direction, time?: string): void {
+    if (bytes.length === 0) return;
+    this.#emitted += bytes.length;
+    out.push({ bytes, ...(direction ? { direction } : {}), line, ...(time !== undefined ? { time } : {}) });
+  }
+
+  #read(text: string, out: TextSegment[]): void {
+    this.#readLine(text, ++this.#line, out);
+  }
+
+  #readLine(text: string, line: number, out: TextSegment[]): void {
+    if (this.#held.length > 0) return this.#sniffMore(text, line, out);
+    if (this.#mode === 'base64') return this.#base64Line(text, line, out);
+    if (this.#mode === 'code') return this.#codeLine(text, line, out);
+    const trimmed = text.trim();
+    if (trimmed === '') return;
+    if (this.#dumpLine(text, trimmed, line, out)) return;
+    const modem = this.#modem;
+    if (!modem.active) {
+      const bytes = plainBytes(trimmed, line);
+      if (bytes) {
+        this.#sniffed = true;
+        return this.#emit(out, bytes, line);
+      }
+    }
+    const prefix = logPrefix(text);
+    const { content, direction, time } = prefix;
+    if (modem.active || modem.waiting || startsModemLog(content)) {
+      const said = modem.line(content, line, direction);
+      if (said === 'skip') return;
+      if (said) return this.#emit(out, said.bytes, line, said.direction, time);
+    }
+    if (modem.active) {
+      // Outside a send or a receive report, a modem log's lines are bytes only when they are nothing else.
+      const bytes = content === '' ? null : plainBytes(content, line);
+      if (bytes) return this.#emit(out, bytes, line, direction, time);
+      return this.#note(trimmed, line);
+    }
+    if (prefix.marked && content !== '') {
+      const bytes = plainBytes(content, line);
+      if (bytes) return this.#emit(out, bytes, line, direction, time);
+    }
+    if (!prefix.marked && looksLikeCode(text)) {
+      this.#mode = 'code';
+      this.#sniffed = true;
+      return this.#codeLine(text, line, out);
+    }
+    if (!this.#sniffed && this.#encoding === 'auto' && looksLikeBase64(trimmed, false)) {
+      this.#held.push({ text, line });
+      this.#heldSize = text.length;
+      return this.#sniffMore('', line, out);
+    }
+    this.#sniffed = true;
+    const run = longestHexRun(content, line);
+    if (run) return this.#emit(out, run, line, direction, time);
+    this.#note(trimmed, line);
+  }
+
+  /**
+   * The first lines look like base64 but its first packet is not complete yet: hold them (a bounded window) until
+   * it is (base64), a line is not base64 (then they are read as anything else), or the window is full (base64).
+   */
+  #sniffMore(text: string, line: number, out: TextSegment[]): void {
+    if (text !== '') {
+      if (!base64Chars(text)) {
+        this.#release(false, out);
+        return this.#readLine(text, line, out);
+      }
+      this.#held.push({ text, line });
+      this.#heldSize += text.length;
+    }
+    const joined = this.#held.map((h) => h.text).join('\n');
+    if (looksLikeBase64(joined, true) || this.#heldSize > SNIFF_WINDOW) this.#release(true, out);
+  }
+
+  #release(asBase64: boolean, out: TextSegment[]): void {
+    const held = this.#held;
+    this.#held = [];
+    this.#sniffed = true;
+    if (asBase64) this.#mode = 'base64';
+    for (const h of held) this.#readLine(h.text, h.line, out);
+  }
+
+  #codeLine(text: string, line: number, out: TextSegment[]): void {
+    const buf = new ByteBuf();
+    this.#code.line(text, line, buf);
+    this.#emit(out, buf.take(), line);
+  }
+
+  /** Remembers the first line that held nothing readable, for the error when no line did. */
+  #note(trimmed: string, line: number): void {
+    // Comment lines (our own `at` and `c` output, shell and C comments) are not worth naming.
+    if (trimmed.startsWith('#') || trimmed.startsWith('//')) return;
+    this.#unreadable ??= { token: clip(trimmed), line };
+  }
+
+  /** A dump line, a `*` or a dump's closing offset; returns whether the line was one. */
+  #dumpLine(text: string, trimmed: string, line: number, out: TextSegment[]): boolean {
+    const state = this.#dump;
+    if (state && trimmed === '*') {
+      state.star = line;
+      return true;
+    }
+    const d = dumpLine(text.trimStart(), line, state?.form ?? null);
+    if (d) {
+      this.#sniffed = true;
+      if (state && state.form === d.form) {
+        const expected = (r: number) => parseInt(state.prevOffset, r) + state.prev.length;
+        if (state.star) {
+          const radix = state.radixes[0]!;
+          this.#emit(out, repeatBytes(state.prev, expected(radix), parseInt(d.offset, radix), state.star), state.star);
+          state.star = 0;
+        } else {
+          state.radixes = state.radixes.filter((r) => parseInt(d.offset, r) === expected(r));
+          if (state.radixes.length === 0) state.radixes = radixesOf(d.form);
+        }
+        state.prevOffset = d.offset;
+        state.prev = d.bytes;
+      } else {
+        this.#dump = { form: d.form, radixes: radixesOf(d.form), prevOffset: d.offset, prev: d.bytes, star: 0 };
+      }
+      this.#emit(out, d.bytes, line);
+      return true;
+    }
+    if (!state) return false;
+    const end = endOffset(trimmed);
+    if (end !== null) {
+      if (state.star) {
+        const radix = state.radixes[0]!;
+        const from = parseInt(state.prevOffset, radix) + state.prev.length;
+        this.#emit(out, repeatBytes(state.prev, from, parseInt(end, radix), state.star), state.star);
+      }
+      this.#dump = null;
+      return true;
+    }
+    this.#dump = null;
+    return false;
+  }
+
+  #base64Line(text: string, line: number, out: TextSegment[]): void {
+    let compact = '';
+    for (const part of text.split(/[\s]+/)) compact += part;
+    if (compact === '') return;
+    if (!isBase64(compact)) throw new UsageError('capture.input.base64', { token: clip(compact), line });
+    this.#sniffed = true;
+    const all = this.#base64Carry + compact;
+    const whole = all.length - (all.length % 4);
+    this.#base64Carry = all.slice(whole);
+    this.#emit(out, base64Bytes(all.slice(0, whole)), line);
+  }
+
+  #base64Flush(out: TextSegment[]): void {
+    const rest = this.#base64Carry;
+    this.#base64Carry = '';
+    if (rest === '') return;
+    if (rest.replace(/=+$/, '').length % 4 === 1) throw new UsageError('capture.input.base64', { token: clip(rest), line: this.#line });
+    this.#emit(out, base64Bytes(rest), this.#line);
+  }
+}
+
+/** Whether every character but whitespace is in the base64 alphabet (either variant) or padding. */
+function base64Chars(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || c === 61;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const radixesOf = (form: DumpForm) => (form === 'od' ? [16, 8, 10] : [16]);
+
+function isBase64(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || c === 61;
+    if (!ok) return false;
+    // `=` is padding: only at the end of a group.
+    if (c === 61 && i + 1 < s.length && s.charCodeAt(i + 1) !== 61) return false;
+  }
+  return true;
+}
+
+function base64Bytes(s: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+}
+
+/**
+ * Base64 without being told: the text is valid base64, is not hex (that was tried first), and decodes to a
+ * plausible MQTT packet (a known type with its fixed flags and a Remaining Length that ends). `complete`: the
+ * first packet must fit in the text (false while more lines may follow). One pass; only the first bytes are decoded.
+ */
+export function looksLikeBase64(text: string, complete = true): boolean {
+  let count = 0;
+  let pad = 0;
+  let head = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
+    if (c === 61) pad++;
+    else if (!ok || pad > 0) return false;
+    if (count < 8) head += text[i];
+    count++;
+  }
+  if (count < 4 || pad > 2 || (count - pad) % 4 === 1) return false;
+  const total = Math.floor(((count - pad) * 3) / 4);
+  const fits = (need: number) => need <= total || !complete;
+  return plausibleMqtt(base64Bytes(head.slice(0, head.length - (head.length % 4))), fits);
+}
+
+function plausibleMqtt(b: Uint8Array, fits: (need: number) => boolean): boolean {
+  if (b.length < 2) return false;
+  const type = b[0]! >> 4;
+  const flags = b[0]! & 15;
+  if (type === 0) return false;
+  if (type === 3 ? (flags & 6) === 6 : type === 6 || type === 8 || type === 10 ? flags !== 2 : flags !== 0) return false;
+  let length = 0;
+  let i = 1;
+  for (let mul = 1; ; mul *= 128) {
+    if (i >= b.length || i > 4) return i < 5 && i >= b.length && !fits(Infinity);
+    const x = b[i++]!;
+    length += (x & 127) * mul;
+    if ((x & 128) === 0) break;
+  }
+  return fits(i + length);
+}

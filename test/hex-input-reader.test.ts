@@ -1,0 +1,150 @@
+// TextReader: the streaming contract (any chunking, one segment per line, directions, timestamps) and linear time on
+// hostile text (issue 9). The forms themselves are in hex-input.test.ts and the gallery (hex-input-gallery.test.ts).
+import { describe, expect, test } from 'vitest';
+import { MqttSignError } from '../src/errors.js';
+import { TextReader, type TextSegment } from '../src/capture/text-reader.js';
+import { parseHexInput } from '../src/capture/hex-input.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const plain = (segs: TextSegment[]) => segs.map((s) => ({ ...s, bytes: hex(s.bytes) }));
+
+function readAll(text: string, chunks: number[] = [text.length], encoding?: 'auto' | 'hex' | 'base64'): TextSegment[] {
+  const reader = new TextReader(encoding ? { encoding } : {});
+  const out: TextSegment[] = [];
+  let at = 0;
+  for (const size of chunks) {
+    out.push(...reader.push(text.slice(at, at + size)));
+    at += size;
+  }
+  if (at < text.length) out.push(...reader.push(text.slice(at)));
+  out.push(...reader.end());
+  return out;
+}
+
+const SSCOM = '[10:22:31.456]发→◇10 0C 00 04 4D 51 54 54 04 02 00 3C 00 00 □\r\n[10:22:31.789]收←◆20 02 00 00 \r\n';
+
+describe('TextReader streaming', () => {
+  test('a line is read as soon as it ends, not at end()', () => {
+    const reader = new TextReader();
+    expect(reader.push('10 0C 00 04 4D 51')).toEqual([]);
+    expect(plain(reader.push(' 54 54 04 02 00 3C 00 00\nC0'))).toEqual([{ bytes: '100c00044d5154540402003c0000', line: 1 }]);
+    expect(plain(reader.end())).toEqual([{ bytes: 'c0', line: 2 }]);
+  });
+
+  test('directions and timestamps of a serial-tool log', () => {
+    expect(plain(readAll(SSCOM))).toEqual([
+      { bytes: '100c00044d5154540402003c0000', direction: 'client->broker', line: 1, time: '10:22:31.456' },
+      { bytes: '20020000', direction: 'broker->client', line: 2, time: '10:22:31.789' },
+    ]);
+  });
+
+  // Every way of cutting the text gives the same segments, including a CR and its LF in different chunks.
+  const samples = [
+    SSCOM,
+    '00000000: 100c 0004 4d51 5454 0402 003c 0000       ....MQTT...<..\n',
+    'const uint8_t a[] = {0x10, 0x0C, 0x00, 0x04, 0x4D, 0x51, 0x54, 0x54,\r\n 0x04, 0x02, 0x00, 0x3C, 0x00, 0x00};\r\n',
+    'AT+CIPSEND=4\r\n\r\nOK\r\n> \r\nC0 00 E0 00\r\nSEND OK\r\n+IPD,2:D0 00\r\n',
+    'EAwABE1RVFQE\nAgA8AAA=\n',
+  ];
+  test.each(samples.map((s, i) => [i, s] as const))('sample %i: same segments in any chunking', (_i, text) => {
+    const whole = plain(readAll(text));
+    expect(whole.length).toBeGreaterThan(0);
+    for (const size of [1, 2, 3, 7]) {
+      const chunks = Array.from({ length: Math.ceil(text.length / size) }, () => size);
+      expect(plain(readAll(text, chunks))).toEqual(whole);
+    }
+  });
+
+  test('end() on text without bytes names the first line', () => {
+    const reader = new TextReader();
+    reader.push('hello world\nnothing here\n');
+    expect(() => reader.end()).toThrowError(MqttSignError);
+    try {
+      new TextReader().end();
+    } catch (err) {
+      expect((err as MqttSignError).code).toBe('capture.input.empty');
+    }
+  });
+
+  test('a line over the limit is refused while it streams, not held', () => {
+    const reader = new TextReader();
+    const chunk = 'a'.repeat(1024 * 1024);
+    let code: string | undefined;
+    try {
+      for (let i = 0; i < 70; i++) reader.push(chunk);
+    } catch (err) {
+      code = (err as MqttSignError).code;
+    }
+    expect(code).toBe('capture.input.line');
+  });
+});
+
+/** Milliseconds for the slowest of a few runs of fn(n). */
+function timeOf(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+// Issue 9: each hostile input at n and 10n; time must grow near-linearly (≤ 20× for 10×, a loose bound for a loaded
+// machine), and the outcome is checked. Small sizes here; the long versions run in `npm run fuzz`.
+describe('TextReader is linear on hostile text', () => {
+  const cases: { name: string; make: (n: number) => string; check: (n: number, run: () => Uint8Array) => void }[] = [
+    {
+      name: "'aa ' * n (one long line)",
+      make: (n) => 'aa '.repeat(n),
+      check: (n, run) => expect(run().length).toBe(n),
+    },
+    {
+      name: "'aa ' * n + 'zz' (a log line whose run of bytes is the whole line)",
+      make: (n) => `${'aa '.repeat(n)}zz`,
+      check: (n, run) => expect(run().length).toBe(n),
+    },
+    {
+      name: 'hexdump -C line with n | in its text column',
+      make: (n) => `00000000  10 0c 00 04 4d 51 54 54  04 02 00 3c 00 00        |${'|'.repeat(n)}|\n`,
+      check: (_n, run) => expect(hex(run())).toBe('100c00044d5154540402003c0000'),
+    },
+    {
+      name: 'C array of n bytes',
+      make: (n) => `{${'0x10, '.repeat(n)}}`,
+      check: (n, run) => expect(run().length).toBe(n),
+    },
+    {
+      name: 'n spaces between two words (no quadratic trim)',
+      make: (n) => `x${' '.repeat(n)}y 10 00`,
+      check: (_n, run) => expect(hex(run())).toBe('1000'),
+    },
+    {
+      name: 'n nested brackets',
+      make: (n) => `x = ${'['.repeat(n)}1${']'.repeat(n)}`,
+      check: (_n, run) => expect(hex(run())).toBe('01'),
+    },
+  ];
+  test.each(cases)('$name', ({ make, check }) => {
+    const n = 100_000;
+    const small = make(n);
+    const large = make(10 * n);
+    check(n, () => parseHexInput(small));
+    check(10 * n, () => parseHexInput(large));
+    // Best of three, small and large interleaved, and up to three attempts: a busy machine (8 engineers share 2 cores)
+    // can stall one run; a quadratic path takes ~100× for 10× in every attempt.
+    let ratio = Infinity;
+    let detail = '';
+    for (let attempt = 0; attempt < 3 && ratio >= 20; attempt++) {
+      let s = Infinity;
+      let l = Infinity;
+      for (let round = 0; round < 3; round++) {
+        s = Math.min(s, timeOf(() => parseHexInput(small)));
+        l = Math.min(l, timeOf(() => parseHexInput(large)));
+      }
+      ratio = Math.min(ratio, l / Math.max(s, 5));
+      detail += `${s.toFixed(1)} ms → ${l.toFixed(1)} ms; `;
+    }
+    expect(ratio, detail).toBeLessThan(20);
+  });
+
+  test("'aa ' * 3,000,000 does not overflow the stack", () => {
+    expect(parseHexInput('aa '.repeat(3_000_000)).length).toBe(3_000_000);
+  });
+});
