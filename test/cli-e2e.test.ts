@@ -228,7 +228,7 @@ const BAD: [string, string[], RegExp, string?][] = [
   ['--payload hex:zz', [...A, '--publish', 't', '--payload', 'hex:zz'], /--payload hex:… is not hex/],
   ['decode of an empty string', ['decode', ''], /the input is empty/],
   ['decode of blanks', ['decode', '  '], /the input is empty/],
-  ['decode of a missing file', ['decode', 'missing.pcap'], /cannot read missing.pcap: ENOENT/],
+  ['decode of a missing file', ['decode', 'missing.pcap'], /missing\.pcap is not a file \(ENOENT\) and not readable as bytes; line 1: no hex bytes found/],
   ['decode of empty stdin', ['decode', '-'], /the input is empty/, ''],
   ['verify of an empty string', ['verify', 'aliyun', '', '--secret', SECRET], /the input is empty/],
   ['probe --timeout beyond an hour', ['probe', '127.0.0.1:1', '--timeout', '1e10'], /--timeout must be a number of seconds above 0 and at most 3600, not 1e10/],

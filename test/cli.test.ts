@@ -263,7 +263,7 @@ describe('help, version, errors', () => {
     [[...ALIYUN, '--publish', 't', '--payload', '@missing-file'], /cannot read --payload file missing-file: ENOENT/],
     [[...ALIYUN, '--publish', 't', '--payload', 'hex:zz'], /--payload hex:… is not hex: only 0-9 a-f/],
     [['decode', ''], /the input is empty/],
-    [['decode', 'missing.pcap'], /cannot read missing.pcap: ENOENT/],
+    [['decode', 'missing.pcap'], /missing\.pcap is not a file \(ENOENT\) and not readable as bytes/],
     [['probe', '127.0.0.1:1', '--timeout', '1e10'], /--timeout must be a number of seconds above 0 and at most 3600, not 1e10/],
     [['probe', 'aliyun', '--product', '', '--device', 'd', '--secret', SECRET], /--product is empty/],
   ])('%j: one line, exit 2', async (argv, pattern) => {

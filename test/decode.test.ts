@@ -120,7 +120,7 @@ describe('decode', () => {
 
   test.each([
     ['no input on a terminal', [], { stdinTTY: true }, 'no input'],
-    ['a file that does not exist', ['nope.pcap'], {}, 'cannot read nope.pcap'],
+    ['a file that does not exist', ['nope.pcap'], {}, 'nope.pcap is not a file (ENOENT) and not readable as bytes'],
     ['odd hex', ['10 0c 0'], {}, 'odd number of hex digits'],
     ['an unknown format', [CONNECT, '--format', 'yaml'], {}, 'yaml'],
     ['an empty string', [''], {}, 'the input is empty'],

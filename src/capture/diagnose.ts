@@ -44,7 +44,14 @@ export function diagnoseTail(bytes: Uint8Array, version: Version, where: 'stream
   const known = closed ? diagnose(bytes, version) : (missingFixedHeader(bytes, version) ?? oneLengthByte(bytes, version));
   if (known) return known.problems;
   const n = frameLength(bytes, 0);
-  if (n === INVALID || bytes.length < 2) return [{ code: 'capture.problem.trailing', params: { count: bytes.length } }];
+  if (n === INVALID) return [{ code: 'capture.problem.trailing', params: { count: bytes.length } }];
+  if (n <= 0) {
+    // The data stops inside the fixed header (`C0` alone): a packet cut off, not bytes after one.
+    const type = PACKET_NAMES[bytes[0]! >> 4] ?? '?';
+    const twoBytes = bytes.length === 1 && (bytes[0] === 0xc0 || bytes[0] === 0xd0 || (bytes[0] === 0xe0 && version < 5));
+    if (!twoBytes) return [{ code: 'capture.problem.cut-off-header', params: { type } }];
+    return [{ code: where === 'stream' ? 'capture.problem.cut-off' : 'capture.problem.cut-off-input', params: { type, have: 1, need: 2 } }];
+  }
   return [
     {
       code: where === 'stream' ? 'capture.problem.cut-off' : 'capture.problem.cut-off-input',

@@ -4,6 +4,9 @@ export const en: Readonly<Record<string, string>> = {
   'capture.input.repeat.hint': 'check the offsets around the * line, or give the binary file itself',
   'capture.input.line': 'line {line} is longer than {max} characters: not pasted text',
   'capture.input.line.hint': 'give a binary file as it is, or hex with line breaks',
+  'decode.input.neither': '{value} is not a file ({reason}) and not readable as bytes',
+  'capture.problem.cut-off-header': 'the data ends inside the fixed header of a {type} packet: its Remaining Length is missing or incomplete',
+  'capture.problem.cut-off-header.hint': 'copy the whole packet: after the first byte comes the Remaining Length (1 to 4 bytes), then that many bytes',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -11,4 +14,7 @@ export const zh: Readonly<Record<string, string>> = {
   'capture.input.repeat.hint': '检查 * 行前后的偏移，或直接给出二进制文件',
   'capture.input.line': '第 {line} 行超过 {max} 个字符：不是粘贴的文本',
   'capture.input.line.hint': '二进制文件请直接给出，十六进制请分行',
+  'decode.input.neither': '{value} 不是文件（{reason}），也无法作为字节读取',
+  'capture.problem.cut-off-header': '数据在 {type} 报文的固定报头中结束：剩余长度缺失或不完整',
+  'capture.problem.cut-off-header.hint': '请复制完整报文：第一个字节之后是剩余长度（1 到 4 字节），然后是相应数量的字节',
 };

@@ -13,6 +13,7 @@ import type { Paint } from '../../format/types.js';
 import type { ProtocolVersion } from '../../mqtt/types.js';
 import type { CliContext } from '../context.js';
 import type { Io } from '../io.js';
+import { argumentInput, explainArgument, explainedBatches } from '../input-argument.js';
 import { palette } from '../palette.js';
 import { platformLines, replyMeanings } from '../replies.js';
 import { replyPlatforms } from '../../mqtt/replies.js';
@@ -20,7 +21,7 @@ import { replyPlatforms } from '../../mqtt/replies.js';
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
 
 export interface InputFlags {
-  readonly input?: 'hex' | 'base64';
+  readonly input?: 'auto' | 'hex' | 'base64';
   readonly protocol?: string;
 }
 
@@ -28,7 +29,7 @@ export interface InputFlags {
 export function addInputOptions(cmd: Command, lang: Lang): Command {
   return cmd
     .argument('[input]', message('decode.arg.input', {}, lang))
-    .addOption(new Option('--input <encoding>', message('decode.opt.input', {}, lang)).choices(['hex', 'base64']).default('hex'))
+    .addOption(new Option('--input <encoding>', message('decode.opt.input', {}, lang)).choices(['auto', 'hex', 'base64']).default('auto'))
     .addOption(new Option('--protocol <version>', message('decode.opt.protocol', {}, lang)).choices(Object.keys(VERSIONS)));
 }
 
@@ -92,7 +93,7 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
 
 /**
  * The packets of any input: a hex argument, `-` or piped stdin, or a file (pcap, pcapng, text or binary).
- * An argument that is only hex, separators and C punctuation is bytes; anything else names a file.
+ * An argument is a file when that path opens, and otherwise the data itself.
  */
 export async function openPackets(
   input: string | undefined,
@@ -121,37 +122,21 @@ async function openBatches(
     chunks = io.streamStdin();
   } else if (input.trim() === '') {
     throw new UsageError('capture.input.empty', { option: '[input]' });
-  } else if (looksLikeBytes(input, opts.input)) {
-    chunks = single(new TextEncoder().encode(input));
   } else {
-    chunks = fileChunks(io, input);
+    // A file if that path opens, else the argument is the data itself (src/cli/input-argument.ts).
+    const arg = argumentInput(io, input);
+    const options = { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) };
+    try {
+      return explainedBatches((await readInput(arg.chunks, options)).batches, input, arg);
+    } catch (err) {
+      throw explainArgument(err, input, arg);
+    }
   }
-  const protocolVersion = opts.protocol === undefined ? undefined : VERSIONS[opts.protocol];
-  const { batches } = await readInput(chunks, { encoding: opts.input, protocolVersion, ...(onSkippedStream ? { onSkippedStream } : {}) });
+  const { batches } = await readInput(chunks, { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) });
   return batches;
 }
 
-function looksLikeBytes(arg: string, encoding: InputFlags['input']): boolean {
-  if (encoding === 'base64') return /^[A-Za-z0-9+/=_\-\s]+$/.test(arg) && !/[./\\]/.test(arg.replace(/[+/=]/g, ''));
-  // A Python literal, a C array or several pasted lines are text; a file path is none of these.
-  if (/^\s*b['"]/.test(arg) || /[{\n]/.test(arg)) return true;
-  return /^[\s0-9a-fA-FxX,:;{}\-]+$/.test(arg) && (arg.match(/[0-9a-fA-F]/g)?.length ?? 0) >= 2;
-}
-
-async function* single(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
-}
-
-/** A file in chunks; a file that cannot be read is a usage error naming it. */
-async function* fileChunks(io: Io, path: string): AsyncIterable<Uint8Array> {
-  try {
-    yield* io.streamFile(path);
-  } catch (err) {
-    if (err instanceof MqttSignError) throw err;
-    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-    throw new UsageError('decode.input.file', { option: '[input]', value: path, reason });
-  }
-}
+const protocol = (opts: InputFlags) => (opts.protocol === undefined ? undefined : VERSIONS[opts.protocol]);
 
 const DIRECTION_KEYS = { 'client->broker': 'decode.direction.up', 'broker->client': 'decode.direction.down' } as const;
 
