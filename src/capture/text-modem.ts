@@ -10,8 +10,10 @@
  * - Quectel BG96/EC2x TCP(IP) AT Commands Manual: AT+QISEND=<connectID>[,<send_length>] → `>`; AT+QISENDEX=<connectID>,"<hex>";
  *   `+QIURC: "recv",<connectID>,<length>` then the data (direct push mode); AT+QIRD → `+QIRD: <length>` then the data;
  *   SSL: AT+QSSLSEND=<clientID>[,<length>], `+QSSLURC: "recv",<clientID>,<length>`.
- * - This tool's own `--format at` output (src/format/at.ts): `AT+CIPSEND=<n>` or `AT+QSSLSEND=0,<n>` followed by a line of
- *   spaced hex, `AT+QISENDEX=0,"<hex>"`, and `#` comment lines.
+ * - SIM7500/SIM7600 TCPIP and SSL Application Notes: AT+CIPSEND=<link>,<n>, AT+CCHSEND=<session>,<n>; received data as
+ *   `+IPD<n>` then the data (direct push, `RECV FROM:<ip>:<port>` before it with AT+CIPSRIP=1), `+CCHRECV: DATA,<session>,<n>`.
+ * - This tool's own `--format at` output (src/format/at.ts) for every raw TCP dialect: a send command, `# expect:` comment
+ *   lines, the data as spaced hex, or `AT+QISENDEX=0,"<hex>"`.
  */
 import type { Direction } from './packet.js';
 import { plainBytes } from './text-bytes.js';
@@ -33,16 +35,20 @@ const BEFORE_DATA = /^(?:OK|>)\s*$/;
 
 // Anchored, bounded patterns: each reads the start of one line.
 const AT_COMMAND = /^AT(?:[+#$%^&*]|[A-Z](?:\d|\b)|\s*$)/i;
-const SEND = /^AT\+(?:CIPSEND|CIPSENDEX|QISEND|QSSLSEND|CASEND|CIPSENDBUF)(?:=([^\r\n]{0,80}))?\s*$/i;
+const SEND = /^AT\+(?:CIPSEND|CIPSENDEX|QISEND|QSSLSEND|CCHSEND|CASEND|CIPSENDBUF)(?:=([^\r\n]{0,80}))?\s*$/i;
 const SEND_HEX = /^AT\+QISENDEX=\d+,(?:\d+,)?"([0-9A-Fa-f\s]*)"\s*$/i;
 const IPD = /^\+IPD,(\d+)(?:,(\d+))?(?:,"?[0-9A-Fa-f.:]{1,64}"?,\d+)?:/;
 const RECEIVE = /^\+RECEIVE,(\d+),(\d+)(?:,[^:]{0,64})?:/;
+// SIM7600/A76xx direct push: `+IPD<n>` alone on its line, the data on the next (SIM7500_SIM7600 TCPIP Application Note).
+const IPD_SIMCOM = /^\+IPD(\d+)\s*$/;
+// SIM7600 TLS: `+CCHRECV: DATA,<session>,<len>` then the data (SIM7500_SIM7600 SSL Application Note).
+const CCHRECV = /^\+CCHRECV:\s*DATA,\s*\d+,\s*(\d+)/i;
 const URC_RECV = /^\+(?:QIURC|QSSLURC):\s*"recv",\s*\d+,\s*(\d+)/i;
 const QIRD = /^\+QIRD:\s*(\d+)/i;
 const CIPRXGET = /^\+CIPRXGET:\s*([23]),\s*([\d,\s]{1,40})/i;
 const URC = /^\+[A-Z][A-Z0-9_]*\s*[:,]/i;
 const REPLY =
-  /^(?:OK|ERROR|SEND OK|SEND FAIL|DATA ACCEPT\b|CLOSED|CONNECT\b|ALREADY CONNECT|busy\b|Recv \d+ bytes|ready|WIFI\b|SHUT OK|NO CARRIER|RDY|STATE:|Call Ready|SMS Ready|CLOSE OK|\d+, ?(?:CONNECT|CLOSED|SEND OK|SEND FAIL|ALREADY CONNECT)|>\s*$)/i;
+  /^(?:OK|ERROR|SEND OK|SEND FAIL|DATA ACCEPT\b|CLOSED|CONNECT\b|ALREADY CONNECT|busy\b|Recv \d+ bytes|ready|WIFI\b|SHUT OK|NO CARRIER|RDY|STATE:|Call Ready|SMS Ready|CLOSE OK|RECV FROM:|\d+, ?(?:CONNECT|CLOSED|SEND OK|SEND FAIL|ALREADY CONNECT)|>\s*$)/i;
 
 /** Whether a line is modem conversation (a command, a reply or a report), whatever came before it. */
 export function isModemText(s: string): boolean {
@@ -51,7 +57,7 @@ export function isModemText(s: string): boolean {
 
 /** Whether a line alone shows that the text is a modem log (an AT command or a data report). */
 export function startsModemLog(s: string): boolean {
-  return AT_COMMAND.test(s) || IPD.test(s) || URC_RECV.test(s) || RECEIVE.test(s);
+  return AT_COMMAND.test(s) || IPD.test(s) || IPD_SIMCOM.test(s) || URC_RECV.test(s) || RECEIVE.test(s);
 }
 
 export class ModemLog {
@@ -65,6 +71,9 @@ export class ModemLog {
    * Returns the bytes it carries, 'skip' for modem text, or null when it is not part of a modem exchange.
    */
   line(s: string, line: number, marker: Direction | undefined): ModemResult {
+    // Comment lines (our own `at` script: `# expect: OK, >`, `# the broker answers 20 02 00 00 …`) are never data;
+    // the broker's answer there is a prediction, not traffic.
+    if (this.active && s.startsWith('#')) return 'skip';
     if (this.#pending) {
       if (!this.#pending.started && BEFORE_DATA.test(s)) return 'skip';
       if (isModemText(s)) this.#pending = null;
@@ -82,7 +91,7 @@ export class ModemLog {
       const rest = s.slice(m[0].length);
       return rest.trim() === '' ? 'skip' : this.#data(rest, line, undefined);
     }
-    if ((m = URC_RECV.exec(s)) || (m = QIRD.exec(s))) {
+    if ((m = URC_RECV.exec(s)) || (m = QIRD.exec(s)) || (m = IPD_SIMCOM.exec(s)) || (m = CCHRECV.exec(s))) {
       this.active = true;
       const length = Number(m[1]);
       if (length > 0) this.#pending = { direction: DOWN, remaining: length, started: false };

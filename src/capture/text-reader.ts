@@ -116,6 +116,8 @@ export class TextReader {
     if (this.#mode === 'code') return this.#codeLine(text, line, out);
     const trimmed = text.trim();
     if (trimmed === '') return;
+    // Comment lines (shell, Python, our own `at` and `c` output) are never bytes, even when they hold a port number.
+    if (trimmed.startsWith('#') || trimmed.startsWith('//')) return;
     if (this.#dumpLine(text, trimmed, line, out)) return;
     const modem = this.#modem;
     if (!modem.active) {
@@ -191,8 +193,6 @@ export class TextReader {
 
   /** Remembers the first line that held nothing readable, for the error when no line did. */
   #note(trimmed: string, line: number): void {
-    // Comment lines (our own `at` and `c` output, shell and C comments) are not worth naming.
-    if (trimmed.startsWith('#') || trimmed.startsWith('//')) return;
     this.#unreadable ??= { token: clip(trimmed), line };
   }
 
