@@ -20,6 +20,8 @@ const SHORT: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r'
 
 /** Default length for a value inside a sentence: long enough for any real name, host or token. */
 export const TERM_MAX = 200;
+/** Default length for a whole line (an error with its hint, a warning): several values and the sentence around them. */
+export const TERM_LINE_MAX = 1000;
 
 /** One character (a code point, or a lone surrogate) as the terminal will show it. */
 function escapeChar(ch: string): string {

@@ -5,6 +5,7 @@
  */
 import type { CommanderError } from 'commander';
 import { message, type Lang } from '../messages.js';
+import { termSafe, termSafeParams } from '../terminal-text.js';
 
 const patterns: Readonly<Record<string, RegExp>> = {
   'commander.unknownOption': /unknown option '(?<name>[^']*)'/,
@@ -21,14 +22,15 @@ export function commanderMessage(err: CommanderError, lang: Lang): string {
   const text = err.message.replace(/^error: /, '');
   const pattern = patterns[err.code];
   const match = pattern?.exec(err.message);
-  if (!match?.groups) return text.replace(/\s*\n\s*/g, ' ');
-  const params = { ...match.groups };
+  if (!match?.groups) return termSafe(text.replace(/\s*\n\s*/g, ' '));
+  // Option names and values are the user's text.
+  const params = termSafeParams({ ...match.groups });
   // An empty argument ('' from an unset $VAR) would vanish from the sentence.
   for (const [key, value] of Object.entries(params)) if (value === '') params[key] = '""';
   // The option's value placeholder is noise in an error: --format <style> → --format.
   if (params.name) params.name = params.name.replace(/ [<[].*$/, '');
   let line = message(`cli.${err.code}`, params, lang);
   const suggestion = /\(Did you mean (?:one of )?(?<names>.*)\?\)/.exec(err.message)?.groups?.names;
-  if (suggestion) line += ` ${message('cli.commander.suggest', { names: suggestion }, lang)}`;
+  if (suggestion) line += ` ${message('cli.commander.suggest', { names: termSafe(suggestion) }, lang)}`;
   return line;
 }

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { MqttSignError } from '../errors.js';
-import { message, type Lang } from '../messages.js';
+import { hint, message, type Lang } from '../messages.js';
+import { termSafe, termSafeParams, TERM_LINE_MAX } from '../terminal-text.js';
 import type { CliContext } from './context.js';
 import { commanderMessage } from './commander-errors.js';
 import { realIo, type Io } from './io.js';
@@ -107,17 +108,19 @@ async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Pr
     line = commanderMessage(err, lang);
     code = 2;
   } else if (err instanceof MqttSignError) {
-    const { message: text, hint } = err.localized(lang);
-    line = `${text}${hint ? ` (${hint})` : ''}`;
+    // Params carry the user's and the network's values: each is escaped and cut on its own, so the sentence survives.
+    const params = termSafeParams(err.params);
+    const fix = hint(err.code, params, lang);
+    line = `${message(err.code, params, lang)}${fix ? ` (${fix})` : ''}`;
     code = err.exitCode;
   } else {
     const text = err instanceof Error ? err.message : String(err);
-    line = `${message('cli.unexpected', { message: text }, lang)} (${message('cli.unexpected.hint', {}, lang)})`;
+    line = `${message('cli.unexpected', { message: termSafe(text) }, lang)} (${message('cli.unexpected.hint', {}, lang)})`;
     code = 1;
   }
   const paint = await palette(color);
-  // One line, whatever the message held.
-  io.stderr.write(`${paint.error(`mqtt-sign: ${line.replace(/\s*\n\s*/g, ' ')}`)}\n`);
+  // One line, whatever the message held; anything a value smuggled past the params is escaped here.
+  io.stderr.write(`${paint.error(`mqtt-sign: ${termSafe(line.replace(/\s*\n\s*/g, ' '), TERM_LINE_MAX)}`)}\n`);
   if (io.env.MQTT_SIGN_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return code;
 }

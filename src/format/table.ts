@@ -7,6 +7,7 @@ import { catalogues, message, type Lang } from '../messages.js';
 import { decode } from '../mqtt/decode.js';
 import { carriesCode, explainReply, isCodeField } from '../mqtt/replies.js';
 import type { Field, FieldBits, PacketCmd, ProtocolVersion } from '../mqtt/types.js';
+import { termSafe, TERM_LINE_MAX } from '../terminal-text.js';
 import { hex2, rows } from './_bytes.js';
 import { plain, type Paint } from './types.js';
 
@@ -43,10 +44,10 @@ export function renderFields(bytes: Uint8Array, fields: readonly Field[], opts: 
     const lines = hexLines(raw, lang);
     let value = showValue(field, raw);
     if (explained && typeof field.value === 'number' && isCodeField(field.name)) value = codeCell(explainReply(cmd, version, field.value, lang), lang);
-    rows.push({ offset: String(field.offset), bytes: lines[0] ?? '', name: fieldLabel(field.name, lang), value });
+    rows.push({ offset: String(field.offset), bytes: lines[0] ?? '', name: termSafe(fieldLabel(field.name, lang)), value: termSafe(value, TERM_LINE_MAX) });
     for (const line of lines.slice(1)) rows.push({ offset: '', bytes: line, name: '', value: '' });
     for (const bits of field.bits ?? []) {
-      rows.push({ offset: '', bytes: bitPattern(bits, field.length * 8), name: `  ${fieldLabel(bits.name, lang)}`, value: String(bits.value) });
+      rows.push({ offset: '', bytes: bitPattern(bits, field.length * 8), name: `  ${termSafe(fieldLabel(bits.name, lang))}`, value: String(bits.value) });
     }
   }
   const header: Row = {
@@ -123,7 +124,10 @@ function bitPattern(bits: FieldBits, totalBits: number): string {
   return out;
 }
 
-/** Numbers and flags as they are; text quoted; binary (the codec gives it as hex) as its text when it is printable. */
+/**
+ * Numbers and flags as they are; text quoted; binary (the codec gives it as hex) as its text when it is printable.
+ * JSON quoting escapes C0 controls only; the caller passes the cell through termSafe for C1, DEL, bidi and length.
+ */
 function showValue(field: Field, raw: Uint8Array): string {
   const value = field.value;
   if (value === null) return '';

@@ -3,6 +3,7 @@
  * Both are rendered from the catalogue in the user's language; colour comes in through an optional paint.
  */
 import { hint, message, type Lang, type Params } from '../messages.js';
+import { termSafe, termSafeParams } from '../terminal-text.js';
 import { targetUrl } from './target.js';
 import type { ProbeResult, StepName, Text, TransportKind } from './types.js';
 
@@ -22,15 +23,20 @@ export interface ProbeReport {
 /** Params that hold another catalogue code (a detail naming a problem), rendered in the same language. */
 const nested = ['problem', 'meaning'];
 
-function render(text: Text, lang: Lang): string {
-  const params: Record<string, Params[string]> = { ...text.params };
-  for (const key of nested) if (typeof params[key] === 'string') params[key] = message(params[key], text.params, lang);
+/**
+ * `terminal`: the params (certificate subjects, server banners, host names) escaped and cut for a terminal;
+ * the JSON report keeps them exact.
+ */
+function render(text: Text, lang: Lang, terminal = false): string {
+  const own = terminal ? termSafeParams(text.params ?? {}) : text.params;
+  const params: Record<string, Params[string]> = { ...own };
+  for (const key of nested) if (typeof params[key] === 'string') params[key] = message(params[key], own, lang);
   return message(text.code, params, lang);
 }
 
 /** The cause and, when the catalogue has one, what to do about it: one sentence each. */
-function causeAndFix(text: Text, lang: Lang): { cause: string; fix: string | undefined } {
-  return { cause: render(text, lang), fix: hint(text.code, text.params, lang) };
+function causeAndFix(text: Text, lang: Lang, terminal = false): { cause: string; fix: string | undefined } {
+  return { cause: render(text, lang, terminal), fix: hint(text.code, terminal ? termSafeParams(text.params ?? {}) : text.params, lang) };
 }
 
 /**
@@ -62,14 +68,14 @@ const noPaint: ReportPaint = { ok: (t) => t, error: (t) => t, dim: (t) => t, fie
 
 /** The text report: one line per step, then the cause and the fix under the step that failed, then the verdict. */
 export function probeText(result: ProbeResult, lang: Lang = 'en', paint: ReportPaint = noPaint): string {
-  const lines = [message('probe.text.title', { url: targetUrl(result.target) }, lang)];
+  const lines = [message('probe.text.title', { url: termSafe(targetUrl(result.target)) }, lang)];
   const width = Math.max(...result.steps.map((s) => s.step.length), 4);
   for (const s of result.steps) {
     const mark = s.ok ? paint.ok('✓') : paint.error('✗');
     const ms = paint.dim(`${s.ms.toFixed(1).padStart(7)} ms`);
-    lines.push(`  ${mark} ${paint.field(s.step.padEnd(width))} ${ms}  ${render(s.detail, lang)}`);
+    lines.push(`  ${mark} ${paint.field(s.step.padEnd(width))} ${ms}  ${render(s.detail, lang, true)}`);
     if (s.cause) {
-      const { cause, fix } = causeAndFix(s.cause, lang);
+      const { cause, fix } = causeAndFix(s.cause, lang, true);
       lines.push(`      ${paint.error(message('probe.text.cause', {}, lang))}${cause}`);
       if (fix) lines.push(`      ${paint.field(message('probe.text.fix', {}, lang))}${fix}`);
     }

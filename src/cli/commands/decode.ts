@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { MqttSignError, UsageError } from '../../errors.js';
 import { hint, message, type Lang } from '../../messages.js';
+import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import type { CapturedPacket } from '../../capture/packet.js';
 import type { Problem } from '../../capture/diagnose.js';
 import type { SkippedStream } from '../../capture/stream.js';
@@ -167,7 +168,7 @@ export function problemText(problem: Problem, lang: Lang): string {
 }
 
 function problemLine(problem: Problem, paint: Paint, lang: Lang): string {
-  return `${paint.error('✗')} ${problemText(problem, lang)}`;
+  return `${paint.error('✗')} ${termSafe(problemText(problem, lang), TERM_LINE_MAX)}`;
 }
 
 /** The issue's JSON schema for one packet; binary values become {hex, utf8} with utf8 only when it is valid. */

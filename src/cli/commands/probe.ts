@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
+import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import { aliases, platforms } from '../../platforms/index.js';
 import { sign } from '../../platforms/sign.js';
 import type { Signer } from '../../platforms/types.js';
@@ -139,7 +140,7 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
       const paint = await palette(ctx.color() && io.stderr.isTTY);
       for (const w of signed.warnings.filter((w) => w.level !== 'info')) {
         const text = catalogues.en[w.code] === undefined ? w.message : message(w.code, w.params ?? {}, lang);
-        io.stderr.write(`${paint.warn(message('cli.warning', { message: text }, lang))}\n`);
+        io.stderr.write(`${paint.warn(message('cli.warning', { message: termSafe(text, TERM_LINE_MAX) }, lang))}\n`);
       }
     } catch (err) {
       throw redact(err, secrets);

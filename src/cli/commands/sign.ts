@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
+import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import type { FormatStyle } from '../../format/index.js';
 import type { Modem, Notice } from '../../format/formatter.js';
 import { formatLoaders, formatStyles } from '../../format/lazy.js';
@@ -177,7 +178,7 @@ async function report(ctx: CliContext, notices: readonly (Notice & { info?: bool
   const lang = ctx.lang();
   const paint = await palette(ctx.color() && io.stderr.isTTY);
   for (const n of notices) {
-    const line = message(n.info ? 'cli.note' : 'cli.warning', { message: n.message }, lang);
+    const line = message(n.info ? 'cli.note' : 'cli.warning', { message: termSafe(n.message, TERM_LINE_MAX) }, lang);
     io.stderr.write(`${n.info ? paint.dim(line) : paint.warn(line)}\n`);
   }
   for (const line of sizeLines) io.stderr.write(`${paint.dim(line)}\n`);
@@ -185,7 +186,8 @@ async function report(ctx: CliContext, notices: readonly (Notice & { info?: bool
 
 function extraLine(name: string, value: string, lang: Lang): string {
   const code = `cli.extra.${name}`;
-  return catalogues.en[code] === undefined ? `${name}: ${value}` : message(code, { value }, lang);
+  const safe = termSafe(value, TERM_LINE_MAX);
+  return catalogues.en[code] === undefined ? `${name}: ${safe}` : message(code, { value: safe }, lang);
 }
 
 /** A signer's warning in the user's language, when the catalogue knows its code. */
@@ -205,5 +207,5 @@ function printTopics(result: SignResult, style: FormatStyle, ctx: CliContext): v
     return;
   }
   const nameWidth = Math.max(...result.topics.map((t) => t.name.length));
-  for (const t of result.topics) io.stdout.write(`${t.name.padEnd(nameWidth)}  ${t.direction.padEnd(9)}  ${t.topic}\n`);
+  for (const t of result.topics) io.stdout.write(`${t.name.padEnd(nameWidth)}  ${t.direction.padEnd(9)}  ${termSafe(t.topic, TERM_LINE_MAX)}\n`);
 }

@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { MqttSignError, UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
+import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import { platforms } from '../../platforms/index.js';
 import type { CapturedLogin, FieldCheck, Signer, VerifyResult, Warning } from '../../platforms/types.js';
 import type { CapturedPacket } from '../../capture/packet.js';
@@ -160,6 +161,9 @@ function warningText(w: Warning, lang: Lang): string {
   return w.params ? message(w.code, w.params, lang) : w.message;
 }
 
+/** A captured value (client id, password, a cause quoting them) as the terminal may show it. */
+const safe = (t: string | null): string | null => (t === null ? null : termSafe(t, TERM_LINE_MAX));
+
 function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null, shown: (f: FieldCheck) => string | null): string {
   const p = r.packet;
   const where = p.stream === null ? '' : `  ${message('decode.where.stream', { stream: p.stream }, lang)}  ${message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang)}`;
@@ -168,12 +172,12 @@ function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string
   const none = message('verify.none.value', {}, lang);
   for (const f of r.result.fields) {
     const mark = f.ok ? paint.ok('✓') : paint.error('✗');
-    lines.push(`  ${mark} ${paint.field(f.name.padEnd(width))}  ${shown(f) ?? none}`);
-    if (!f.ok && f.expected !== null) lines.push(`    ${' '.repeat(width)}${paint.dim(message('verify.expected', { value: hide(f.expected) ?? none }, lang))}`);
-    const cause = causeText(f, lang);
+    lines.push(`  ${mark} ${paint.field(f.name.padEnd(width))}  ${safe(shown(f)) ?? none}`);
+    if (!f.ok && f.expected !== null) lines.push(`    ${' '.repeat(width)}${paint.dim(message('verify.expected', { value: safe(hide(f.expected)) ?? none }, lang))}`);
+    const cause = safe(causeText(f, lang));
     if (cause) lines.push(`    ${' '.repeat(width)}${f.ok ? paint.dim(cause) : paint.warn(message('verify.cause', { cause }, lang))}`);
   }
-  for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${warningText(w, lang)}`);
+  for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${termSafe(warningText(w, lang), TERM_LINE_MAX)}`);
   const c = r.connack;
   if (c) {
     const answer = message('verify.connack', { code: c.code, name: c.name ?? '', meaning: c.meaning }, lang);
