@@ -5,6 +5,7 @@
  *             1 = the check ran and failed (malformed capture, signature mismatch, broker refused).
  */
 import { hint, message, type Lang, type Params } from './messages.js';
+import { termSafeParams } from './terminal-text.js';
 
 export type ExitCode = 1 | 2;
 
@@ -21,9 +22,13 @@ export class MqttSignError extends Error {
     this.exitCode = exitCode;
   }
 
-  /** The message and optional hint in the given language. */
-  localized(lang: Lang): { message: string; hint: string | undefined } {
-    return { message: message(this.code, this.params, lang), hint: hint(this.code, this.params, lang) };
+  /**
+   * The message and optional hint in the given language. `terminal`: for a terminal, each param (the user's or
+   * the network's value) escaped and cut on its own (src/terminal-text.ts), so the sentence around it survives.
+   */
+  localized(lang: Lang, terminal = false): { message: string; hint: string | undefined } {
+    const params = terminal ? termSafeParams(this.params) : this.params;
+    return { message: message(this.code, params, lang), hint: hint(this.code, params, lang) };
   }
 
   get hint(): string | undefined {

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { MqttSignError } from '../errors.js';
-import { hint, message, type Lang } from '../messages.js';
-import { termSafe, termSafeParams, TERM_LINE_MAX } from '../terminal-text.js';
+import { message, type Lang } from '../messages.js';
+import { termSafe, TERM_LINE_MAX } from '../terminal-text.js';
 import type { CliContext } from './context.js';
 import { commanderMessage } from './commander-errors.js';
 import { realIo, type Io } from './io.js';
@@ -108,10 +108,8 @@ async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Pr
     line = commanderMessage(err, lang);
     code = 2;
   } else if (err instanceof MqttSignError) {
-    // Params carry the user's and the network's values: each is escaped and cut on its own, so the sentence survives.
-    const params = termSafeParams(err.params);
-    const fix = hint(err.code, params, lang);
-    line = `${message(err.code, params, lang)}${fix ? ` (${fix})` : ''}`;
+    const { message: text, hint } = err.localized(lang, true);
+    line = `${text}${hint ? ` (${hint})` : ''}`;
     code = err.exitCode;
   } else {
     const text = err instanceof Error ? err.message : String(err);

@@ -179,8 +179,8 @@ class FlagError extends UsageError {
     super(refusal.code, refusal.params, { cause: refusal });
   }
 
-  override localized(lang: Lang): { message: string; hint: string | undefined } {
-    const { message, hint } = this.refusal.localized(lang);
+  override localized(lang: Lang, terminal = false): { message: string; hint: string | undefined } {
+    const { message, hint } = this.refusal.localized(lang, terminal);
     return { message: `${this.option}: ${message}`, hint };
   }
 }
