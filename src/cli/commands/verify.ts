@@ -20,7 +20,6 @@ import { atLogInput } from '../at-log-input.js';
 import type { SkippedStream } from '../../capture/stream.js';
 import type { ReplyMeaning } from '../../mqtt/replies.js';
 import { replyMeanings } from '../replies.js';
-import { termSafe } from '../../terminal-text.js';
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
