@@ -215,7 +215,7 @@ describe('identifiers', () => {
 });
 
 test('every style is in the formats map', () => {
-  expect(Object.keys(formats).sort()).toEqual(['arduino', 'at', 'base64', 'c', 'hex', 'json', 'python', 'raw', 'table']);
+  expect(Object.keys(formats).sort()).toEqual(['arduino', 'at', 'base64', 'c', 'env', 'hex', 'json', 'mosquitto', 'mqttjs', 'mqttx', 'python', 'raw', 'table']);
 });
 
 test.each([

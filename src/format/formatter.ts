@@ -8,6 +8,10 @@ export interface Endpoint {
   readonly port: number;
   readonly tls: boolean;
   readonly url: string;
+  /** ws:// or wss:// URL of MQTT over WebSocket, where known (the platform's docs, or --ws-url). */
+  readonly websocket?: string;
+  /** The WebSocket URL is not confirmed by the platform's documentation; app formats say so. */
+  readonly websocketUnverified?: boolean;
 }
 
 /** The login the packets carry; structurally the signer's Credentials. Never the device secret. */

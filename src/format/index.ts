@@ -13,6 +13,10 @@ import { formatAt } from './at.js';
 import { formatJson } from './json.js';
 import { renderTable } from './table.js';
 import { sizeReport } from './size.js';
+import { formatMqttjs } from './mqttjs.js';
+import { formatMqttx } from './mqttx.js';
+import { formatMosquitto } from './mosquitto.js';
+import { formatEnv } from './env.js';
 
 /** `table`: the annotated field-by-field view of each packet, rendered from the decoder's field spans, then the sizes. */
 export function formatTable(input: FormatInput, options: FormatOptions = {}): Formatted {
@@ -32,6 +36,10 @@ export const formats = {
   table: formatTable,
   at: formatAt,
   json: formatJson,
+  mqttjs: formatMqttjs,
+  mqttx: formatMqttx,
+  mosquitto: formatMosquitto,
+  env: formatEnv,
 } as const satisfies Record<string, Formatter>;
 
 export type FormatStyle = keyof typeof formats;

@@ -15,6 +15,10 @@ export const formatLoaders: Readonly<Record<FormatStyle, () => Promise<Formatter
   table: () => import('./index.js').then((m) => m.formatTable),
   at: () => import('./at.js').then((m) => m.formatAt),
   json: () => import('./json.js').then((m) => m.formatJson),
+  mqttjs: () => import('./mqttjs.js').then((m) => m.formatMqttjs),
+  mqttx: () => import('./mqttx.js').then((m) => m.formatMqttx),
+  mosquitto: () => import('./mosquitto.js').then((m) => m.formatMosquitto),
+  env: () => import('./env.js').then((m) => m.formatEnv),
 };
 
 export const formatStyles = Object.keys(formatLoaders) as FormatStyle[];

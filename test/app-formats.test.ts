@@ -1,0 +1,205 @@
+// The app formats run for real: the mqttjs snippet with MQTT.js over mqtt:// and ws://, the mosquitto lines with
+// mosquitto_sub/mosquitto_pub, the env file through sh; the mqttx lines against MQTTX CLI's documented options.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { confDir, runConf, type ConfRun } from './helpers/mosquitto-conf.js';
+import { freePort } from './helpers/mosquitto.js';
+import { runMain } from './helpers/run-main.js';
+import { needsTools } from './helpers/tools.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** Awkward for a shell on purpose: quote, dollar, backtick, space, backslash. */
+const PASSWORD = `p'w $(touch pwned) \`id\` \\x`;
+
+async function sign(args: string[]): Promise<string> {
+  const r = await runMain(['generic', ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/** Runs `command` until `until` appears in its stdout (or 20 s pass), then stops it; returns what it printed. */
+function runUntil(command: string, args: string[], until: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const done = () => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolvePromise(out);
+    };
+    const timer = setTimeout(done, 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (until.test(out)) done();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolvePromise(out);
+    });
+  });
+}
+
+const tools = needsTools(['mosquitto', 'mosquitto_passwd', 'mosquitto_pub', 'mosquitto_sub']);
+
+tools.describe('app formats against a real mosquitto with a password_file', () => {
+  const files = confDir();
+  let run: ConfRun;
+  let port: number;
+  let ws: number;
+  const snippets = mkdtempSync(join(ROOT, 'node_modules', '.apps-snippets-'));
+  const login = (clientId: string, password = PASSWORD) => ['--host', '127.0.0.1', '--port', String(port), '--client-id', clientId, '--username', 'dev1', '--password', password];
+
+  beforeAll(async () => {
+    [port, ws] = [await freePort(), await freePort()];
+    const pw = files.write('passwd', '');
+    execFileSync('mosquitto_passwd', ['-b', pw, 'dev1', PASSWORD]);
+    execFileSync('chmod', ['644', pw]);
+    const conf = files.write('mosquitto.conf', `listener ${port} 127.0.0.1\nlistener ${ws} 127.0.0.1\nprotocol websockets\npassword_file ${pw}\nlog_dest stderr\nlog_type all\n`);
+    run = await runConf(conf);
+    expect(run.running, run.log).toBe(true);
+  });
+  afterAll(async () => {
+    await run?.stop();
+    files.remove();
+    rmSync(snippets, { recursive: true, force: true });
+  });
+
+  async function snippet(name: string, args: string[]): Promise<string> {
+    const path = join(snippets, `${name}.mjs`);
+    writeFileSync(path, await sign([...args, '--format', 'mqttjs']));
+    return path;
+  }
+
+  test('mqttjs over mqtt:// (Node): connects, subscribes, publishes and receives its message', async () => {
+    const path = await snippet('node', [...login('js-node'), '--ws-url', `ws://127.0.0.1:${ws}/mqtt`, '--subscribe', 'apps/js', '--publish', 'apps/js', '--payload', 'hello node', '--qos', '1']);
+    const out = await runUntil(process.execPath, [path], /^(?=[\s\S]*published\n)(?=[\s\S]*message apps\/js)/);
+    expect(out).toContain(`connected to mqtt://127.0.0.1:${port}`);
+    expect(out).toMatch(/published\n/);
+    expect(out).toContain('message apps/js hello node');
+  });
+
+  test('mqttjs over ws:// (the uni-app / browser branch): same login through the websockets listener', async () => {
+    const path = await snippet('ws', [...login('js-ws'), '--ws-url', `ws://127.0.0.1:${ws}/mqtt`, '--subscribe', 'apps/ws', '--publish', 'apps/ws', '--payload', 'hello ws']);
+    const out = await runUntil(process.execPath, ['--import', 'data:text/javascript,globalThis.uni={}', path], /message apps\/ws/);
+    expect(out).toContain(`connected to ws://127.0.0.1:${ws}/mqtt`);
+    expect(out).toContain('message apps/ws hello ws');
+  });
+
+  test('mqttjs with a wrong password: MQTT.js reports the refusal (the snippet can fail)', async () => {
+    const path = await snippet('bad', [...login('js-bad', 'wrong')]);
+    const out = await runUntil(process.execPath, [path], /mqtt error/);
+    expect(out).toMatch(/mqtt error: Connection refused: Not authorized/);
+    expect(out).not.toContain('connected to');
+  });
+
+  test('mosquitto: the printed mosquitto_sub and mosquitto_pub lines run as printed; nothing in the password is expanded', async () => {
+    const subLines = (await sign([...login('sub-1'), '--subscribe', 'apps/sh=1', '--format', 'mosquitto'])).split('\n').filter((l) => l.startsWith('mosquitto_'));
+    const pubLines = (await sign([...login('pub-1'), '--publish', 'apps/sh', '--payload', `it's $(echo no) "quoted"`, '--qos', '1', '--format', 'mosquitto'])).split('\n').filter((l) => l.startsWith('mosquitto_'));
+    expect(subLines).toHaveLength(1);
+    expect(pubLines).toHaveLength(1);
+    const cwd = mkdtempSync(join(snippets, 'sh-'));
+    const received = runUntil('sh', ['-c', `cd ${cwd} && ${subLines[0]}`], /apps\/sh /);
+    // Publish only once the broker has the subscription.
+    for (let i = 0; i < 200 && !/Received SUBSCRIBE from sub-1/.test(run.log); i++) await new Promise((r) => setTimeout(r, 50));
+    const pub = spawnSync('sh', ['-c', `cd ${cwd} && ${pubLines[0]}`], { encoding: 'utf8' });
+    expect(pub.status, pub.stderr).toBe(0);
+    expect(await received).toBe(`apps/sh it's $(echo no) "quoted"\n`);
+    expect(spawnSync('ls', [cwd], { encoding: 'utf8' }).stdout).toBe('');
+  });
+
+  test('mosquitto with a wrong password: mosquitto_pub is refused (exit code not 0)', async () => {
+    const line = (await sign([...login('pub-bad', 'nope'), '--publish', 'apps/x', '--payload', 'x', '--format', 'mosquitto'])).split('\n').find((l) => l.startsWith('mosquitto_pub'))!;
+    const r = spawnSync('sh', ['-c', line], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/not authorised/i);
+  });
+
+  test('env: sh reads back exactly the values the json format prints', async () => {
+    const args = [...login('env-1'), '--ws-url', `ws://127.0.0.1:${ws}/mqtt`];
+    const env = await sign([...args, '--format', 'env']);
+    const json = JSON.parse(await sign([...args, '--format', 'json']));
+    const path = join(snippets, 'mqtt.env');
+    writeFileSync(path, env);
+    const r = spawnSync('sh', ['-c', `set -a; . ${path}; set +a; printf '%s\\n' "$MQTT_HOST" "$MQTT_PORT" "$MQTT_URL" "$MQTT_WS_URL" "$MQTT_CLIENT_ID" "$MQTT_USERNAME" "$MQTT_PASSWORD" "$MQTT_KEEPALIVE"`], { encoding: 'utf8' });
+    expect(r.stdout.split('\n').slice(0, 8)).toEqual(['127.0.0.1', String(port), json.broker.url, `ws://127.0.0.1:${ws}/mqtt`, 'env-1', 'dev1', PASSWORD, '60']);
+  });
+});
+
+/**
+ * MQTTX CLI's options per command, from its commander definitions (github.com/emqx/MQTTX cli/src/index.ts at
+ * 00151a6dd3e75f5530d4a1f3870cae90175d407f; docs https://mqttx.app/docs/cli/get-started). MQTTX CLI is not on the npm
+ * registry this project can reach (npm view mqttx-cli: 404), so the lines are checked against this table instead of run.
+ */
+const MQTTX_OPTIONS: Record<string, { flags: Record<string, 'value' | 'switch'>; protocols: string[] }> = {
+  conn: { flags: { '-V': 'value', '-h': 'value', '-p': 'value', '-i': 'value', '--no-clean': 'switch', '-k': 'value', '-u': 'value', '-P': 'value', '-l': 'value', '--path': 'value', '--ca': 'value' }, protocols: ['mqtt', 'mqtts', 'ws', 'wss'] },
+  pub: { flags: { '-t': 'value', '-m': 'value', '-q': 'value', '-r': 'switch', '-V': 'value', '-h': 'value', '-p': 'value', '-i': 'value', '--no-clean': 'switch', '-k': 'value', '-u': 'value', '-P': 'value', '-l': 'value', '--path': 'value' }, protocols: ['mqtt', 'mqtts', 'ws', 'wss'] },
+  sub: { flags: { '-t': 'value', '-q': 'value', '-V': 'value', '-h': 'value', '-p': 'value', '-i': 'value', '--no-clean': 'switch', '-u': 'value', '-P': 'value', '-l': 'value', '--path': 'value' }, protocols: ['mqtt', 'mqtts', 'ws', 'wss'] },
+};
+/** parseMQTTVersion accepts these. */
+const MQTTX_VERSIONS = ['3.1', '3.1.1', '5'];
+
+describe('mqttx lines use only MQTTX CLI options, with the signed values', () => {
+  test.each([
+    ['generic over TCP + ws', ['generic', '--host', '127.0.0.1', '--port', '1883', '--client-id', 'c1', '--username', 'u1', '--password', PASSWORD, '--ws-url', 'ws://127.0.0.1:8083/mqtt', '--subscribe', 'a/b', '--publish', 'a/b', '--payload', 'x y', '--no-clean']],
+    ['aliyun over TLS', ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', '0123456789abcdef0123456789abcdef', '--tls', '--timestamp', '1700000000000', '--publish', 'property-post', '--payload', '{"t":1}']],
+  ])('%s', async (_name, args) => {
+    const r = await runMain([...args, '--format', 'mqttx']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse((await runMain([...args.filter((a) => a !== '--ws-url' && !a.startsWith('ws://')), '--format', 'json'])).stdout);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('mqttx '));
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) {
+      // The shell splits the line exactly as a user's shell would.
+      const argv = spawnSync('sh', ['-c', `printf '%s\\0' ${line.slice('mqttx '.length)}`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
+      const [command, ...rest] = argv;
+      const spec = MQTTX_OPTIONS[command!]!;
+      expect(spec, command).toBeDefined();
+      const seen: Record<string, string> = {};
+      for (let i = 0; i < rest.length; i++) {
+        const kind = spec.flags[rest[i]!];
+        expect(kind, `${command} ${rest[i]}`).toBeDefined();
+        if (kind === 'value') seen[rest[i]!] = rest[++i]!;
+        else seen[rest[i]!] = 'true';
+      }
+      expect(seen['-i']).toBe(json.credentials.clientId);
+      expect(seen['-u']).toBe(json.credentials.username);
+      expect(seen['-P']).toBe(json.credentials.password);
+      expect(MQTTX_VERSIONS).toContain(seen['-V']);
+      expect(spec.protocols).toContain(seen['-l']);
+    }
+  });
+});
+
+describe('WebSocket endpoints per platform', () => {
+  test.each([
+    ['huawei', ['huawei', '--device', '5f052ac562369102d42b0fb6_demo', '--secret', '12345678'], /^\/\/ \[unverified\] wss:\/\/[^ ]+:443\/mqtt /m],
+    ['aliyun (documented)', ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', '0123456789abcdef0123456789abcdef', '--tls'], /websocket: "wss:\/\/a1B2c3D4e5F\.iot-as-mqtt\.cn-shanghai\.aliyuncs\.com:443"/],
+  ])('%s', async (_name, args, expected) => {
+    const r = await runMain([...args, '--format', 'mqttjs']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(expected);
+    if (!String(expected).includes('unverified')) expect(r.stdout).not.toContain('[unverified]');
+  });
+
+  test('a platform without a documented endpoint says so and uses mqtt:// only', async () => {
+    const r = await runMain(['generic', '--host', 'h', '--client-id', 'c', '--format', 'mqttjs']);
+    expect(r.stdout).toContain('--ws-url');
+    expect(r.stdout).toContain('const url = urls.node;');
+  });
+
+  test.each([['http://x/mqtt'], ['ws://'], ['not a url']])('--ws-url %s is refused naming the option (exit 2)', async (url) => {
+    const r = await runMain(['generic', '--host', 'h', '--client-id', 'c', '--format', 'mqttjs', '--ws-url', url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--ws-url/);
+  });
+
+  test('--format mosquitto without --publish or --subscribe is a usage error', async () => {
+    const r = await runMain(['generic', '--host', 'h', '--client-id', 'c', '--format', 'mosquitto']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--publish/);
+  });
+});
