@@ -90,7 +90,7 @@ describe('defaults', () => {
     const r = sign('aliyun', base, ctx);
     expect(r.credentials.clientId).toBe(`a1X2bEnP82z.example1|securemode=3,signmethod=hmacsha256,timestamp=${NOW}|`);
     expect(r.credentials.password).toMatch(/^[0-9a-f]{64}$/);
-    expect(r.broker).toEqual({ host: 'a1X2bEnP82z.iot-as-mqtt.cn-shanghai.aliyuncs.com', port: 1883, tls: false, url: 'mqtt://a1X2bEnP82z.iot-as-mqtt.cn-shanghai.aliyuncs.com:1883' });
+    expect(r.broker).toEqual({ host: 'a1X2bEnP82z.iot-as-mqtt.cn-shanghai.aliyuncs.com', port: 1883, tls: false, url: 'mqtt://a1X2bEnP82z.iot-as-mqtt.cn-shanghai.aliyuncs.com:1883', websocket: 'ws://a1X2bEnP82z.iot-as-mqtt.cn-shanghai.aliyuncs.com:443', websocketUnverified: false });
     // securemode 3 cannot connect new devices on accounts created after 2022-08-02.
     expect(r.warnings.map((w) => w.code)).toEqual(['aliyun.securemode.plain']);
     expect(r.rules.keepalive).toEqual({ min: 30, max: 1200, default: 300, recommendedMin: 300 });

@@ -80,6 +80,7 @@ describe('sign', () => {
       tls: true,
       url: 'mqtts://myiothub.azure-devices.net:8883',
       websocket: 'wss://myiothub.azure-devices.net:443/$iothub/websocket',
+      websocketUnverified: false,
     });
     expect(r.warnings.map((w) => w.code)).toEqual(['lint.expiry.soon']);
   });

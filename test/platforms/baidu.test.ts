@@ -64,7 +64,7 @@ describe('sign', () => {
     expect(r.credentials.clientId).toBe('mydevice');
     expect(r.credentials.username).toBe(`thingidp@abcd123|mydevice|${TS}|SHA256`);
     expect(r.credentials.password).toBe(vectors[1]!.expected.password);
-    expect(r.broker).toEqual({ host: 'abcd123.iot.gz.baidubce.com', port: 1883, tls: false, url: 'mqtt://abcd123.iot.gz.baidubce.com:1883', websocket: 'wss://abcd123.iot.gz.baidubce.com:443/mqtt' });
+    expect(r.broker).toEqual({ host: 'abcd123.iot.gz.baidubce.com', port: 1883, tls: false, url: 'mqtt://abcd123.iot.gz.baidubce.com:1883', websocket: 'wss://abcd123.iot.gz.baidubce.com:443/mqtt', websocketUnverified: true });
     expect(r.rules).toMatchObject({ keepalive: { min: 30, max: 1200 }, qos: [0, 1], protocolVersions: [3, 4, 5], expiresAt: TS + 600 });
     // One expiry warning per credential, naming the flag that changes it.
     expect(r.warnings.map((w) => [w.code, w.params?.options])).toEqual([['lint.expiry.soon', '--timestamp, --timestamp 0']]);

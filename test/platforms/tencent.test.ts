@@ -68,6 +68,8 @@ describe('defaults', () => {
       tls: false,
       url: 'mqtt://ABCDEF1234.iotcloud.tencentdevices.com:1883',
       websocket: 'ws://ABCDEF1234.ap-guangzhou.iothub.tencentdevices.com:80/mqtt',
+      // src/platforms/_websocket.ts: the page names no path
+      websocketUnverified: true,
     });
     expect(r.rules).toMatchObject({ keepalive: { min: 0, max: 900 }, qos: [0, 1], retain: false, will: false, protocolVersions: [4], tlsRequired: false });
   });
