@@ -13,6 +13,7 @@ import { EspAtModem } from './helpers/modem-sim/esp-at.js';
 import { QuectelModem } from './helpers/modem-sim/quectel.js';
 import { SimcomModem } from './helpers/modem-sim/simcom.js';
 import { runScript, waitFor } from './helpers/modem-sim/run.js';
+import { RawTcpModem, type RawDialect } from './helpers/modem-sim/raw-tcp.js';
 import type { SerialModem } from './helpers/modem-sim/serial.js';
 import { needsTools } from './helpers/tools.js';
 
@@ -132,5 +133,46 @@ needsTools(['mosquitto']).describe('modem MQTT scripts against mosquitto', () =>
     const { received } = await run(DIALECTS.find((x) => x.modem === modem)!, input({ clientId, username, password }, `e/${modem}/${clientId.length}`, 'ok'));
     expect(Buffer.from(received).toString()).toBe('ok');
     await connectedAs(clientId, username);
+  }, 30_000);
+});
+
+// The raw TCP dialects: the same script idea, the bytes themselves on the socket; every step's expected answer comes,
+// and the broker answers each packet with the script's `reply` bytes, then delivers the own message back.
+needsTools(['mosquitto']).describe('raw TCP scripts against mosquitto', () => {
+  let broker: Broker;
+  beforeAll(async () => {
+    broker = await startMosquitto({
+      files: { passwd: `${passwdLine('dev', 'secret', randomBytes(12))}\n` },
+      config: (dir) => `allow_anonymous false\npassword_file ${dir}/passwd`,
+    });
+  }, 20_000);
+  afterAll(async () => broker?.stop());
+
+  test.concurrent.each(['esp8266', 'sim800', 'sim7600', 'quectel', 'ec25', 'a7670', 'esp32'])('%s: every step answers as the script says; the replies and the own message arrive', async (name) => {
+    const topic = `raw/${name}`;
+    const payload = Uint8Array.from({ length: 700 }, (_, i) => (i * 13) & 0xff);
+    const packets: Packet[] = [
+      { cmd: 'connect', clientId: `raw-${name}`, username: 'dev', password: 'secret', keepalive: 60, clean: true },
+      { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos: 1 }] },
+      { cmd: 'publish', topic, payload, qos: 1, messageId: 2, retain: false },
+    ];
+    const script = atScript(
+      { broker: { host: broker.host, port: broker.port, tls: false, url: '' }, packets: packets.map((p) => ({ name: p.cmd, bytes: encode(p) })) },
+      { modem: name },
+    );
+    const modem = new RawTcpModem(script.dialect as RawDialect, broker);
+    const result = await runScript(modem, script.steps);
+    expect(result, modem.out.map((l) => l.text).join(' | ')).toEqual({ ok: true });
+    const replies = Buffer.concat(script.steps.flatMap((s) => (s.reply ? [s.reply] : [])));
+    const back = encode({ cmd: 'publish', topic, payload, qos: 1, messageId: 1, retain: false });
+    const deadline = Date.now() + 5000;
+    while (modem.received.length < replies.length + back.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // CONNACK 0, SUBACK, then the message and the PUBACK in either order.
+    const got = Buffer.from(modem.received);
+    expect(got.subarray(0, 9).toString('hex')).toBe(replies.subarray(0, 9).toString('hex'));
+    expect(got.length).toBe(replies.length + back.length);
+    expect(got.includes(Buffer.from(replies.subarray(9)))).toBe(true);
+    expect(got.includes(Buffer.from(back))).toBe(true);
+    modem.close();
   }, 30_000);
 });
