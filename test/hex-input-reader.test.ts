@@ -148,3 +148,40 @@ describe('TextReader is linear on hostile text', () => {
     expect(parseHexInput('aa '.repeat(3_000_000)).length).toBe(3_000_000);
   });
 });
+
+describe('TextReader details', () => {
+  test('a modem echoing the data back in a marked log is not a second copy', () => {
+    const log = ['[1]发→◇AT+CIPSEND=2', '[2]收←◆AT+CIPSEND=2', '[3]收←◆> ', '[4]发→◇C0 00', '[5]收←◆C0 00', '[6]收←◆SEND OK', '[7]收←◆+IPD,2:D0 00'];
+    const segs = plain(readAll(log.map((l) => l.replace(/^\[(\d)\]/, '[10:00:0$1.000]')).join('\n')));
+    expect(segs.map((s) => [s.direction, s.bytes])).toEqual([
+      ['client->broker', 'c000'],
+      ['broker->client', 'd000'],
+    ]);
+  });
+
+  test('AT text is never bytes, even when it is all hex digits and numbers', () => {
+    const segs = plain(readAll('AT+CIPSTART="TCP","10.0.0.1",1883\r\nOK\r\nAT+CIPSEND=2\r\n> C0 00\r\nRecv 2 bytes\r\nSEND OK\r\n'));
+    expect(segs.map((s) => s.bytes)).toEqual(['c000']);
+  });
+
+  test('a * that stands for more than 16 MiB is refused, not allocated', () => {
+    const dump = '00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n*\nffffffff\n';
+    let code: string | undefined;
+    try {
+      readAll(dump);
+    } catch (err) {
+      code = (err as MqttSignError).code;
+    }
+    expect(code).toBe('capture.input.repeat');
+  });
+
+  test('--input hex never reads base64; --input base64 reads only base64', () => {
+    expect(() => readAll('EAwABE1RVFQEAgA8AAA=', undefined, 'hex')).toThrowError(MqttSignError);
+    expect(plain(readAll('EAwABE1RVFQEAgA8AAA=', undefined, 'base64'))[0]!.bytes).toBe('100c00044d5154540402003c0000');
+    expect(() => readAll('!!!', undefined, 'base64')).toThrowError(/is not base64/);
+  });
+
+  test('a name inside an initialiser is an error, not a missing byte', () => {
+    expect(() => readAll('uint8_t p[] = {0x10, LEN, 0x00};')).toThrowError(/LEN is not a byte/);
+  });
+});

@@ -12,7 +12,7 @@ export interface LogPrefix {
   direction?: Direction;
   /** The rest of the line. */
   content: string;
-  /** Whether anything was taken off the front. */
+  /** Whether a timestamp or marker was taken off the front (not just spaces). */
   marked: boolean;
 }
 
@@ -27,6 +27,9 @@ const SYMBOL = /(?:发送|接收|收到|发|收|→|←|◇|◆|>>|<<|->|<-|=>|<
 // Not ESP8266's `Recv 14 bytes` reply, which is modem text, not a marker.
 const WORD = /(?:TX|RX|SEND|SENT|SND|RECV|RECEIVE|RECEIVED|RCV|READ|WRITE|HEX|ASCII)(?![A-Za-z0-9])(?! ?\d+ bytes)/iy;
 const AFTER_WORD = /\s*[:>=\]]+/y;
+// NetAssist's `# RECV HEX FROM 192.168.1.10:1883>`: the peer's address is not data.
+const ADDRESS = /(?:FROM|TO)\s+[0-9A-Za-z.:[\]_-]{1,64}\s*>?/iy;
+const HASH = /#+/y;
 
 const SYMBOL_DIRECTION: Readonly<Record<string, Direction>> = {
   发送: UP,
@@ -76,6 +79,7 @@ export function logPrefix(line: string): LogPrefix {
   let time: string | undefined;
   let direction: Direction | undefined;
   const times: string[] = [];
+  let found = false;
   for (let step = 0; step < 12 && pos < line.length; step++) {
     let m = at(SPACE, line, pos);
     if (m) {
@@ -85,6 +89,7 @@ export function logPrefix(line: string): LogPrefix {
     if ((m = at(DATE, line, pos)) || (m = at(TIME, line, pos))) {
       times.push(m[0].trim());
       pos += m[0].length;
+      found = true;
       continue;
     }
     if ((m = at(BRACKET, line, pos))) {
@@ -93,10 +98,16 @@ export function logPrefix(line: string): LogPrefix {
       if (said.time) times.push(said.time);
       if (said.direction) direction = said.direction;
       pos += m[0].length;
+      found = true;
       continue;
     }
     if ((m = at(SYMBOL, line, pos))) {
       direction = SYMBOL_DIRECTION[m[0]] ?? direction;
+      pos += m[0].length;
+      found = true;
+      continue;
+    }
+    if (found && ((m = at(HASH, line, pos)) || (m = at(ADDRESS, line, pos)))) {
       pos += m[0].length;
       continue;
     }
@@ -105,6 +116,7 @@ export function logPrefix(line: string): LogPrefix {
       pos += m[0].length;
       const after = at(AFTER_WORD, line, pos);
       if (after) pos += after[0].length;
+      found = true;
       continue;
     }
     break;
@@ -114,5 +126,5 @@ export function logPrefix(line: string): LogPrefix {
   let end = line.length;
   while (end > pos && /[\s□]/.test(line[end - 1]!)) end--;
   const content = line.slice(pos, end);
-  return { ...(time !== undefined ? { time } : {}), ...(direction ? { direction } : {}), content, marked: pos > 0 };
+  return { ...(time !== undefined ? { time } : {}), ...(direction ? { direction } : {}), content, marked: found };
 }

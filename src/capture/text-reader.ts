@@ -56,6 +56,8 @@ export class TextReader {
   #held: { text: string; line: number }[] = [];
   #heldSize = 0;
   #emitted = 0;
+  /** The direction (and time) of a marker line with no data, for the unmarked data lines after it. */
+  #carry: { direction: Direction; time?: string } | null = null;
   #unreadable: { token: string; line: number } | null = null;
 
   constructor(options: { encoding?: TextEncodingOption } = {}) {
@@ -124,23 +126,29 @@ export class TextReader {
       const bytes = plainBytes(trimmed, line);
       if (bytes) {
         this.#sniffed = true;
-        return this.#emit(out, bytes, line);
+        return this.#emit(out, bytes, line, this.#carry?.direction, this.#carry?.time);
       }
     }
     const prefix = logPrefix(text);
     const { content, direction, time } = prefix;
+    if (prefix.marked) {
+      // A marker alone on its line (NetAssist's `[time]# SEND HEX>`, SSCOM's `[time]收←◆` before a multi-line answer)
+      // says who sent the unmarked lines below it.
+      this.#carry = content === '' && direction ? { direction, ...(time !== undefined ? { time } : {}) } : null;
+      if (content === '') return;
+    }
     if (modem.active || modem.waiting || startsModemLog(content)) {
-      const said = modem.line(content, line, direction);
+      const said = modem.line(content, line, direction ?? (prefix.marked ? undefined : this.#carry?.direction));
       if (said === 'skip') return;
       if (said) return this.#emit(out, said.bytes, line, said.direction, time);
     }
     if (modem.active) {
       // Outside a send or a receive report, a modem log's lines are bytes only when they are nothing else.
       const bytes = content === '' ? null : plainBytes(content, line);
-      if (bytes) return this.#emit(out, bytes, line, direction, time);
+      if (bytes) return this.#emit(out, bytes, line, direction ?? this.#carry?.direction, time ?? this.#carry?.time);
       return this.#note(trimmed, line);
     }
-    if (prefix.marked && content !== '') {
+    if (prefix.marked) {
       const bytes = plainBytes(content, line);
       if (bytes) return this.#emit(out, bytes, line, direction, time);
     }
