@@ -66,7 +66,7 @@ describe('decode "C0" (issue 10 item 7)', () => {
     const f = fakeIo();
     const code = await main(['decode', 'C0'], f.io);
     expect(code).toBe(1);
-    expect(f.stdout()).toContain('the input ends inside a pingreq packet: 1 of 2 bytes');
+    expect(f.stdout()).toContain('the data ends inside the fixed header of a pingreq packet: its Remaining Length is missing');
     expect(f.stdout()).not.toContain('after the last packet');
   });
   test('a PUBLISH cut inside its Remaining Length', async () => {

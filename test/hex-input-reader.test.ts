@@ -164,6 +164,15 @@ describe('TextReader details', () => {
     expect(segs.map((s) => s.bytes)).toEqual(['c000']);
   });
 
+  test('SIM7600 receive reports: +IPD<n> (direct push) and +CCHRECV: DATA (TLS), data on the next line', () => {
+    const log = 'AT+CIPSEND=0,2\r\n>\r\nC0 00\r\nOK\r\n+CIPSEND: 0,2,2\r\nRECV FROM:10.0.0.1:1883\r\n+IPD2\r\nD0 00\r\n+CCHRECV: DATA,0,2\r\nD0 00\r\n';
+    expect(plain(readAll(log)).map((s) => [s.direction, s.bytes])).toEqual([
+      ['client->broker', 'c000'],
+      ['broker->client', 'd000'],
+      ['broker->client', 'd000'],
+    ]);
+  });
+
   test('a * that stands for more than 16 MiB is refused, not allocated', () => {
     const dump = '00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n*\nffffffff\n';
     let code: string | undefined;

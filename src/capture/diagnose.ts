@@ -47,10 +47,7 @@ export function diagnoseTail(bytes: Uint8Array, version: Version, where: 'stream
   if (n === INVALID) return [{ code: 'capture.problem.trailing', params: { count: bytes.length } }];
   if (n <= 0) {
     // The data stops inside the fixed header (`C0` alone): a packet cut off, not bytes after one.
-    const type = PACKET_NAMES[bytes[0]! >> 4] ?? '?';
-    const twoBytes = bytes.length === 1 && (bytes[0] === 0xc0 || bytes[0] === 0xd0 || (bytes[0] === 0xe0 && version < 5));
-    if (!twoBytes) return [{ code: 'capture.problem.cut-off-header', params: { type } }];
-    return [{ code: where === 'stream' ? 'capture.problem.cut-off' : 'capture.problem.cut-off-input', params: { type, have: 1, need: 2 } }];
+    return [{ code: 'capture.problem.cut-off-header', params: { type: PACKET_NAMES[bytes[0]! >> 4] ?? '?' } }];
   }
   return [
     {

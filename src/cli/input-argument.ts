@@ -54,7 +54,7 @@ export class NeitherFileNorBytesError extends UsageError {
   override localized(lang: Lang): { message: string; hint: string | undefined } {
     const own = super.localized(lang);
     const inner = this.inner.localized(lang);
-    return { message: `${own.message}; ${inner.message}`, hint: inner.hint ?? own.hint };
+    return { message: `${own.message}${lang === 'zh' ? '；' : '; '}${inner.message}`, hint: inner.hint ?? own.hint };
   }
 }
 
