@@ -51,9 +51,9 @@ export class NeitherFileNorBytesError extends UsageError {
     super('decode.input.neither', { option: '[input]', value: value.length > 40 ? `${value.slice(0, 40)}…` : value, reason });
   }
 
-  override localized(lang: Lang): { message: string; hint: string | undefined } {
-    const own = super.localized(lang);
-    const inner = this.inner.localized(lang);
+  override localized(lang: Lang, terminal = false): { message: string; hint: string | undefined } {
+    const own = super.localized(lang, terminal);
+    const inner = this.inner.localized(lang, terminal);
     return { message: `${own.message}${lang === 'zh' ? '；' : '; '}${inner.message}`, hint: inner.hint ?? own.hint };
   }
 }
