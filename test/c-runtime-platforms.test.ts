@@ -3,7 +3,7 @@
 // publishes to that platform's standard topic; every envelope writer writes the bytes the CLI puts in
 // `--publish <name> --payload … --message-id 42`, around the same params.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
@@ -130,5 +130,30 @@ ${calls.join('\n')}
       expect(lengths).toBe(`${connectLen} ${connectLen} 12`); // PINGREQ is type 12
       expect(decode(Buffer.from(disconnect!, 'hex'), { protocolVersion: version as ProtocolVersion }).packet.cmd).toBe('disconnect');
     }, 120_000);
+  });
+});
+
+describe.each(['README.md', 'README.zh-CN.md'])('%s, the firmware section', (readme) => {
+  const text = readFileSync(join(import.meta.dirname, '..', readme), 'utf8');
+  const section = text.slice(text.indexOf('## '.concat(readme === 'README.md' ? 'Firmware' : '固件')));
+  const command = /^\$ MQTT_SIGN_SECRET=(\S+) mqtt-sign (aliyun .*--runtime.*) > mqtt_runtime\.h$/m.exec(section);
+  const loop = /```c\n([\s\S]*?)```/.exec(section)?.[1];
+
+  test('shows the real top comment of the command it shows', async () => {
+    expect(command).not.toBeNull();
+    const fake = fakeIo({ env: { MQTT_SIGN_SECRET: command![1]! } });
+    expect(await main(command![2]!.split(' '), fake.io)).toBe(0);
+    const top = fake.stdout().slice(0, fake.stdout().indexOf('*/') + 2);
+    expect(section).toContain(`mqtt_runtime.h\n${top}\n\`\`\``);
+  });
+
+  gcc.test('its firmware loop compiles against that header (C99, every warning an error)', async () => {
+    const fake = fakeIo({ env: { MQTT_SIGN_SECRET: command![1]! } });
+    expect(await main(command![2]!.split(' '), fake.io)).toBe(0);
+    const sub = tempDir('readme');
+    writeFileSync(join(sub, 'mqtt_runtime.h'), fake.stdout());
+    writeFileSync(join(sub, 'loop.c'), loop!);
+    execFileSync('gcc', [...STRICT_C, '-Wdouble-promotion', '-c', '-o', join(sub, 'loop.o'), join(sub, 'loop.c')], { stdio: 'pipe' });
+    expect(loop).toMatch(/mqtt_frame_len[\s\S]*mqtt_connack_code[\s\S]*mqtt_parse_publish[\s\S]*mqtt_envelope_property_post[\s\S]*mqtt_pingreq/);
   });
 });

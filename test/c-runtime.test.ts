@@ -360,3 +360,29 @@ tools.describe('the C reply readers under ASan/UBSan', () => {
     for (const [kind, n] of Object.entries(agreed)) expect(n, kind).toBeGreaterThan(500);
   }, 600_000);
 });
+
+tools.test('envelope writers: the id in decimal from 0 to 4294967295, and nothing written when it does not fit', () => {
+  const connect = encode(connectFrom({ clientId: 'fw' }, {}));
+  const runtime: RuntimeSpec = { topics: [], envelopes: [{ name: 'id-only', parts: ['<', { slot: 'id' }, '>'] }, { name: 'both', parts: ['{"id":', { slot: 'id' }, ',"params":', { slot: 'params' }, '}'] }] };
+  const source = format('c', { packets: [{ name: 'connect', bytes: connect }], runtime }, { runtime: true }).output as string;
+  const ids = [0, 1, 9, 10, 99, 100, 1000000000, 4294967295];
+  const main = `#include <stdio.h>
+#include "runtime.h"
+int main(void) {
+  static const uint32_t ids[] = { ${ids.map((i) => `${i}ul`).join(', ')} };
+  uint8_t buf[32];
+  size_t i, n, cap;
+  for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+    n = mqtt_envelope_id_only(buf, sizeof buf, ids[i]);
+    printf("%.*s", (int)n, (const char *)buf);
+    /* Every cap below the length gives 0. */
+    for (cap = 0; cap < n; cap++) if (mqtt_envelope_id_only(buf, cap, ids[i]) != 0) printf("!");
+  }
+  n = mqtt_envelope_both(buf, sizeof buf, 7, "{\\"t\\":1}", 7);
+  printf(" %.*s %zu\\n", (int)n, (const char *)buf, mqtt_envelope_both(buf, n - 1, 7, "{\\"t\\":1}", 7));
+  return 0;
+}
+`;
+  const exe = buildC(tempDir('ids'), source, main, [...STRICT_C, ...SANITIZE]);
+  expect(runC(exe).toString()).toBe(`${ids.map((i) => `<${i}>`).join('')} {"id":7,"params":{"t":1}} 0\n`);
+});

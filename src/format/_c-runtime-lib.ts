@@ -65,18 +65,18 @@ static inline size_t ${p}_publish(uint8_t *buf, size_t cap, const char *topic, s
   const uint8_t *bytes = (const uint8_t *)payload;
   size_t i, at;
   unsigned long rest; /* at least 32 bits, also where size_t has 16 */
-  if (qos < 0 || qos > 2 || (qos > 0 && packet_id == 0) || topic_len == 0 || topic_len > 65535u) return 0;
-  for (i = 0; i < topic_len; i++) {
-    if (topic[i] == '+' || topic[i] == '#' || topic[i] == 0) return 0;
-  }
-  if (len > 268435455ul) return 0;
+  if ((unsigned)qos > 2u || (qos > 0 && packet_id == 0) || topic_len == 0 || topic_len > 65535u || len > 268435455ul) return 0;
   rest = 2ul + (unsigned long)topic_len + (qos > 0 ? 2ul : 0ul) + ${v5 ? '1ul + ' : ''}(unsigned long)len;
   if (rest > 268435455ul || 1ul + ${p}_varint_size(rest) + rest > cap) return 0;
   buf[0] = (uint8_t)(0x30u | ((unsigned)qos << 1) | (retain ? 1u : 0u));
   at = 1u + ${p}_put_varint(buf + 1, (size_t)rest);
   buf[at++] = (uint8_t)(topic_len >> 8);
   buf[at++] = (uint8_t)(topic_len & 0xffu);
-  for (i = 0; i < topic_len; i++) buf[at++] = (uint8_t)topic[i];
+  for (i = 0; i < topic_len; i++) {
+    /* Checked while copying: the bytes written so far are left behind, and 0 says none of them is a packet. */
+    if (topic[i] == '+' || topic[i] == '#' || topic[i] == 0) return 0;
+    buf[at++] = (uint8_t)topic[i];
+  }
   if (qos > 0) {
     buf[at++] = (uint8_t)(packet_id >> 8);
     buf[at++] = (uint8_t)(packet_id & 0xffu);

@@ -116,16 +116,25 @@ static inline int ${p}_put(uint8_t *buf, size_t cap, size_t *at, const char *s, 
   return 1;
 }
 
-/* Appends v in decimal. */
+/* Appends v in decimal; by subtraction, since a Cortex-M0 has no divide instruction. */
 static inline int ${p}_put_u32(uint8_t *buf, size_t cap, size_t *at, uint32_t v) {
-  char digits[10];
-  size_t n = 0, i;
-  do {
-    digits[n++] = (char)('0' + (int)(v % 10u));
-    v /= 10u;
-  } while (v > 0);
-  if (n > cap - *at) return 0;
-  for (i = 0; i < n; i++) buf[(*at)++] = (uint8_t)digits[n - 1u - i];
+  static const uint32_t tens[10] = { 1000000000ul, 100000000ul, 10000000ul, 1000000ul, 100000ul, 10000ul, 1000ul, 100ul, 10ul, 1ul };
+  size_t i, start = *at;
+  int seen = 0;
+  for (i = 0; i < 10; i++) {
+    uint8_t digit = 0;
+    while (v >= tens[i]) {
+      v -= tens[i];
+      digit++;
+    }
+    if (digit == 0 && !seen && i < 9) continue;
+    seen = 1;
+    if (*at == cap) {
+      *at = start;
+      return 0;
+    }
+    buf[(*at)++] = (uint8_t)('0' + digit);
+  }
   return 1;
 }`;
 }

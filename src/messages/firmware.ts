@@ -18,7 +18,7 @@ export const en: Readonly<Record<string, string>> = {
     '5. For each reading, write only your params JSON; {envelope} wraps it in the platform envelope, then len = {publish} (json = the envelope) writes the PUBLISH; send those len bytes (0: a buffer is too small).',
   'firmware.runtime.how.receive':
     '6. {p}_packet_type(rx, k) == {P}_PUBLISH: {p}_parse_publish(rx, k, &view) points view.topic and view.payload into rx; at QoS 1 answer with {p}_puback(tx, sizeof tx, view.packet_id).\n' +
-    '7. Send {p}_pingreq whenever nothing was sent for {P}_KEEPALIVE seconds; the broker answers {P}_PINGRESP.\n' +
+    '7. Send {p}_pingreq before {P}_KEEPALIVE seconds pass with nothing sent (half of it is a safe margin); the broker answers {P}_PINGRESP.\n' +
     '8. Negative results: {P}_E_SHORT read more, {P}_E_TYPE another packet, {P}_E_MALFORMED close the connection.',
 };
 
@@ -39,6 +39,6 @@ export const zh: Readonly<Record<string, string>> = {
     '5. 每次上报只需写自己的 params JSON；{envelope} 把它包进平台信封，再用 len = {publish}（json 即信封）写出 PUBLISH；发送这 len 字节（返回 0：缓冲区太小）。',
   'firmware.runtime.how.receive':
     '6. {p}_packet_type(rx, k) == {P}_PUBLISH 时：{p}_parse_publish(rx, k, &view) 让 view.topic 和 view.payload 指向 rx 内部；QoS 1 的消息用 {p}_puback(tx, sizeof tx, view.packet_id) 回应。\n' +
-    '7. 连续 {P}_KEEPALIVE 秒没有发送任何报文时发送 {p}_pingreq；Broker 回复 {P}_PINGRESP。\n' +
+    '7. 在连续 {P}_KEEPALIVE 秒没有发送任何报文之前发送 {p}_pingreq（取一半较稳妥）；Broker 回复 {P}_PINGRESP。\n' +
     '8. 负数结果：{P}_E_SHORT 继续读，{P}_E_TYPE 是别的报文，{P}_E_MALFORMED 断开连接。',
 };
