@@ -13,6 +13,7 @@ import * as cli from './messages/cli.js';
 import * as firmware from './messages/firmware.js';
 import * as replies from './messages/replies.js';
 import * as fields from './messages/fields.js';
+import * as payload from './messages/payload.js';
 import * as modems from './messages/modems.js';
 import * as doctor from './messages/doctor.js';
 import * as signing from './messages/signing.js';
@@ -23,7 +24,7 @@ export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor, signing, paste, apps];
+const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor, signing, paste, apps, payload];
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalogue,

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { base64Strict, digest, hmac, type HashName } from './_crypto.js';
 import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
-import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
 const ID = 'aliyun';
 const SIGN_METHODS: Readonly<Record<string, HashName>> = { hmacsha256: 'sha256', hmacsha1: 'sha1', hmacmd5: 'md5' };
@@ -69,6 +69,18 @@ const instanceRules: PlatformRules = { ...rules, protocolVersions: [3, 4, 5] };
 const registrationRules: PlatformRules = { ...rules, keepalive: { min: 0, max: 65535, default: 60 }, tlsRequired: true };
 const instanceRegistrationRules: PlatformRules = { ...registrationRules, protocolVersions: instanceRules.protocolVersions };
 
+// Alink (PLATFORMS.md §2.4): requests {"id","version","params","method"}, replies {"id","code","data"}. LinkSDK leaves
+// out "method" (the topic names it), so only id and params are required of a request. Replies first: they match both.
+const payloadEnvelopes: readonly PayloadEnvelope[] = [
+  { topic: '/sys/[^/]+/[^/]+/thing/.+_reply', envelope: 'Alink', required: ['id', 'code'], example: '{"id":"123","code":200,"data":{}}' },
+  {
+    topic: '/sys/[^/]+/[^/]+/thing/(?:event/property/post|event/property/batch/post|event/[^/]+/post|service/[^/]+|deviceinfo/(?:update|delete)|config/(?:get|push))',
+    envelope: 'Alink',
+    required: ['id', 'params'],
+    example: '{"id":"123","version":"1.0","params":{"temperature":25.5},"method":"thing.event.property.post"}',
+  },
+];
+
 export default defineSigner({
   id: ID,
   title: 'Aliyun IoT Platform (阿里云物联网平台)',
@@ -81,6 +93,7 @@ export default defineSigner({
   example: 'aliyun --product a1X2bEnP82z --device example1 --secret ga7XA6KdlEeiPXQPpRbAjOZXwG8ydgSe --tls',
   sign,
   envelope,
+  payloadEnvelopes,
   verify,
 });
 

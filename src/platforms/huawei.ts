@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { hmac, type HashName } from './_crypto.js';
 import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
-import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
 const ID = 'huawei';
 const HOUR = 3_600_000;
@@ -38,6 +38,16 @@ const rules: PlatformRules = {
   expiresAt: null,
 };
 
+// Huawei device messages (PLATFORMS.md §4): property reports and get responses carry "services".
+const payloadEnvelopes: readonly PayloadEnvelope[] = [
+  {
+    topic: '\\$oc/devices/[^/]+/sys/(?:properties/report(?:\\?.*)?|properties/get/response/request_id=[^/]+)',
+    envelope: 'Huawei services',
+    required: ['services'],
+    example: '{"services":[{"service_id":"Temperature","properties":{"value":57}}]}',
+  },
+];
+
 export default defineSigner({
   id: ID,
   title: 'Huawei Cloud IoTDA (华为云设备接入)',
@@ -46,6 +56,7 @@ export default defineSigner({
   example: 'huawei --device 5f052ac562369102d42b0fb6_demo --secret 12345678 --timestamp 2025041401',
   sign,
   envelope,
+  payloadEnvelopes,
   verify,
 });
 

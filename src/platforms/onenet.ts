@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { base64Strict, hmac, type HashName } from './_crypto.js';
 import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
-import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
 const ID = 'onenet';
 const VERSION = '2018-10-31';
@@ -44,6 +44,18 @@ function rules(expiresAt: number | null): PlatformRules {
   };
 }
 
+// OneJSON (PLATFORMS.md §3.1): requests {"id","version","params"}, replies {"id","code"}; data points {"id","dp"}.
+const payloadEnvelopes: readonly PayloadEnvelope[] = [
+  { topic: '\\$sys/[^/]+/[^/]+/thing/(?:.+/reply|.+_reply)', envelope: 'OneJSON', required: ['id', 'code'], example: '{"id":"123","code":200}' },
+  {
+    topic: '\\$sys/[^/]+/[^/]+/thing/(?:property/post|event/post|property/set|property/get|service/[^/]+/invoke|pack/post|history/post|property/desired/(?:get|delete))',
+    envelope: 'OneJSON',
+    required: ['id', 'params'],
+    example: '{"id":"123","version":"1.0","params":{"temp":{"value":23.6}}}',
+  },
+  { topic: '\\$sys/[^/]+/[^/]+/dp/post/json', envelope: 'OneNET data point', required: ['id', 'dp'], example: '{"id":123,"dp":{"temp":[{"v":30}]}}' },
+];
+
 export default defineSigner({
   id: ID,
   title: 'China Mobile OneNET (OneNET 物联网开放平台)',
@@ -55,6 +67,7 @@ export default defineSigner({
   example: 'onenet --product Ck2AF9QD2K --device test --key KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=',
   sign,
   envelope,
+  payloadEnvelopes,
   verify,
 });
 

@@ -10,7 +10,7 @@ import { hmac } from './_crypto.js';
 import { judgeExpiry, readExpiry } from './_expiry.js';
 import { broker, envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
-import { defineSigner, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
 const ID = 'tencent';
 /** The C SDK's "never" (LONG_MAX cut to 17 digits by its buffer): for devices without a clock. */
@@ -50,6 +50,12 @@ const rules: PlatformRules = {
   expiresAt: null,
 };
 
+// Tencent data template and shadow (PLATFORMS.md §5): {"method","clientToken","params"}; shadow operations {"type"}.
+const payloadEnvelopes: readonly PayloadEnvelope[] = [
+  { topic: '\\$thing/up/(?:property|event|action)/[^/]+/[^/]+', envelope: 'data template', required: ['method', 'clientToken'], example: '{"method":"report","clientToken":"p-1","params":{"power_switch":1}}' },
+  { topic: '\\$shadow/operation/[^/]+/[^/]+', envelope: 'shadow', required: ['type'], example: '{"type":"update","state":{"reported":{}},"clientToken":"p-1"}' },
+];
+
 export default defineSigner({
   id: ID,
   title: 'Tencent Cloud IoT Hub / IoT Explorer (PSK, 腾讯云)',
@@ -62,6 +68,7 @@ export default defineSigner({
   example: 'tencent --product ABCDEF1234 --device dev001 --psk MDEyMzQ1Njc4OWFiY2RlZg== --static',
   sign,
   envelope,
+  payloadEnvelopes,
   verify,
 });
 

@@ -186,8 +186,25 @@ export interface Signer {
    * Text for JSON envelopes; bytes where the platform frames the payload in binary (OneNET legacy `$dp`).
    */
   envelope?(topicName: string, properties: unknown, ctx: EnvelopeContext): string | Uint8Array;
+  /**
+   * The envelope the platform expects on its standard topics, for decode's payload lint (first matching row wins).
+   * Data, not code: each row is a topic pattern and the top-level keys a payload there must carry.
+   */
+  readonly payloadEnvelopes?: readonly PayloadEnvelope[];
   /** Recompute a captured login with the secret(s) in params and explain any mismatch. */
   verify?(login: CapturedLogin, params: SignParams, ctx: { now?: number }): VerifyResult;
+}
+
+/** One row of a platform's payload envelopes. */
+export interface PayloadEnvelope {
+  /** RegExp source matched against the whole topic name, e.g. "/sys/[^/]+/[^/]+/thing/.+_reply". */
+  readonly topic: string;
+  /** The envelope's name in the platform's docs: Alink, OneJSON, … */
+  readonly envelope: string;
+  /** Top-level keys a payload on that topic must have. */
+  readonly required: readonly string[];
+  /** A minimal valid payload, shown in the hint. */
+  readonly example: string;
 }
 
 /** Identity helper that fixes the type of a platform module's default export. */

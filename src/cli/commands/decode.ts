@@ -18,6 +18,7 @@ import { argumentInput, explainArgument, explainedBatches } from '../input-argum
 import { palette } from '../palette.js';
 import { platformLines, replyMeanings } from '../replies.js';
 import { replyPlatforms } from '../../mqtt/replies.js';
+import { problemsOf } from '../payload.js';
 
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
 
@@ -59,8 +60,9 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
     try {
       for await (const batch of batches) {
         for (const p of batch) {
-          problems += p.problems.length;
-          out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, lang, opts.platform))}`);
+          const found = problemsOf(p, opts.platform);
+          problems += found.length;
+          out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, found, lang, opts.platform))}`);
           first = false;
         }
       }
@@ -76,12 +78,13 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
       for (const p of batch) {
         count++;
         if (p.stream !== null) streams.add(p.stream);
-        problems += p.problems.length;
+        const found = problemsOf(p, opts.platform);
+        problems += found.length;
         out.write(`${heading(p, paint, lang)}\n`);
         if (p.packet) out.write(renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }));
         else out.write(`${paint.dim(hexBlock(p.bytes))}\n`);
         for (const line of platformLines(p, lang, opts.platform)) out.write(`${paint.warn('→')} ${line}\n`);
-        for (const problem of p.problems) out.write(`${problemLine(problem, paint, lang)}\n`);
+        for (const problem of found) out.write(`${problemLine(problem, paint, lang)}\n`);
         out.write('\n');
       }
     }
@@ -172,7 +175,7 @@ function problemLine(problem: Problem, paint: Paint, lang: Lang): string {
 }
 
 /** The issue's JSON schema for one packet; binary values become {hex, utf8} with utf8 only when it is valid. */
-function packetJson(p: CapturedPacket, lang: Lang, platform: string | undefined): unknown {
+function packetJson(p: CapturedPacket, problems: readonly Problem[], lang: Lang, platform: string | undefined): unknown {
   // Keyed by place: p.fields may build fresh objects on each access.
   const meanings = new Map(replyMeanings(p, lang, platform).map(({ field, meaning }) => [`${field.name}@${field.offset}`, meaning]));
   return {
@@ -191,7 +194,7 @@ function packetJson(p: CapturedPacket, lang: Lang, platform: string | undefined)
           return meaning === undefined ? { name: f.name, offset: f.offset, length: f.length, value: f.value } : { name: f.name, offset: f.offset, length: f.length, value: f.value, meaning };
         })
       : [],
-    problems: p.problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })),
+    problems: problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })),
   };
 }
 
