@@ -10,7 +10,8 @@ import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import { aliases, platforms } from '../../platforms/index.js';
 import { sign } from '../../platforms/sign.js';
 import type { Signer } from '../../platforms/types.js';
-import { connackPlatforms, parseTarget, probe, probeClientId, probeReport, probeText, type ProbeCredentials, type ProbeTarget } from '../../probe/index.js';
+import { connackPlatforms, parseTarget, probe, probeClientId, probeReport, probeText, targetUrl, type ProbeCredentials, type ProbeResult, type ProbeTarget } from '../../probe/index.js';
+import { clientRules, ruleReport, type ClientKind, type RuleResult } from '../../probe/client-rules.js';
 import type { CliContext } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import { palette } from '../palette.js';
@@ -30,6 +31,8 @@ interface ProbeFlags {
   readonly protocol: '3.1' | '3.1.1' | '5';
   readonly url?: string;
   readonly platform?: string;
+  readonly wechat?: boolean;
+  readonly browser?: boolean;
 }
 
 const VERSIONS = { '3.1': 3, '3.1.1': 4, '5': 5 } as const;
@@ -81,7 +84,9 @@ function addProbeOptions(cmd: Command, lang: Lang, taken: ReadonlySet<string>): 
     .addOption(new Option('--format <format>', t('probe.opt.format')).choices(['text', 'json']).default('text'))
     .option('--cafile <file>', t('probe.opt.cafile'))
     .option('--insecure', t('probe.opt.insecure'))
-    .addOption(new Option('--protocol <version>', t('probe.opt.protocol')).choices(Object.keys(VERSIONS)).default('3.1.1'));
+    .addOption(new Option('--protocol <version>', t('probe.opt.protocol')).choices(Object.keys(VERSIONS)).default('3.1.1'))
+    .addOption(new Option('--wechat', t('probe.opt.wechat')).conflicts(['browser', 'insecure']))
+    .addOption(new Option('--browser', t('probe.opt.browser')).conflicts(['insecure']));
 }
 
 function examples(lang: Lang): string {
@@ -184,12 +189,34 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
       },
       realTransport(),
     );
-    if (flags.format === 'json') io.stdout.write(`${JSON.stringify(probeReport(result, lang), null, 2)}\n`);
-    else io.stdout.write(probeText(result, lang, await palette(ctx.color())));
-    ctx.exit(result.ok ? 0 : 1);
+    const kind = flags.wechat ? 'wechat' : flags.browser ? 'browser' : undefined;
+    const rules = kind === undefined ? undefined : clientRules(kind, result);
+    const paint = await palette(ctx.color());
+    if (flags.format === 'json') {
+      const report = { ...probeReport(result, lang), ...(rules && kind ? { client: kind, rules: ruleReport(rules, lang) } : {}) };
+      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      io.stdout.write(probeText(result, lang, paint));
+      if (rules && kind) io.stdout.write(rulesText(kind, result, rules, lang, paint));
+    }
+    ctx.exit(result.ok && !(rules ?? []).some((r) => r.ok === false) ? 0 : 1);
   } catch (err) {
     throw redact(err, secrets);
   } finally {
     interrupt.dispose();
   }
+}
+
+/** The client rules under the probe's steps: ✓ / ✗ / · (not reached) per rule, the fix under each failure. */
+function rulesText(kind: ClientKind, result: ProbeResult, rules: readonly RuleResult[], lang: Lang, paint: Awaited<ReturnType<typeof palette>>): string {
+  const lines = ['', paint.field(message('probe.rule.title', { kind: message(`probe.rule.kind.${kind}`, {}, lang), url: termSafe(targetUrl(result.target)) }, lang))];
+  const width = Math.max(...rules.map((r) => r.rule.length));
+  for (const r of ruleReport(rules, lang)) {
+    const mark = r.ok === true ? paint.ok('✓') : r.ok === false ? paint.error('✗') : paint.dim('·');
+    lines.push(`  ${mark} ${r.rule.padEnd(width)}  ${termSafe(r.message, Infinity)}`);
+    if (r.fix !== null) lines.push(`    ${paint.dim(message('doctor.fix', { fix: r.fix }, lang))}`);
+  }
+  const failed = rules.filter((r) => r.ok === false).length;
+  lines.push(failed === 0 ? paint.ok(message('probe.rule.verdict.ok', {}, lang)) : paint.error(message('probe.rule.verdict.failed', { count: failed }, lang)), '');
+  return lines.join('\n');
 }
