@@ -92,6 +92,8 @@ export const en: Readonly<Record<string, string>> = {
   'tencent.verify.badSuffix': 'the password ends ;{value}; the suffix must be hmacsha256 or hmacsha1 in lowercase',
   'tencent.verify.pskNotDecoded': 'the PSK text was used as the HMAC key; the key is the base64-decoded PSK',
   'tencent.verify.suffix': 'the suffix says {label} but the HMAC was computed with {used}',
+  'tencent.verify.pskWhitespace': 'the PSK text, with the whitespace it was copied with (a line end or a space), was used as the HMAC key; the key is the base64-decoded PSK, without whitespace',
+  'tencent.verify.pskHex': 'the PSK was re-encoded as hex text and that text used as the HMAC key; the key is the base64-decoded PSK bytes',
 
   // Azure IoT Hub (src/platforms/azure.ts).
   'azure.key.length': '{option} decodes to {length} bytes; IoT Hub symmetric keys are 16-64 bytes',
@@ -347,6 +349,8 @@ export const zh: Readonly<Record<string, string>> = {
   'tencent.verify.badSuffix': '密码以 ;{value} 结尾；后缀必须是小写的 hmacsha256 或 hmacsha1',
   'tencent.verify.pskNotDecoded': '把 PSK 原文当成了 HMAC 密钥；密钥应是 base64 解码后的 PSK',
   'tencent.verify.suffix': '后缀写的是 {label}，但 HMAC 实际用的是 {used}',
+  'tencent.verify.pskWhitespace': '把连同复制时带上的空白（换行或空格）的 PSK 原文当成了 HMAC 密钥；密钥应是去掉空白、base64 解码后的 PSK',
+  'tencent.verify.pskHex': '把 PSK 重新编码成十六进制文本，再把这段文本当成了 HMAC 密钥；密钥应是 base64 解码后的 PSK 字节',
 
   'azure.key.length': '{option} 解码后为 {length} 字节；IoT Hub 对称密钥为 16-64 字节',
   'azure.hub.connectionString': '{option} 收到的是连接字符串；请把各部分分开传入',

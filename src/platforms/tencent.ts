@@ -199,6 +199,10 @@ function checkPassword(password: string | null, username: string, key: Buffer, p
     [{ code: 'verify.uppercaseHex' }, () => hex.toLowerCase() === compute(method, key)],
     [{ code: 'tencent.verify.pskNotDecoded' }, () => hex === compute(method, pskText)],
     [{ code: 'tencent.verify.suffix', params: { label: method, used: other } }, () => hex === compute(other, key)],
+    // The PSK text used as the key with the whitespace it was copied with (a line end, a space).
+    [{ code: 'tencent.verify.pskWhitespace' }, () => ['\n', '\r\n', ' '].some((ws) => hex === compute(method, pskText + ws) || hex === compute(method, ws + pskText))],
+    // The decoded PSK re-encoded as hex text (a firmware that stores keys as hex) and that text used as the key.
+    [{ code: 'tencent.verify.pskHex' }, () => [key.toString('hex'), key.toString('hex').toUpperCase()].some((text) => hex === compute(method, text))],
   ];
   return { expected, cause: mistakes.find(([, matches]) => matches())?.[0] ?? { code: 'verify.mismatch' } };
 }

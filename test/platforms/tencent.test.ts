@@ -206,6 +206,9 @@ describe('verify names the known mistakes', () => {
     ['suffix in uppercase', `${hmacHex('sha256', key)};HMACSHA256`, 'tencent.verify.badSuffix', good.password],
     ['uppercase hex', `${hmacHex('sha256', key).toUpperCase()};hmacsha256`, 'verify.uppercaseHex', good.password],
     ['another PSK', `${hmacHex('sha256', Buffer.alloc(16, 9))};hmacsha256`, 'verify.mismatch', good.password],
+    ['PSK text with a line end as the key', `${hmacHex('sha256', `${base.psk}\n`)};hmacsha256`, 'tencent.verify.pskWhitespace', good.password],
+    ['PSK text after a space as the key', `${hmacHex('sha256', ` ${base.psk}`)};hmacsha256`, 'tencent.verify.pskWhitespace', good.password],
+    ['PSK re-encoded as hex text', `${hmacHex('sha256', key.toString('hex'))};hmacsha256`, 'tencent.verify.pskHex', good.password],
   ])('%s', (_what, password, code, expected) => {
     const r = check({ password });
     expect(r.ok).toBe(false);
