@@ -75,3 +75,25 @@ describe('decode "C0" (issue 10 item 7)', () => {
     expect(f.stdout()).toContain('the data ends inside the fixed header of a publish packet');
   });
 });
+
+describe("decode of this tool's own --format at output", () => {
+  async function script(modem: string): Promise<string> {
+    const f = fakeIo();
+    const args = ['generic', '--host', 'h.example.com', '--client-id', 'd', '--username', 'u', '--password', 'p', '--publish', 't'];
+    expect(await main([...args, '--payload', '0123', '--format', 'at', '--modem', modem], f.io)).toBe(0);
+    return f.stdout();
+  }
+
+  test.each(['esp8266', 'sim800', 'sim7600', 'quectel'])('%s: the packets it sends, client → broker', async (modem) => {
+    const r = await decode(['s.txt'], { files: { 's.txt': await script(modem) } });
+    expect(r.err).toBe('');
+    expect(r.json!.packets.map((p) => p.type)).toEqual(['connect', 'publish']);
+  });
+
+  // The payload after AT+MQTTPUBRAW's / AT+CMQTTPAYLOAD's prompt is not a packet; the modem builds the packets.
+  test.each(['esp-at-mqtt', 'quectel-mqtt', 'simcom-mqtt'])('%s: says it is a command log, exit 2', async (modem) => {
+    const r = await decode(['s.txt'], { files: { 's.txt': await script(modem) } });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/this is a modem MQTT command log .*: the modem builds the packets/);
+  });
+});

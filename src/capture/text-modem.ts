@@ -60,8 +60,15 @@ export function startsModemLog(s: string): boolean {
   return AT_COMMAND.test(s) || IPD.test(s) || IPD_SIMCOM.test(s) || URC_RECV.test(s) || RECEIVE.test(s);
 }
 
+// The modems' own MQTT command sets (ESP-AT AT+MQTT*, Quectel AT+QMT*, SIMCom AT+CMQTT*): the modem builds the packets.
+const MQTT_COMMAND = /^AT\+(?:MQTT|QMT|CMQTT)/i;
+
 export class ModemLog {
   active = false;
+  /** Whether the log used a modem MQTT command set (then it holds fields, not packet bytes). */
+  mqttCommands = false;
+  /** After a command that is not a socket send (AT+MQTTPUBRAW, AT+CMQTTPAYLOAD, …): its data is a payload, not a packet. */
+  #otherData = false;
   #pending: Pending | null = null;
   /** The last data line sent, to recognise a modem's echo of it (SIM800 with ATE1) in a marked log. */
   #lastSent: Uint8Array | null = null;
@@ -81,7 +88,13 @@ export class ModemLog {
     }
     if (/^AT/i.test(s) && AT_COMMAND.test(s)) {
       this.active = true;
+      if (MQTT_COMMAND.test(s)) this.mqttCommands = true;
+      this.#otherData = false;
       return this.#command(s, line);
+    }
+    if (this.#otherData) {
+      if (!isModemText(s)) return 'skip';
+      this.#otherData = false;
     }
     let m: RegExpExecArray | null;
     if ((m = IPD.exec(s)) || (m = RECEIVE.exec(s))) {
@@ -131,6 +144,7 @@ export class ModemLog {
       return { bytes, direction: UP };
     }
     const send = SEND.exec(s);
+    if (!send) this.#otherData = true;
     if (send) {
       const params = (send[1] ?? '').split(',').map((x) => x.trim());
       const numbers = params.filter((x) => /^\d+$/.test(x)).map(Number);

@@ -96,6 +96,7 @@ export class TextReader {
     if (this.#held.length > 0) this.#release(looksLikeBase64(this.#held.map((h) => h.text).join('\n'), true), out);
     if (this.#mode === 'base64') this.#base64Flush(out);
     if (this.#emitted === 0) {
+      if (this.#modem.mqttCommands) throw new UsageError('capture.input.at-mqtt');
       if (this.#unreadable) throw new UsageError('capture.input.unreadable', this.#unreadable);
       throw new UsageError('capture.input.empty');
     }

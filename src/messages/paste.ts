@@ -5,6 +5,8 @@ export const en: Readonly<Record<string, string>> = {
   'capture.input.line': 'line {line} is longer than {max} characters: not pasted text',
   'capture.input.line.hint': 'give a binary file as it is, or hex with line breaks',
   'decode.input.neither': '{value} is not a file ({reason}) and not readable as bytes',
+  'capture.input.at-mqtt': 'this is a modem MQTT command log (AT+MQTT…, AT+QMT…, AT+CMQTT…): the modem builds the packets, so it holds no packet bytes to decode',
+  'capture.input.at-mqtt.hint': 'check the login it holds with: mqtt-sign verify <platform> <file> and the platform secret',
   'capture.problem.cut-off-header': 'the data ends inside the fixed header of a {type} packet: its Remaining Length is missing or incomplete',
   'capture.problem.cut-off-header.hint': 'copy the whole packet: after the first byte comes the Remaining Length (1 to 4 bytes), then that many bytes',
 };
@@ -15,6 +17,8 @@ export const zh: Readonly<Record<string, string>> = {
   'capture.input.line': '第 {line} 行超过 {max} 个字符：不是粘贴的文本',
   'capture.input.line.hint': '二进制文件请直接给出，十六进制请分行',
   'decode.input.neither': '{value} 不是文件（{reason}），也无法作为字节读取',
+  'capture.input.at-mqtt': '这是模组 MQTT 指令日志（AT+MQTT…、AT+QMT…、AT+CMQTT…）：报文由模组生成，其中没有可解码的报文字节',
+  'capture.input.at-mqtt.hint': '用 mqtt-sign verify <平台> <文件> 加平台密钥检查其中的登录信息',
   'capture.problem.cut-off-header': '数据在 {type} 报文的固定报头中结束：剩余长度缺失或不完整',
   'capture.problem.cut-off-header.hint': '请复制完整报文：第一个字节之后是剩余长度（1 到 4 字节），然后是相应数量的字节',
 };
