@@ -173,6 +173,14 @@ describe('TextReader details', () => {
     ]);
   });
 
+  test.each([
+    ['hexdump', '0000000 0c10 0400 514d 5454 0204 3c00 0000\n000000e\n'],
+    ['od', '0000000 006020 002000 050515 052124 001004 036000 000000\n0000016\n'],
+    ['od -x', '0000000 0c10 0400 514d 5454 0204 3c00 0000\n0000016\n'],
+  ])('%s (2-byte words in machine order) is refused by name, not read swapped', (_name, dump) => {
+    expect(() => readAll(dump)).toThrowError(/dump of 2-byte words/);
+  });
+
   test('a * that stands for more than 16 MiB is refused, not allocated', () => {
     const dump = '00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n*\nffffffff\n';
     let code: string | undefined;

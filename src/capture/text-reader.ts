@@ -122,6 +122,9 @@ export class TextReader {
     // Comment lines (shell, Python, our own `at` and `c` output) are never bytes, even when they hold a port number.
     if (trimmed.startsWith('#') || trimmed.startsWith('//')) return;
     if (this.#dumpLine(text, trimmed, line, out)) return;
+    // `hexdump` without -C and `od`/`od -x` print 2-byte words in the machine's byte order: refused by name rather than
+    // read with every pair of bytes swapped.
+    if (WORD_DUMP.test(trimmed)) throw new UsageError('capture.input.words', { line });
     const modem = this.#modem;
     if (!modem.active) {
       const bytes = plainBytes(trimmed, line);
@@ -279,6 +282,9 @@ function base64Chars(text: string): boolean {
   }
   return true;
 }
+
+// `0000000 0c10 0400 514d` (hexdump, od -x) or `0000000 006020 002000` (od): an offset, then 2-byte words.
+const WORD_DUMP = /^[0-7]{7} (?:[0-9a-f]{4}(?: |$)|[0-7]{6}(?: |$))/;
 
 const radixesOf = (form: DumpForm) => (form === 'od' ? [16, 8, 10] : [16]);
 
