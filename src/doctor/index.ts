@@ -153,7 +153,9 @@ export function doctor(input: DoctorInput): DoctorReport {
   else if (!listeners.some((l) => l.protocol === 'websockets')) findings.push(whole('ws.none', 'warning', {}));
   findings.push(...limitFindings(last));
   const remote = listeners.filter((l) => l.reachableFrom !== 'localhost-only' && l.reachableFrom !== 'unix-socket');
-  findings.push(whole('check.firewall', 'info', { ports: remote.length > 0 ? remote.map((l) => l.port).join(', ') : '-' }));
+  // With only local listeners, the ports to open are still the ones the config names (after fixing the bind).
+  const open = remote.length > 0 ? remote : listeners;
+  findings.push(whole('check.firewall', 'info', { ports: open.length > 0 ? open.map((l) => l.port).join(', ') : '1883' }));
   findings.push(whole('check.public-address', 'info', {}));
   const rank = { error: 0, warning: 1, info: 2 } as const;
   const sorted = findings.map((x, i) => [x, i] as const).sort(([a, i], [b, j]) => rank[a.severity] - rank[b.severity] || i - j).map(([x]) => x);

@@ -39,7 +39,7 @@ export function clientRules(kind: ClientKind, result: ProbeResult): RuleResult[]
   const cause = tls?.cause?.code ?? '';
   const error = String(tls?.cause?.params?.error ?? '');
   if (tls === undefined) {
-    out.push(rule('tls-version', transport === 'wss' ? null : false, 'fail'), rule('certificate', transport === 'wss' ? null : false, 'fail'));
+    out.push(rule('tls-version', transport === 'wss' ? null : false, 'fail'), rule('certificate', transport === 'wss' ? null : false, 'none'));
   } else if (!tls.ok && (cause === 'probe.cause.tls-version' || cause.startsWith('probe.cause.tls-closed') || cause === 'probe.cause.tls-alert' || cause === 'probe.cause.tls-failed')) {
     out.push(rule('tls-version', false, cause === 'probe.cause.tls-version' ? 'old' : 'fail', { error }), rule('certificate', null, 'fail'));
   } else {
