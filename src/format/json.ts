@@ -1,7 +1,7 @@
 /**
  * `json`: the stable machine-readable schema (documented in the README). Keys are written in a fixed order,
  * username/password are null when absent, packets are in the order they are sent, hex is lowercase.
- * {"platform", "broker": {"host", "port", "tls", "url"}, "credentials": {"clientId", "username", "password"},
+ * {"platform", "broker": {"host", "port", "tls", "url"[, "websocket"]}, "credentials": {"clientId", "username", "password"},
  *  "packets": [{"type", "hex", "length"}], "warnings": [{"code", "message"}]}
  * plus, only when the signer produced any, "extras": {"passwdLine": "…"} or {"replyTopic": "…"},
  * and last, only with --modem, "modem": "<name>", "dialect": "<dialect>", "at": [{"command", "expect", "data"?, "reply"?}]:
@@ -18,7 +18,8 @@ export function formatJson(input: FormatInput, options: FormatOptions = {}): For
   const { broker, credentials } = input;
   const doc = {
     platform: input.platform ?? null,
-    broker: broker ? { host: broker.host, port: broker.port, tls: broker.tls, url: broker.url } : null,
+    // websocket (ws:// or wss:// URL) only where the platform documents one or --host gave one.
+    broker: broker ? { host: broker.host, port: broker.port, tls: broker.tls, url: broker.url, ...(broker.websocket ? { websocket: broker.websocket } : {}) } : null,
     credentials: credentials
       ? { clientId: credentials.clientId, username: credentials.username, password: credentials.password }
       : null,

@@ -11,6 +11,26 @@ export const en: Readonly<Record<string, string>> = {
   // The clouds' protocol rules (src/platforms/lint.ts).
   'lint.qos.disconnect': 'QoS {qos} is not supported (allowed: {allowed}): the broker closes the connection on such a PUBLISH',
   'lint.subscribe.qosIgnored': 'the platform ignores the QoS a SUBSCRIBE asks for: messages arrive at the QoS their sender used',
+
+  // Hosts as users write them (src/platforms/_endpoint.ts) and the same --host/--port/--tls on every platform.
+  'host.scheme': '{option} {value}: {scheme}:// is not a broker scheme; use one of {allowed}',
+  'host.path': '{option} {value}: only ws:// and wss:// URLs have a path',
+  'host.port': '{option} {value}: the port must be a number from 1 to 65535',
+  'host.portConflict': '{option} {value} gives port {port}, but {other} gives {otherPort}; give the port once',
+  'host.tlsConflict': '{option} {value} is a plain (non-TLS) address, but {other} asks for TLS; use mqtts://, ssl:// or wss://, or drop {other}',
+  'azure.tls.only': '{option} {value} is a plain (non-TLS) address: Azure IoT Hub accepts only TLS, MQTT on 8883 or WebSocket on 443 (wss://)',
+  'aliyun.tls.registration': '{option} {value} is a plain (non-TLS) address: the {mode} flow runs over TLS only',
+  'onenet-legacy.tls': '{option}: the legacy OneNET access is plain TCP only (183.230.40.39:6002); for TLS use mqtt-sign onenet',
+  'tencent.tls.password': 'TLS on port {port}: Tencent\'s certificate mode there ignores the password, and the SDK\'s TLS + key mode uses TLS-PSK; key login is plain TCP 1883',
+  'param.onenet-legacy.tls': 'TLS: not offered by the legacy access, which is plain TCP on port 6002',
+  'param.tencent.host': 'broker host, host:port, [IPv6]:port or a mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL (default: the --region host)',
+  'param.tencent.port': 'broker port (default 1883, 8883 with --tls)',
+  'param.tencent.tls': 'connect over TLS (8883 is the certificate mode, which ignores the password; key login is plain TCP 1883)',
+  'param.azure.host': 'broker host, host:port, [IPv6]:port or a mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL: where to connect, e.g. an IoT Edge gateway (default: the --hub host)',
+  'param.azure.port': 'broker port (default 8883; 443 with wss://)',
+  'param.azure.tls': 'TLS, always on: the hub accepts no plain connection',
+  'param.baidu.host': 'broker host, host:port, [IPv6]:port or a mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL (default <IoTCoreId>.iot.<region>.baidubce.com)',
+  'param.baidu.port': 'broker port (default 1883, 1884 with --tls; wss:// 443)',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -20,4 +40,23 @@ export const zh: Readonly<Record<string, string>> = {
 
   'lint.qos.disconnect': '不支持 QoS {qos}（可用：{allowed}）：收到这样的 PUBLISH 时服务器会断开连接',
   'lint.subscribe.qosIgnored': '平台会忽略 SUBSCRIBE 请求的 QoS：消息按发送方使用的 QoS 投递',
+
+  'host.scheme': '{option} {value}：{scheme}:// 不是 broker 的协议；请使用 {allowed} 之一',
+  'host.path': '{option} {value}：只有 ws:// 和 wss:// URL 才有路径',
+  'host.port': '{option} {value}：端口必须是 1 到 65535 之间的数字',
+  'host.portConflict': '{option} {value} 给出端口 {port}，但 {other} 给出 {otherPort}；端口只需给一次',
+  'host.tlsConflict': '{option} {value} 是明文（非 TLS）地址，但 {other} 要求 TLS；请使用 mqtts://、ssl:// 或 wss://，或去掉 {other}',
+  'azure.tls.only': '{option} {value} 是明文（非 TLS）地址：Azure IoT 中心只接受 TLS，MQTT 用 8883，WebSocket 用 443（wss://）',
+  'aliyun.tls.registration': '{option} {value} 是明文（非 TLS）地址：{mode} 流程只能走 TLS',
+  'onenet-legacy.tls': '{option}：OneNET 旧版接入只有明文 TCP（183.230.40.39:6002）；需要 TLS 请用 mqtt-sign onenet',
+  'tencent.tls.password': '端口 {port} 上的 TLS：腾讯云在那里的证书模式会忽略密码，SDK 的 TLS + 密钥模式使用 TLS-PSK；密钥登录走明文 TCP 1883',
+  'param.onenet-legacy.tls': 'TLS：旧版接入不提供，只有 6002 端口的明文 TCP',
+  'param.tencent.host': '服务器地址：主机名、host:port、[IPv6]:port，或 mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL（默认：--region 对应的地址）',
+  'param.tencent.port': '服务器端口（默认 1883，带 --tls 为 8883）',
+  'param.tencent.tls': '通过 TLS 连接（8883 是证书模式，会忽略密码；密钥登录走明文 TCP 1883）',
+  'param.azure.host': '服务器地址：主机名、host:port、[IPv6]:port，或 mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL：实际连接的地址，例如 IoT Edge 网关（默认：--hub 的主机名）',
+  'param.azure.port': '服务器端口（默认 8883；wss:// 为 443）',
+  'param.azure.tls': 'TLS，始终开启：IoT 中心不接受明文连接',
+  'param.baidu.host': '服务器地址：主机名、host:port、[IPv6]:port，或 mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL（默认 <IoTCoreId>.iot.<region>.baidubce.com）',
+  'param.baidu.port': '服务器端口（默认 1883，带 --tls 为 1884；wss:// 为 443）',
 };

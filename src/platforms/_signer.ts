@@ -116,9 +116,9 @@ export function broker(host: string, port: number, tls: boolean, websocket?: str
   return websocket === undefined ? { host, port, tls, url } : { host, port, tls, url, websocket };
 }
 
-/** Host names and IP literals; anything else (spaces, a scheme, a path) is a pasted URL or a typo. */
+/** Host names and IP literals, once _endpoint.ts has taken a URL's scheme, port and path off. */
 export const HOST_PATTERN = /^[A-Za-z0-9._:-]{1,253}$/;
-export const HOST_ALLOWED = 'a host name or IP address (letters, digits, . - : _), without scheme or port';
+export const HOST_ALLOWED = 'a host name or IP address, host:port, [IPv6]:port, or a mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL';
 
 /** One standard topic of a platform; `payload` only where the platform defines an example. */
 export function topic(name: string, topic: string, direction: PlatformTopic['direction'], description: string, payload?: string): PlatformTopic {

@@ -4,7 +4,8 @@
  */
 import { UsageError } from '../errors.js';
 import { base64Strict, digest, hmac, type HashName } from './_crypto.js';
-import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { broker, envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -27,7 +28,7 @@ const params = [
   { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS (securemode 2)' },
   { name: 'region', flag: 'region', valueName: 'id', default: 'cn-shanghai', description: 'region of the legacy public instance host' },
   { name: 'instance', flag: 'instance', valueName: 'instanceId', description: 'instance id: host <instanceId>.mqtt.iothub.aliyuncs.com (new public and Enterprise instances)' },
-  { name: 'host', flag: 'host', valueName: 'host', description: 'broker host (overrides --region and --instance)' },
+  { name: 'host', flag: 'host', valueName: 'host', description: `${HOST_HELP} (overrides --region and --instance)` },
   { name: 'port', flag: 'port', valueName: 'port', default: '1883', description: 'broker port' },
   { name: 'authType', flag: 'auth-type', valueName: 'type', choices: ['register', 'regnwl', 'connwl'], description: '一型一密: register / regnwl dynamic registration, or the connwl login after regnwl' },
   { name: 'productSecret', flag: 'product-secret', valueName: 'productSecret', secret: true, env: 'MQTT_SIGN_PRODUCT_SECRET', description: 'ProductSecret for register / regnwl' },
@@ -107,12 +108,17 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   }
   const pk = productKey(p);
   const dn = deviceName(p);
-  const tls = p.flag('tls') || mode !== 'secret';
-  const secureMode = p.get('secureMode') ?? (mode === 'connwl' ? '-2' : mode !== 'secret' || tls ? '2' : '3');
   const instance = p.matching('instance', /^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -');
-  const host = p.matching('host', HOST_PATTERN, HOST_ALLOWED)
-    ?? (instance ? `${instance}.mqtt.iothub.aliyuncs.com` : `${pk}.iot-as-mqtt.${p.matching('region', /^[a-z0-9-]{1,32}$/, 'a region id such as cn-shanghai')!}.aliyuncs.com`);
-  const endpoint = broker(host, p.integer('port', 1, 65535)!, tls);
+  const defaultHost = instance ? `${instance}.mqtt.iothub.aliyuncs.com` : `${pk}.iot-as-mqtt.${p.matching('region', /^[a-z0-9-]{1,32}$/, 'a region id such as cn-shanghai')!}.aliyuncs.com`;
+  const given = readEndpoint(p, { host: defaultHost, port: () => 1883 });
+  // Registration and connwl always run over TLS (mqtt-based-dynamic-registration doc): a plain URL cannot mean them.
+  if (mode !== 'secret' && p.given('host') && /^(mqtt|tcp|ws):\/\//i.test(p.require('host'))) {
+    throw new UsageError('aliyun.tls.registration', { option: p.option('host'), value: p.require('host'), mode: modeName(mode) });
+  }
+  const endpoint = mode === 'secret' || given.tls ? given : broker(given.host, given.port, true, given.websocket);
+  const tls = endpoint.tls;
+  const host = endpoint.host;
+  const secureMode = p.get('secureMode') ?? (mode === 'connwl' ? '-2' : mode !== 'secret' || tls ? '2' : '3');
   // Instance hosts (given by --instance or typed as --host) speak 5.0 as well; the legacy hosts do not.
   const onInstance = instance !== undefined || /\.mqtt\.iothub\.aliyuncs\.com$/.test(host);
   const loginRules = onInstance ? instanceRules : rules;

@@ -8,7 +8,8 @@
 import { UsageError } from '../errors.js';
 import { hmac } from './_crypto.js';
 import { judgeExpiry, readExpiry } from './_expiry.js';
-import { broker, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -28,6 +29,9 @@ const params = [
   { name: 'expires', flag: 'expires', valueName: 'unixSeconds', description: 'token expiry se, Unix seconds (default: now + --ttl)' },
   { name: 'ttl', flag: 'ttl', valueName: 'seconds', default: '3600', description: 'token lifetime when --expires is not given; the hub disconnects when it expires' },
   { name: 'apiVersion', flag: 'api-version', valueName: 'version', default: '2021-04-12', description: 'api-version in the username' },
+  { name: 'host', flag: 'host', valueName: 'host', description: `${HOST_HELP}: where to connect, e.g. an IoT Edge gateway (default: the --hub host)` },
+  { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 8883; 443 with wss://)' },
+  { name: 'tls', flag: 'tls', boolean: true, description: 'TLS, always on: the hub accepts no plain connection' },
 ] as const;
 
 // https://learn.microsoft.com/azure/iot-hub/iot-hub-mqtt-support: MQTT 3.1.1 over TLS only; QoS 0/1, and a QoS 2
@@ -69,10 +73,13 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   const sr = pct(resourceOf(host, deviceId, moduleId));
   const password = `${SAS_PREFIX}sr=${sr}&sig=${pct(signature(key, sr, se))}&se=${se}`;
   const warnings: Warning[] = HUB_DOMAINS.test(host) ? [] : [warning('azure.host.domain', { host })];
+  const endpoint = readEndpoint(p, { host, port: () => 8883, tls: true, websocket: `wss://${host}:443/$iothub/websocket` });
+  // learn.microsoft.com/azure/iot-hub/iot-hub-mqtt-support: MQTT on 8883 or over WebSocket on 443, TLS only; no 1883.
+  if (!endpoint.tls) throw new UsageError('azure.tls.only', { option: p.option('host'), value: p.require('host') });
   return {
     platform: ID,
     credentials: { clientId, username: `${host}/${clientId}/?api-version=${apiVersion}`, password },
-    broker: broker(host, 8883, true, `wss://${host}:443/$iothub/websocket`),
+    broker: endpoint,
     rules: { ...rules, expiresAt: Number(se), expiryFlags: ['--expires', '--ttl'] },
     topics: topics(deviceId, moduleId),
     warnings,

@@ -6,7 +6,8 @@
  */
 import { UsageError } from '../errors.js';
 import { digest, hmac } from './_crypto.js';
-import { broker, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -26,6 +27,8 @@ const params = [
   { name: 'clientId', flag: 'client-id', valueName: 'id', description: 'clientId, unique per connection (default: the deviceKey)' },
   { name: 'region', flag: 'region', valueName: 'region', choices: ['gz', 'bj'], default: 'gz', description: 'region of the endpoint: gz (Guangzhou) or bj (Beijing)' },
   { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS (port 1884, not 8883)' },
+  { name: 'host', flag: 'host', valueName: 'host', description: `${HOST_HELP} (default <IoTCoreId>.iot.<region>.baidubce.com)` },
+  { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 1884 with --tls; wss:// 443)' },
 ] as const;
 
 // MQTT 3.1, 3.1.1 and 5.0; keepalive 30-1200 s, 300+ recommended; QoS 0/1; publish ≤ 32 KB; will yes; retain only on request.
@@ -65,7 +68,8 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   const username = `thingidp@${iotCoreId}|${deviceKey}|${ts}|${algorithm}`;
   const password = passwordFor(algorithm, deviceKey, ts, secret);
   const host = `${iotCoreId}.iot.${p.require('region')}.baidubce.com`;
-  const tls = p.flag('tls');
+  // Endpoints: TCP 1883, SSL 1884 (not 8883), WSS 443 (https://cloud.baidu.com/doc/IoTCore/s/Akck4811r).
+  const endpoint = readEndpoint(p, { host, port: (tls) => (tls ? 1884 : 1883), websocket: `wss://${host}:443/mqtt` });
   const warnings: Warning[] = [];
   // A ts more than 10 min back is expired, which the lint says (once); one ahead is not valid yet.
   const skew = Number(ts) - now;
@@ -73,7 +77,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   return {
     platform: ID,
     credentials: { clientId, username, password },
-    broker: broker(host, tls ? 1884 : 1883, tls, `wss://${host}:443/mqtt`),
+    broker: endpoint,
     rules: ts === '0' ? rules : { ...rules, expiresAt: Number(ts) + WINDOW, expiryFlags: ['--timestamp', '--timestamp 0'] },
     topics: topics(deviceKey),
     warnings,

@@ -5,7 +5,8 @@
  */
 import { UsageError } from '../errors.js';
 import { parsePasswdLine, passwdLine, passwdMatches, PASSWD_DEFAULT_ITERATIONS, type PasswdEntry } from './_passwd.js';
-import { broker, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -14,7 +15,7 @@ const ID = 'generic';
 const MQTT_STRING = /^[^\u0000]*$/;
 
 const params = [
-  { name: 'host', flag: 'host', valueName: 'host', required: true, description: 'broker host name or IP address' },
+  { name: 'host', flag: 'host', valueName: 'host', required: true, description: HOST_HELP },
   { name: 'clientId', flag: 'client-id', valueName: 'id', required: true, description: 'clientId' },
   { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 8883 with --tls)' },
   { name: 'username', flag: 'username', valueName: 'name', description: 'username (ThingsBoard: the device access token)' },
@@ -47,13 +48,12 @@ export default defineSigner({
 
 function sign(values: SignParams, ctx: SignContext): SignResult {
   const p = readParams(ID, params, values);
-  const host = p.matching('host', HOST_PATTERN, HOST_ALLOWED)!;
   const clientId = mqttString(p, 'clientId')!;
   const username = mqttString(p, 'username') ?? null;
   // The password field is binary data, so any text goes.
   const password = p.get('password') ?? null;
-  const tls = p.flag('tls');
-  const port = p.integer('port', 1, 65535) ?? (tls ? 8883 : 1883);
+  const endpoint = readEndpoint(p, { host: p.require('host'), port: (tls) => (tls ? 8883 : 1883) });
+  const { tls, port } = endpoint;
 
   const warnings: Warning[] = [];
   // [MQTT-3.1.2-22]: before MQTT 5 a password needs a username.
@@ -71,7 +71,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   const result: SignResult = {
     platform: ID,
     credentials: { clientId, username, password },
-    broker: broker(host, port, tls),
+    broker: endpoint,
     rules,
     topics: thingsboardTopics(),
     warnings,

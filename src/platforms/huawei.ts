@@ -4,7 +4,8 @@
  */
 import { UsageError } from '../errors.js';
 import { hmac, type HashName } from './_crypto.js';
-import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -20,7 +21,7 @@ const params = [
   { name: 'secret', flag: 'secret', valueName: 'secret', required: true, secret: true, env: 'MQTT_SIGN_SECRET', description: 'device secret (密钥)' },
   { name: 'timestamp', flag: 'timestamp', valueName: 'YYYYMMDDHH', description: 'UTC hour signed as the HMAC key (default: the current UTC hour)' },
   { name: 'signType', flag: 'sign-type', valueName: 'n', choices: ['0', '1', '2'], default: '0', description: '0: HMAC-SHA256, no time check (for devices without a clock); 1: HMAC-SHA256 with the check; 2: HMAC-SM3 with the check' },
-  { name: 'host', flag: 'host', valueName: 'host', default: DEFAULT_HOST, description: 'broker host from the console (总览 → 接入信息)' },
+  { name: 'host', flag: 'host', valueName: 'host', default: DEFAULT_HOST, description: `${HOST_HELP}, from the console (总览 → 接入信息)` },
   { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 8883 with --tls)' },
   { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS (MQTTS, port 8883)' },
   { name: 'serviceId', flag: 'service-id', valueName: 'id', description: 'service_id of the product model, for --publish property-post with plain properties' },
@@ -70,8 +71,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     if (!/^\d{10}$/.test(given)) throw new UsageError('platform.timestamp.format', { option: p.option('timestamp'), format: 'YYYYMMDDHH (UTC)', value: given });
     if (hourStart(given) === null) throw new UsageError('huawei.timestamp.hour', { option: p.option('timestamp'), value: given });
   }
-  const tls = p.flag('tls');
-  const endpoint = broker(p.matching('host', HOST_PATTERN, HOST_ALLOWED)!, p.integer('port', 1, 65535) ?? (tls ? 8883 : 1883), tls);
+  const endpoint = readEndpoint(p, { host: DEFAULT_HOST, port: (tls) => (tls ? 8883 : 1883) });
 
   const warnings: Warning[] = [];
   if (!p.given('host')) warnings.push(warning('huawei.host.default', { host: DEFAULT_HOST }, 'info'));

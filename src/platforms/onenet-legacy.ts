@@ -3,7 +3,8 @@
  * PLATFORMS.md §3.2; SDK github.com/cm-heclouds/MQTT (mqtt_sdk/src/mqtt.c).
  */
 import { UsageError } from '../errors.js';
-import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { envelopeProperties, fieldCheck, loginConnect, readParams } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type PlatformRules, type SignContext, type SignParams, type SignResult, type VerifyResult } from './types.js';
 
@@ -13,8 +14,9 @@ const params = [
   { name: 'productId', flag: 'product', valueName: 'productId', required: true, description: 'product ID (产品ID), numeric' },
   { name: 'deviceId', flag: 'device-id', valueName: 'deviceId', required: true, description: 'device ID (设备ID), numeric' },
   { name: 'authInfo', flag: 'auth-info', valueName: 'text', required: true, secret: true, env: 'MQTT_SIGN_AUTH_INFO', description: 'auth_info (鉴权信息) set when the device was created, or the APIKey' },
-  { name: 'host', flag: 'host', valueName: 'host', default: '183.230.40.39', description: 'broker host' },
+  { name: 'host', flag: 'host', valueName: 'host', default: '183.230.40.39', description: HOST_HELP },
   { name: 'port', flag: 'port', valueName: 'port', default: '6002', description: 'broker port' },
+  { name: 'tls', flag: 'tls', boolean: true, description: 'TLS: not offered by the legacy access, which is plain TCP on port 6002' },
 ] as const;
 
 // Our sources give no keepalive range, QoS, retain or will limits for the legacy access; the SDK speaks 3.1.1.
@@ -43,7 +45,9 @@ function sign(values: SignParams, _ctx: SignContext): SignResult {
   const p = readParams(ID, params, values);
   const productId = p.matching('productId', /^\d{1,20}$/, 'digits')!;
   const deviceId = p.matching('deviceId', /^\d{1,20}$/, 'digits')!;
-  const endpoint = broker(p.matching('host', HOST_PATTERN, HOST_ALLOWED)!, p.integer('port', 1, 65535)!, false);
+  const endpoint = readEndpoint(p, { host: p.require('host'), port: () => 6002 });
+  // PLATFORMS.md §3.2 (the SDK's sample and every write-up): 183.230.40.39:6002, plain TCP; no TLS endpoint is documented.
+  if (endpoint.tls) throw new UsageError('onenet-legacy.tls', { option: p.given('tls') ? p.option('tls') : p.option('host') });
   return {
     platform: ID,
     credentials: { clientId: deviceId, username: productId, password: p.require('authInfo') },

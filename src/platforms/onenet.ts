@@ -4,7 +4,8 @@
  */
 import { UsageError } from '../errors.js';
 import { base64Strict, hmac, type HashName } from './_crypto.js';
-import { broker, envelopeProperties, fieldCheck, HOST_ALLOWED, HOST_PATTERN, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -26,7 +27,7 @@ const params = [
   { name: 'method', flag: 'method', valueName: 'method', choices: ['sha256', 'sha1', 'md5'], default: 'sha256', description: 'HMAC of the sign' },
   { name: 'expires', flag: 'expires', valueName: 'unixSeconds', description: `token expiry et, at most ${ET_MAX} (default ${ET_DEFAULT}, 2100-01-01)` },
   { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS on port 8883 (needs the OneNET CA)' },
-  { name: 'host', flag: 'host', valueName: 'host', default: 'mqtts.heclouds.com', description: 'broker host' },
+  { name: 'host', flag: 'host', valueName: 'host', default: 'mqtts.heclouds.com', description: HOST_HELP },
   { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 8883 with --tls)' },
 ] as const;
 
@@ -94,8 +95,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
 
   const res = p.get('keyLevel') === 'product' ? `products/${pid}` : `products/${pid}/devices/${dn}`;
   const password = token(res, et, method, key);
-  const tls = p.flag('tls');
-  const endpoint = broker(p.matching('host', HOST_PATTERN, HOST_ALLOWED)!, p.integer('port', 1, 65535) ?? (tls ? 8883 : 1883), tls);
+  const endpoint = readEndpoint(p, { host: p.require('host'), port: (tls) => (tls ? 8883 : 1883) });
   return { platform: ID, credentials: { clientId: dn, username: pid, password }, broker: endpoint, rules: rules(et), topics: topics(pid, dn), warnings };
 }
 

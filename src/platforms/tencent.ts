@@ -8,7 +8,8 @@
 import { UsageError } from '../errors.js';
 import { hmac } from './_crypto.js';
 import { judgeExpiry, readExpiry } from './_expiry.js';
-import { broker, envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
+import { HOST_HELP, readEndpoint } from './_endpoint.js';
+import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -37,6 +38,9 @@ const params = [
   { name: 'connId', flag: 'conn-id', valueName: 'connid', description: '5 letters or digits, only for tracing (default: generated)' },
   { name: 'sdkappid', flag: 'sdkappid', valueName: 'n', default: '12010126', description: 'sdkappid field of the username (the doc value; the SDKs send 21010406)' },
   { name: 'region', flag: 'region', valueName: 'region', choices: Object.keys(HOSTS), default: 'ap-guangzhou', description: 'region of the MQTT endpoint' },
+  { name: 'host', flag: 'host', valueName: 'host', description: `${HOST_HELP} (default: the --region host)` },
+  { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 8883 with --tls)' },
+  { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS (8883 is the certificate mode, which ignores the password; key login is plain TCP 1883)' },
 ] as const;
 
 // MQTT 3.1.1 only; keepalive 0-900 s (disconnect after 1.5 x keepalive of silence); no will, no retain, no QoS 2.
@@ -93,14 +97,17 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   const region = p.require('region');
   // The doc gives a WebSocket endpoint (port 80 with a key) for Guangzhou only.
   const websocket = region === 'ap-guangzhou' ? `ws://${productId}.ap-guangzhou.iothub.tencentdevices.com:80/mqtt` : undefined;
+  const endpoint = readEndpoint(p, { host: HOSTS[region]!(productId), port: (tls) => (tls ? 8883 : 1883), websocket });
 
   const warnings: Warning[] = [];
   if (key.length !== 16) warnings.push(warning('tencent.psk.length', { length: key.length }));
   if (never) warnings.push(warning('tencent.expiry.never', { value: TENCENT_NEVER_EXPIRES }, 'info'));
+  // PLATFORMS.md §5: on 8883 the certificate mode ignores the password, and the SDK's TLS+key mode is TLS-PSK.
+  if (endpoint.tls) warnings.push(warning('tencent.tls.password', { port: endpoint.port }));
   return {
     platform: ID,
     credentials: { clientId, username, password },
-    broker: broker(HOSTS[region]!(productId), 1883, false, websocket),
+    broker: endpoint,
     rules: never ? rules : { ...rules, expiresAt: Number(expiry), expiryFlags: ['--expires', '--ttl', '--static'] },
     topics: topics(productId, deviceName),
     warnings,

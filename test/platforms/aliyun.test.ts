@@ -203,7 +203,7 @@ describe('bad input: one UsageError naming the option', () => {
     ['--port 0', { port: '0' }, ctx, 'platform.param.integer', '--port'],
     ['--port 65536', { port: '65536' }, ctx, 'platform.param.integer', '--port'],
     ['--port x', { port: 'x' }, ctx, 'platform.param.integer', '--port'],
-    ['--host a URL', { host: 'mqtt://h:1883' }, ctx, 'platform.param.chars', '--host'],
+    ['--host a URL of another scheme', { host: 'http://h:1883' }, ctx, 'host.scheme', '--host'],
     ['--region with a space', { region: 'cn shanghai' }, ctx, 'platform.param.chars', '--region'],
     ['--secure-mode 5', { secureMode: '5' }, ctx, 'platform.param.choice', '--secure-mode'],
     ['--tls yes', { tls: 'yes' }, ctx, 'platform.param.choice', '--tls'],

@@ -106,7 +106,7 @@ describe('bad input', () => {
   // Each row: what is wrong, params, context, the error code, the option named.
   const rows: [string, Record<string, string>, { salt?: Uint8Array }, string, string][] = [
     ['no host', { ...base, host: '' }, {}, 'platform.param.missing', '--host'],
-    ['host as a URL', { ...base, host: 'mqtt://broker:1883' }, {}, 'platform.param.chars', '--host'],
+    ['host as a URL with a path', { ...base, host: 'mqtt://broker:1883/x' }, {}, 'host.path', '--host'],
     ['no clientId', { ...base, clientId: '' }, {}, 'platform.param.missing', '--client-id'],
     ['U+0000 in the clientId', { ...base, clientId: 'a\u0000b' }, {}, 'platform.param.chars', '--client-id'],
     ['U+0000 in the username', { ...base, username: 'a\u0000b' }, {}, 'platform.param.chars', '--username'],
