@@ -105,7 +105,8 @@ export function readEndpoint(p: ParamReader, defaults: EndpointDefaults): Broker
   if (given?.path !== undefined) {
     const port = given.port ?? flagPort ?? (tls ? 443 : 80);
     const shown = host.includes(':') ? `[${host}]` : host;
-    return broker(host, port, tls, `${tls ? 'wss' : 'ws'}://${shown}:${port}${given.path}`);
+    // The user's own endpoint: verified by definition, and kept as given by withWebsocket().
+    return { ...broker(host, port, tls, `${tls ? 'wss' : 'ws'}://${shown}:${port}${given.path}`), websocketUnverified: false };
   }
   // p.integer gives --port, else the param's declared default (OneNET legacy's 6002), which holds for any transport.
   const port = given?.port ?? p.integer('port', 1, 65535) ?? defaults.port(tls);

@@ -27,6 +27,8 @@ export const WEBSOCKET: Readonly<Record<string, WebsocketRow>> = {
 
 /** The broker with its WebSocket endpoint filled in from the table (or without one). */
 export function withWebsocket(platform: string, broker: Broker): Broker {
+  // A ws:// or wss:// URL the user gave as --host is their own endpoint (websocketUnverified false): kept as given.
+  if (broker.websocket !== undefined && broker.websocketUnverified === false) return broker;
   const row = Object.hasOwn(WEBSOCKET, platform) ? WEBSOCKET[platform] : undefined;
   const url = row?.url(broker);
   const { websocket: _drop, websocketUnverified: _flag, ...rest } = broker;
