@@ -153,15 +153,18 @@ function isDigits(s: string, a: number, b: number): boolean {
 
 /**
  * The longest run of adjacent whole-byte hex tokens in a line of a log (`SEND HEX> 10 0C …`), by index, in one pass.
+ * `strict` (a line with no timestamp or marker): the run must be at least two tokens apart only by spaces or commas
+ * and end the line (`hello: 10 0C …`), so a word or a base64 line that happens to hold `ab` is not read as a byte.
  * Returns null when there is none.
  */
-export function longestHexRun(s: string, line: number): Uint8Array | null {
+export function longestHexRun(s: string, line: number, strict = false): Uint8Array | null {
   let bestStart = -1;
   let bestEnd = -1;
   let bestCount = 0;
   let runStart = -1;
   let runEnd = -1;
   let runCount = 0;
+  let lastTokenEnd = -1;
   let i = 0;
   const n = s.length;
   while (i < n) {
@@ -172,6 +175,7 @@ export function longestHexRun(s: string, line: number): Uint8Array | null {
     const a = i;
     while (i < n && isAlnum(s.charCodeAt(i))) i++;
     const from = isPrefixed(s, a, i) ? a + 2 : a;
+    if (strict && runCount > 0 && !onlySpacing(s, runEnd, a)) runCount = 0;
     if ((i - from) % 2 === 0 && isHexString(s, from, i)) {
       if (runCount === 0) runStart = a;
       runEnd = i;
@@ -184,7 +188,9 @@ export function longestHexRun(s: string, line: number): Uint8Array | null {
     } else {
       runCount = 0;
     }
+    lastTokenEnd = i;
   }
+  if (strict && (bestCount < 2 || bestEnd !== lastTokenEnd)) return null;
   if (bestCount === 0) return null;
   const out = new ByteBuf();
   i = bestStart;
@@ -199,4 +205,13 @@ export function longestHexRun(s: string, line: number): Uint8Array | null {
     pushHexPairs(out, s, from, i, line);
   }
   return out.take();
+}
+
+/** Whether s[a..b) is only spaces, tabs and commas (the gaps between bytes in a pasted line). */
+function onlySpacing(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (c !== 32 && c !== 9 && c !== 44) return false;
+  }
+  return true;
 }

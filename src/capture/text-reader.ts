@@ -167,7 +167,7 @@ export class TextReader {
       return this.#sniffMore('', line, out);
     }
     this.#sniffed = true;
-    const run = longestHexRun(content, line);
+    const run = longestHexRun(content, line, !prefix.marked);
     if (run) return this.#emit(out, run, line, direction, time);
     this.#note(trimmed, line);
   }
