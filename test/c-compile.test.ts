@@ -37,7 +37,7 @@ const input: FormatInput = {
   platform: 'generic',
   broker: { host: 'broker.example', port: 1883, tls: false, url: 'mqtt://broker.example:1883' },
   // A clientId that tries to close the comment and a Chinese size report: the header must still compile.
-  credentials: { clientId: 'x*/ #error broken /*', username: 'user&product', password: 'never-printed' },
+  credentials: { clientId: 'x*/ #error broken /* \u001b[2J \u202e \u009b', username: 'user&product', password: 'never-printed' },
 };
 
 test('the packets cross the Remaining Length boundaries', () => {
@@ -80,6 +80,9 @@ needsTools(['gcc']).describe('gcc', () => {
   test.each(['en', 'zh'] as const)('c (%s): compiles with -Wall -Wextra -pedantic -Werror and prints the exact bytes', (lang) => {
     const header = format('c', input, { lang, name: 'fw' }).output as string;
     expect(header).not.toContain('never-printed');
+    // No control or bidi character reaches the source: it would hide or reorder what a reader sees.
+    expect(header).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(header).toContain('\\u202e');
     const out = compileAndRun(`c_${lang}`, driver(`c_${lang}.h`, packets.map((p) => `fw_${p.name}`)), header);
     expect(out).toEqual(expected('fw'));
   });

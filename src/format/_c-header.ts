@@ -6,6 +6,7 @@ import type { FormatInput, FormatOptions } from './formatter.js';
 import { checkName, hex2, identifiers, rows } from './_bytes.js';
 import { sizeReport } from './size.js';
 import { message } from '../messages.js';
+import { termSafe } from '../terminal-text.js';
 
 /** How a header differs between C and Arduino: its guard, includes, array declaration and any code after the arrays. */
 export interface HeaderParts {
@@ -73,14 +74,22 @@ function login(input: FormatInput): string[] {
 
 /** "<packet> -> <host>:<port> (<platform>)", clientId and username, as comment lines (python). Never the password. */
 export function describe(name: string, input: FormatInput): string[] {
-  return [input.broker ? `${name} -> ${input.broker.url}${input.platform ? ` (${input.platform})` : ''}` : name, ...login(input)];
+  const lines = [input.broker ? `${name} -> ${input.broker.url}${input.platform ? ` (${input.platform})` : ''}` : name, ...login(input)];
+  return lines.map((l) => termSafe(l, Infinity));
+}
+
+/** A block comment of lines made safe by commentText. */
+export function comment(lines: readonly string[]): string {
+  const safe = lines.map(commentText);
+  return safe.length === 1 ? `/* ${safe[0]} */` : `/*\n${safe.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
 }
 
 /**
- * A block comment. A value containing `*\/` cannot end it early, nor a `/*` in it trip -Wcomment; a `?` before another
- * gets a backslash after it, so no trigraph (`??/` is a backslash in strict C89/C99) can form.
+ * Text for inside a C comment. Controls and bidi overrides are escaped as on a terminal: in source code they would
+ * hide or reorder what a reader sees (Trojan Source). A `*\/` cannot end the comment early, nor a `/*` trip
+ * -Wcomment, and a `?` before another gets a backslash after it, so no trigraph (`??/` is a backslash in strict
+ * C89/C99) can form.
  */
-export function comment(lines: readonly string[]): string {
-  const safe = lines.map((l) => l.replaceAll('*/', '*\\/').replaceAll('/*', '/\\*').replace(/\?(?=\?)/g, '?\\'));
-  return safe.length === 1 ? `/* ${safe[0]} */` : `/*\n${safe.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
+export function commentText(text: string): string {
+  return termSafe(text, Infinity).replaceAll('*/', '*\\/').replaceAll('/*', '/\\*').replace(/\?(?=\?)/g, '?\\');
 }

@@ -7,7 +7,7 @@
  */
 import type { FormatInput, FormatOptions, Formatted, RuntimeEnvelope, RuntimeSpec, RuntimeTopic } from './formatter.js';
 import type { NamedPacket } from './types.js';
-import { cHeader, UNUSED } from './_c-header.js';
+import { cHeader, commentText, UNUSED } from './_c-header.js';
 import { checkName, remainingLength } from './_bytes.js';
 import { runtimeLibrary } from './_c-runtime-lib.js';
 import { message } from '../messages.js';
@@ -88,7 +88,7 @@ function topicWriters(p: string, topics: readonly RuntimeTopic[]): Writer[] {
     const topicId = `${p}_topic_${name}`;
     const retain = t.retain ? 1 : 0;
     const lines = [
-      `/* ${t.name === t.topic ? 'PUBLISH' : `${t.name}: PUBLISH`} to ${commentSafe(t.topic)}${t.retain ? ', retained' : ''} */`,
+      `/* ${t.name === t.topic ? 'PUBLISH' : `${t.name}: PUBLISH`} to ${commentText(t.topic)}${t.retain ? ', retained' : ''} */`,
       `${UNUSED} static const char ${topicId}[] = ${cString(t.topic)};`,
       `#define ${topicId.toUpperCase()}_LEN ${utf8(t.topic).length}`,
       `static inline size_t ${p}_publish_${name}(uint8_t *buf, size_t cap, const void *payload, size_t len) {`,
@@ -151,7 +151,7 @@ function envelopeWriter(p: string, e: RuntimeEnvelope): Writer {
   });
   const shape = e.parts.map((x) => (typeof x === 'string' ? x : x.slot === 'id' ? '<id>' : '<params_json>')).join('');
   const code = [
-    `/* ${e.name} payload: ${commentSafe(shape)}`,
+    `/* ${e.name} payload: ${commentText(shape)}`,
     ` * Returns its length, or 0 when cap is too small.${hasParams ? ' params_json is copied as given: a JSON object.' : ''} */`,
     `static inline size_t ${p}_envelope_${name}(${args.join(', ')}) {`,
     '  size_t at = 0;',
@@ -188,15 +188,6 @@ export function cString(text: string): string {
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
-}
-
-/** Text inside a /* comment: nothing that ends it, starts a nested one, or forms a trigraph; controls as \xNN. */
-function commentSafe(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replaceAll('*/', '*\\/')
-    .replaceAll('/*', '/\\*')
-    .replace(/\?(?=\?)/g, '?\\');
 }
 
 export type { RuntimeSpec };
