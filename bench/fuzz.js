@@ -137,3 +137,6 @@ console.log(`slowest decode: ${(Number(slowest.ns) / 1000).toFixed(0)} µs for $
 console.log(`findings: ${findings.length}`);
 for (const f of findings.slice(0, 20)) console.log(`  ${f}`);
 process.exitCode = findings.length === 0 ? 0 : 1;
+
+// The text parser's long run (hostile pasted text, the gallery cut at random places).
+await import('./text-fuzz.js');

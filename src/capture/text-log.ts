@@ -19,7 +19,6 @@ export interface LogPrefix {
 const UP: Direction = 'client->broker';
 const DOWN: Direction = 'broker->client';
 
-const SPACE = /[\s\u3000]+/y;
 const DATE = /\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]|_)?/y;
 const TIME = /\d{1,2}:\d{2}:\d{2}(?:[.,:]\d{1,6})?/y;
 const BRACKET = /[[(【]([^\])】\n]{1,48})[\])】]/y;
@@ -30,6 +29,9 @@ const AFTER_WORD = /\s*[:>=\]]+/y;
 // NetAssist's `# RECV HEX FROM 192.168.1.10:1883>`: the peer's address is not data.
 const ADDRESS = /(?:FROM|TO)\s+[0-9A-Za-z.:[\]_-]{1,64}\s*>?/iy;
 const HASH = /#+/y;
+
+/** First characters of the SYMBOL markers. */
+const SYMBOL_START = new Set(['发', '接', '收', '→', '←', '◇', '◆', '>', '<', '-', '='].map((ch) => ch.charCodeAt(0)));
 
 const SYMBOL_DIRECTION: Readonly<Record<string, Direction>> = {
   发送: UP,
@@ -81,18 +83,24 @@ export function logPrefix(line: string): LogPrefix {
   const times: string[] = [];
   let found = false;
   for (let step = 0; step < 12 && pos < line.length; step++) {
-    let m = at(SPACE, line, pos);
-    if (m) {
-      pos += m[0].length;
+    // Dispatch on the first character, so a line tries only the pattern that can match there.
+    const c = line.charCodeAt(pos);
+    let m: RegExpExecArray | null = null;
+    if (c === 32 || c === 9 || c === 0x3000) {
+      while (pos < line.length && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 0x3000)) pos++;
       continue;
     }
-    if ((m = at(DATE, line, pos)) || (m = at(TIME, line, pos))) {
-      times.push(m[0].trim());
-      pos += m[0].length;
-      found = true;
-      continue;
+    if (c >= 48 && c <= 57) {
+      if ((m = at(DATE, line, pos)) || (m = at(TIME, line, pos))) {
+        times.push(m[0].trim());
+        pos += m[0].length;
+        found = true;
+        continue;
+      }
+      break;
     }
-    if ((m = at(BRACKET, line, pos))) {
+    if (c === 91 || c === 40 || c === 0x3010) {
+      if (!(m = at(BRACKET, line, pos))) break;
       const said = bracket(m[1]!);
       if (!said) break;
       if (said.time) times.push(said.time);
@@ -101,7 +109,7 @@ export function logPrefix(line: string): LogPrefix {
       found = true;
       continue;
     }
-    if ((m = at(SYMBOL, line, pos))) {
+    if (SYMBOL_START.has(c) && (m = at(SYMBOL, line, pos))) {
       direction = SYMBOL_DIRECTION[m[0]] ?? direction;
       pos += m[0].length;
       found = true;
@@ -111,7 +119,7 @@ export function logPrefix(line: string): LogPrefix {
       pos += m[0].length;
       continue;
     }
-    if ((m = at(WORD, line, pos))) {
+    if (((c | 32) >= 97 && (c | 32) <= 122) && (m = at(WORD, line, pos))) {
       direction = wordDirection(m[0]) ?? direction;
       pos += m[0].length;
       const after = at(AFTER_WORD, line, pos);
@@ -124,7 +132,7 @@ export function logPrefix(line: string): LogPrefix {
   if (times.length > 0) time = times.join(' ');
   // Trim by hand: a `/\s+$/` regex is quadratic on a line with long inner runs of spaces.
   let end = line.length;
-  while (end > pos && /[\s□]/.test(line[end - 1]!)) end--;
+  for (let c = line.charCodeAt(end - 1); end > pos && (c <= 32 || c === 0x25a1 || c === 0x3000 || c === 0xa0); c = line.charCodeAt(end - 1)) end--;
   const content = line.slice(pos, end);
   return { ...(time !== undefined ? { time } : {}), ...(direction ? { direction } : {}), content, marked: found };
 }
