@@ -211,6 +211,7 @@ export const en: Readonly<Record<string, string>> = {
   'baidu.verify.hmac': 'an HMAC was used; Baidu wants the plain digest of deviceKey&ts&ALG followed by the secret',
   'baidu.verify.separator': 'an "&" was put before the secret; the hashed string ends …&ALG<secret> with nothing between',
   'baidu.verify.algMismatch': 'the username says {label} but the password is a {used} digest',
+  'baidu.verify.tsMismatch': 'the password hashes ts {hashed}, but the username carries ts {value}: both must be the same digits',
 
   // Plain brokers: mosquitto, EMQX, ThingsBoard (src/platforms/generic.ts).
   'generic.param.requires': '{option} only applies with {other}',
@@ -463,6 +464,7 @@ export const zh: Readonly<Record<string, string>> = {
   'baidu.verify.hmac': '用了 HMAC；百度要求对 deviceKey&ts&ALG 加上密钥做普通摘要',
   'baidu.verify.separator': '在密钥前多加了 "&"；被哈希的字符串应以 …&ALG<密钥> 结尾，中间没有分隔符',
   'baidu.verify.algMismatch': '用户名写的是 {label}，但密码是 {used} 摘要',
+  'baidu.verify.tsMismatch': '密码哈希的是 ts {hashed}，用户名里却是 ts {value}：两处必须是同一串数字',
 
   'generic.param.requires': '{option} 只能与 {other} 一起使用',
   'generic.password.noUsername': 'MQTT 5 之前不允许只有密码没有用户名 [MQTT-3.1.2-22]',

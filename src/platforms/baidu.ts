@@ -178,5 +178,18 @@ function passwordMistake(password: string | null, u: ParsedUsername, algorithm: 
     [{ code: 'baidu.verify.algCase', params: { value: algorithm.toLowerCase() } }, () => is(digest(hash, `${u.deviceKey}&${u.ts}&${algorithm.toLowerCase()}${secret}`))],
     [{ code: 'baidu.verify.algMismatch', params: { label: algorithm, used: other } }, () => is(digest(HASHES[other], signed + secret)) || password === passwordFor(other, u.deviceKey, u.ts, secret)],
   ];
-  return mistakes.find(([, matches]) => matches())?.[0] ?? { code: 'verify.mismatch' };
+  const found = mistakes.find(([, matches]) => matches())?.[0];
+  if (found) return found;
+  // The username's ts is not the one hashed: the clock read twice a moment apart, or 0 hashed and a time sent.
+  const hashed = nearbyTimestamps(u.ts).find((ts) => password === passwordFor(algorithm, u.deviceKey, ts, secret));
+  return hashed === undefined ? { code: 'verify.mismatch' } : { code: 'baidu.verify.tsMismatch', params: { value: u.ts, hashed } };
+}
+
+/** ts values a few seconds either side, and 0 (PLATFORMS.md §7: "username ts ≠ hashed ts"); a bounded window. */
+function nearbyTimestamps(ts: string): string[] {
+  if (!/^\d{1,12}$/.test(ts)) return [];
+  const n = Number(ts);
+  const out = ts === '0' ? [] : ['0'];
+  for (let d = 1; d <= 5; d++) for (const t of [n - d, n + d]) if (t >= 0) out.push(String(t));
+  return out;
 }

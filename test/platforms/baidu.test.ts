@@ -144,6 +144,8 @@ describe('verify names the known mistakes', () => {
     ['an MD5 digest labelled SHA256', createHash('md5').update(`mydevice&${TS}&MD5${secret}`).digest('hex'), 'baidu.verify.algMismatch'],
     ['uppercase hex', sha256(`mydevice&${TS}&SHA256${secret}`).toUpperCase(), 'verify.uppercaseHex'],
     ['another secret', sha256(`mydevice&${TS}&SHA256other`), 'verify.mismatch'],
+    ['the clock read again a second later for the hash', sha256(`mydevice&${TS + 1}&SHA256${secret}`), 'baidu.verify.tsMismatch'],
+    ['ts 0 hashed, a time in the username', sha256(`mydevice&0&SHA256${secret}`), 'baidu.verify.tsMismatch'],
   ])('%s', (_what, password, code) => {
     const r = check({ password });
     expect(r.ok).toBe(false);
