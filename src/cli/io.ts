@@ -29,6 +29,11 @@ export interface Io {
   randomBytes(n: number): Uint8Array;
   /** Put text on the clipboard; false when no clipboard exists here (headless Linux). */
   copy(text: string): Promise<boolean>;
+  /**
+   * Ask for a secret on the terminal (stdin a TTY): `prompt` on stderr, echo off, ended by Enter; the bytes typed.
+   * Absent where there is no terminal to ask (tests that do not script one).
+   */
+  readSecret?(prompt: string): Promise<Uint8Array>;
 }
 
 async function* chunks(stream: AsyncIterable<Buffer>): AsyncIterable<Uint8Array> {
@@ -79,5 +84,44 @@ export function realIo(): Io {
         return false;
       }
     },
+    readSecret: (prompt) => readHidden(prompt),
   };
+}
+
+/**
+ * Read a line from the terminal with echo off, as ssh and gh ask for passwords: raw mode, so nothing typed is
+ * shown; Enter ends, Backspace and Ctrl-U edit, Ctrl-D on an empty line ends with nothing, Ctrl-C restores the
+ * terminal and interrupts the process as usual. Bytes, so invalid UTF-8 is reported rather than replaced.
+ */
+function readHidden(prompt: string): Promise<Uint8Array> {
+  const stdin = process.stdin;
+  // Echo goes off before the prompt shows, so nothing typed after it is ever echoed.
+  stdin.setRawMode(true);
+  process.stderr.write(prompt);
+  return new Promise((resolve) => {
+    let typed: number[] = [];
+    const done = (interrupt: boolean) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      if (interrupt) process.kill(process.pid, 'SIGINT');
+      else resolve(Uint8Array.from(typed));
+    };
+    const onData = (chunk: Buffer) => {
+      for (const byte of chunk) {
+        if (byte === 0x0d || byte === 0x0a) return done(false);
+        if (byte === 0x03) return done(true);
+        if (byte === 0x04 && typed.length === 0) return done(false);
+        if (byte === 0x15) typed = [];
+        else if (byte === 0x7f || byte === 0x08) {
+          // Remove one whole UTF-8 character: continuation bytes (10xxxxxx), then its lead byte.
+          while (typed.length > 0 && (typed[typed.length - 1]! & 0xc0) === 0x80) typed.pop();
+          typed.pop();
+        } else typed.push(byte);
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+  });
 }

@@ -6,16 +6,20 @@
 import { MqttSignError, UsageError } from '../errors.js';
 import { message, type Lang, type Params } from '../messages.js';
 import type { Io } from './io.js';
+import { decodeSecret, secretProblem } from './secret-check.js';
 
 export interface SecretSource {
   /** "--secret", for messages. */
   readonly option: string;
   readonly env?: string;
+  /** A value that is free text (generic --password): odd characters warn instead of failing. */
+  readonly lenient?: boolean;
 }
 
 /**
  * The final value of each secret: the given value, else its environment variable; `-` reads stdin (once: two
- * secrets cannot both be `-`). One trailing newline is dropped, as `echo` and `cat` add it.
+ * secrets cannot both be `-`), or asks on the terminal with echo off when stdin is one. One trailing newline is
+ * dropped from piped stdin, as `echo` and `cat` add it. Every value is then checked (checkSecret).
  */
 export async function resolveSecrets(
   secrets: readonly (SecretSource & { readonly value: string | undefined })[],
@@ -27,16 +31,38 @@ export async function resolveSecrets(
   return Promise.all(
     secrets.map(async (s) => {
       if (s.value === '-') {
+        if (io.stdinIsTTY && io.readSecret) return checkSecret(s, await promptSecret(s.option, io, lang), io, lang);
         if (io.stdinIsTTY) io.stderr.write(`${message('cli.stdin.prompt', { option: s.option }, lang)}\n`);
-        const text = new TextDecoder().decode(await io.readStdin()).replace(/\r?\n$/, '');
+        const text = decodeSecret(await io.readStdin()).replace(/\r?\n$/, '');
         if (text === '') throw new UsageError('cli.stdin.empty', { option: s.option });
-        return text;
+        return checkSecret(s, text, io, lang);
       }
-      if (s.value !== undefined) return s.value;
+      if (s.value !== undefined) return checkSecret(s, s.value, io, lang);
       const fromEnv = s.env === undefined ? undefined : io.env[s.env];
-      return fromEnv === '' ? undefined : fromEnv;
+      return fromEnv === '' || fromEnv === undefined ? undefined : checkSecret(s, fromEnv, io, lang);
     }),
   );
+}
+
+/** Ask on the terminal (echo off); nothing typed is a usage error like an empty stdin. */
+export async function promptSecret(option: string, io: Io, lang: Lang): Promise<string> {
+  const text = decodeSecret(await io.readSecret!(message('secret.prompt', { option }, lang)));
+  if (text === '') throw new UsageError('secret.prompt.empty', { option });
+  return text;
+}
+
+/**
+ * `value` if it is a plain secret; else a usage error naming the option, the position and the kind of
+ * character (never the value), or for a lenient one a warning on stderr and the value as given.
+ */
+export function checkSecret(source: SecretSource, value: string, io: Io, lang: Lang): string {
+  const problem = secretProblem(value);
+  if (!problem) return value;
+  const kindKey = problem.kind === 'space' ? `secret.kind.space.${problem.where}` : `secret.kind.${problem.kind}`;
+  const params = { option: source.option, kind: message(kindKey, {}, lang), position: problem.position, length: problem.length };
+  if (!source.lenient) throw new UsageError('secret.char', params);
+  io.stderr.write(`${message('cli.warning', { message: message('secret.char.warning', params, lang) }, lang)}\n`);
+  return value;
 }
 
 /** `text` with every occurrence of a secret replaced by ***. */

@@ -8,7 +8,8 @@ import { UsageError } from '../errors.js';
 import { catalogues, message, type Lang } from '../messages.js';
 import type { SignParams, Signer, SignerParam } from '../platforms/types.js';
 import type { Io } from './io.js';
-import { resolveSecrets } from './secrets.js';
+import { sign } from '../platforms/sign.js';
+import { checkSecret, promptSecret, resolveSecrets } from './secrets.js';
 
 /** Add one option per param: `--flag <valueName>` (or a switch), choices, and default/env notes in the help text. */
 export function addSignerOptions(cmd: Command, signer: Signer, lang: Lang): void {
@@ -49,13 +50,41 @@ export async function readSignerOptions(cmd: Command, signer: Signer, io: Io, la
   }
   const secretParams = signer.params.filter((p) => p.secret);
   const resolved = await resolveSecrets(
-    secretParams.map((p) => ({ option: `--${p.flag}`, env: p.env, value: values.get(p.name) })),
+    secretParams.map((p) => ({ option: `--${p.flag}`, env: p.env, value: values.get(p.name), lenient: FREE_TEXT.has(`${signer.id}.${p.name}`) })),
     io,
     lang,
   );
   secretParams.forEach((p, i) => values.set(p.name, resolved[i]));
-  const params = Object.fromEntries([...values].filter(([, v]) => v !== undefined)) as SignParams;
+  let params = Object.fromEntries([...values].filter(([, v]) => v !== undefined)) as SignParams;
+  // A secret the signer needs but nobody gave: on a terminal, ask for it (echo off) rather than fail.
+  if (io.stdinIsTTY && io.readSecret) {
+    for (let asked = 0; asked < secretParams.length; asked++) {
+      const param = missingSecret(signer, params, secretParams, io.now());
+      if (!param) break;
+      const source = { option: `--${param.flag}`, lenient: FREE_TEXT.has(`${signer.id}.${param.name}`) };
+      const value = checkSecret(source, await promptSecret(source.option, io, lang), io, lang);
+      params = { ...params, [param.name]: value };
+      resolved.push(value);
+    }
+  }
   return { params, secrets: resolved.filter((v): v is string => v !== undefined) };
+}
+
+/** Secrets whose value is free text: odd characters warn instead of failing (a broker password may hold anything). */
+const FREE_TEXT = new Set(['generic.password']);
+
+/**
+ * The secret param whose absence the signer reports, found by a dry run of the (pure) signer; undefined when it
+ * reports none. The signer alone knows which secret a mode needs (Aliyun: --secret, or --product-secret for register).
+ */
+function missingSecret(signer: Signer, params: SignParams, secretParams: readonly SignerParam[], now: number): SignerParam | undefined {
+  try {
+    sign(signer.id, params, { now, random: '0'.repeat(32), salt: new Uint8Array(12) });
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof UsageError) || err.code !== 'platform.secret.missing') return undefined;
+    return secretParams.find((p) => `--${p.flag}` === err.params.option && params[p.name] === undefined);
+  }
 }
 
 /** Commander's attribute name for a flag: --product-secret → productSecret. */
