@@ -8,7 +8,8 @@
  *     U+FEFF, soft hyphen, tag characters …), line and paragraph separators (Zl, Zp) and lone surrogates (Cs)
  *     → \u202e, \u{e0001}.
  * A value longer than `max` characters (after escaping) is cut and ends with `…(N bytes)`, N its UTF-8 length,
- * so a 130 KB value cannot become a 130 KB error line. One pass, linear in the input.
+ * so a 130 KB value cannot become a 130 KB error line. Linear in the input; a cut value costs only its head
+ * and a byte count.
  * JSON output does not use this: JSON escaping already keeps controls out and must keep exact values.
  * Model: git's core.quotePath, ls --quoting-style=escape (shown, not interpreted); Unicode general categories
  * from https://www.unicode.org/reports/tr44/#General_Category_Values, bidi risk from https://trojansource.codes/.
@@ -16,6 +17,7 @@
 
 /** Characters a terminal acts on or that reorder or hide text. Cs matches only lone surrogates with the u flag. */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
 const SHORT: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** Default length for a value inside a sentence: long enough for any real name, host or token. */
@@ -34,9 +36,19 @@ function escapeChar(ch: string): string {
   return `\\u{${cp.toString(16)}}`;
 }
 
-/** UTF-8 length of one code point (a lone surrogate counts as the 3 bytes of U+FFFD that would replace it). */
-function utf8Length(cp: number): number {
-  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+/** UTF-8 length of `text` (a lone surrogate counts as the 3 bytes of the U+FFFD that would replace it). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /**
@@ -45,21 +57,15 @@ function utf8Length(cp: number): number {
  */
 export function termSafe(text: string, max: number = TERM_MAX): string {
   if (text.length <= max && !UNSAFE.test(text)) return text;
+  // Whole: one native pass. Cut: every character shows as at least one, so at most max + 1 are looked at.
+  if (max === Infinity) return text.replace(UNSAFE_ALL, escapeChar);
   let out = '';
-  let cut = false;
-  let bytes = 0;
   for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    bytes += utf8Length(cp);
-    if (cut) continue;
     const shown = escapeChar(ch);
-    if (out.length + shown.length > max) {
-      cut = true;
-      continue;
-    }
+    if (out.length + shown.length > max) return `${out}…(${utf8Length(text)} bytes)`;
     out += shown;
   }
-  return cut ? `${out}…(${bytes} bytes)` : out;
+  return out;
 }
 
 /** Every string value of `params` through termSafe; numbers and the rest as they are. */
