@@ -193,6 +193,15 @@ describe('TextReader details', () => {
     expect(() => readAll(dump)).toThrowError(/dump of 2-byte words/);
   });
 
+  test.each([
+    ['od -t x1 (octal offsets)', '0000000 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n*\n0000040\n', 32],
+    ['od -A x -t x1z (hex offsets)', '000000 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  >................<\n*\n000040\n', 64],
+    ['hexdump -C', '00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n*\n00000040\n', 64],
+  ])('%s: a * right after the first line repeats it up to the end offset', (_name, dump, length) => {
+    const bytes = plain(readAll(dump)).map((s) => s.bytes).join('');
+    expect(bytes).toBe('00'.repeat(length));
+  });
+
   test('a * that stands for more than 16 MiB is refused, not allocated', () => {
     const dump = '00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n*\nffffffff\n';
     let code: string | undefined;

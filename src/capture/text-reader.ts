@@ -226,12 +226,12 @@ export class TextReader {
           state.star = 0;
         } else {
           state.radixes = state.radixes.filter((r) => parseInt(d.offset, r) === expected(r));
-          if (state.radixes.length === 0) state.radixes = radixesOf(d.form);
+          if (state.radixes.length === 0) state.radixes = radixesOf(d.form, d.offset);
         }
         state.prevOffset = d.offset;
         state.prev = d.bytes;
       } else {
-        this.#dump = { form: d.form, radixes: radixesOf(d.form), prevOffset: d.offset, prev: d.bytes, star: 0 };
+        this.#dump = { form: d.form, radixes: radixesOf(d.form, d.offset), prevOffset: d.offset, prev: d.bytes, star: 0 };
       }
       this.#emit(out, d.bytes, line);
       return true;
@@ -286,7 +286,11 @@ function base64Chars(text: string): boolean {
 // `0000000 0c10 0400 514d` (hexdump, od -x) or `0000000 006020 002000` (od): an offset, then 2-byte words.
 const WORD_DUMP = /^[0-7]{7} (?:[0-9a-f]{4}(?: |$)|[0-7]{6}(?: |$))/;
 
-const radixesOf = (form: DumpForm) => (form === 'od' ? [16, 8, 10] : [16]);
+/**
+ * Radixes an offset column may count in, likeliest first: xxd and hexdump always hex; od's default offsets (-A o,
+ * 7 digits) are octal, its -A x offsets 6 hex digits. The lines that follow narrow it down.
+ */
+const radixesOf = (form: DumpForm, offset: string) => (form !== 'od' ? [16] : offset.length === 7 ? [8, 10, 16] : [16, 8, 10]);
 
 function isBase64(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
