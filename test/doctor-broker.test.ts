@@ -216,6 +216,18 @@ tools.describe('doctor against a real mosquitto', () => {
       expect(r.findings.find((f) => f.code === 'limits.keepalive')).toMatchObject({ severity: 'warning' });
       expect(r.ok).toBe(true);
       expect(await connackFrom('127.0.0.1', port, login())).toBe(0);
+      // The warning's claim: an MQTT 5 client asking for 60 s is told to use 30 (Server Keep Alive in the CONNACK).
+      const { connect } = await import('mqtt');
+      const client = connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5, keepalive: 60, reconnectPeriod: 0 });
+      try {
+        const connack = await new Promise<{ properties?: { serverKeepAlive?: number } }>((resolve, reject) => {
+          client.once('connect', resolve);
+          client.once('error', reject);
+        });
+        expect(connack.properties?.serverKeepAlive).toBe(30);
+      } finally {
+        await client.endAsync();
+      }
     });
   });
 

@@ -107,3 +107,47 @@ describe('password_file lines', () => {
     expect(checkPasswd(`${line}\n`).problems.map((p) => p.reason)).toEqual(reasons);
   });
 });
+
+describe('doctor on the command line', () => {
+  test('reads stdin with -, and with no argument when stdin is not a terminal', async () => {
+    const { main } = await import('../src/cli/main.js');
+    const { fakeIo } = await import('./helpers/fake-io.js');
+    for (const argv of [['doctor', '-', '--format', 'json'], ['doctor', '--format', 'json']]) {
+      const io = fakeIo({ stdin: 'listener 1883\nallow_anonymous true\n' });
+      expect(await main(argv, io.io)).toBe(0);
+      expect(JSON.parse(io.stdout()).listeners).toEqual([{ port: 1883, bind: null, protocol: 'mqtt', tls: false, reachableFrom: 'all' }]);
+    }
+  });
+
+  test.each([
+    ['a missing file', ['doctor', '/nonexistent/mosquitto.conf'], /cannot read \/nonexistent\/mosquitto\.conf: ENOENT/],
+    ['a terminal on stdin and no file', ['doctor'], /no configuration on stdin/],
+    ['a bad --format', ['doctor', '-', '--format', 'yaml'], /--format/],
+  ])('%s: one line on stderr, exit 2', async (_name, argv, line) => {
+    const { main } = await import('../src/cli/main.js');
+    const { fakeIo } = await import('./helpers/fake-io.js');
+    const io = fakeIo({ stdinTTY: true });
+    expect(await main(argv, io.io)).toBe(2);
+    expect(io.stderr()).toMatch(line);
+    expect(io.stderr().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('an include_dir that does not exist is a finding with its line', async () => {
+    const { runMain } = await import('./helpers/run-main.js');
+    const { confDir } = await import('./helpers/mosquitto-conf.js');
+    const files = confDir();
+    try {
+      const path = files.write('m.conf', `listener 1883\nallow_anonymous true\ninclude_dir ${files.dir}/nope\n`);
+      const r = await runMain(['doctor', path, '--format', 'json']);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ code: 'include.missing', line: 3 });
+    } finally {
+      files.remove();
+    }
+  });
+
+  test('max_connections is judged per listener', () => {
+    const r = judge('listener 1883\nmax_connections 2\nlistener 1884\nallow_anonymous true');
+    expect(r.findings.filter((f) => f.code === 'limits.connections').map((f) => f.line)).toEqual([2]);
+  });
+});

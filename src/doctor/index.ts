@@ -142,6 +142,9 @@ export function doctor(input: DoctorInput): DoctorReport {
     }
     if (perListener) findings.push(...authFindings(b.security, String(lport), f, input.facts));
     findings.push(...tlsFindings(b, f, input));
+    // max_connections belongs to its listener.
+    const conns = b.options.get('max_connections');
+    if (conns && Number(conns.value) >= 0 && Number(conns.value) < FEW_CONNECTIONS) findings.push(at(conns, 'limits.connections', 'warning', { value: Number(conns.value) }));
   }
 
   // Global login rules are judged once, for every port together.
@@ -221,10 +224,6 @@ function limitFindings(last: (name: string) => Directive | undefined): Finding[]
   const size = last('message_size_limit');
   const s = num(size);
   if (size && s !== undefined && s > 0 && s < SMALL_MESSAGE) out.push(at(size, 'limits.message-size', 'warning', { value: s }));
-  for (const d of [last('max_connections')]) {
-    const c = num(d);
-    if (d && c !== undefined && c >= 0 && c < FEW_CONNECTIONS) out.push(at(d, 'limits.connections', 'warning', { value: c }));
-  }
   return out;
 }
 
