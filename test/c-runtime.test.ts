@@ -3,7 +3,9 @@
 // readers must survive hundreds of thousands of mutated and truncated packets under ASan/UBSan, never give a wrong
 // length, and agree with decode() wherever decode() accepts the packet.
 import { afterAll, expect, test } from 'vitest';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { format } from '../src/format/index.js';
 import type { FormatInput, RuntimeSpec } from '../src/format/formatter.js';
 import { encode } from '../src/mqtt/encode.js';
@@ -15,7 +17,7 @@ import { needsTools } from './helpers/tools.js';
 
 const dir = tempDir('c-runtime');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const tools = needsTools(['gcc']);
+const tools = needsTools(['gcc', 'g++']);
 
 const VERSIONS: readonly ProtocolVersion[] = [3, 4, 5];
 /** Topics with their own writer in the header: ASCII, a long one, UTF-8 of 2, 3 and 4 bytes, and a ? (trigraph). */
@@ -385,4 +387,31 @@ int main(void) {
 `;
   const exe = buildC(tempDir('ids'), source, main, [...STRICT_C, ...SANITIZE]);
   expect(runC(exe).toString()).toBe(`${ids.map((i) => `<${i}>`).join('')} {"id":7,"params":{"t":1}} 0\n`);
+});
+
+tools.test('two clouds in one firmware: runtime headers with different --name prefixes build together in C and C++', () => {
+  const sub = tempDir('two');
+  const make = (name: string, version: ProtocolVersion) => {
+    const connect = encode(connectFrom({ clientId: name }, { protocolVersion: version }), { protocolVersion: version });
+    return format('c', { packets: [{ name: 'connect', bytes: connect }], protocolVersion: version, runtime: spec }, { runtime: true, name }).output as string;
+  };
+  writeFileSync(join(sub, 'cloud_a.h'), make('cloud_a', 4));
+  writeFileSync(join(sub, 'cloud_b.h'), make('cloud_b', 5));
+  const main = `#include "cloud_a.h"
+#include "cloud_b.h"
+#include "cloud_a.h"
+int main(void) {
+  uint8_t buf[256];
+  struct cloud_a_publish_view a;
+  struct cloud_b_publish_view b;
+  size_t na = cloud_a_publish_telemetry(buf, sizeof buf, "1", 1);
+  size_t nb = cloud_b_publish_telemetry(buf + 128, 128, "1", 1);
+  /* The 5.0 packet is one byte longer: its empty property length. */
+  return nb == na + 1 && cloud_a_parse_publish(buf, na, &a) == 0 && cloud_b_parse_publish(buf + 128, nb, &b) == 0 && a.payload_len == 1 && b.payload_len == 1 ? 0 : 1;
+}
+`;
+  writeFileSync(join(sub, 'two.c'), main);
+  execFileSync('gcc', [...STRICT_C, ...SANITIZE, '-o', join(sub, 'two'), join(sub, 'two.c')], { stdio: 'pipe' });
+  runC(join(sub, 'two'));
+  execFileSync('g++', ['-std=c++11', '-Wall', '-Wextra', '-pedantic', '-Werror', '-x', 'c++', '-c', '-o', join(sub, 'two.o'), join(sub, 'two.c')], { stdio: 'pipe' });
 });
