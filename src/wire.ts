@@ -67,8 +67,12 @@ export class ByteWriter {
   private readonly start: number;
   private pos: number;
 
-  constructor(size: number) {
-    if (size > POOL_SIZE >>> 2) {
+  constructor(size: number, target?: Uint8Array, offset = 0) {
+    if (target) {
+      // encodeInto: the caller's buffer, already checked to hold `size` bytes from `offset`; no allocation at all.
+      this.buf = Buffer.from(target.buffer, target.byteOffset, target.byteLength);
+      this.start = offset;
+    } else if (size > POOL_SIZE >>> 2) {
       this.buf = Buffer.allocUnsafeSlow(size);
       this.start = 0;
     } else {

@@ -2,8 +2,8 @@
 // carrying, Buffer input, and the fields (names, offsets, bits) the table renderer prints.
 import { describe, expect, test } from 'vitest';
 import * as root from '../src/index.js';
-import { DecodeError } from '../src/errors.js';
-import { connectFrom, decode, decodeAll, encode, validTopicFilter, validTopicName } from '../src/mqtt/index.js';
+import { DecodeError, EncodeError } from '../src/errors.js';
+import { connectFrom, decode, decodeAll, encode, encodeInto, validTopicFilter, validTopicName } from '../src/mqtt/index.js';
 import type { Field } from '../src/mqtt/types.js';
 import { expectTiled, hex, unhex } from './helpers/mqtt-codec.js';
 
@@ -14,6 +14,21 @@ describe('the package root', () => {
     for (const name of ['encode', 'decode', 'decodeAll', 'connectFrom', 'validTopicName', 'validTopicFilter', 'connackReturnCodes', 'reasonCodes', 'packetReasonCodes']) {
       expect(root, name).toHaveProperty(name);
     }
+  });
+});
+
+describe('encodeInto', () => {
+  test('a packet refused before it is sized leaves no target behind for the next encode', () => {
+    const target = new Uint8Array(64).fill(0xee);
+    expect(() => encodeInto({ cmd: 'publish', topic: 'a', qos: 3 } as never, target)).toThrow(EncodeError);
+    const bytes = encode({ cmd: 'pingreq' });
+    expect(bytes.buffer).not.toBe(target.buffer);
+    expect(target.every((b) => b === 0xee)).toBe(true);
+  });
+
+  test('names the buffer and the room left when the packet does not fit', () => {
+    expect(() => encodeInto({ cmd: 'pingreq' }, new Uint8Array(4), 3)).toThrow(/2 bytes but the target buffer has room for 1/);
+    expect(() => encodeInto({ cmd: 'pingreq' }, new Uint8Array(4), 5)).toThrow(EncodeError);
   });
 });
 

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import mqttPacket from 'mqtt-packet';
 import { describe, expect, test } from 'vitest';
-import { decode, encode } from '../src/mqtt/index.js';
+import { decode, encode, encodeInto } from '../src/mqtt/index.js';
+import { EncodeError } from '../src/errors.js';
 import type { Packet, ProtocolVersion } from '../src/mqtt/types.js';
 import { expectTiled, hex, normalize, plainPacket } from './helpers/mqtt-codec.js';
 
@@ -251,6 +252,26 @@ describe.each([3, 4, 5] as const)('against mqtt-packet, MQTT level %i', (v) => {
         expect(decoded.length).toBe(theirs.length);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  test('encodeInto writes the same bytes as encode at any offset, and only those bytes', () => {
+    fc.assert(
+      fc.property(packets(v), fc.nat(40), fc.nat(3), (packet, offset, slack) => {
+        const expected = hex(encode(packet, opts));
+        const size = expected.length / 2;
+        const target = new Uint8Array(offset + size + slack).fill(0xee);
+        expect(encodeInto(packet, target, offset, opts)).toBe(size);
+        expect(hex(target.subarray(offset, offset + size))).toBe(expected);
+        expect(target.subarray(0, offset).every((b) => b === 0xee)).toBe(true);
+        expect(target.subarray(offset + size).every((b) => b === 0xee)).toBe(true);
+        // One byte short: refused, the buffer untouched, and the next encode() allocates as usual.
+        const short = new Uint8Array(offset + size - 1).fill(0xee);
+        expect(() => encodeInto(packet, short, offset, opts)).toThrow(EncodeError);
+        expect(short.every((b) => b === 0xee)).toBe(true);
+        expect(hex(encode(packet, opts))).toBe(expected);
+      }),
+      { numRuns: Math.floor(RUNS / 5) },
     );
   });
 

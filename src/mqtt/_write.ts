@@ -98,6 +98,23 @@ export function checkCode(value: unknown, field: string, table: Readonly<Record<
 }
 
 /**
+ * Where the next packet is written when encodeInto asked for a caller's buffer. encode() is synchronous and writes
+ * exactly one packet, so a slot read (and cleared) by packetWriter is enough; threading a target through every
+ * packet's writer would add a parameter to fifteen functions for this one caller.
+ */
+let target: { bytes: Uint8Array; offset: number } | undefined;
+
+/** The next packetWriter() writes into `bytes` at `offset` (see encodeInto). */
+export function writeNextInto(bytes: Uint8Array, offset: number): void {
+  target = { bytes, offset };
+}
+
+/** Clears a target that no writer took (the packet was refused before its size was known). */
+export function clearTarget(): void {
+  target = undefined;
+}
+
+/**
  * A writer sized for the whole packet, with the fixed header written: type and flags, then the Remaining Length,
  * refused above 268,435,455 (3.1.1 §2.2.3, 5.0 §2.1.4).
  */
@@ -110,7 +127,19 @@ export function packetWriter(type: number, flags: number, remaining: number, ver
       rule: version === 5 ? 'MQTT 5.0 §2.1.4' : 'MQTT 3.1.1 §2.2.3',
     });
   }
-  const w = new ByteWriter(1 + varintLength(remaining) + remaining);
+  const size = 1 + varintLength(remaining) + remaining;
+  const into = target;
+  if (into === undefined) {
+    const w = new ByteWriter(size);
+    w.u8((type << 4) | flags);
+    w.varint(remaining);
+    return w;
+  }
+  target = undefined;
+  if (into.offset + size > into.bytes.length) {
+    refuse('codec.encode.target-small', { field: 'target', value: size, limit: into.bytes.length - into.offset });
+  }
+  const w = new ByteWriter(size, into.bytes, into.offset);
   w.u8((type << 4) | flags);
   w.varint(remaining);
   return w;

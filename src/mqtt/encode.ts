@@ -11,7 +11,7 @@ import { encodeDisconnectOrAuth, encodePing } from './packets/control.js';
 import { encodePublish } from './packets/publish.js';
 import { encodeSuback, encodeSubscribe } from './packets/subscribe.js';
 import { encodeUnsuback, encodeUnsubscribe } from './packets/unsubscribe.js';
-import { refuse, show } from './_write.js';
+import { clearTarget, refuse, show, writeNextInto } from './_write.js';
 import type { CodecOptions, Packet, ProtocolVersion } from './types.js';
 
 function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
@@ -56,5 +56,23 @@ export function encode(packet: Packet, opts?: CodecOptions): Uint8Array {
         value: show((packet as { cmd?: unknown }).cmd),
         allowed: Object.keys(packetCodes).join(', '),
       });
+  }
+}
+
+/**
+ * Writes the packet into `target` at `offset` and returns the number of bytes written: no allocation, for a caller
+ * that reuses one send buffer (a large PUBLISH then costs one copy of its payload into memory that is already hot).
+ * Refuses with EncodeError (field `target`) when the packet does not fit; nothing is written then.
+ */
+export function encodeInto(packet: Packet, target: Uint8Array, offset = 0, opts?: CodecOptions): number {
+  if (!(target instanceof Uint8Array)) refuse('codec.encode.type', { field: 'target', expected: 'a Uint8Array', value: show(target) });
+  if (!Number.isInteger(offset) || offset < 0 || offset > target.length) {
+    refuse('codec.encode.range', { field: 'offset', value: show(offset), allowed: `0–${target.length}`, rule: 'encodeInto' });
+  }
+  writeNextInto(target, offset);
+  try {
+    return encode(packet, opts).length;
+  } finally {
+    clearTarget();
   }
 }

@@ -1,5 +1,5 @@
 /** The MQTT codec: packets ⇄ bytes and fields, for 3.1, 3.1.1 and 5.0. */
-export { encode } from './encode.js';
+export { encode, encodeInto } from './encode.js';
 export { decode, decodeAll } from './decode.js';
 export { connectFrom, type ConnectCredentials, type ConnectFromOptions } from './connect-from.js';
 export { validTopicName, validTopicFilter } from './topic.js';
