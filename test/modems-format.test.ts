@@ -7,6 +7,8 @@ import { dialectOf, MODEM_ALIASES, MODEM_NAMES } from '../src/format/at-modems.j
 import { encode } from '../src/mqtt/encode.js';
 import type { Packet } from '../src/mqtt/types.js';
 import { UsageError } from '../src/errors.js';
+import { main } from '../src/cli/main.js';
+import { fakeIo } from './helpers/fake-io.js';
 
 const broker = { host: '127.0.0.1', port: 1883, tls: false, url: 'mqtt://127.0.0.1:1883' };
 function input(connect: Partial<Extract<Packet, { cmd: 'connect' }>>, rest: Packet[] = []): FormatInput {
@@ -140,5 +142,59 @@ describe('raw TCP steps and json', () => {
     expect(dialectOf('esp32')).toBe('esp8266');
     expect(dialectOf('toString')).toBeUndefined();
     for (const alias of Object.keys(MODEM_ALIASES)) expect(MODEM_NAMES).toContain(alias);
+  });
+});
+
+describe('through the CLI', () => {
+  const G = ['generic', '--host', '127.0.0.1', '--client-id', 'dev1', '--username', 'u', '--password', 'p'];
+  const cli = async (argv: string[]) => {
+    const fake = fakeIo();
+    const code = await main(argv, fake.io);
+    return { code, out: fake.stdout(), err: fake.stderr() };
+  };
+
+  test.each([
+    ['ec25', 'AT+QIOPEN=1,0,"TCP","127.0.0.1",1883,0,1'],
+    ['bg95', 'AT+QIOPEN=1,0,"TCP","127.0.0.1",1883,0,1'],
+    ['a7670', 'AT+CIPOPEN=0,"TCP","127.0.0.1",1883'],
+    ['sim7600g', 'AT+CIPOPEN=0,"TCP","127.0.0.1",1883'],
+    ['sim800l', 'AT+CIPSTART="TCP","127.0.0.1","1883"'],
+    ['esp32', 'AT+CIPSTART="TCP","127.0.0.1",1883'],
+    ['bc28', 'AT+QMTOPEN=0,"127.0.0.1",1883'],
+    ['esp-at-mqtt', 'AT+MQTTCONN=0,"127.0.0.1",1883,0'],
+    ['simcom-mqtt', 'AT+CMQTTCONNECT=0,"tcp://127.0.0.1:1883",60,1,"u","p"'],
+  ])('--modem %s speaks its dialect', async (modem, line) => {
+    const r = await cli([...G, '--keepalive', '60', '--format', 'at', '--modem', modem]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')).toContain(line);
+  });
+
+  test('an unknown --modem, a limit and a character no modem can take: exit 2, one line naming the option', async () => {
+    for (const [argv, text] of [
+      [[...G, '--format', 'at', '--modem', 'nokia'], '--modem nokia is not known: give a dialect (esp8266, sim800, sim7600, quectel, esp-at-mqtt'],
+      [[...G.slice(0, -1), 'p'.repeat(257), '--format', 'at', '--modem', 'simcom-mqtt'], 'the password is 257 bytes, over the 256-byte limit of AT+CMQTTCONNECT (set by --password)'],
+      [['generic', '--host', '127.0.0.1', '--client-id', 'a"b', '--format', 'at', '--modem', 'quectel-mqtt'], 'the client id (set by --client-id) has " at character 1'],
+    ] as const) {
+      const r = await cli([...argv]);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(text);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  test('--lang zh: the script comments and the code table in Chinese', async () => {
+    const r = await cli([...G, '--format', 'at', '--modem', 'quectel-mqtt', '--lang', 'zh']);
+    expect(r.out).toContain('# 等待：OK, +QMTCONN: 0,0,0');
+    expect(r.out).toContain('CONNACK 5：未授权');
+  });
+
+  test('--format json --modem: the at steps; --modem with another format is refused', async () => {
+    const r = await cli([...G, '--publish', 't', '--payload', 'x', '--format', 'json', '--modem', 'esp-at-mqtt']);
+    const doc = JSON.parse(r.out);
+    expect(doc.dialect).toBe('esp-at-mqtt');
+    expect(doc.at.at(-1)).toEqual({ command: 'AT+MQTTPUB=0,"t","x",0,0', expect: 'OK' });
+    expect((await cli([...G, '--format', 'c', '--modem', 'ec25'])).code).toBe(2);
   });
 });

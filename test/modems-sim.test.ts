@@ -107,6 +107,30 @@ needsTools(['mosquitto']).describe('modem MQTT scripts against mosquitto', () =>
     }, 30_000);
   }
 
+  // The will and (Quectel) MQTT 3.1 reach the broker as the CONNECT said.
+  test.concurrent.each(DIALECTS.map((d) => d.modem))('%s: the will reaches mosquitto', async (modem) => {
+    const id = `${modem}-will`;
+    const will = { topic: `w/${modem}`, payload: new TextEncoder().encode('gone, bye|='), qos: 1 as const, retain: false };
+    const { received } = await run(DIALECTS.find((x) => x.modem === modem)!, input({ clientId: id, will }, `will/${modem}`, 'ok'));
+    expect(Buffer.from(received).toString()).toBe('ok');
+    await connectedAs(id, 'dev');
+    const log = broker.log();
+    const at = log.indexOf(` as ${id} (`);
+    // mosquitto: "… as <id> (…).", then "Will message specified (11 bytes) (r0, q1).", then a tab and the will topic.
+    const lines = log.slice(at).split('\n').slice(1, 3).map((l) => l.replace(/^\d+: /, ''));
+    expect(lines).toEqual(['Will message specified (11 bytes) (r0, q1).', `\tw/${modem}`]);
+  }, 30_000);
+
+  test.concurrent('quectel-mqtt: --protocol 3.1 logs in as MQTT 3.1 (AT+QMTCFG="version",0,3)', async () => {
+    const id = 'quectel-31';
+    const i = input({ clientId: id, protocolVersion: 3 }, 'v31/t', 'ok');
+    expect(atScript(i, { modem: 'quectel-mqtt' }).steps[0]!.command).toBe('AT+QMTCFG="version",0,3');
+    await run(DIALECTS[1], i);
+    const deadline = Date.now() + 5000;
+    while (!broker.log().includes(` as ${id} (`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(broker.log()).toContain(` as ${id} (p1, c1, k60, u'dev')`);
+  }, 30_000);
+
   // Per-command limits: ESP-AT's 254-byte AT+MQTTPUB line (→ AT+MQTTPUBRAW), Quectel's 4096-byte QMTPUBEX, SIMCom's 10240-byte CMQTTPAYLOAD.
   test.concurrent.each([
     ['esp-at-mqtt', 200],
@@ -124,9 +148,9 @@ needsTools(['mosquitto']).describe('modem MQTT scripts against mosquitto', () =>
     ['esp-at-mqtt', 'id,"\\|=中文', USERS[1]!],
     ['esp-at-mqtt', `c${'x'.repeat(254)}`, USERS[2]!],
     ['esp-at-mqtt', 'a|securemode=2,signmethod=hmacsha256,timestamp=1|', USERS[3]!],
-    ['quectel-mqtt', 'id,\\|=中文', USERS[4]!],
+    ['quectel-mqtt', 'q-id,\\|=中文', USERS[4]!],
     ['quectel-mqtt', 'i'.repeat(200), USERS[2]!],
-    ['simcom-mqtt', 'id,\\|=中文', USERS[4]!],
+    ['simcom-mqtt', 's-id,\\|=中文', USERS[4]!],
     ['simcom-mqtt', 's'.repeat(128), USERS[2]!],
   ];
   test.concurrent.each(logins)('%s: client id %j logs in with its user byte-exact', async (modem, clientId, [username, password]) => {

@@ -39,7 +39,7 @@ export const en: Readonly<Record<string, string>> = {
   'cli.opt.format': 'output format (default: table on a terminal, else c)',
   'cli.opt.name': 'identifier prefix for c, arduino and python (default mqtt)',
   'cli.opt.compact': 'hex without spaces',
-  'cli.opt.modem': 'AT dialect for --format at',
+  'cli.opt.modem': 'AT dialect for --format at (and the at steps of --format json): esp8266, sim800, sim7600, quectel (raw TCP), esp-at-mqtt, quectel-mqtt, simcom-mqtt (the modem\'s own MQTT commands), or a module name (esp32, ec25, bg95, bc26, sim800l, a7670, … see docs/modems.md)',
   'cli.opt.copy': 'also put the output on the clipboard',
   // Reports on stderr.
   'cli.warning': 'warning: {message}',
@@ -120,7 +120,7 @@ export const zh: Readonly<Record<string, string>> = {
   'cli.opt.format': '输出格式（默认：终端上为 table，否则为 c）',
   'cli.opt.name': 'c、arduino、python 格式的标识符前缀（默认 mqtt）',
   'cli.opt.compact': '十六进制不加空格',
-  'cli.opt.modem': '--format at 使用的 AT 指令方言',
+  'cli.opt.modem': '--format at（以及 --format json 的 at 步骤）使用的 AT 方言：esp8266、sim800、sim7600、quectel（原始 TCP），esp-at-mqtt、quectel-mqtt、simcom-mqtt（模组自带的 MQTT 指令），或模组型号（esp32、ec25、bg95、bc26、sim800l、a7670 … 见 docs/modems.md）',
   'cli.opt.copy': '同时把输出复制到剪贴板',
   'cli.warning': '警告：{message}',
   'cli.note': '提示：{message}',

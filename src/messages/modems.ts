@@ -4,6 +4,7 @@
  * files; docs/modems.md says which are checked.
  */
 export const en: Readonly<Record<string, string>> = {
+  'modem.unknown': '--modem {value} is not known: give a dialect ({dialects}) or a module ({modules})',
   'modem.how': 'Send each AT line as text ending in CR LF and wait for the answer under it; a hex line is data: after the \'>\' prompt send it as binary (HEX send), with no CR LF.',
   'modem.expect': 'expect: {answer}',
   'modem.reply': 'the broker answers {bytes} when all is well',
@@ -87,6 +88,7 @@ export const en: Readonly<Record<string, string>> = {
 };
 
 export const zh: Readonly<Record<string, string>> = {
+  'modem.unknown': '--modem {value} 未知：请给出方言（{dialects}）或模组型号（{modules}）',
   'modem.how': '每条 AT 指令按文本发送并以 CR LF 结尾，等到下方注明的应答再发下一条；十六进制行是数据：出现 “>” 提示后按二进制（HEX 发送）发出，不加 CR LF。',
   'modem.expect': '等待：{answer}',
   'modem.reply': '一切正常时服务器回复 {bytes}',

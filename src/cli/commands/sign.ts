@@ -9,7 +9,7 @@ import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import type { FormatStyle } from '../../format/index.js';
 import type { Modem, Notice } from '../../format/formatter.js';
 import { formatLoaders, formatStyles } from '../../format/lazy.js';
-import { MODEM_NAMES } from '../../format/at-modems.js';
+import { MODEM_ALIASES, MODEM_NAMES, MQTT_DIALECTS, RAW_DIALECTS } from '../../format/at-modems.js';
 import { aliases, platforms } from '../../platforms/index.js';
 import { sign } from '../../platforms/sign.js';
 import type { PlatformTopic, SignResult, Signer, Warning } from '../../platforms/types.js';
@@ -80,7 +80,7 @@ function addPacketOptions(cmd: Command, lang: Lang): void {
     .option('--name <prefix>', t('cli.opt.name'))
     .option('--compact', t('cli.opt.compact'))
     .option('--runtime', t('firmware.opt.runtime'))
-    .addOption(new Option('--modem <modem>', t('cli.opt.modem')).choices(MODEM_NAMES))
+    .option('--modem <modem>', t('cli.opt.modem'))
     .option('--copy', t('cli.opt.copy'))
     .option('--ws-url <url>', t('cli.opt.wsUrl'));
 }
@@ -182,6 +182,9 @@ function checkOutputFlags(style: FormatStyle, opts: OutputFlags, stdoutIsTTY: bo
   only('--runtime', opts.runtime, ['c']);
   only('--name', opts.name, NAMED_FORMATS);
   only('--modem', opts.modem, ['at', 'json']);
+  if (opts.modem !== undefined && !MODEM_NAMES.includes(opts.modem)) {
+    throw new UsageError('modem.unknown', { option: '--modem', value: opts.modem, dialects: [...RAW_DIALECTS, ...MQTT_DIALECTS].join(', '), modules: Object.keys(MODEM_ALIASES).join(', ') });
+  }
   if (style === 'at' && opts.modem === undefined) throw new UsageError('format.at.modem', { option: '--modem', allowed: MODEM_NAMES.join(', ') });
   if (style === 'raw' && opts.copy) throw new UsageError('cli.copy.raw', { option: '--copy' });
   if (style === 'raw' && stdoutIsTTY && !opts.topics) throw new UsageError('cli.raw.tty', { option: '--format raw' });
