@@ -85,6 +85,22 @@ describe('esp-at-mqtt', () => {
   });
 });
 
+describe('terminal and serial safety', () => {
+  test('a control or bidi character never sits inside a quoted parameter', () => {
+    // Quectel/SIMCom: an error naming the character, escaped.
+    const e = usage(() => text(input({ clientId: 'a\u001b[2Jb' }), 'quectel-mqtt'));
+    expect(e.params).toMatchObject({ field: 'client id', index: 1, char: '\\x1b' });
+    expect(usage(() => text(input({ username: 'u\u202e' }), 'simcom-mqtt')).params.char).toBe('\\u202e');
+    // ESP-AT: the value travels as data after the LONG command's prompt, never as text in the script.
+    const esp = text(input({ clientId: 'a\u001bb' }), 'esp-at-mqtt');
+    expect(esp).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(esp).toContain('AT+MQTTLONGCLIENTID=0,3');
+    const pub = text(input({}, [{ cmd: 'publish', topic: 't', payload: 'x\u202ey', qos: 0, retain: false }]), 'esp-at-mqtt');
+    expect(pub).toContain('AT+MQTTPUBRAW=0,"t",5,0,0');
+    expect(pub).not.toContain('\u202e');
+  });
+});
+
 describe('quectel-mqtt and simcom-mqtt', () => {
   test('Quectel: QMTCFG before QMTOPEN, the login quoted as is, QMTPUBEX with the data after the prompt', () => {
     const i = input({ clientId: 'a,b|c=1' }, [{ cmd: 'publish', topic: 't', payload: Uint8Array.of(0, 1), qos: 1, messageId: 7, retain: true }]);

@@ -131,6 +131,20 @@ needsTools(['mosquitto']).describe('modem MQTT scripts against mosquitto', () =>
     expect(broker.log()).toContain(` as ${id} (p1, c1, k60, u'dev')`);
   }, 30_000);
 
+  test.concurrent.each(DIALECTS.map((d) => d.modem))('%s: unsubscribe and disconnect steps run and the broker sees them', async (modem) => {
+    const id = `${modem}-unsub`;
+    const i = input({ clientId: id }, `u/${modem}`, 'x');
+    const extra: Packet[] = [{ cmd: 'unsubscribe', messageId: 3, unsubscriptions: [`u/${modem}`] }, { cmd: 'disconnect' }];
+    const script = atScript({ ...i, packets: [...i.packets, ...extra.map((p) => ({ name: p.cmd, bytes: encode(p) }))] }, { modem });
+    const sim = DIALECTS.find((x) => x.modem === modem)!.make(broker);
+    modems.push(sim);
+    expect(await runScript(sim, script.steps)).toEqual({ ok: true });
+    const deadline = Date.now() + 5000;
+    while (!broker.log().includes(`Received DISCONNECT from ${id}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(broker.log()).toContain(`Received UNSUBSCRIBE from ${id}`);
+    expect(broker.log()).toContain(`Received DISCONNECT from ${id}`);
+  }, 30_000);
+
   // Per-command limits: ESP-AT's 254-byte AT+MQTTPUB line (→ AT+MQTTPUBRAW), Quectel's 4096-byte QMTPUBEX, SIMCom's 10240-byte CMQTTPAYLOAD.
   test.concurrent.each([
     ['esp-at-mqtt', 200],

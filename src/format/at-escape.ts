@@ -13,11 +13,17 @@ import { UsageError } from '../errors.js';
 
 export type Quoting = 'esp' | 'plain';
 
+/**
+ * Characters no command line can carry: C0 controls (CR/LF end the line), DEL, C1 controls, and the invisible
+ * format characters (bidi overrides, zero-width) that would also make the printed script lie about its bytes.
+ */
+export const UNTYPEABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
 /** The first character that cannot be written inside a quoted parameter, or undefined when all can. */
 export function unquotable(value: string, quoting: Quoting): { index: number; char: string } | undefined {
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!;
-    if (c === '\r' || c === '\n' || c === '\0' || (quoting === 'plain' && c === '"')) return { index: i, char: c };
+    if (UNTYPEABLE.test(c) || (quoting === 'plain' && c === '"')) return { index: i, char: c };
   }
   return undefined;
 }
@@ -77,7 +83,8 @@ function nextComma(text: string, from: number): number {
 export function param(modem: string, quoting: Quoting, value: string, field: string, option: string): string {
   const bad = unquotable(value, quoting);
   if (bad) {
-    const char = bad.char === '"' ? '"' : `\\x${bad.char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    const code = bad.char.charCodeAt(0);
+    const char = bad.char === '"' ? '"' : code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
     throw new UsageError('modem.char', { modem, field, option, index: bad.index, char });
   }
   return quote(value, quoting);

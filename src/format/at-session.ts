@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { decode } from '../mqtt/decode.js';
 import type { ConnectPacket, Packet, ProtocolVersion, QoS } from '../mqtt/types.js';
 import type { NamedPacket } from './types.js';
+import { UNTYPEABLE } from './at-escape.js';
 
 export interface SessionWill {
   readonly topic: string;
@@ -82,7 +83,7 @@ export function typeableText(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-  return /[\u0000-\u001f\u007f]/.test(text) ? undefined : text;
+  return UNTYPEABLE.test(text) ? undefined : text;
 }
 
 /** UTF-8 byte length: every modem limit counts bytes. */

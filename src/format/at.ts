@@ -22,6 +22,7 @@ import { hex2, rows } from './_bytes.js';
 import { sizeReport } from './size.js';
 import { dialectOf, isMqttDialect, MODEM_NAMES, type Dialect, type RawDialect } from './at-modems.js';
 import { mqttScript, type MqttDialect } from './at-mqtt.js';
+import { typeableText } from './at-session.js';
 import { renderCodes, renderSteps, type AtStep } from './at-steps.js';
 import { esp } from './at-esp.js';
 import { quectel } from './at-quectel.js';
@@ -174,7 +175,8 @@ function mqttAt(dialect: MqttDialect, modem: string, input: FormatInput, broker:
   const footer: string[] = [];
   const subscribed = session.actions.flatMap((a) => (a.kind === 'subscribe' ? a.subscriptions.map((s) => s.topic) : []));
   for (const a of session.actions) {
-    if (a.kind === 'publish' && subscribed.some((f) => matches(f, a.topic))) {
+    // The comment shows the topic as text, so only a topic without control or format characters is shown.
+    if (a.kind === 'publish' && subscribed.some((f) => matches(f, a.topic)) && typeableText(new TextEncoder().encode(a.topic)) !== undefined) {
       footer.push(`# ${message('modem.received', { urc: dialect.received(a.topic, a.payload) }, lang)}`);
     }
     if (a.kind === 'ping') footer.push(`# ${message('modem.ping', {}, lang)}`);
