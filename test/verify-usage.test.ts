@@ -26,11 +26,14 @@ async function run(args: string[], env: Record<string, string> = {}) {
 
 describe('the platform left out', () => {
   test.each([
-    [['verify', 'good.hex', '--secret', 'x']],
-    [['verify', 'good.hex']],
-    [['verify', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00', '--secret', 'x']],
-  ])('%j: exit 2, "verify <platform> [input]" and the platforms listed', async (args) => {
+    [['verify', 'good.hex', '--secret', 'x'], 'good.hex'],
+    [['verify', 'good.hex'], 'good.hex'],
+    [['verify', '--format', 'json', 'capture.pcap', '--secret', 'x'], 'capture.pcap'],
+    [['verify', '--secret', 'x', 'good.hex'], 'good.hex'],
+    [['verify', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00', '--secret', 'x'], '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00'],
+  ])('%j: exit 2, "verify <platform> [input]" and the platforms listed', async (args, named) => {
     const r = await run(args);
+    expect(r.err).toContain(`; ${named} is not a platform`);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);

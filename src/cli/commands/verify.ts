@@ -26,12 +26,15 @@ export function registerVerify(program: Command, ctx: CliContext): void {
   const verify = program.command('verify').description(message('verify.description', {}, lang));
   verify.addHelpText('after', message('verify.help.examples', {}, lang));
   const ids = Object.values(platforms).filter((s) => s.verify).map((s) => s.id);
+  // Flags of the subcommands that take a value, so `verify --format json x.pcap` names x.pcap, not json.
+  const valueFlags = new Set(['--input', '--protocol', '--format', ...Object.values(platforms).flatMap((s) => s.params.filter((p) => !p.boolean).map((p) => `--${p.flag}`))]);
   // `verify capture.pcap --secret …`: the platform was left out. Say how to call it instead of "unknown command".
   verify
     .argument('[platform]')
     .allowUnknownOption()
     .allowExcessArguments()
-    .action((first: string | undefined) => {
+    .action(() => {
+      const first = firstOperand(verify.args, valueFlags);
       if (first === undefined) return verify.help({ error: true });
       throw new UsageError('verify.platform.missing', { option: '<platform>', value: termSafe(first), platforms: ids.join(', ') });
     });
@@ -114,6 +117,16 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     io.stdout.write(`${ok ? paint.ok(summary) : paint.error(summary)}\n`);
   }
   ctx.exit(ok ? 0 : 1);
+}
+
+/** The first argument that is neither an option nor the value of one (unknown options arrive among the arguments). */
+function firstOperand(args: readonly string[], valueFlags: ReadonlySet<string>): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-') || arg === '-') return arg;
+    if (valueFlags.has(arg)) i++;
+  }
+  return undefined;
 }
 
 /**
