@@ -57,7 +57,7 @@ const JOINED = new Set(['raw', 'at esp8266', 'at sim800', 'at quectel']);
 /** Huawei properties belong to a service of the product model: name it. */
 const PUBLISH_EXTRA: Partial<Record<Platform, string[]>> = { huawei: ['--service-id', 'Temperature'] };
 /** Extra packets so every format shows more than a CONNECT. */
-const PACKETS = ['--publish', 'dev/up', '--payload', 'hello', '--qos', '1', '--subscribe', 'dev/down=1', '--ping', '--disconnect'];
+const PACKETS = ['--publish', '/dev/up', '--payload', 'hello', '--qos', '1', '--subscribe', '/dev/down=1', '--ping', '--disconnect'];
 
 describe.each(ids)('%s', (id) => {
   const { args, secrets } = fixture.platforms[id];
@@ -199,10 +199,10 @@ const BAD: [string, string[], RegExp, string?][] = [
   ['--payload without --publish', [...A, '--payload', 'x'], /--payload needs --publish/],
   ['--will-qos without --will-topic', [...A, '--will-qos', '1'], /--will-qos needs --will-topic/],
   ['--message-id 0', [...A, '--publish', 't', '--qos', '1', '--message-id', '0'], /--message-id must be a whole number from 1 to 65535/],
-  ['a wildcard in a PUBLISH topic', [...A, '--publish', 'a/+'], /^mqtt-sign: --publish: topic = "a\/\+" contains a wildcard/],
-  ['an invalid SUBSCRIBE filter', [...A, '--subscribe', 'a/#/b'], /^mqtt-sign: --subscribe: .*"a\/#\/b" is not a valid topic filter/],
+  ['a wildcard in a PUBLISH topic', [...A, '--publish', '/a/+'], /^mqtt-sign: --publish: topic = "\/a\/\+" contains a wildcard/],
+  ['an invalid SUBSCRIBE filter', [...A, '--subscribe', '/a/#/b'], /^mqtt-sign: --subscribe: .*"\/a\/#\/b" is not a valid topic filter/],
   ['an empty SUBSCRIBE filter', [...A, '--subscribe', '=1'], /^mqtt-sign: --subscribe: /],
-  ['an invalid UNSUBSCRIBE filter', [...A, '--unsubscribe', 'a#'], /^mqtt-sign: --unsubscribe: .*"a#" is not a valid topic filter/],
+  ['an invalid UNSUBSCRIBE filter', [...A, '--unsubscribe', '/a#'], /^mqtt-sign: --unsubscribe: .*"\/a#" is not a valid topic filter/],
   ['a wildcard in the will topic', [...A, '--will-topic', 'a/#'], /^mqtt-sign: --will-topic: /],
   ['a subscription QoS of 3', [...A, '--subscribe', 'a/b=3'], /--subscribe a\/b=3: the QoS after = must be 0, 1 or 2/],
   ['an unreadable @file', [...A, '--publish', 't', '--payload', '@/nonexistent/payload.bin'], /cannot read --payload file \/nonexistent\/payload.bin: ENOENT/],

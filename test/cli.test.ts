@@ -73,20 +73,20 @@ describe('packets', () => {
 
   test('packets in the order they are sent, ids never shared', async () => {
     const { packets } = await json([
-      ...ALIYUN, '--publish', 'a/b', '--payload', 'hi', '--qos', '1', '--message-id', '1',
-      '--subscribe', 'x/#=1', '--subscribe', 'y/+', '--unsubscribe', 'z', '--unsubscribe', 'w', '--ping', '--disconnect',
+      ...ALIYUN, '--publish', '/a/b', '--payload', 'hi', '--qos', '1', '--message-id', '1',
+      '--subscribe', '/x/#=1', '--subscribe', '/y/+', '--unsubscribe', '/z', '--unsubscribe', '/w', '--ping', '--disconnect',
     ]);
     expect(packets.map((p: Packet) => p.cmd)).toEqual(['connect', 'subscribe', 'unsubscribe', 'publish', 'pingreq', 'disconnect']);
     const [, sub, unsub, pub] = packets as [ConnectPacket, SubscribePacket, UnsubscribePacket, PublishPacket];
-    expect(sub.subscriptions).toEqual([expect.objectContaining({ topic: 'x/#', qos: 1 }), expect.objectContaining({ topic: 'y/+', qos: 0 })]);
-    expect(unsub.unsubscriptions).toEqual(['z', 'w']);
-    expect([pub.topic, pub.qos, pub.messageId, Buffer.from(pub.payload as Uint8Array).toString()]).toEqual(['a/b', 1, 1, 'hi']);
+    expect(sub.subscriptions).toEqual([expect.objectContaining({ topic: '/x/#', qos: 1 }), expect.objectContaining({ topic: '/y/+', qos: 0 })]);
+    expect(unsub.unsubscriptions).toEqual(['/z', '/w']);
+    expect([pub.topic, pub.qos, pub.messageId, Buffer.from(pub.payload as Uint8Array).toString()]).toEqual(['/a/b', 1, 1, 'hi']);
     expect(new Set([sub.messageId, unsub.messageId, pub.messageId]).size).toBe(3);
   });
 
   test('--retain, QoS 0 without a packet id', async () => {
-    const { packets } = await json([...ALIYUN, '--publish', 'a/b', '--retain']);
-    expect(packets[1]).toMatchObject({ cmd: 'publish', topic: 'a/b', qos: 0, retain: true });
+    const { packets } = await json([...ALIYUN, '--publish', '/a/b', '--retain']);
+    expect(packets[1]).toMatchObject({ cmd: 'publish', topic: '/a/b', qos: 0, retain: true });
     expect((packets[1] as PublishPacket).messageId).toBeUndefined();
   });
 
@@ -96,7 +96,7 @@ describe('packets', () => {
     ['@payload.bin', [0, 26, 27, 255]],
     ['plain text', [...Buffer.from('plain text')]],
   ])('--payload %s', async (payload, bytes) => {
-    const { packets } = await json([...ALIYUN, '--publish', 'a/b', '--payload', payload], { files: { 'payload.bin': Uint8Array.from([0, 26, 27, 255]) } });
+    const { packets } = await json([...ALIYUN, '--publish', '/a/b', '--payload', payload], { files: { 'payload.bin': Uint8Array.from([0, 26, 27, 255]) } });
     expect([...((packets[1] as PublishPacket).payload as Uint8Array)]).toEqual(bytes);
   });
 

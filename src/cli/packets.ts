@@ -4,12 +4,13 @@
  * the codec's checks (QoS, topic wildcards, lengths) apply to what the user asked for.
  */
 import { EncodeError, UsageError } from '../errors.js';
-import type { Lang } from '../messages.js';
+import { message, type Lang } from '../messages.js';
 import { connectFrom } from '../mqtt/connect-from.js';
 import { encode } from '../mqtt/encode.js';
 import type { Packet, ProtocolVersion, QoS, Subscription } from '../mqtt/types.js';
 import type { NamedPacket } from '../format/types.js';
-import type { Credentials, PlatformRules, PlatformTopic } from '../platforms/types.js';
+import type { Credentials, PlatformRules, PlatformTopic, Warning } from '../platforms/types.js';
+import { resolveTopic, type TopicUse } from './topic-names.js';
 
 /** The packet options as commander parsed them (strings, switches, repeatable lists). */
 export interface PacketFlags {
@@ -97,11 +98,16 @@ export interface PacketContext {
   readonly readFile: (path: string) => Promise<Uint8Array>;
   /** The platform envelope for a standard topic name; undefined when the platform has none. */
   readonly envelope?: (topicName: string, properties: unknown, messageId: string) => string | Uint8Array;
+  /** The top-level keys of the platform's envelope on a topic (the signer's payloadEnvelopes), to spot a payload already in it. */
+  readonly envelopeKeys?: (topic: string) => readonly string[] | undefined;
+  /** Notes and warnings about the packets (a name used against its direction, a payload sent as is) are pushed here. */
+  readonly notes?: Warning[];
 }
 
 export async function buildPackets(flags: PacketFlags, p: Plan, ctx: PacketContext): Promise<NamedPacket[]> {
   const version = p.protocolVersion;
-  const topicOf = (nameOrTopic: string): string => ctx.topics.find((t) => t.name === nameOrTopic)?.topic ?? nameOrTopic;
+  const notes = ctx.notes ?? [];
+  const topicOf = (option: TopicUse['option']) => (value: string): string => resolveTopic({ option, value }, ctx.topics, ctx.rules, notes);
   const will = p.will && {
     topic: p.will.topic,
     payload: flags.willPayload === undefined ? new Uint8Array() : await payloadBytes('--will-payload', flags.willPayload, ctx.readFile),
@@ -125,18 +131,20 @@ export async function buildPackets(flags: PacketFlags, p: Plan, ctx: PacketConte
     return nextId;
   };
   if (p.subscriptions.length > 0) {
-    const subscriptions: Subscription[] = p.subscriptions.map((s) => ({ topic: topicOf(s.filter), qos: s.qos }));
+    const subscriptions: Subscription[] = p.subscriptions.map((s) => ({ topic: topicOf('--subscribe')(s.filter), qos: s.qos }));
     packets.push(['subscribe', { cmd: 'subscribe', messageId: freeId(), subscriptions }]);
   }
   if (flags.unsubscribe.length > 0) {
-    packets.push(['unsubscribe', { cmd: 'unsubscribe', messageId: freeId(), unsubscriptions: flags.unsubscribe.map(topicOf) }]);
+    packets.push(['unsubscribe', { cmd: 'unsubscribe', messageId: freeId(), unsubscriptions: flags.unsubscribe.map(topicOf('--unsubscribe')) }]);
   }
   if (p.publish && flags.publish !== undefined) {
     const standard = ctx.topics.find((t) => t.name === flags.publish);
+    // The payload first: a bad @file or hex: is reported whatever the topic.
     const payload = await publishPayload(flags, standard, p.publish.messageId, ctx);
+    const topic = topicOf('--publish')(flags.publish);
     packets.push(['publish', {
       cmd: 'publish',
-      topic: standard?.topic ?? flags.publish,
+      topic,
       payload,
       qos: p.publish.qos,
       retain: p.publish.retain,
@@ -200,6 +208,12 @@ async function publishPayload(flags: PacketFlags, standard: PlatformTopic | unde
   } catch (err) {
     throw new UsageError('cli.payload.json', { option: '--payload', topic: standard.name, reason: (err as Error).message });
   }
+  const state = envelopeState(properties, ctx.envelopeKeys?.(standard.topic));
+  if (state === 'whole') {
+    ctx.notes?.push({ code: 'cli.envelope.asIs', level: 'info', message: message('cli.envelope.asIs', { topic: standard.name }), params: { topic: standard.name } });
+    return bytes;
+  }
+  if (state !== undefined) throw new UsageError('cli.envelope.half', { option: '--payload', topic: standard.name, missing: state.missing, present: state.present });
   try {
     return ctx.envelope(standard.name, properties, String(messageId));
   } catch (err) {
@@ -207,6 +221,18 @@ async function publishPayload(flags: PacketFlags, standard: PlatformTopic | unde
     if (err instanceof UsageError && err.code === 'platform.envelope.unknown') return bytes;
     throw err;
   }
+}
+
+/**
+ * A payload already in the envelope ('whole': sent as it is), half of one (a key named by the envelope is there but
+ * another is missing), or plain properties (undefined). "id" alone does not count: a device may have a property "id".
+ */
+function envelopeState(value: unknown, keys: readonly string[] | undefined): 'whole' | { missing: string; present: string } | undefined {
+  if (keys === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const present = keys.filter((k) => Object.hasOwn(value, k));
+  if (present.length === keys.length) return 'whole';
+  if (!present.some((k) => k !== 'id')) return undefined;
+  return { missing: keys.find((k) => !present.includes(k))!, present: present.join(', ') };
 }
 
 /** Plain text, as opposed to @file or hex:… */
@@ -236,13 +262,18 @@ async function payloadBytes(option: string, value: string, readFile: (path: stri
   return new TextEncoder().encode(value);
 }
 
-/** `filter` or `filter=qos`: only a trailing = and one digit is a QoS, so filters may contain = themselves. */
+/**
+ * `filter` or `filter=Q` with Q 0, 1 or 2. Filters may contain "=" themselves (Huawei's request_id=…), so only a
+ * trailing "=" followed by something QoS-like is read as one: a digit, "qos1", "q1", or nothing; anything else after
+ * the last "=" belongs to the filter.
+ */
 function parseSubscription(value: string): { filter: string; qos: QoS } {
-  const match = /^(.*)=([0-9])$/.exec(value);
+  const match = /^(.*)=([^=]*)$/.exec(value);
   if (!match) return { filter: value, qos: 0 };
-  const n = Number(match[2]);
-  if (n > 2) throw new UsageError('cli.subscribe.qos', { option: '--subscribe', value });
-  return { filter: match[1]!, qos: n as QoS };
+  const q = match[2]!;
+  if (/^[0-2]$/.test(q)) return { filter: match[1]!, qos: Number(q) as QoS };
+  if (/^(?:q(?:os)?)?\s*\d*$/i.test(q)) throw new UsageError('cli.subscribe.qos', { option: '--subscribe', value });
+  return { filter: value, qos: 0 };
 }
 
 function qos(option: string, value: string | undefined): QoS {

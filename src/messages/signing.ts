@@ -31,6 +31,15 @@ export const en: Readonly<Record<string, string>> = {
   'param.azure.tls': 'TLS, always on: the hub accepts no plain connection',
   'param.baidu.host': 'broker host, host:port, [IPv6]:port or a mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL (default <IoTCoreId>.iot.<region>.baidubce.com)',
   'param.baidu.port': 'broker port (default 1883, 1884 with --tls; wss:// 443)',
+
+  // Topic names and envelopes (src/cli/topic-names.ts, src/cli/packets.ts).
+  'cli.topic.unknown': '{option} {value} is no standard topic name here and cannot be a topic of this platform; did you mean {closest}?',
+  'cli.topic.unknown.hint': 'mqtt-sign <platform> … --topics lists the names; to send to this exact topic anyway: {literal}',
+  'cli.topic.dollar': '{option} {value}: the platform\'s topic is {topic} (with its "$"), the standard name {name}',
+  'cli.topic.direction': '{option} {name}: this standard topic is for {direction} only',
+  'cli.envelope.asIs': 'the payload for {topic} is already the platform\'s envelope: sent as it is',
+  'cli.envelope.half': '{option} for {topic} has {present} of the platform\'s envelope but no {missing}: give the whole envelope, or only the properties to have them wrapped',
+  'cli.envelope.half.hint': 'or add --no-envelope to send it exactly as it is',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -59,4 +68,12 @@ export const zh: Readonly<Record<string, string>> = {
   'param.azure.tls': 'TLS，始终开启：IoT 中心不接受明文连接',
   'param.baidu.host': '服务器地址：主机名、host:port、[IPv6]:port，或 mqtt:// mqtts:// tcp:// ssl:// ws:// wss:// URL（默认 <IoTCoreId>.iot.<region>.baidubce.com）',
   'param.baidu.port': '服务器端口（默认 1883，带 --tls 为 1884；wss:// 为 443）',
+
+  'cli.topic.unknown': '{option} {value} 不是这里的标准 Topic 名称，也不可能是该平台的 Topic；你是不是想用 {closest}？',
+  'cli.topic.unknown.hint': 'mqtt-sign <平台> … --topics 会列出所有名称；一定要发往这个 Topic 本身，请写：{literal}',
+  'cli.topic.dollar': '{option} {value}：平台的 Topic 是 {topic}（带 "$"），标准名称为 {name}',
+  'cli.topic.direction': '{option} {name}：这个标准 Topic 只用于 {direction}',
+  'cli.envelope.asIs': '{topic} 的负载已经是平台的信封格式：按原样发送',
+  'cli.envelope.half': '{topic} 的 {option} 含有平台信封的 {present}，但缺少 {missing}：请给出完整的信封，或只给属性让工具来包装',
+  'cli.envelope.half.hint': '或加 --no-envelope 完全按原样发送',
 };

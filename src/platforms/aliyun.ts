@@ -63,6 +63,8 @@ const rules: PlatformRules = {
   will: false,
   protocolVersions: [3, 4],
   expiresAt: null,
+  // Every Aliyun topic starts with "/" (/sys/…, /ext/…, /ota/…, /shadow/…, custom /{pk}/{dn}/user/…), PLATFORMS.md §2.4.
+  topicShape: { prefix: '/' },
 };
 /** New public and Enterprise instances accept MQTT 5.0 too (same page, "兼容5.0、3.1.1和3.1"). */
 const instanceRules: PlatformRules = { ...rules, protocolVersions: [3, 4, 5] };

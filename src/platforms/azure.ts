@@ -47,6 +47,8 @@ const rules: PlatformRules = {
   protocolVersions: [4],
   maxPayload: 256 * 1024,
   expiresAt: null,
+  // Every topic of the platform has levels (PLATFORMS.md topics): a value without "/" is a mistyped name.
+  topicShape: {},
 };
 
 export default defineSigner({

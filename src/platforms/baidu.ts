@@ -42,6 +42,8 @@ const rules: PlatformRules = {
   clientIdMaxLength: 128,
   maxPayload: 32 * 1024,
   expiresAt: null,
+  // Every topic of the platform has levels (PLATFORMS.md topics): a value without "/" is a mistyped name.
+  topicShape: {},
 };
 
 export default defineSigner({

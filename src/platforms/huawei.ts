@@ -37,6 +37,8 @@ const rules: PlatformRules = {
   protocolVersions: [3, 4, 5],
   maxPayload: 1024 * 1024,
   expiresAt: null,
+  // Every topic of the platform has levels (PLATFORMS.md topics): a value without "/" is a mistyped name.
+  topicShape: {},
 };
 
 // Huawei device messages (PLATFORMS.md §4): property reports and get responses carry "services".

@@ -42,6 +42,8 @@ function rules(expiresAt: number | null): PlatformRules {
     protocolVersions: [4],
     expiresAt,
     expiryFlags: ['--expires'],
+    // Every topic has levels ($sys/{pid}/{dn}/…, PLATFORMS.md §3.1): a value without "/" is a mistyped name.
+    topicShape: {},
   };
 }
 

@@ -52,6 +52,8 @@ const rules: PlatformRules = {
   will: false,
   protocolVersions: [4],
   expiresAt: null,
+  // Every topic of the platform has levels (PLATFORMS.md topics): a value without "/" is a mistyped name.
+  topicShape: {},
 };
 
 // Tencent data template and shadow (PLATFORMS.md §5): {"method","clientToken","params"}; shadow operations {"type"}.

@@ -81,6 +81,11 @@ export interface PlatformRules {
   readonly subscribeQosIgnored?: boolean;
   /** A PUBLISH at a QoS outside `qos` makes the broker close the connection (Azure), rather than being refused. */
   readonly qosDisconnects?: boolean;
+  /**
+   * Every topic of this platform has a "/" (and starts with `prefix`, Aliyun's "/"): a --publish/--subscribe value
+   * without that shape is a mistyped standard name, not a topic. Absent: any text may be a topic (plain brokers).
+   */
+  readonly topicShape?: { readonly prefix?: string };
 }
 
 export interface PlatformTopic {

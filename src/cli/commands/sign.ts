@@ -125,15 +125,19 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
       },
     });
     if (opts.topics) return printTopics(result, style, ctx);
+    const notes: Warning[] = [];
     const packets = await buildPackets(flags, planned, {
+      notes,
+      envelopeKeys: (topic) => signer.payloadEnvelopes?.find((row) => new RegExp(`^(?:${row.topic})$`).test(topic))?.required,
       credentials: result.credentials,
       rules: result.rules,
       topics: result.topics,
       readFile: (path) => io.readFile(path),
       envelope: signer.envelope && ((name, properties, messageId) => signer.envelope!(name, properties, { now, random, messageId, params })),
     });
+    const signed = [...result.warnings, ...notes];
     // Lint text quotes inputs; a secret among them is masked like in errors (the credentials themselves are output).
-    const warnings = result.warnings.map((w) => localize(w, lang)).map((n) => ({ ...n, message: mask(n.message, secrets) }));
+    const warnings = signed.map((w) => localize(w, lang)).map((n) => ({ ...n, message: mask(n.message, secrets) }));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
     const out = (await formatLoaders[style]())(
       {
@@ -144,7 +148,7 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
     );
     io.stdout.write(out.output);
     const human = !MACHINE_FORMATS.includes(style);
-    await report(ctx, [...(human ? result.warnings.map((w, i) => ({ ...warnings[i]!, info: w.level === 'info' })) : []), ...out.warnings], out.report);
+    await report(ctx, [...(human ? signed.map((w, i) => ({ ...warnings[i]!, info: w.level === 'info' })) : []), ...out.warnings], out.report);
     // The json carries the extras; for the rest they go beside the output, which must stay valid C, hex, …
     // An extra a note already names (Aliyun's reply topic) is not repeated.
     for (const [name, value] of Object.entries(result.extras ?? {})) {
