@@ -102,7 +102,8 @@ tools.describe('app formats against a real mosquitto with a password_file', () =
     expect(subLines).toHaveLength(1);
     expect(pubLines).toHaveLength(1);
     const cwd = mkdtempSync(join(snippets, 'sh-'));
-    const received = runUntil('sh', ['-c', `cd ${cwd} && ${subLines[0]}`], /apps\/sh /);
+    // exec: mosquitto_sub replaces the shell, so stopping it leaves no orphan behind.
+    const received = runUntil('sh', ['-c', `cd ${cwd} && exec ${subLines[0]}`], /apps\/sh /);
     // Publish only once the broker has the subscription.
     for (let i = 0; i < 200 && !/Received SUBSCRIBE from sub-1/.test(run.log); i++) await new Promise((r) => setTimeout(r, 50));
     const pub = spawnSync('sh', ['-c', `cd ${cwd} && ${pubLines[0]}`], { encoding: 'utf8' });
