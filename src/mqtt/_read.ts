@@ -52,9 +52,13 @@ export function readU16(ctx: ReadContext, name: string): number {
   return value;
 }
 
+/** "<name> Length" for the few field names there are, made once: a new string per string read showed in SUBSCRIBE decoding. */
+const lengthNames: Record<string, string> = Object.create(null) as Record<string, string>;
+const lengthName = (name: string): string => (lengthNames[name] ??= `${name} Length`);
+
 /** A UTF-8 string: "<name> Length" then "<name>". */
 export function readString(ctx: ReadContext, name: string): string {
-  const length = readU16(ctx, `${name} Length`);
+  const length = readU16(ctx, lengthName(name));
   const offset = ctx.r.pos;
   const value = ctx.r.chars(length, name, utf8Rules[ctx.version]);
   if (ctx.fields) record(ctx, name, offset, value);
@@ -63,7 +67,7 @@ export function readString(ctx: ReadContext, name: string): string {
 
 /** Binary data: "<name> Length" then "<name>" (a view into the input, recorded as hex). */
 export function readBinary(ctx: ReadContext, name: string): Uint8Array {
-  const length = readU16(ctx, `${name} Length`);
+  const length = readU16(ctx, lengthName(name));
   const offset = ctx.r.pos;
   const value = ctx.r.raw(length, name);
   if (ctx.fields) record(ctx, name, offset, hex(value));

@@ -15,12 +15,19 @@ import { sharedSubscription, validTopicFilter } from '../topic.js';
 import type { FieldBits, ProtocolVersion, QoS, SubackPacket, SubscribePacket, Subscription } from '../types.js';
 import { varintLength } from '../../wire.js';
 
+const RULES_V5 = { atLeastOne: 'MQTT-3.8.3-2', reserved: 'MQTT-3.8.3-5', qos: 'MQTT 5.0 §3.8.3.1' } as const;
+// The 3.1.1 standard prints this id with a dash: [MQTT-3-8.3-4].
+const RULES_V3 = { atLeastOne: 'MQTT-3.8.3-3', reserved: 'MQTT-3-8.3-4', qos: 'MQTT-3-8.3-4' } as const;
+
 function rules(version: ProtocolVersion) {
-  return version === 5
-    ? { atLeastOne: 'MQTT-3.8.3-2', reserved: 'MQTT-3.8.3-5', qos: 'MQTT 5.0 §3.8.3.1' }
-    : // The 3.1.1 standard prints this id with a dash: [MQTT-3-8.3-4].
-      { atLeastOne: 'MQTT-3.8.3-3', reserved: 'MQTT-3-8.3-4', qos: 'MQTT-3-8.3-4' };
+  return version === 5 ? RULES_V5 : RULES_V3;
 }
+
+/** `subscriptions[i]`, built once for the first few: a name per filter per call was most of a SUBSCRIBE's garbage. */
+const SUB_FIELDS = Array.from({ length: 16 }, (_, i) => `subscriptions[${i}]`);
+const subField = (i: number): string => SUB_FIELDS[i] ?? `subscriptions[${i}]`;
+const SUB_TOPIC_FIELDS = SUB_FIELDS.map((f) => `${f}.topic`);
+const subTopicField = (i: number): string => SUB_TOPIC_FIELDS[i] ?? `subscriptions[${i}].topic`;
 
 /** A 5.0 shared subscription may not set No Local [MQTT-3.8.3-4]; its ShareName follows [MQTT-4.8.2-1]. */
 const SHARED_NO_LOCAL = 'MQTT-3.8.3-4';
@@ -35,37 +42,42 @@ export function encodeSubscribe(p: SubscribePacket, version: ProtocolVersion): U
   else refuseProperties(p.properties, 'properties', version);
 
   let remaining = 2 + (version === 5 ? varintLength(propsSize) + propsSize : 0);
-  const lengths: number[] = [];
-  const options: number[] = [];
-  subs.forEach((sub, i) => {
-    const field = `subscriptions[${i}]`;
-    if (typeof sub !== 'object' || sub === null) refuse('codec.encode.type', { field, expected: 'an object', value: show(sub) });
-    if (typeof sub.topic !== 'string') refuse('codec.encode.type', { field: `${field}.topic`, expected: 'a string', value: show(sub.topic) });
-    const length = measureText(sub.topic, `${field}.topic`, version);
-    if (!validTopicFilter(sub.topic)) refuse('codec.encode.topic-filter', { field: `${field}.topic`, value: show(sub.topic), rule: 'MQTT 3.1.1 §4.7.1' });
-    const qos = checkInt(sub.qos, `${field}.qos`, 0, 2, rules(version).qos);
-    const nl = flag(sub.nl, `${field}.nl`);
-    const rap = flag(sub.rap, `${field}.rap`);
-    const rh = sub.rh === undefined ? 0 : checkInt(sub.rh, `${field}.rh`, 0, 2, 'MQTT 5.0 §3.8.3.1');
+  const count = subs.length;
+  const lengths = new Array<number>(count);
+  const options = new Array<number>(count);
+  const qosRule = rules(version).qos;
+  for (let i = 0; i < count; i++) {
+    const sub = subs[i]!;
+    if (typeof sub !== 'object' || sub === null) refuse('codec.encode.type', { field: subField(i), expected: 'an object', value: show(sub) });
+    const topicField = subTopicField(i);
+    if (typeof sub.topic !== 'string') refuse('codec.encode.type', { field: topicField, expected: 'a string', value: show(sub.topic) });
+    const length = measureText(sub.topic, topicField, version);
+    if (!validTopicFilter(sub.topic)) refuse('codec.encode.topic-filter', { field: topicField, value: show(sub.topic), rule: 'MQTT 3.1.1 §4.7.1' });
+    // Field names are built only on the way to a refusal.
+    const qos = sub.qos === 0 || sub.qos === 1 || sub.qos === 2 ? sub.qos : checkInt(sub.qos, `${subField(i)}.qos`, 0, 2, qosRule);
+    const nl = sub.nl === undefined ? false : flag(sub.nl, `${subField(i)}.nl`);
+    const rap = sub.rap === undefined ? false : flag(sub.rap, `${subField(i)}.rap`);
+    const rh = sub.rh === undefined ? 0 : checkInt(sub.rh, `${subField(i)}.rh`, 0, 2, 'MQTT 5.0 §3.8.3.1');
+    const field = subField(i);
     if (version === 5) {
       const shared = sharedSubscription(sub.topic);
-      if (shared === null) refuse('codec.encode.topic-filter', { field: `${field}.topic`, value: show(sub.topic), rule: 'MQTT-4.8.2-1' });
+      if (shared === null) refuse('codec.encode.topic-filter', { field: topicField, value: show(sub.topic), rule: 'MQTT-4.8.2-1' });
       if (shared && nl) refuse('codec.encode.shared-no-local', { field: `${field}.nl`, rule: SHARED_NO_LOCAL });
     } else if (nl || rap || rh !== 0) {
       refuse('codec.encode.needs-v5', { field: nl ? `${field}.nl` : rap ? `${field}.rap` : `${field}.rh`, value: version });
     }
-    lengths.push(length);
-    options.push(qos | (nl ? 0x04 : 0) | (rap ? 0x08 : 0) | (rh << 4));
+    lengths[i] = length;
+    options[i] = qos | (nl ? 0x04 : 0) | (rap ? 0x08 : 0) | (rh << 4);
     remaining += 2 + length + 1;
-  });
+  }
 
   const w = packetWriter(8, 2, remaining, version);
   w.u16(messageId);
   if (version === 5) writeProperties(w, p.properties, propsSize);
-  subs.forEach((sub, i) => {
-    writePrefixed(w, sub.topic, lengths[i]!);
+  for (let i = 0; i < count; i++) {
+    writePrefixed(w, subs[i]!.topic, lengths[i]!);
     w.u8(options[i]!);
-  });
+  }
   return w.bytes;
 }
 
