@@ -74,6 +74,8 @@ describe.each(Object.keys(fixture.platforms) as Platform[])('%s', (id) => {
         params: m[2]!.includes('params_json'),
       }));
       expect(writers).toEqual(topics.filter((t) => t.direction === 'publish').map((t) => t.name.replace(/[^A-Za-z0-9]+/g, '_')));
+      // Every platform with a payload envelope gets at least one envelope writer.
+      expect(envelopes.length > 0).toBe(['aliyun', 'onenet', 'onenet-legacy', 'huawei', 'tencent'].includes(id));
 
       // What the CLI itself writes for each envelope topic, and the params object inside it.
       const expected: Record<string, { envelope: string; params: string | undefined }> = {};

@@ -365,7 +365,14 @@ tools.describe('the C reply readers under ASan/UBSan', () => {
 
 tools.test('envelope writers: the id in decimal from 0 to 4294967295, and nothing written when it does not fit', () => {
   const connect = encode(connectFrom({ clientId: 'fw' }, {}));
-  const runtime: RuntimeSpec = { topics: [], envelopes: [{ name: 'id-only', parts: ['<', { slot: 'id' }, '>'] }, { name: 'both', parts: ['{"id":', { slot: 'id' }, ',"params":', { slot: 'params' }, '}'] }] };
+  const runtime: RuntimeSpec = {
+    topics: [],
+    envelopes: [
+      { name: 'id-only', parts: ['<', { slot: 'id' }, '>'] },
+      { name: 'both', parts: ['{"id":', { slot: 'id' }, ',"params":', { slot: 'params' }, '}'] },
+      { name: 'dp', parts: ['\u0003', { slot: 'length16' }, { slot: 'params' }] },
+    ],
+  };
   const source = format('c', { packets: [{ name: 'connect', bytes: connect }], runtime }, { runtime: true }).output as string;
   const ids = [0, 1, 9, 10, 99, 100, 1000000000, 4294967295];
   const main = `#include <stdio.h>
@@ -381,12 +388,15 @@ int main(void) {
     for (cap = 0; cap < n; cap++) if (mqtt_envelope_id_only(buf, cap, ids[i]) != 0) printf("!");
   }
   n = mqtt_envelope_both(buf, sizeof buf, 7, "{\\"t\\":1}", 7);
-  printf(" %.*s %zu\\n", (int)n, (const char *)buf, mqtt_envelope_both(buf, n - 1, 7, "{\\"t\\":1}", 7));
+  printf(" %.*s %zu", (int)n, (const char *)buf, mqtt_envelope_both(buf, n - 1, 7, "{\\"t\\":1}", 7));
+  /* $dp type 3: the length as two bytes; none over 65535 (the params pointer is not read then). */
+  n = mqtt_envelope_dp(buf, sizeof buf, "{\\"t\\":1}", 7);
+  printf(" %zu %02x%02x%02x%.*s %zu\\n", n, buf[0], buf[1], buf[2], (int)n - 3, (const char *)buf + 3, mqtt_envelope_dp(buf, (size_t)-1, "", 70000u));
   return 0;
 }
 `;
   const exe = buildC(tempDir('ids'), source, main, [...STRICT_C, ...SANITIZE]);
-  expect(runC(exe).toString()).toBe(`${ids.map((i) => `<${i}>`).join('')} {"id":7,"params":{"t":1}} 0\n`);
+  expect(runC(exe).toString()).toBe(`${ids.map((i) => `<${i}>`).join('')} {"id":7,"params":{"t":1}} 0 10 030007{"t":1} 0\n`);
 });
 
 tools.test('two clouds in one firmware: runtime headers with different --name prefixes build together in C and C++', () => {

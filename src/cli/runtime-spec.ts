@@ -37,7 +37,7 @@ function template(signer: Signer, name: string, params: SignParams, now: number)
   let text: string;
   try {
     const made = signer.envelope!(name, { [PARAMS_MARK]: 0 }, { now, messageId: ID_MARK, params });
-    if (typeof made !== 'string') return [];
+    if (typeof made !== 'string') return lengthPrefixed(name, made);
     text = made;
   } catch {
     return [];
@@ -56,4 +56,14 @@ function template(signer: Signer, name: string, params: SignParams, now: number)
   }
   if (at < text.length) parts.push(text.slice(at));
   return [{ name, parts }];
+}
+
+/**
+ * OneNET's legacy `$dp` type 3: a type byte 3, the JSON's length as u16 big-endian, then the JSON (see
+ * onenet-legacy.ts). Recognised by its bytes, so any other binary envelope gets no writer rather than a wrong one.
+ */
+function lengthPrefixed(name: string, made: Uint8Array): RuntimeEnvelope[] {
+  const json = `{"${PARAMS_MARK}":0}`;
+  const ok = made.length === 3 + json.length && made[0] === 3 && ((made[1]! << 8) | made[2]!) === json.length && Buffer.from(made.subarray(3)).toString('latin1') === json;
+  return ok ? [{ name, parts: ['\u0003', { slot: 'length16' }, { slot: 'params' }] }] : [];
 }

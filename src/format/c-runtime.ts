@@ -116,6 +116,14 @@ static inline int ${p}_put(uint8_t *buf, size_t cap, size_t *at, const char *s, 
   return 1;
 }
 
+/* Appends n as a 16-bit big-endian length; 0 when it does not fit in 16 bits. */
+static inline int ${p}_put_u16(uint8_t *buf, size_t cap, size_t *at, size_t n) {
+  if (n > 65535u || cap - *at < 2u) return 0;
+  buf[(*at)++] = (uint8_t)(n >> 8);
+  buf[(*at)++] = (uint8_t)(n & 0xffu);
+  return 1;
+}
+
 /* Appends v in decimal; by subtraction, since a Cortex-M0 has no divide instruction. */
 static inline int ${p}_put_u32(uint8_t *buf, size_t cap, size_t *at, uint32_t v) {
   static const uint32_t tens[10] = { 1000000000ul, 100000000ul, 10000000ul, 1000000ul, 100000ul, 10000ul, 1000ul, 100ul, 10ul, 1ul };
@@ -145,14 +153,16 @@ function envelopeWriter(p: string, e: RuntimeEnvelope): Writer {
   const hasId = e.parts.some((x) => typeof x !== 'string' && x.slot === 'id');
   const hasParams = e.parts.some((x) => typeof x !== 'string' && x.slot === 'params');
   const args = ['uint8_t *buf', 'size_t cap', ...(hasId ? ['uint32_t id'] : []), ...(hasParams ? ['const char *params_json', 'size_t params_len'] : [])];
+  const hasLength = e.parts.some((x) => typeof x !== 'string' && x.slot === 'length16');
   const steps = e.parts.map((x) => {
     if (typeof x === 'string') return `${p}_put(buf, cap, &at, ${cString(x)}, ${utf8(x).length}u)`;
+    if (x.slot === 'length16') return `${p}_put_u16(buf, cap, &at, params_len)`;
     return x.slot === 'id' ? `${p}_put_u32(buf, cap, &at, id)` : `${p}_put(buf, cap, &at, params_json, params_len)`;
   });
-  const shape = e.parts.map((x) => (typeof x === 'string' ? x : x.slot === 'id' ? '<id>' : '<params_json>')).join('');
+  const shape = e.parts.map((x) => (typeof x === 'string' ? x : x.slot === 'id' ? '<id>' : x.slot === 'length16' ? '<length: 2 bytes>' : '<params_json>')).join('');
   const code = [
     `/* ${e.name} payload: ${commentText(shape)}`,
-    ` * Returns its length, or 0 when cap is too small.${hasParams ? ' params_json is copied as given: a JSON object.' : ''} */`,
+    ` * Returns its length, or 0 when cap is too small${hasLength ? ' or params_len is over 65535' : ''}.${hasParams ? ' params_json is copied as given: a JSON object.' : ''} */`,
     `static inline size_t ${p}_envelope_${name}(${args.join(', ')}) {`,
     '  size_t at = 0;',
     `  return ${steps.join('\n      && ')} ? at : 0;`,

@@ -57,11 +57,14 @@ export interface RuntimeTopic {
   readonly retain: boolean;
 }
 
-/** A platform envelope as text with two holes: the message id (decimal) and the caller's params JSON. */
+/**
+ * A platform envelope as text with holes: the message id (decimal), the caller's params JSON, and the params' byte
+ * length as a 16-bit big-endian number (OneNET's binary `$dp` type 3).
+ */
 export interface RuntimeEnvelope {
   /** The standard topic name it is for. */
   readonly name: string;
-  readonly parts: readonly (string | { readonly slot: 'id' | 'params' })[];
+  readonly parts: readonly (string | { readonly slot: 'id' | 'params' | 'length16' })[];
 }
 
 /** A --modem value: a dialect (raw TCP or the modem's MQTT commands) or a module name mapped to one (see at-modems.ts). */
