@@ -107,7 +107,7 @@ describe('at', () => {
   test.each([
     ['esp8266', 2048, false],
     ['sim800', 1460, false],
-    ['quectel', 512, false],
+    ['quectel', 256, false],
     ['quectel', 1460, true],
   ] as const)('%s splits a packet over its single-send limit %i (tls %s) and says so', (modem, limit, tls) => {
     const input = big(limit * 2 + 1, tls);

@@ -9,7 +9,8 @@
  * CONNECT then OK, CIPSEND answers OK, '>' and SEND OK), SIM800 Series AT Command Manual V1.05 §8.2 (CIPSTART answers
  * OK then CONNECT OK; CIPSEND size 1460; Ctrl-Z ends and ESC cancels a send without length), SIM7500_SIM7600 Series
  * TCPIP Application Note (NETOPEN, CIPOPEN, CIPSEND=<link>,<n> ≤ 1500, CCHOPEN/CCHSEND for TLS), Quectel BG96 TCP/IP
- * AT Commands Manual §2.2.9 (QISENDEX hex string ≤ 512 bytes; +QIOPEN: 0,0), Quectel SSL Application Note
+ * AT Commands Manual §2.2.9 (QISENDEX hex string "≤ 512 bytes", which may count hex characters: the safe reading, 256 data
+ * bytes per command, is used and the script says so; +QIOPEN: 0,0), Quectel SSL Application Note
  * (QSSLOPEN, QSSLSEND ≤ 1460 bytes).
  */
 import { UsageError } from '../errors.js';
@@ -99,7 +100,7 @@ const RAW: Record<RawDialect, RawTcp> = {
       tls
         ? { command: `AT+QSSLSEND=0,${chunk.length}`, data: chunk, before: ['>'], expect: 'SEND OK' }
         : { command: `AT+QISENDEX=0,"${Array.from(chunk, hex2).join('')}"`, expect: 'SEND OK' },
-    limit: (tls) => (tls ? 1460 : 512),
+    limit: (tls) => (tls ? 1460 : 256),
     // Only the TLS socket sends raw bytes after a prompt; QISENDEX carries hex text.
     special: (tls) => (tls ? { bytes: [0x1a, 0x1b], code: 'format.at.special.quectel' } : undefined),
     before: 'format.at.before.quectel',
@@ -164,6 +165,7 @@ function rawAt(dialect: RawDialect, modem: string, input: FormatInput, broker: E
     `# ${message(dialect === 'quectel' && !broker.tls ? 'format.at.how.hex' : 'format.at.how.raw', {}, lang)}`,
     `# ${message(raw.before, {}, lang)}`,
     ...(broker.tls ? [`# ${message(raw.tlsBefore, {}, lang)}`] : []),
+    ...(dialect === 'quectel' && !broker.tls ? [`# ${message('modem.raw.quectel.safe', {}, lang)}`] : []),
   ];
   return { modem, dialect, steps, header, footer: [], warnings };
 }

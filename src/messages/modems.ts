@@ -78,6 +78,8 @@ export const en: Readonly<Record<string, string>> = {
   'modem.raw.tls.sim800': 'TLS: SIM800 AT+CIPSSL=1 speaks old TLS only and checks no certificate; many clouds refuse it.',
   'modem.raw.tls.sim7600': 'TLS: the CCH commands use SSL context 0; configure it first, e.g. AT+CSSLCFG="sslversion",0,4 and AT+CSSLCFG="authmode",0,0.',
   'modem.raw.tls.quectel': 'TLS: configure SSL context 1 first, e.g. AT+QSSLCFG="sslversion",1,4 and AT+QSSLCFG="seclevel",1,0 (1 with a CA uploaded by AT+QFUPL).',
+  'modem.raw.quectel.safe':
+    'each AT+QISENDEX carries at most 256 bytes: the manual gives 512, which may count hex characters, so the script takes the safe reading',
   'modem.raw.keepalive':
     'keepalive {keepalive} s: the broker closes the connection when nothing arrives for {deadline} s (1.5 × keepalive); send the next packet, or a PINGREQ (C0 00), before then',
   'verify.at.where': 'credentials read from the modem commands {commands}',
@@ -162,6 +164,7 @@ export const zh: Readonly<Record<string, string>> = {
   'modem.raw.tls.sim800': 'TLS：SIM800 的 AT+CIPSSL=1 只支持旧版 TLS 且不校验证书，很多云平台会拒绝。',
   'modem.raw.tls.sim7600': 'TLS：CCH 指令使用 SSL 上下文 0；先配置，例如 AT+CSSLCFG="sslversion",0,4 和 AT+CSSLCFG="authmode",0,0。',
   'modem.raw.tls.quectel': 'TLS：先配置 SSL 上下文 1，例如 AT+QSSLCFG="sslversion",1,4 和 AT+QSSLCFG="seclevel",1,0（上传 CA 后用 1，AT+QFUPL）。',
+  'modem.raw.quectel.safe': '每条 AT+QISENDEX 最多携带 256 字节：手册写的 512 可能指十六进制字符数，脚本按保守理解处理',
   'modem.raw.keepalive': '保活 {keepalive} 秒：{deadline} 秒（保活的 1.5 倍）内收不到任何报文，服务器就会断开；请在此之前发送下一个报文或 PINGREQ（C0 00）',
   'verify.at.where': '凭据取自模组指令 {commands}',
   'verify.at.unescaped': '第 {line} 行：{command} 的带引号值中有未转义的逗号或双引号；ESP-AT 会在此处拆分参数，模组收不到这些值',

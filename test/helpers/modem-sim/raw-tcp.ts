@@ -1,7 +1,7 @@
 /**
  * A simulated modem in raw TCP mode, one class for the four socket dialects, written from the manuals cited in
  * src/format/at.ts: ESP-AT `AT+CIPSTART` / `AT+CIPSEND=<n>`, SIM800 `AT+CIPSTART` / `AT+CIPSEND=<n>`, SIM7600/A76xx
- * `AT+NETOPEN` / `AT+CIPOPEN` / `AT+CIPSEND=<link>,<n>`, Quectel `AT+QIOPEN` / `AT+QISENDEX` (hex, ≤ 512 bytes). Bytes go to
+ * `AT+NETOPEN` / `AT+CIPOPEN` / `AT+CIPSEND=<link>,<n>`, Quectel `AT+QIOPEN` / `AT+QISENDEX` (hex, ≤ 256 data bytes: the safe reading of the manual's 512). Bytes go to
  * the broker as they are; what the broker sends back is kept (and shown as the dialect's receive URC).
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
@@ -9,7 +9,7 @@ import { splitParams } from '../../../src/format/at-escape.js';
 import { paramsOf, SerialModem } from './serial.js';
 
 export type RawDialect = 'esp8266' | 'sim800' | 'sim7600' | 'quectel';
-const LIMIT: Record<RawDialect, number> = { esp8266: 2048, sim800: 1460, sim7600: 1500, quectel: 512 };
+const LIMIT: Record<RawDialect, number> = { esp8266: 2048, sim800: 1460, sim7600: 1500, quectel: 256 };
 
 export class RawTcpModem extends SerialModem {
   protected readonly lineMax = 2048 + 64;
