@@ -20,12 +20,13 @@ import * as signing from './messages/signing.js';
 import * as paste from './messages/paste.js';
 import * as apps from './messages/apps.js';
 import * as secrets from './messages/secrets.js';
+import * as summary from './messages/summary.js';
 
 export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor, signing, paste, apps, payload, secrets];
+const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor, signing, paste, apps, payload, secrets, summary];
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalogue,

@@ -36,6 +36,8 @@ export interface FormatInput {
   readonly credentials?: Login;
   /** Platform lint and notes, already rendered in the user's language. */
   readonly warnings?: readonly Notice[];
+  /** When the credential stops working, Unix seconds; null = never; absent = not known (the summary leaves it out). */
+  readonly expiresAt?: number | null;
   /** Extra outputs of the signer (a mosquitto password_file line, a registration reply topic). */
   readonly extras?: Readonly<Record<string, string>>;
   /** What `c` with `runtime` writes functions for; without it, the topics of the PUBLISH packets. */

@@ -17,13 +17,17 @@ import { formatMqttjs } from './mqttjs.js';
 import { formatMqttx } from './mqttx.js';
 import { formatMosquitto } from './mosquitto.js';
 import { formatEnv } from './env.js';
+import { summaryLines } from './summary.js';
 
 /** `table`: the annotated field-by-field view of each packet, rendered from the decoder's field spans, then the sizes. */
 export function formatTable(input: FormatInput, options: FormatOptions = {}): Formatted {
   const { paint, lang } = options;
   const tables = input.packets.map((p) => renderTable(p.bytes, { protocolVersion: input.protocolVersion, paint, lang }).replace(/\n*$/, '\n'));
   const report = sizeReport(input.packets, lang).map((l) => (paint ? paint.dim(l) : l));
-  return { output: `${tables.join('\n')}\n${report.join('\n')}\n`, report: [], warnings: [] };
+  // The summary first: what a person types into a client before anything else.
+  const summary = summaryLines(input, lang);
+  const head = summary.length === 0 ? '' : `${summary.join('\n')}\n\n`;
+  return { output: `${head}${tables.join('\n')}\n${report.join('\n')}\n`, report: [], warnings: [] };
 }
 
 export const formats = {

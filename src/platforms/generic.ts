@@ -41,7 +41,7 @@ export default defineSigner({
   title: 'Any MQTT broker: mosquitto, EMQX, ThingsBoard (plain credentials)',
   docs: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://thingsboard.io/docs/reference/mqtt-api/', 'https://docs.emqx.com/en/emqx/latest/access-control/authn/authn.html'],
   params,
-  example: 'generic --host 127.0.0.1 --client-id probe-device01 --username device01 --password S3cret!pass --passwd-line',
+  example: 'generic --host 127.0.0.1 --client-id probe-device01 --username device01 --password S3cretpass --passwd-line',
   sign,
   verify,
 });

@@ -22,8 +22,8 @@ import { runtimeSpec } from '../runtime-spec.js';
 
 
 const NAMED_FORMATS: readonly FormatStyle[] = ['c', 'arduino', 'python'];
-/** Formats meant for people read the lint on stderr; json carries it inside, raw has no room for it. */
-const MACHINE_FORMATS: readonly FormatStyle[] = ['json', 'raw'];
+/** json carries the lint inside; every other format (raw too: its bytes are on stdout) has it on stderr. */
+const LINT_INSIDE: readonly FormatStyle[] = ['json'];
 
 /**
  * Registers one command per platform signer (aliyun, onenet, …) from the registry's params; `only` limits it to
@@ -142,12 +142,22 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
     const out = (await formatLoaders[style]())(
       {
         packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: overrideWebsocket(result.broker, opts.wsUrl), credentials: result.credentials, warnings, extras: result.extras,
+        expiresAt: result.rules.expiresAt,
         ...(opts.runtime ? { runtime: runtimeSpec(signer, result.topics, flags.publish, planned, params, now) } : {}),
       },
       { name: opts.name, compact: opts.compact, runtime: opts.runtime, modem: opts.modem, lang, paint },
     );
+    // hex is bytes for a serial tool: the summary goes beside it as # lines, on the terminal when stdout is one
+    // (above the hex), else on stderr so a redirected file holds only the hex.
+    if (style === 'hex') {
+      const { summaryLines } = await import('../../format/summary.js');
+      const block = summaryLines({ packets, broker: overrideWebsocket(result.broker, opts.wsUrl), credentials: result.credentials, expiresAt: result.rules.expiresAt }, lang)
+        .map((l) => `# ${l}\n`)
+        .join('');
+      (io.stdout.isTTY ? io.stdout : io.stderr).write(block);
+    }
     io.stdout.write(out.output);
-    const human = !MACHINE_FORMATS.includes(style);
+    const human = !LINT_INSIDE.includes(style);
     await report(ctx, [...(human ? signed.map((w, i) => ({ ...warnings[i]!, info: w.level === 'info' })) : []), ...out.warnings], out.report);
     // The json carries the extras; for the rest they go beside the output, which must stay valid C, hex, …
     // An extra a note already names (Aliyun's reply topic) is not repeated.
