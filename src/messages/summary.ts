@@ -29,11 +29,11 @@ export const zh: Readonly<Record<string, string>> = {
   'summary.username': '用户名（Username）：{value}',
   'summary.password': '密码（Password）：{value}',
   'summary.keepalive': '心跳（Keep Alive）：{value}',
-  'summary.expires': '过期时间：{value}',
+  'summary.expires': '有效期至：{value}',
   'summary.yes': '是',
   'summary.no': '否',
   'summary.none': '（无）',
   'summary.empty': '（空：由服务器分配）',
-  'summary.never': '永不过期',
+  'summary.never': '长期有效',
   'summary.seconds': '{value} 秒',
 };
