@@ -40,9 +40,13 @@ async function cliMain() {
   return loadBundle(source, cachedData).exports.main;
 }
 
-if (require.main === module) {
+const args = process.argv.slice(2);
+if (require.main === module && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Answered before the bundle is read: a version check (CI scripts, `npx mqtt-sign -V`) needs nothing else.
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else if (require.main === module) {
   cliMain()
-    .then((main) => main(process.argv.slice(2)))
+    .then((main) => main(args))
     .then((code) => {
       process.exitCode = code;
     });
