@@ -40,6 +40,8 @@ export const en: Readonly<Record<string, string>> = {
   'cli.envelope.asIs': 'the payload for {topic} is already the platform\'s envelope: sent as it is',
   'cli.envelope.half': '{option} for {topic} has {present} of the platform\'s envelope but no {missing}: give the whole envelope, or only the properties to have them wrapped',
   'cli.envelope.half.hint': 'or add --no-envelope to send it exactly as it is',
+  'cli.sign.aliases': '{description} (also as: {aliases})',
+  'cli.topics.payload': 'payload: {payload}',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -76,4 +78,6 @@ export const zh: Readonly<Record<string, string>> = {
   'cli.envelope.asIs': '{topic} 的负载已经是平台的信封格式：按原样发送',
   'cli.envelope.half': '{topic} 的 {option} 含有平台信封的 {present}，但缺少 {missing}：请给出完整的信封，或只给属性让工具来包装',
   'cli.envelope.half.hint': '或加 --no-envelope 完全按原样发送',
+  'cli.sign.aliases': '{description}（也可写作：{aliases}）',
+  'cli.topics.payload': '负载示例：{payload}',
 };

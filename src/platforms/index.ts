@@ -24,7 +24,12 @@ export const platforms: Readonly<Record<string, Signer>> = {
   generic,
 };
 
+/** Plain brokers users name by product; all take plain credentials (PLATFORMS.md §8). */
 export const aliases: Readonly<Record<string, string>> = {
+  mosquitto: 'generic',
+  emqx: 'generic',
+  thingsboard: 'generic',
+  hivemq: 'generic',
 };
 
 export function getSigner(id: string): Signer {

@@ -12,7 +12,7 @@ import { formatLoaders, formatStyles } from '../../format/lazy.js';
 import { MODEM_ALIASES, MODEM_NAMES, MQTT_DIALECTS, RAW_DIALECTS } from '../../format/at-modems.js';
 import { aliases, platforms } from '../../platforms/index.js';
 import { sign } from '../../platforms/sign.js';
-import type { PlatformTopic, SignResult, Signer, Warning } from '../../platforms/types.js';
+import type { PlatformTopic, SignParams, SignResult, Signer, Warning } from '../../platforms/types.js';
 import type { CliContext } from '../context.js';
 import { buildPackets, plan, type PacketFlags } from '../packets.js';
 import { palette } from '../palette.js';
@@ -33,8 +33,11 @@ export function registerSignCommands(program: Command, ctx: CliContext, only?: s
   for (const signer of Object.values(platforms)) {
     if (only !== undefined && signer.id !== only) continue;
     const lang = ctx.lang();
-    const cmd = program.command(signer.id).description(message('cli.sign.description', { title: signer.title }, lang));
-    for (const [alias, id] of Object.entries(aliases)) if (id === signer.id) cmd.alias(alias);
+    const names = Object.entries(aliases).filter(([, id]) => id === signer.id).map(([alias]) => alias);
+    // Commander's command list shows one alias; the description names them all.
+    const description = message('cli.sign.description', { title: signer.title }, lang);
+    const cmd = program.command(signer.id).description(names.length === 0 ? description : message('cli.sign.aliases', { description, aliases: names.join(', ') }, lang));
+    for (const alias of names) cmd.alias(alias);
     addSignerOptions(cmd, signer, lang);
     addPacketOptions(cmd, lang);
     cmd.addHelpText('after', examples(signer, lang));
@@ -110,7 +113,7 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
   try {
     const now = io.now();
     const random = Buffer.from(io.randomBytes(16)).toString('hex');
-    const result = sign(signer.id, params, {
+    const signWith = (values: typeof params) => sign(signer.id, values, {
       now,
       random,
       salt: io.randomBytes(12),
@@ -124,7 +127,8 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
         will: planned.will !== undefined,
       },
     });
-    if (opts.topics) return printTopics(result, style, ctx);
+    if (opts.topics) return printTopics(signWithoutSecrets(signer, params, signWith), style, ctx);
+    const result = signWith(params);
     const notes: Warning[] = [];
     const packets = await buildPackets(flags, planned, {
       notes,
@@ -227,6 +231,27 @@ function localize(w: Warning, lang: Lang): Notice {
   return { code: w.code, message: catalogues.en[w.code] === undefined ? w.message : message(w.code, w.params ?? {}, lang) };
 }
 
+/** Valid base64 of 16 bytes, so it passes every secret's check (Azure, OneNET, Tencent keys) and is no one's secret. */
+const TOPICS_PLACEHOLDER_SECRET = 'AAAAAAAAAAAAAAAAAAAAAA==';
+
+/**
+ * --topics needs the names that go into the topics, never a secret: each secret the signer asks for is filled with a
+ * placeholder (the credentials are not printed), one at a time, so a login mode's own secret is the one filled.
+ */
+function signWithoutSecrets(signer: Signer, params: SignParams, signWith: (values: SignParams) => SignResult): SignResult {
+  let values = params;
+  for (let i = 0; i <= signer.params.length; i++) {
+    try {
+      return signWith(values);
+    } catch (err) {
+      const param = err instanceof UsageError && err.code === 'platform.secret.missing' ? signer.params.find((p) => `--${p.flag}` === err.params.option) : undefined;
+      if (param === undefined) throw err;
+      values = { ...values, [param.name]: TOPICS_PLACEHOLDER_SECRET };
+    }
+  }
+  return signWith(values);
+}
+
 function printTopics(result: SignResult, style: FormatStyle, ctx: CliContext): void {
   const { io } = ctx;
   if (style === 'json') {
@@ -238,6 +263,11 @@ function printTopics(result: SignResult, style: FormatStyle, ctx: CliContext): v
     io.stderr.write(`${message('cli.topics.empty', { platform: result.platform }, ctx.lang())}\n`);
     return;
   }
-  const nameWidth = Math.max(...result.topics.map((t) => t.name.length));
-  for (const t of result.topics) io.stdout.write(`${t.name.padEnd(nameWidth)}  ${t.direction.padEnd(9)}  ${termSafe(t.topic, TERM_LINE_MAX)}\n`);
+  const nameWidth = result.topics.reduce((w, t) => Math.max(w, t.name.length), 0);
+  // Under each topic, as in the JSON: what it is for, and the example payload where the platform defines one.
+  for (const t of result.topics) {
+    io.stdout.write(`${t.name.padEnd(nameWidth)}  ${t.direction.padEnd(9)}  ${termSafe(t.topic, TERM_LINE_MAX)}\n`);
+    io.stdout.write(`${' '.repeat(nameWidth + 2)}${termSafe(t.description, TERM_LINE_MAX)}\n`);
+    if (t.payload !== undefined) io.stdout.write(`${' '.repeat(nameWidth + 2)}${message('cli.topics.payload', { payload: termSafe(t.payload, TERM_LINE_MAX) }, ctx.lang())}\n`);
+  }
 }

@@ -1,0 +1,61 @@
+// Issue 11 item 8 through the CLI (in-process and spawned, en and zh): plain-broker aliases shown in --help and
+// signing like generic; --topics without any secret, and its text listing with descriptions and example payloads.
+import { describe, expect, test } from 'vitest';
+import { catalogues, message } from '../src/messages.js';
+import { platforms, aliases } from '../src/platforms/index.js';
+import { both, inProcess, LANGS } from './helpers/cli-both.js';
+
+const NOW = ['--now', '2024-06-15T13:00:00Z'];
+
+describe.each(LANGS)('%s', (lang) => {
+  test.each(['mosquitto', 'emqx', 'thingsboard', 'hivemq'])('%s is generic: same bytes, named in --help', async (alias) => {
+    const args = ['--host', '127.0.0.1', '--client-id', 'dev1', '--username', 'u', '--password', 'p4ss', ...NOW, '--format', 'hex'];
+    const [a] = await both([alias, ...args], lang, 0);
+    const [g] = await both(['generic', ...args], lang, 0);
+    expect(a.stdout).toBe(g.stdout);
+    expect(a.stdout).toMatch(/^10 /);
+    const [help] = await both(['--help'], lang, 0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(alias);
+  });
+
+  // Only the ids each platform needs for its topics; no secret, no secret env var, nothing on stdin.
+  test.each([
+    ['aliyun', ['--product', 'a1X2bEnP82z', '--device', 'example1'], 'property-post', '/sys/a1X2bEnP82z/example1/thing/event/property/post'],
+    ['aliyun', ['--product', 'a1X2bEnP82z', '--device', 'example1', '--auth-type', 'register'], 'register-reply', '/ext/register'],
+    ['onenet', ['--product', 'Ck2AF9QD2K', '--device', 'test'], 'property-post', '$sys/Ck2AF9QD2K/test/thing/property/post'],
+    ['huawei', ['--device', 'dev_1'], 'property-post', '$oc/devices/dev_1/sys/properties/report'],
+    ['tencent', ['--product', 'ABCDEF1234', '--device', 'dev001'], 'property-post', '$thing/up/property/ABCDEF1234/dev001'],
+    ['azure', ['--hub', 'myhub', '--device', 'd1'], 'telemetry', 'devices/d1/messages/events/'],
+    ['baidu', ['--iotcore', 'abcd123', '--device', 'mydevice'], 'shadow-get', '$iot/mydevice/shadow/get'],
+    ['onenet-legacy', ['--product', '339', '--device-id', '9277'], 'dp-post', '$dp'],
+  ] as const)('%s --topics works without secrets', async (id, args, name, topic) => {
+    for (const run of await both([id, ...args, ...NOW, '--topics', '--format', 'table'], lang, 0)) {
+      const lines = run.stdout.split('\n');
+      const at = lines.findIndex((l) => l.startsWith(`${name} `));
+      expect(at, run.stdout).toBeGreaterThanOrEqual(0);
+      expect(lines[at]).toContain(topic);
+      // The description on the next line, indented.
+      expect(lines[at + 1]).toMatch(/^ {4,}\S/);
+    }
+  });
+
+  test('the text listing shows every description and example payload the JSON has', async () => {
+    const argv = ['aliyun', '--product', 'a1X2bEnP82z', '--device', 'example1', ...NOW, '--topics'];
+    const [text] = await both([...argv, '--format', 'table'], lang, 0);
+    const [json] = await both([...argv, '--format', 'json'], lang, 0);
+    const topics = (JSON.parse(json.stdout) as { topics: { description: string; payload: string | null }[] }).topics;
+    expect(topics.some((t) => t.payload !== null)).toBe(true);
+    for (const t of topics) {
+      expect(text.stdout).toContain(t.description);
+      if (t.payload !== null) expect(text.stdout).toContain(message('cli.topics.payload', { payload: t.payload }, lang));
+    }
+  });
+});
+
+test('every alias maps to a registered platform, and the catalogue has the help note in both languages', async () => {
+  for (const id of Object.values(aliases)) expect(Object.keys(platforms)).toContain(id);
+  expect(catalogues.zh['cli.sign.aliases']).toContain('{aliases}');
+  const run = await inProcess(['mosquitto', '--help']);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain('hivemq');
+});
