@@ -10,6 +10,7 @@ import * as format from './messages/format.js';
 import * as capture from './messages/capture.js';
 import * as probe from './messages/probe.js';
 import * as cli from './messages/cli.js';
+import * as pipeline from './messages/pipeline.js';
 import * as firmware from './messages/firmware.js';
 import * as replies from './messages/replies.js';
 import * as fields from './messages/fields.js';
@@ -28,9 +29,12 @@ export type Catalogue = Readonly<Record<string, string>>;
 
 const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor, signing, paste, apps, payload, secrets, summary];
 
+// decode's pipeline area joins here rather than in the list above, which every new area edits.
+const all = [...areas, pipeline];
+
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
-  en: Object.assign({}, ...areas.map((a) => a.en)) as Catalogue,
-  zh: Object.assign({}, ...areas.map((a) => a.zh)) as Catalogue,
+  en: Object.assign({}, ...all.map((a) => a.en)) as Catalogue,
+  zh: Object.assign({}, ...all.map((a) => a.zh)) as Catalogue,
 };
 
 /** Fill a template's {placeholders}; an unknown placeholder stays visible rather than vanishing. */

@@ -52,20 +52,26 @@ describe('decode', () => {
   test('json: exactly the schema of the issue, null stream/direction/time for plain bytes', async () => {
     const r = await decode(['30 0d 00 03 61 2f 62 ff fe 68 69 00 00 00 00', '--format', 'json']);
     const json = JSON.parse(r.out);
-    expect(Object.keys(json)).toEqual(['packets']);
+    expect(Object.keys(json)).toEqual(['packets', 'summary']);
+    expect(json.summary).toEqual({ packets: 1, streams: 0, problems: 0, skippedStreams: [], truncatedFrames: 0, snaplen: null, interrupted: false });
     const p = json.packets[0];
     expect(Object.keys(p)).toEqual(['index', 'stream', 'direction', 'time', 'offset', 'length', 'hex', 'type', 'packet', 'fields', 'problems']);
     expect(p).toMatchObject({ index: 0, stream: null, direction: null, time: null, offset: 0, length: 15, type: 'publish', problems: [] });
     expect(p.hex).toBe('300d0003612f62fffe686900000000');
-    // Binary values as {hex, utf8}; utf8 only when the bytes are valid UTF-8.
-    expect(p.packet.payload).toEqual({ hex: 'fffe686900000000' });
+    // The bytes appear once, in hex: a binary value is where it sits in them, plus utf8 when it is valid UTF-8.
+    expect(p.packet.payload).toEqual({ offset: 7, length: 8 });
+    expect(p.hex.slice(7 * 2, (7 + 8) * 2)).toBe('fffe686900000000');
     expect(Object.keys(p.fields[0])).toEqual(['name', 'offset', 'length', 'value']);
+    // A field whose value would only repeat its bytes has none.
+    const payload = p.fields.find((f: { name: string }) => f.name === 'Payload');
+    expect(payload).toEqual({ name: 'Payload', offset: 7, length: 8 });
+    expect(r.out.split('fffe6869').length - 1).toBe(1);
     expect(r.code).toBe(0);
   });
 
   test('json: a valid UTF-8 binary value carries its text', async () => {
     const r = await decode(['30 07 00 01 74 68 65 6c 6c', '--format', 'json']);
-    expect(JSON.parse(r.out).packets[0].packet.payload).toEqual({ hex: '68656c6c', utf8: 'hell' });
+    expect(JSON.parse(r.out).packets[0].packet.payload).toEqual({ offset: 5, length: 4, utf8: 'hell' });
   });
 
   test.each([

@@ -6,7 +6,7 @@
 import type { MqttSignError } from '../errors.js';
 import type { Params } from '../messages.js';
 import { decode } from '../mqtt/decode.js';
-import { frameLength, INVALID, PACKET_NAMES, remainingLengthBytes, requiredFlags, spacedHex, validFirstByte } from './framing.js';
+import { frameLength, INCOMPLETE, INVALID, PACKET_NAMES, remainingLengthBytes, requiredFlags, spacedHex, validFirstByte } from './framing.js';
 
 export interface Problem {
   /** Catalogue code (capture.problem.*, or a codec error code). */
@@ -32,6 +32,14 @@ export function problemOf(error: MqttSignError): Problem {
  * `bytes` start where a packet failed to frame or decode and run to the end of what is available.
  * Returns the recognised mistake, or null when it is none of the known ones.
  */
+/**
+ * A fix that makes the packet take every byte available is tried only when at most this many are available: each try
+ * copies them, and a long run of malformed packets must stay linear (each diagnosis costs a bounded amount).
+ */
+const TAKE_ALL_MAX = 4096;
+/** Corrected string lengths tried per packet: bounded, so a crafted packet full of length-like pairs stays cheap. */
+const STRING_TRIES = 64;
+
 export function diagnose(bytes: Uint8Array, version: Version): Diagnosis | null {
   return missingFixedHeader(bytes, version) ?? wrongFlags(bytes, version) ?? oneLengthByte(bytes, version) ?? levelMismatch(bytes) ?? remainingLengthMismatch(bytes, version) ?? stringLengthOffByOne(bytes, version);
 }
@@ -58,11 +66,27 @@ export function diagnoseTail(bytes: Uint8Array, version: Version, where: 'stream
 }
 
 function decodes(bytes: ArrayLike<number>, version: Version): boolean {
+  return quietly(() => {
+    try {
+      decode(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), { protocolVersion: version });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Runs `f` with no stack traces recorded for errors thrown inside it. A diagnosis tries dozens of candidate fixes whose
+ * DecodeErrors are only a "no"; capturing a stack for each was most of the time a malformed packet cost.
+ */
+export function quietly<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
-    decode(Uint8Array.from(bytes), { protocolVersion: version });
-    return true;
-  } catch {
-    return false;
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -84,6 +108,7 @@ function missingFixedHeader(bytes: Uint8Array, version: Version): Diagnosis | nu
     if (!startsWith(bytes, k, MQTT) && !startsWith(bytes, k, MQISDP)) continue;
     if (bytes[0] === 0x10 && k >= 1) return null; // the fixed header is there
     if (k === 0) {
+      if (bytes.length > TAKE_ALL_MAX) return null;
       const fix = [0x10, ...remainingLengthBytes(bytes.length)];
       if (!decodes([...fix, ...bytes], version)) return null;
       return { problems: [{ code: 'capture.problem.missing-header', params: { fix: spacedHex(fix) } }], length: bytes.length, framed: true };
@@ -92,6 +117,7 @@ function missingFixedHeader(bytes: Uint8Array, version: Version): Diagnosis | nu
     const framed = frameLength(Uint8Array.of(0x10, ...bytes.subarray(0, k)), 0);
     const length = framed - 1; // the RL bytes and the bytes they count
     if (framed <= 0 || length > bytes.length || !decodes([0x10, ...bytes.subarray(0, length)], version)) {
+      if (bytes.length > TAKE_ALL_MAX) return null;
       const fix = [0x10, ...remainingLengthBytes(bytes.length - k)];
       if (!decodes([...fix, ...bytes.subarray(k)], version)) return null;
       return {
@@ -114,15 +140,27 @@ function wrongFlags(bytes: Uint8Array, version: Version): Diagnosis | null {
   if (first === undefined || validFirstByte(first)) return null;
   const required = requiredFlags(first >> 4);
   if (required === null) return null;
-  const fixed = Uint8Array.from(bytes);
-  fixed[0] = (first & 0xf0) | required;
-  const n = frameLength(fixed, 0);
-  if (n <= 0 || n > bytes.length || !decodes(fixed.subarray(0, n), version)) return null;
+  const fixedFirst = (first & 0xf0) | required;
+  // The corrected byte has a legal type and flags; the Remaining Length after it is the same.
+  const n = frameLengthWith(bytes, fixedFirst);
+  if (n <= 0 || n > bytes.length) return null;
+  const fixed = bytes.slice(0, n);
+  fixed[0] = fixedFirst;
+  if (!decodes(fixed, version)) return null;
   return {
     problems: [{ code: 'capture.problem.header-flags', params: { type: PACKET_NAMES[first >> 4]!, byte: spacedHex([first]), fix: spacedHex([fixed[0]!]) } }],
     length: n,
     framed: true,
   };
+}
+
+/** frameLength of `bytes` as if its first byte were `first`, without copying them. */
+function frameLengthWith(bytes: Uint8Array, first: number): number {
+  const head = bytes.slice(0, Math.min(bytes.length, 5));
+  head[0] = first;
+  const n = frameLength(head, 0);
+  // The header is at most 5 bytes: INCOMPLETE on the copy is the truth only when the copy holds every byte there is.
+  return n === INCOMPLETE && bytes.length > 5 ? INVALID : n;
 }
 
 /** A Remaining Length of 128–255 written as one byte (`10 A5 00 04 …`): its top bit made the decoder read on. */
@@ -185,15 +223,16 @@ function remainingLengthMismatch(bytes: Uint8Array, version: Version): Diagnosis
   const width = rlWidth(bytes);
   const declared = n > 0 ? n - 1 - width : -1;
   const available = bytes.length - 1 - width;
-  const candidates = [available];
+  const candidates = available <= TAKE_ALL_MAX ? [available] : [];
   for (let d = 1; d <= 16; d++) candidates.push(declared - d, declared + d);
   for (const actual of candidates) {
     if (actual < 0 || actual > available || actual === declared) continue;
+    // The cheap test first: what follows the corrected packet must be the end or another header.
+    const after = 1 + width + actual;
+    if (after < bytes.length && frameLength(bytes, after) <= 0) continue;
     const body = bytes.subarray(1 + width, 1 + width + actual);
     const fixed = [bytes[0]!, ...remainingLengthBytes(actual), ...body];
     if (!decodes(fixed, version)) continue;
-    const after = 1 + width + actual;
-    if (after < bytes.length && frameLength(bytes, after) <= 0) continue;
     return {
       problems: [
         {
@@ -214,15 +253,18 @@ function stringLengthOffByOne(bytes: Uint8Array, version: Version): Diagnosis | 
   if (n <= 0 || n > bytes.length || n > 4096) return null;
   const frame = bytes.slice(0, n);
   const start = 1 + rlWidth(bytes);
-  for (let p = start; p + 2 <= n; p++) {
+  let tries = 0;
+  for (let p = start; p + 2 <= n && tries < STRING_TRIES; p++) {
     const declared = (frame[p]! << 8) | frame[p + 1]!;
     for (const actual of [declared - 1, declared + 1]) {
       if (actual < 0 || p + 2 + actual > n) continue;
+      // Text first (cheap, and most positions fail it), then the decode that proves the fix.
+      if (!printable(frame.subarray(p + 2, p + 2 + actual))) continue;
+      if (++tries > STRING_TRIES) break;
       const copy = frame.slice();
       copy[p] = actual >> 8;
       copy[p + 1] = actual & 0xff;
       if (!decodes(copy, version)) continue;
-      if (!printable(copy.subarray(p + 2, p + 2 + actual))) continue;
       return {
         problems: [
           {

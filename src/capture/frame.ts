@@ -13,6 +13,8 @@ export interface Frame {
   /** LINKTYPE_* value of the interface the frame came from. */
   readonly linkType: number;
   readonly data: Uint8Array;
+  /** Set when the frame is shorter on file than it was on the wire: the capture's snaplen (0 when not known) cut it. */
+  readonly snaplen?: number;
 }
 
 export interface FrameReader {

@@ -12,7 +12,7 @@ const MAX_RECORD = 16 << 20;
 
 export class PcapReader implements FrameReader {
   private readonly chunks = new Chunker();
-  private header: { little: boolean; nano: boolean; linkType: number } | null = null;
+  private header: { little: boolean; nano: boolean; linkType: number; snaplen: number } | null = null;
   private count = 0;
 
   push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
@@ -32,13 +32,15 @@ export class PcapReader implements FrameReader {
       if (incl > MAX_RECORD) throw corrupt('capture.file.record', offset + pos, incl);
       if (buf.length - pos - 16 < incl) break;
       const frac = view.getUint32(pos + 4, little);
-      onFrame({
+      const frame: Frame = {
         number: ++this.count,
         sec: view.getUint32(pos, little),
         nsec: nano ? frac : frac * 1000,
         linkType,
         data: buf.subarray(pos + 16, pos + 16 + incl),
-      });
+      };
+      // orig_len > incl_len: the snaplen cut the frame.
+      onFrame(view.getUint32(pos + 12, little) > incl ? { ...frame, snaplen: this.header.snaplen } : frame);
       pos += 16 + incl;
     }
     return pos;
@@ -51,12 +53,12 @@ export class PcapReader implements FrameReader {
   }
 }
 
-function readHeader(buf: Uint8Array, pos: number): { little: boolean; nano: boolean; linkType: number } {
+function readHeader(buf: Uint8Array, pos: number): { little: boolean; nano: boolean; linkType: number; snaplen: number } {
   const view = new DataView(buf.buffer, buf.byteOffset + pos, 24);
   const magic = view.getUint32(0, false);
   const index = (PCAP_MAGIC as readonly number[]).indexOf(magic);
   if (index === -1) throw corrupt('capture.file.header', 0, 'pcap');
   const little = index === 1 || index === 3;
   // The upper bits of the link type field carry FCS information; the type is the low 16 bits.
-  return { little, nano: index >= 2, linkType: view.getUint32(20, little) & 0xffff };
+  return { little, nano: index >= 2, linkType: view.getUint32(20, little) & 0xffff, snaplen: view.getUint32(16, little) };
 }

@@ -14,11 +14,16 @@ const PB = 2;
 const SPB = 3;
 const EPB = 6;
 
+/** The least length of each block type that carries fixed fields: header, fields, trailing length (the spec's figures). */
+const MIN_LENGTH: Readonly<Record<number, number>> = { [SHB]: 28, [IDB]: 20, [PB]: 32, [SPB]: 16, [EPB]: 32 };
+
 /** Blocks larger than this mean a corrupt file (a packet block holds one frame of at most a few hundred KiB). */
 const MAX_BLOCK = 16 << 20;
 
 interface Interface {
   readonly linkType: number;
+  /** The interface's snaplen (0: no limit given). */
+  readonly snaplen: number;
   /** Timestamp units per second (10^6 unless if_tsresol says otherwise). */
   readonly units: number;
   /** if_tsoffset: seconds added to every timestamp. */
@@ -57,6 +62,9 @@ export class PcapngReader implements FrameReader {
       const length = view.getUint32(pos + 4, little);
       if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) throw corrupt('capture.file.block', offset + pos, length);
       if (buf.length - pos < length) break;
+      // The fixed part of each block type must fit in the block, or reading it would run past the block's end.
+      const least = MIN_LENGTH[type];
+      if (least !== undefined && length < least) throw corrupt('capture.file.block', offset + pos, length);
       if (type === SHB) {
         this.started = true;
         this.interfaces = [];
@@ -67,16 +75,18 @@ export class PcapngReader implements FrameReader {
         const iface = this.interfaces[ifId];
         if (!iface) throw corrupt('capture.file.interface', offset + pos, ifId);
         const captured = view.getUint32(pos + 20, little);
-        if (28 + captured > length) throw corrupt('capture.file.block', offset + pos, length);
+        if (28 + captured > length - 4) throw corrupt('capture.file.block', offset + pos, length);
         const { sec, nsec } = timestamp(iface, view.getUint32(pos + 12, little), view.getUint32(pos + 16, little));
-        onFrame({ number: ++this.count, sec, nsec, linkType: iface.linkType, data: buf.subarray(pos + 28, pos + 28 + captured) });
+        const frame: Frame = { number: ++this.count, sec, nsec, linkType: iface.linkType, data: buf.subarray(pos + 28, pos + 28 + captured) };
+        onFrame(view.getUint32(pos + 24, little) > captured ? { ...frame, snaplen: iface.snaplen } : frame);
       } else if (type === SPB) {
         const iface = this.interfaces[0];
         if (!iface) throw corrupt('capture.file.interface', offset + pos, 0);
         // A Simple Packet Block has no timestamp and its captured length is implied by the block length.
         const original = view.getUint32(pos + 8, little);
         const captured = Math.min(original, length - 16);
-        onFrame({ number: ++this.count, sec: 0, nsec: 0, linkType: iface.linkType, data: buf.subarray(pos + 12, pos + 12 + captured) });
+        const frame: Frame = { number: ++this.count, sec: 0, nsec: 0, linkType: iface.linkType, data: buf.subarray(pos + 12, pos + 12 + captured) };
+        onFrame(original > captured ? { ...frame, snaplen: iface.snaplen } : frame);
       }
       // Other blocks (name resolution, statistics, custom, decryption secrets) carry no frames.
       pos += length;
@@ -93,6 +103,7 @@ export class PcapngReader implements FrameReader {
 
 function readInterface(view: DataView, pos: number, length: number, little: boolean): Interface {
   const linkType = view.getUint16(pos + 8, little);
+  const snaplen = view.getUint32(pos + 12, little);
   let units = 1e6;
   let offset = 0;
   // Options: code (2), length (2), value padded to 4; they end at the trailing block length.
@@ -111,7 +122,7 @@ function readInterface(view: DataView, pos: number, length: number, little: bool
     }
     at += 4 + Math.ceil(len / 4) * 4;
   }
-  return { linkType, units, offset, high: -1, highSec: 0, highRem: 0 };
+  return { linkType, snaplen, units, offset, high: -1, highSec: 0, highRem: 0 };
 }
 
 /** A 64-bit count of units → seconds and nanoseconds, exact even where the count exceeds 2^53. */

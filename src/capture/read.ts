@@ -4,13 +4,14 @@
  */
 import { MqttSignError } from '../errors.js';
 import type { ProtocolVersion } from '../mqtt/types.js';
-import type { FrameReader } from './frame.js';
-import { looksLikeText, parseHexInput, type TextEncoding } from './hex-input.js';
+import type { Frame, FrameReader } from './frame.js';
+import type { TextEncoding } from './hex-input.js';
+import { TextReader, type TextSegment } from './text-reader.js';
 import { PcapReader } from './pcap.js';
 import { PcapngReader } from './pcapng.js';
 import { captureFormat } from './sniff.js';
 import { Splitter, type VersionState } from './split.js';
-import type { CapturedPacket } from './packet.js';
+import type { CapturedPacket, Direction } from './packet.js';
 import { TcpReassembler, type SkippedStream } from './stream.js';
 
 export type InputKind = 'pcap' | 'pcapng' | 'text' | 'binary';
@@ -36,11 +37,18 @@ export async function* readCapture(chunks: AsyncIterable<Uint8Array>): AsyncGene
 export async function* readCaptureBatches(
   chunks: AsyncIterable<Uint8Array>,
   onSkippedStream?: (stream: SkippedStream) => void,
+  stats?: ReadStats,
 ): AsyncGenerator<CapturedPacket[]> {
   let reader: FrameReader | null = null;
   let out: CapturedPacket[] = [];
   const tcp = new TcpReassembler((p) => out.push(p), onSkippedStream);
-  const onFrame = tcp.push.bind(tcp);
+  const onFrame = (frame: Frame): void => {
+    if (frame.snaplen !== undefined && stats) {
+      stats.truncatedFrames++;
+      stats.snaplen = Math.max(stats.snaplen ?? 0, frame.snaplen);
+    }
+    tcp.push(frame);
+  };
   let head: Uint8Array = new Uint8Array(0);
   for await (const chunk of chunks) {
     if (!reader) {
@@ -79,44 +87,158 @@ export function decodeBytes(bytes: Uint8Array, options: ReadOptions = {}): Captu
   return out;
 }
 
+/** What reading an input found besides its packets; filled in as the input streams through. */
+export interface ReadStats {
+  /** Bytes of input read so far. */
+  bytesRead: number;
+  /** Capture frames shorter on file than on the wire (cut by the capture's snaplen). */
+  truncatedFrames: number;
+  /** The snaplen of the interface a truncated frame came from (the largest one seen), or null. */
+  snaplen: number | null;
+}
+
 /**
- * Any input, as batches of packets: a capture streams through readCaptureBatches; anything else is gathered (it is small: pasted text
- * or a few packets), read as text when it is text, and split into packets.
+ * Plain input (not a capture) in which this many bytes in a row gave no packet is not MQTT: reading stops with
+ * `pipeline.not-mqtt` rather than diagnosing an endless stream of junk (`decode /dev/zero`).
+ */
+export const NOT_MQTT_LIMIT = 16 << 20;
+
+/**
+ * Any input, as batches of packets (one batch per chunk read). A capture streams through readCaptureBatches; binary
+ * packet bytes stream through one splitter; text is read by textSegments (hex, dumps, logs) and its segments split per
+ * direction. Nothing is gathered whole except text, until the line-by-line reader takes over.
  */
 export async function readInput(
   chunks: AsyncIterable<Uint8Array>,
   options: ReadOptions = {},
-): Promise<{ kind: InputKind; batches: AsyncIterable<CapturedPacket[]> }> {
+): Promise<{ kind: InputKind; batches: AsyncIterable<CapturedPacket[]>; stats: ReadStats }> {
+  const stats: ReadStats = { bytesRead: 0, truncatedFrames: 0, snaplen: null };
   const iterator = chunks[Symbol.asyncIterator]();
   let head: Uint8Array = new Uint8Array(0);
   let done = false;
   while (head.length < 4 && !done) {
     const next = await iterator.next();
     if (next.done) done = true;
-    else head = concat(head, next.value);
+    else head = head.length === 0 ? next.value : concat(head, next.value);
   }
   const rest: AsyncIterable<Uint8Array> = {
     async *[Symbol.asyncIterator]() {
-      yield head;
-      if (done) return;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      try {
+        stats.bytesRead += head.length;
+        yield head;
+        if (done) return;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          stats.bytesRead += next.value.length;
+          yield next.value;
+        }
+      } finally {
+        // Stopped early (the reader of our output went away, Ctrl-C): close the source too.
+        if (!done) await iterator.return?.();
+      }
     },
   };
   const format = captureFormat(head);
-  if (format) return { kind: format, batches: readCaptureBatches(rest, options.onSkippedStream) };
-  const parts: Uint8Array[] = [];
-  for await (const chunk of rest) parts.push(chunk);
-  const all = parts.length === 1 ? parts[0]! : concat(...parts);
-  if (options.encoding === 'base64' || looksLikeText(all)) {
-    const text = new TextDecoder().decode(all);
-    return { kind: 'text', batches: once(decodeBytes(parseHexInput(text, options.encoding), options)) };
+  if (format) return { kind: format, batches: readCaptureBatches(rest, options.onSkippedStream, stats), stats };
+  if (head.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
+  if (options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
+    return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding), options), stats };
   }
-  if (all.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
-  return { kind: 'binary', batches: once(decodeBytes(all, options)) };
+  return { kind: 'binary', batches: binaryBatches(rest, options), stats };
+}
+
+/** Binary packet bytes, chunk by chunk through one splitter; stops with a verdict after NOT_MQTT_LIMIT bytes without a packet. */
+async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOptions): AsyncGenerator<CapturedPacket[]> {
+  const state: VersionState = { version: options.protocolVersion ?? 4, known: options.protocolVersion !== undefined };
+  let out: CapturedPacket[] = [];
+  let index = 0;
+  let sinceLastPacket = 0;
+  const splitter = new Splitter(state, (found) => {
+    found.index = index++;
+    if (found.packet) sinceLastPacket = 0;
+    out.push(found);
+  });
+  for await (const chunk of chunks) {
+    sinceLastPacket += chunk.length;
+    splitter.push(chunk);
+    if (sinceLastPacket > NOT_MQTT_LIMIT) {
+      splitter.end('input', false);
+      if (out.length > 0) yield out;
+      throw notMqtt();
+    }
+    if (out.length > 0) {
+      const batch = out;
+      out = [];
+      yield batch;
+    }
+  }
+  splitter.end('input', true);
+  if (out.length > 0) yield out;
+}
+
+function notMqtt(): MqttSignError {
+  return new MqttSignError('pipeline.not-mqtt', { count: NOT_MQTT_LIMIT >> 20 }, 1);
+}
+
+/** Text input → segments of bytes, line by line as it streams (TextReader keeps only the unfinished line). */
+async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEncoding | undefined): AsyncGenerator<TextSegment[]> {
+  const reader = new TextReader({ encoding: encoding ?? 'auto' });
+  const utf8 = new TextDecoder();
+  for await (const chunk of chunks) {
+    const segments = reader.push(utf8.decode(chunk, { stream: true }));
+    if (segments.length > 0) yield segments;
+  }
+  const last = [...reader.push(utf8.decode()), ...reader.end()];
+  if (last.length > 0) yield last;
+}
+
+/** Text segments → packets: each direction its own byte stream (like the two directions of a TCP connection). */
+async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: ReadOptions): AsyncGenerator<CapturedPacket[]> {
+  const state: VersionState = { version: options.protocolVersion ?? 4, known: options.protocolVersion !== undefined };
+  let out: CapturedPacket[] = [];
+  let index = 0;
+  const splitters = new Map<Direction | undefined, Splitter>();
+  const splitterFor = (direction: Direction | undefined): Splitter => {
+    let splitter = splitters.get(direction);
+    if (!splitter) {
+      splitter = new Splitter(state, (found) => {
+        found.index = index++;
+        if (direction) found.direction = direction;
+        out.push(found);
+      });
+      splitters.set(direction, splitter);
+    }
+    return splitter;
+  };
+  let any = false;
+  for await (const batch of segments) {
+    for (const segment of batch) {
+      if (segment.bytes.length > 0) any = true;
+      splitterFor(segment.direction).push(segment.bytes);
+    }
+    if (out.length > 0) {
+      const ready = out;
+      out = [];
+      yield ready;
+    }
+  }
+  if (!any) throw new MqttSignError('capture.input.empty', {}, 2);
+  for (const splitter of splitters.values()) splitter.end('input', true);
+  if (out.length > 0) yield out;
 }
 
 async function* once<T>(item: T): AsyncGenerator<T> {
   yield item;
+}
+
+/** The start of the input reads as text: no control bytes but whitespace, and UTF-8 (a character cut at the end is fine). */
+function textLike(head: Uint8Array): boolean {
+  for (const b of head) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {

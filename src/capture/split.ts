@@ -8,7 +8,7 @@ import { DecodeError } from '../errors.js';
 import { decode, decodeAll } from '../mqtt/decode.js';
 import type { Decoded, Field, Packet, ProtocolVersion } from '../mqtt/types.js';
 import { Captured } from './packet.js';
-import { diagnose, diagnoseTail, problemOf, type Problem } from './diagnose.js';
+import { diagnose, diagnoseTail, problemOf, quietly, type Problem } from './diagnose.js';
 import { frameLength, hex2, INCOMPLETE, INVALID } from './framing.js';
 
 /** Protocol version shared by both directions of a connection: the client's CONNECT sets it. */
@@ -20,8 +20,15 @@ export interface VersionState {
 
 /** Give up resynchronising a stream seen from its middle after this many bytes without a packet: it is not MQTT. */
 const SYNC_BUDGET = 64 * 1024;
-/** A pending packet up to this size gets its whole buffer at once; a larger one (or a bogus length) grows by parts. */
-const MAX_PREALLOCATED = 16 << 20;
+/**
+ * A pending packet up to this size gets its whole buffer at once; a larger one (or a bogus length) grows by parts as
+ * its bytes arrive, so memory follows what arrived, never what a header claims (20,000 streams claiming 16 MiB each).
+ */
+const MAX_PREALLOCATED = 64 * 1024;
+/** Malformed packets in a row that get the full diagnosis (the known hand-made mistakes tried); later ones get the decoder's error. */
+const DIAGNOSED = 256;
+/** Frames framed ahead in one go: bounds the rescan after a malformed packet moves the framing (linear time). */
+const MAX_RUN = 4096;
 /** Keep at most this many bytes of a skipped region to show; the count stays exact. */
 const SKIP_KEEP = 4096;
 
@@ -52,6 +59,9 @@ export class Splitter {
   abandoned = false;
   /** At least one packet decoded. */
   sawPacket = false;
+  /** Malformed packets since the last one that decoded. */
+  private badInARow = 0;
+  private lastBad: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly error: DecodeError } | null = null;
 
   constructor(
     private readonly state: VersionState,
@@ -156,17 +166,19 @@ export class Splitter {
         this.flushSkip();
         this.syncing = false;
       }
-      // The run of whole packets from pos.
+      // The run of whole packets from pos (at most MAX_RUN of them, so a rescan costs a bounded amount).
       let end = pos;
       let n = 0;
-      while (end < buf.length) {
+      let frames = 0;
+      while (end < buf.length && frames < MAX_RUN) {
         n = frameLength(buf, end);
         if (n < 0 || end + n > buf.length) break;
         end += n;
+        frames++;
       }
       if (end > pos) {
         pos = this.decodeRun(buf, pos, end);
-        if (pos !== end) continue; // a malformed packet moved us; look again from there
+        if (pos !== end || frames === MAX_RUN) continue; // a malformed packet moved us, or the run was cut: look again from there
       }
       if (n !== INVALID) break; // the rest is an incomplete packet (or nothing)
       pos = this.malformed(buf, pos, null);
@@ -205,12 +217,30 @@ export class Splitter {
     let at = pos;
     while (at < end) {
       const n = frameLength(buf, at);
-      const decoded = this.tryDecode(buf.subarray(at, at + n));
-      if (decoded instanceof DecodeError) return this.malformed(buf, at, decoded);
+      const decoded = this.badInARow >= DIAGNOSED ? this.decodeBad(buf.subarray(at, at + n)) : this.tryDecode(buf.subarray(at, at + n));
+      if (decoded instanceof DecodeError) {
+        const next = this.malformed(buf, at, decoded);
+        // Still on the run's framing: go on here rather than framing the rest of the run again (quadratic on a run of bad packets).
+        if (next !== at + n || this.syncing || this.abandoned) return next;
+        at = next;
+        continue;
+      }
       this.found(buf, at, n, decoded.packet, decoded);
       at += n;
     }
     return at;
+  }
+
+  /**
+   * tryDecode in a run of malformed packets: the same bad bytes give the same error, so a packet equal to the last
+   * bad one (a broken device repeats itself) reuses its error instead of decoding and throwing again.
+   */
+  private decodeBad(bytes: Uint8Array): Decoded | DecodeError {
+    const last = this.lastBad;
+    if (last && last.version === this.state.version && sameBytes(last.bytes, bytes)) return last.error;
+    const result = quietly(() => this.tryDecode(bytes));
+    if (result instanceof DecodeError && bytes.length <= 256) this.lastBad = { bytes: bytes.slice(), version: this.state.version, error: result };
+    return result;
   }
 
   /** decode() in the stream's version; while the version is a guess, also try 5 and adopt it if that works. */
@@ -240,12 +270,16 @@ export class Splitter {
       this.state.known = true;
     }
     this.sawPacket = true;
+    this.badInARow = 0;
     this.emit(new Captured(this.offset + at, buf.subarray(at, at + length), this.state.version, packet, [], spans, base));
   }
 
   /** A malformed packet at pos: diagnose, report, and continue after it (or resynchronise when its length is lost). */
   private malformed(buf: Uint8Array, pos: number, error: DecodeError | null): number {
-    const d = diagnose(buf.subarray(pos), this.state.version);
+    // Past DIAGNOSED malformed packets in a row, a packet's own decoding error is the report: trying the known
+    // mistakes on each of millions of packets of a broken stream would cost far more than decoding it.
+    const d = error && this.badInARow >= DIAGNOSED ? null : diagnose(buf.subarray(pos), this.state.version);
+    this.badInARow++;
     if (!d && !error) {
       // Not a packet start and no known mistake: skip to the next packet (trailing bytes if there is none).
       this.flushSkip();
@@ -280,7 +314,7 @@ export class Splitter {
         if (n <= SYNC_BUDGET) return { at: i, wait: true };
         continue;
       }
-      if (this.tryDecode(buf.subarray(i, i + n)) instanceof DecodeError) continue;
+      if (quietly(() => this.tryDecode(buf.subarray(i, i + n))) instanceof DecodeError) continue;
       const next = frameLength(buf, i + n);
       if (i + n === buf.length || next === INCOMPLETE || next > 0) return { at: i, wait: false };
     }
@@ -314,4 +348,10 @@ export class Splitter {
     const problem: Problem = { code, params: { count: s.count, missing: s.missing, byte: hex2(s.kept[0] ?? 0) } };
     this.emitBad(s.start, Uint8Array.from(s.kept), [problem]);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

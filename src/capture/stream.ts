@@ -20,6 +20,10 @@ function endpoint(address: number | string, port: number): Endpoint {
 const MQTT_PORTS = new Set([1883, 8883, 1884, 8884, 18830]);
 /** Out-of-order data held per direction before the missing segment is declared lost. */
 const MAX_HELD = 4 << 20;
+/** Out-of-order data held over all streams: thousands of streams each waiting on a hole must not add up past this. */
+const MAX_HELD_TOTAL = 32 << 20;
+/** Out-of-order segments held per direction: keeps inserting and draining them cheap (tiny segments add up slowly in bytes). */
+const MAX_HELD_SEGMENTS = 1024;
 
 /** Packets only one side sends [MQTT-3.x]: they tell the client from the broker. */
 const FROM_CLIENT = new Set(['connect', 'subscribe', 'unsubscribe', 'pingreq']);
@@ -75,6 +79,8 @@ export class TcpReassembler {
   private readonly connections = new Map<Endpoint, Map<Endpoint, Connection>>();
   private streams = 0;
   private index = 0;
+  /** Bytes held out of order in every side together. */
+  private heldTotal = 0;
   private first: { sec: number; nsec: number } | null = null;
   /** Frame being processed: the time and number packets completed by it get. */
   private current: Frame | null = null;
@@ -185,10 +191,13 @@ export class TcpReassembler {
     const ahead = (seq - side.next!) | 0;
     if (ahead > 0) {
       // Out of order: hold it (copied: the frame's buffer is the reader's) until the hole is filled.
-      side.held.push({ seq, data: payload.slice() });
-      side.held.sort((x, y) => ((x.seq - y.seq) | 0));
+      // Kept in sequence order: held segments usually arrive in order among themselves, so look from the end.
+      let at = side.held.length;
+      while (at > 0 && ((side.held[at - 1]!.seq - seq) | 0) > 0) at--;
+      side.held.splice(at, 0, { seq, data: payload.slice() });
       side.heldBytes += payload.length;
-      if (side.heldBytes > MAX_HELD) this.skipHole(conn, side);
+      this.heldTotal += payload.length;
+      if (side.heldBytes > MAX_HELD || side.held.length > MAX_HELD_SEGMENTS || this.heldTotal > MAX_HELD_TOTAL) this.skipHole(conn, side);
       return;
     }
     // A retransmission, or one that overlaps what we have: keep only what is new.
@@ -204,6 +213,7 @@ export class TcpReassembler {
     while (side.held.length > 0 && ((side.held[0]!.seq - side.next!) | 0) <= 0) {
       const held = side.held.shift()!;
       side.heldBytes -= held.data.length;
+      this.heldTotal -= held.data.length;
       this.deliver(conn, side, held.seq, held.data);
     }
   }

@@ -8,6 +8,6 @@ export interface CliContext {
   lang(): Lang;
   /** Colour is allowed: stdout is a TTY, NO_COLOR is unset and --no-color was not given. */
   color(): boolean;
-  /** Set the process exit code (0 ok, 1 check failed, 2 usage). The highest code set wins. */
-  exit(code: 0 | 1 | 2): void;
+  /** Set the process exit code (0 ok, 1 check failed, 2 usage, 130 interrupted by Ctrl-C). The highest code set wins. */
+  exit(code: 0 | 1 | 2 | 130): void;
 }

@@ -15,10 +15,10 @@ export interface ArgumentInput {
   notAFile(): string | undefined;
 }
 
-export function argumentInput(io: Io, arg: string): ArgumentInput {
+export function argumentInput(io: Io, arg: string, signal?: AbortSignal): ArgumentInput {
   let notAFile: string | undefined;
   async function* chunks(): AsyncIterable<Uint8Array> {
-    const iterator = io.streamFile(arg)[Symbol.asyncIterator]();
+    const iterator = io.streamFile(arg, signal)[Symbol.asyncIterator]();
     let first: IteratorResult<Uint8Array>;
     try {
       first = await iterator.next();

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 // internals it brings (~1 ms), only in runs that read a file.
 import { createReadStream, promises as fs } from 'node:fs';
 
-export interface OutStream {
-  write(chunk: string | Uint8Array): void;
-  readonly isTTY: boolean;
-}
+import { addAbortSignal } from 'node:stream';
+import { outStream, type OutStream } from './writer.js';
+
+export type { OutStream } from './writer.js';
 
 export interface Io {
   readonly stdout: OutStream;
@@ -18,11 +18,13 @@ export interface Io {
   readonly stdinIsTTY: boolean;
   /** All of stdin (for `--secret -`, piped hex, small inputs). */
   readStdin(): Promise<Uint8Array>;
-  /** stdin in chunks (for large captures). */
-  streamStdin(): AsyncIterable<Uint8Array>;
+  /** stdin in chunks (for large captures); an abort (Ctrl-C) ends it. */
+  streamStdin(signal?: AbortSignal): AsyncIterable<Uint8Array>;
   readFile(path: string): Promise<Uint8Array>;
   /** A file in chunks, so a 1 GB capture needs memory only for what is in flight. */
-  streamFile(path: string): AsyncIterable<Uint8Array>;
+  streamFile(path: string, signal?: AbortSignal): AsyncIterable<Uint8Array>;
+  /** A file's size in bytes (for progress), null when unknown (a pipe, a device). */
+  fileSize?(path: string): Promise<number | null>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Milliseconds since the epoch. */
   now(): number;
@@ -42,24 +44,10 @@ async function* chunks(stream: AsyncIterable<Buffer>): AsyncIterable<Uint8Array>
 
 export function realIo(): Io {
   // A reader that stops early (`mqtt-sign … | head`) closes the pipe: that ends the output, it is not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-    });
-  }
+  // Other write failures are kept and reported once by main() (src/cli/writer.ts).
   return {
-    stdout: {
-      write: (chunk) => void process.stdout.write(chunk),
-      get isTTY() {
-        return process.stdout.isTTY === true;
-      },
-    },
-    stderr: {
-      write: (chunk) => void process.stderr.write(chunk),
-      get isTTY() {
-        return process.stderr.isTTY === true;
-      },
-    },
+    stdout: outStream(process.stdout),
+    stderr: outStream(process.stderr),
     // A getter: the first touch of process.stdin builds its stream (~3 ms), which only runs that read stdin need.
     get stdinIsTTY() {
       return process.stdin.isTTY === true;
@@ -69,9 +57,17 @@ export function realIo(): Io {
       for await (const chunk of process.stdin) parts.push(chunk as Buffer);
       return Buffer.concat(parts);
     },
-    streamStdin: () => chunks(process.stdin as AsyncIterable<Buffer>),
+    streamStdin: (signal) => chunks((signal ? addAbortSignal(signal, process.stdin) : process.stdin) as AsyncIterable<Buffer>),
     readFile: (path) => fs.readFile(path),
-    streamFile: (path) => chunks(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>),
+    streamFile: (path, signal) => chunks(createReadStream(path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) }) as AsyncIterable<Buffer>),
+    async fileSize(path) {
+      try {
+        const stat = await fs.stat(path);
+        return stat.isFile() ? stat.size : null;
+      } catch {
+        return null;
+      }
+    },
     env: process.env,
     now: () => Date.now(),
     randomBytes: (n) => randomBytes(n),

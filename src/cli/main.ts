@@ -92,6 +92,8 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
       return 0;
     }
     await program.parseAsync([...argv], { from: 'user' });
+    // A command's output is only done once the system took it: a full disk is reported here, once, exit 1.
+    await io.stdout.flush?.();
   } catch (err) {
     return reportError(err, io, lang, colorAllowed && io.stderr.isTTY);
   }
@@ -99,7 +101,15 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
 }
 
 async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Promise<number> {
-  if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+  if (err instanceof CommanderError && err.exitCode === 0) {
+    // --help, --version: their output too must reach the reader.
+    try {
+      await io.stdout.flush?.();
+    } catch (failed) {
+      return reportError(failed, io, lang, color);
+    }
+    return 0;
+  }
   // A command group run without its subcommand (`mqtt-sign verify`): commander has already printed the help to stderr.
   if (err instanceof CommanderError && err.code === 'commander.help') return 2;
   let line: string;

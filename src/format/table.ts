@@ -45,7 +45,7 @@ export function renderFields(bytes: Uint8Array, fields: readonly Field[], opts: 
     let value = showValue(field, raw);
     if (explained && typeof field.value === 'number' && isCodeField(field.name)) value = codeCell(explainReply(cmd, version, field.value, lang), lang);
     rows.push({ offset: String(field.offset), bytes: lines[0] ?? '', name: termSafe(fieldLabel(field.name, lang)), value: termSafe(value, TERM_LINE_MAX) });
-    for (const line of lines.slice(1)) rows.push({ offset: '', bytes: line, name: '', value: '' });
+    for (let i = 1; i < lines.length; i++) rows.push({ offset: '', bytes: lines[i]!, name: '', value: '' });
     for (const bits of field.bits ?? []) {
       rows.push({ offset: '', bytes: bitPattern(bits, field.length * 8), name: `  ${termSafe(fieldLabel(bits.name, lang))}`, value: String(bits.value) });
     }
@@ -56,11 +56,13 @@ export function renderFields(bytes: Uint8Array, fields: readonly Field[], opts: 
     name: message('table.field', {}, lang),
     value: message('table.value', {}, lang),
   };
-  const width = {
-    offset: Math.max(...[header, ...rows].map((r) => displayWidth(r.offset))),
-    bytes: Math.max(...[header, ...rows].map((r) => displayWidth(r.bytes))),
-    name: Math.max(...[header, ...rows].map((r) => displayWidth(r.name))),
-  };
+  // A loop, not Math.max(...rows): a SUBSCRIBE with 25,000 filters has more rows than a call takes arguments.
+  const width = { offset: 0, bytes: 0, name: 0 };
+  for (const r of [header, ...rows]) {
+    width.offset = Math.max(width.offset, displayWidth(r.offset));
+    width.bytes = Math.max(width.bytes, displayWidth(r.bytes));
+    width.name = Math.max(width.name, displayWidth(r.name));
+  }
   const line = (r: Row, head: boolean): string => {
     const offset = pad(r.offset, width.offset, true);
     const cells = [

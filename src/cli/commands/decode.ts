@@ -4,21 +4,20 @@
  * and the table renderer load inside the action, so other commands never pay for them.
  */
 import { Option, type Command } from 'commander';
-import { MqttSignError, UsageError } from '../../errors.js';
-import { hint, message, type Lang } from '../../messages.js';
-import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
+import { UsageError } from '../../errors.js';
+import { message, type Lang } from '../../messages.js';
 import type { CapturedPacket } from '../../capture/packet.js';
-import type { Problem } from '../../capture/diagnose.js';
+import type { ReadStats } from '../../capture/read.js';
 import type { SkippedStream } from '../../capture/stream.js';
-import type { Paint } from '../../format/types.js';
 import type { ProtocolVersion } from '../../mqtt/types.js';
 import type { CliContext } from '../context.js';
 import type { Io } from '../io.js';
 import { argumentInput, explainArgument, explainedBatches } from '../input-argument.js';
 import { palette } from '../palette.js';
-import { platformLines, replyMeanings } from '../replies.js';
 import { replyPlatforms } from '../../mqtt/replies.js';
 import { problemsOf } from '../payload.js';
+import { interruptSignal } from '../interrupt.js';
+import { DECODE_FORMATS, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
 
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
 
@@ -39,65 +38,110 @@ export function registerDecode(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
   const cmd = program.command('decode').description(message('decode.description', {}, lang));
   addInputOptions(cmd, lang)
-    .addOption(new Option('--format <style>', message('decode.opt.format', {}, lang)).choices(['table', 'json']).default('table'))
+    .addOption(new Option('--format <style>', message('decode.opt.format', {}, lang)).choices(DECODE_FORMATS).default('table'))
     .addOption(new Option('--platform <id>', message('decode.opt.platform', {}, lang)).choices(replyPlatforms))
     .addHelpText('after', message('decode.help.examples', {}, lang));
   cmd.action((input: string | undefined) => run(input, cmd.opts() as DecodeFlags, ctx));
 }
 
-type DecodeFlags = InputFlags & { format: 'table' | 'json'; platform?: string };
+type DecodeFlags = InputFlags & { format: DecodeFormat; platform?: string };
 
+/**
+ * The pipeline: source chunks → framing → decoding and diagnosis (readInput) → one renderer → the writer, batch by
+ * batch, waiting for the reader of the output between batches. Ends early, quietly, when that reader goes away, and
+ * with the partial summary on Ctrl-C.
+ */
 async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
-  const skipped: SkippedStream[] = [];
-  const batches = await openBatches(input, opts, io, (s) => skipped.push(s));
-  const out = io.stdout;
-  let problems = 0;
-  if (opts.format === 'json') {
-    out.write('{"packets": [');
-    let first = true;
+  const summary: Summary = { packets: 0, streams: 0, problems: 0, skipped: [], truncatedFrames: 0, snaplen: null, interrupted: false };
+  const interrupt = interruptSignal();
+  const { signal } = interrupt;
+  try {
+    const { batches, stats, total } = await openBatches(input, opts, io, (s) => summary.skipped.push(s), signal);
+    const fields = opts.format === 'table' ? (await import('../../format/table.js')).renderFields : null;
+    const r = renderer(opts.format, await palette(ctx.color()), lang, fields, opts.platform);
+    const out = io.stdout;
+    const progress = io.stderr.isTTY ? new Progress(io, lang, total) : null;
+    const streams = new Set<number>();
+    let started = false;
+    let failure: unknown = null;
     try {
       for await (const batch of batches) {
+        let text = started ? '' : r.head();
+        started = true;
         for (const p of batch) {
+          summary.packets++;
+          if (p.stream !== null) streams.add(p.stream);
           const found = problemsOf(p, opts.platform);
-          problems += found.length;
-          out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, found, lang, opts.platform))}`);
-          first = false;
+          summary.problems += found.length;
+          text += r.packet(p, found);
         }
+        progress?.clear();
+        out.write(text);
+        progress?.show(stats.bytesRead, summary.packets);
+        await out.ready?.();
+        if (out.closed || signal.aborted) break;
       }
-    } finally {
-      out.write(first ? ']}\n' : '\n]}\n');
+    } catch (err) {
+      if (!signal.aborted) failure = err;
     }
-  } else {
-    const { renderFields } = await import('../../format/table.js');
-    const paint = await palette(ctx.color());
-    let count = 0;
-    const streams = new Set<number>();
-    for await (const batch of batches) {
-      for (const p of batch) {
-        count++;
-        if (p.stream !== null) streams.add(p.stream);
-        const found = problemsOf(p, opts.platform);
-        problems += found.length;
-        out.write(`${heading(p, paint, lang)}\n`);
-        if (p.packet) out.write(renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }));
-        else out.write(`${paint.dim(hexBlock(p.bytes))}\n`);
-        for (const line of platformLines(p, lang, opts.platform)) out.write(`${paint.warn('→')} ${line}\n`);
-        for (const problem of found) out.write(`${problemLine(problem, paint, lang)}\n`);
-        out.write('\n');
-      }
+    progress?.clear();
+    summary.interrupted = signal.aborted;
+    summary.streams = streams.size;
+    summary.truncatedFrames = stats.truncatedFrames;
+    summary.snaplen = stats.snaplen;
+    // An input refused before any packet (unreadable text, not a capture) prints nothing but its error.
+    if (failure !== null && !started) throw failure;
+    if (!out.closed) {
+      out.write(`${started ? '' : r.head()}${r.tail(summary)}`);
+      // tsv has no room for sentences: they go to stderr.
+      if (opts.format === 'tsv') for (const note of notes(summary, lang)) io.stderr.write(`${note}\n`);
     }
-    const summary = message(streams.size > 0 ? 'decode.summary.capture' : 'decode.summary', { count, streams: streams.size, problems }, lang);
-    out.write(`${problems > 0 ? paint.error(summary) : paint.ok(summary)}\n`);
-    for (const s of skipped) out.write(`${paint.warn(skippedNote(s, lang))}\n`);
+    if (failure !== null) throw failure;
+  } finally {
+    interrupt.dispose();
   }
-  ctx.exit(problems > 0 ? 1 : 0);
+  ctx.exit(summary.interrupted ? 130 : summary.problems > 0 || summary.truncatedFrames > 0 ? 1 : 0);
+}
+
+/**
+ * On a terminal's stderr: bytes read (of the file's size), packets, MB/s; redrawn at most 5 times a second, after the
+ * first second, and cleared before anything goes to stdout (which may be the same terminal).
+ */
+class Progress {
+  private readonly start: number;
+  private last = 0;
+  private shown = false;
+
+  constructor(
+    private readonly io: Io,
+    private readonly lang: Lang,
+    private readonly total: number | null,
+  ) {
+    this.start = io.now();
+  }
+
+  show(bytes: number, packets: number): void {
+    const now = this.io.now();
+    if (now - this.start < 1000 || now - this.last < 200) return;
+    this.last = now;
+    const mb = (n: number): string => (n / 1e6).toFixed(1);
+    const rate = mb(bytes / ((now - this.start) / 1000));
+    const key = this.total === null ? 'pipeline.progress' : 'pipeline.progress.total';
+    this.io.stderr.write(`\r${message(key, { read: mb(bytes), total: mb(this.total ?? 0), packets, rate }, this.lang)}\x1b[K`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) this.io.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
 }
 
 /**
  * The packets of any input: a hex argument, `-` or piped stdin, or a file (pcap, pcapng, text or binary).
- * An argument is a file when that path opens, and otherwise the data itself.
+ * An argument that is only hex, separators and C punctuation is bytes; anything else names a file.
  */
 export async function openPackets(
   input: string | undefined,
@@ -105,7 +149,7 @@ export async function openPackets(
   io: Io,
   onSkippedStream?: (stream: SkippedStream) => void,
 ): Promise<AsyncIterable<CapturedPacket>> {
-  return flatten(await openBatches(input, opts, io, onSkippedStream));
+  return flatten((await openBatches(input, opts, io, onSkippedStream)).batches);
 }
 
 async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncIterable<T> {
@@ -118,103 +162,33 @@ async function openBatches(
   opts: InputFlags,
   io: Io,
   onSkippedStream?: (stream: SkippedStream) => void,
-): Promise<AsyncIterable<CapturedPacket[]>> {
+  signal?: AbortSignal,
+): Promise<{ batches: AsyncIterable<CapturedPacket[]>; stats: ReadStats; total: number | null }> {
   const { readInput } = await import('../../capture/read.js');
   let chunks: AsyncIterable<Uint8Array>;
+  let total: number | null = null;
+  const options = { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) };
   if (input === undefined || input === '-') {
     if (input === undefined && io.stdinIsTTY) throw new UsageError('decode.input.none', { option: '[input]' });
-    chunks = io.streamStdin();
+    chunks = io.streamStdin(signal);
   } else if (input.trim() === '') {
     throw new UsageError('capture.input.empty', { option: '[input]' });
   } else {
     // A file if that path opens, else the argument is the data itself (src/cli/input-argument.ts).
-    const arg = argumentInput(io, input);
-    const options = { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) };
+    const arg = argumentInput(io, input, signal);
+    // Only progress on a terminal needs the size.
+    if (io.stderr.isTTY) total = (await io.fileSize?.(input)) ?? null;
     try {
-      return explainedBatches((await readInput(arg.chunks, options)).batches, input, arg);
+      const { batches, stats } = await readInput(arg.chunks, options);
+      return { batches: explainedBatches(batches, input, arg), stats, total };
     } catch (err) {
       throw explainArgument(err, input, arg);
     }
   }
-  const { batches } = await readInput(chunks, { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) });
-  return batches;
+  const { batches, stats } = await readInput(chunks, options);
+  return { batches, stats, total };
 }
 
 const protocol = (opts: InputFlags) => (opts.protocol === undefined ? undefined : VERSIONS[opts.protocol]);
 
-const DIRECTION_KEYS = { 'client->broker': 'decode.direction.up', 'broker->client': 'decode.direction.down' } as const;
-
-function heading(p: CapturedPacket, paint: Paint, lang: Lang): string {
-  const type = p.packet ? p.packet.cmd.toUpperCase() : message('decode.malformed', {}, lang);
-  const parts = [`#${p.index}`, p.packet ? paint.ok(type) : paint.error(type)];
-  if (p.stream !== null) {
-    parts.push(message('decode.where.stream', { stream: p.stream }, lang));
-    if (p.direction) parts.push(message(DIRECTION_KEYS[p.direction], {}, lang));
-    parts.push(message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang));
-  }
-  parts.push(paint.dim(message('decode.where.bytes', { offset: p.offset, length: p.bytes.length }, lang)));
-  return parts.join('  ');
-}
-
-function hexBlock(bytes: Uint8Array): string {
-  const lines: string[] = [];
-  for (let i = 0; i < bytes.length; i += 16) {
-    lines.push(Array.from(bytes.subarray(i, i + 16), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
-  }
-  return lines.join('\n');
-}
-
-/** A problem's sentence and its fix, in the user's language. */
-export function problemText(problem: Problem, lang: Lang): string {
-  const fix = hint(problem.code, problem.params, lang);
-  return `${message(problem.code, problem.params, lang)}${fix ? ` (${fix})` : ''}`;
-}
-
-function problemLine(problem: Problem, paint: Paint, lang: Lang): string {
-  return `${paint.error('✗')} ${termSafe(problemText(problem, lang), TERM_LINE_MAX)}`;
-}
-
-/** The issue's JSON schema for one packet; binary values become {hex, utf8} with utf8 only when it is valid. */
-function packetJson(p: CapturedPacket, problems: readonly Problem[], lang: Lang, platform: string | undefined): unknown {
-  // Keyed by place: p.fields may build fresh objects on each access.
-  const meanings = new Map(replyMeanings(p, lang, platform).map(({ field, meaning }) => [`${field.name}@${field.offset}`, meaning]));
-  return {
-    index: p.index,
-    stream: p.stream,
-    direction: p.direction,
-    time: p.time,
-    offset: p.offset,
-    length: p.bytes.length,
-    hex: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('hex'),
-    type: p.packet ? p.packet.cmd : null,
-    packet: p.packet ? jsonValue(p.packet) : null,
-    fields: p.packet
-      ? p.fields.map((f) => {
-          const meaning = meanings.get(`${f.name}@${f.offset}`);
-          return meaning === undefined ? { name: f.name, offset: f.offset, length: f.length, value: f.value } : { name: f.name, offset: f.offset, length: f.length, value: f.value, meaning };
-        })
-      : [],
-    problems: problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })),
-  };
-}
-
-function jsonValue(value: unknown): unknown {
-  if (value instanceof Uint8Array) {
-    const hex = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
-    try {
-      return { hex, utf8: new TextDecoder('utf-8', { fatal: true }).decode(value) };
-    } catch {
-      return { hex };
-    }
-  }
-  if (Array.isArray(value)) return value.map(jsonValue);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
-  }
-  return value;
-}
-
-/** Why a TCP stream of the capture shows no packets (TLS: the MQTT inside cannot be read without the keys). */
-function skippedNote(s: SkippedStream, lang: Lang): string {
-  return `${message('capture.skipped.tls', { stream: s.stream, port: s.port }, lang)} (${hint('capture.skipped.tls', {}, lang)})`;
-}
+export { problemText } from '../decode-render.js';

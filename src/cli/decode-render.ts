@@ -1,0 +1,256 @@
+/**
+ * decode's output formats as streaming renderers: a head, one piece of text per packet as it is decoded, and a tail
+ * with the summary. Nothing is gathered: each packet's text is written and dropped.
+ *   table  annotated fields per packet, a summary line          (people)
+ *   json   {"packets": [...], "summary": {...}}                  (one document)
+ *   jsonl  one packet object per line, then {"summary": {...}}   (jq -c, streaming consumers)
+ *   tsv    a header line, then one line per packet               (cut, awk, spreadsheets)
+ */
+import { hint, message, type Lang } from '../messages.js';
+import { termSafe, TERM_LINE_MAX } from '../terminal-text.js';
+import type { CapturedPacket } from '../capture/packet.js';
+import type { Problem } from '../capture/diagnose.js';
+import type { SkippedStream } from '../capture/stream.js';
+import type { Field, ProtocolVersion } from '../mqtt/types.js';
+import type { ReplyMeaning } from '../mqtt/replies.js';
+import { platformLines, replyMeanings } from './replies.js';
+import type { Paint } from '../format/types.js';
+
+export const DECODE_FORMATS = ['table', 'json', 'jsonl', 'tsv'] as const;
+export type DecodeFormat = (typeof DECODE_FORMATS)[number];
+
+/** What a run found besides its packets; the last thing every format writes. */
+export interface Summary {
+  packets: number;
+  /** TCP streams that gave packets (0 for plain bytes or text). */
+  streams: number;
+  problems: number;
+  readonly skipped: SkippedStream[];
+  truncatedFrames: number;
+  snaplen: number | null;
+  /** Ctrl-C stopped the run: the counts cover what was read until then. */
+  interrupted: boolean;
+}
+
+export interface Renderer {
+  head(): string;
+  /** `problems`: the packet's own and any the run adds (the payload lint of --platform). */
+  packet(p: CapturedPacket, problems: readonly Problem[]): string;
+  tail(summary: Summary): string;
+}
+
+export function renderer(format: DecodeFormat, paint: Paint, lang: Lang, renderFields: RenderFields | null, platform?: string): Renderer {
+  switch (format) {
+    case 'json':
+      return jsonRenderer(lang, platform);
+    case 'jsonl':
+      return {
+        head: () => '',
+        packet: (p, problems) => `${JSON.stringify(packetJson(p, problems, lang, platform))}\n`,
+        tail: (s) => `${JSON.stringify({ summary: summaryJson(s) })}\n`,
+      };
+    case 'tsv':
+      return {
+        head: () => `${TSV_COLUMNS.join('\t')}\n`,
+        packet: tsvLine,
+        tail: () => '',
+      };
+    default:
+      return tableRenderer(paint, lang, renderFields!, platform);
+  }
+}
+
+type RenderFields = (bytes: Uint8Array, fields: readonly Field[], opts: { paint: Paint; lang: Lang; codeVersion: ProtocolVersion }) => string;
+
+function jsonRenderer(lang: Lang, platform: string | undefined): Renderer {
+  let first = true;
+  return {
+    head: () => '{"packets": [',
+    packet(p, problems) {
+      const text = `${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, problems, lang, platform))}`;
+      first = false;
+      return text;
+    },
+    tail: (s) => `${first ? '' : '\n'}], "summary": ${JSON.stringify(summaryJson(s))}}\n`,
+  };
+}
+
+/** The summary object of json and jsonl. */
+function summaryJson(s: Summary): unknown {
+  return {
+    packets: s.packets,
+    streams: s.streams,
+    problems: s.problems,
+    skippedStreams: s.skipped.map((k) => ({ stream: k.stream, port: k.port, reason: k.reason })),
+    truncatedFrames: s.truncatedFrames,
+    snaplen: s.snaplen,
+    interrupted: s.interrupted,
+  };
+}
+
+const DIRECTION_KEYS = { 'client->broker': 'decode.direction.up', 'broker->client': 'decode.direction.down' } as const;
+
+function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, platform: string | undefined): Renderer {
+  return {
+    head: () => '',
+    packet(p, problems) {
+      let text = `${heading(p, paint, lang)}\n`;
+      text += p.packet ? renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }) : `${paint.dim(hexBlock(p.bytes))}\n`;
+      for (const line of platformLines(p, lang, platform)) text += `${paint.warn('→')} ${line}\n`;
+      for (const problem of problems) text += `${paint.error('✗')} ${termSafe(problemText(problem, lang), TERM_LINE_MAX)}\n`;
+      return `${text}\n`;
+    },
+    tail(s) {
+      const line = message(s.streams > 0 ? 'decode.summary.capture' : 'decode.summary', { count: s.packets, streams: s.streams, problems: s.problems }, lang);
+      let text = `${s.problems > 0 ? paint.error(line) : paint.ok(line)}\n`;
+      for (const note of notes(s, lang)) text += `${paint.warn(note)}\n`;
+      return text;
+    },
+  };
+}
+
+/** The summary's sentences beyond the counts: skipped TLS streams, frames cut by the snaplen, an interruption. */
+export function notes(s: Summary, lang: Lang): string[] {
+  const out = s.skipped.map((k) => `${message('capture.skipped.tls', { stream: k.stream, port: k.port }, lang)} (${hint('capture.skipped.tls', {}, lang)})`);
+  if (s.truncatedFrames > 0) {
+    const params = { count: s.truncatedFrames, snaplen: s.snaplen ?? 0 };
+    out.push(`${message('pipeline.truncated', params, lang)} (${hint('pipeline.truncated', params, lang)})`);
+  }
+  if (s.interrupted) out.push(message('pipeline.interrupted', {}, lang));
+  return out;
+}
+
+function heading(p: CapturedPacket, paint: Paint, lang: Lang): string {
+  const type = p.packet ? p.packet.cmd.toUpperCase() : message('decode.malformed', {}, lang);
+  const parts = [`#${p.index}`, p.packet ? paint.ok(type) : paint.error(type)];
+  if (p.stream !== null) {
+    parts.push(message('decode.where.stream', { stream: p.stream }, lang));
+    if (p.direction) parts.push(message(DIRECTION_KEYS[p.direction], {}, lang));
+    parts.push(message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang));
+  } else if (p.direction) {
+    parts.push(message(DIRECTION_KEYS[p.direction], {}, lang));
+  }
+  parts.push(paint.dim(message('decode.where.bytes', { offset: p.offset, length: p.bytes.length }, lang)));
+  return parts.join('  ');
+}
+
+function hexBlock(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 16) {
+    lines.push(Array.from(bytes.subarray(i, i + 16), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
+  }
+  return lines.join('\n');
+}
+
+/** A problem's sentence and its fix, in the user's language. */
+export function problemText(problem: Problem, lang: Lang): string {
+  const fix = hint(problem.code, problem.params, lang);
+  return `${message(problem.code, problem.params, lang)}${fix ? ` (${fix})` : ''}`;
+}
+
+/**
+ * One packet as JSON. The packet's bytes appear once, as `hex`. A binary value inside `packet` (payload, password,
+ * correlation data, …) is `{offset, length}` locating it in those bytes, plus `utf8` when it is valid UTF-8; a field
+ * whose value would only repeat its bytes has no `value` (read `hex` at its offset and length).
+ */
+export function packetJson(p: CapturedPacket, problems: readonly Problem[], lang: Lang, platform?: string): unknown {
+  // Keyed by place: p.fields may build fresh objects on each access.
+  const meanings = new Map(replyMeanings(p, lang, platform).map(({ field, meaning }) => [`${field.name}@${field.offset}`, meaning]));
+  return {
+    index: p.index,
+    stream: p.stream,
+    direction: p.direction,
+    time: p.time,
+    offset: p.offset,
+    length: p.bytes.length,
+    hex: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('hex'),
+    type: p.packet ? p.packet.cmd : null,
+    packet: p.packet ? jsonValue(p.packet, p.bytes) : null,
+    fields: p.packet ? p.fields.map((f) => fieldJson(f, meanings.get(`${f.name}@${f.offset}`))) : [],
+    problems: problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })),
+  };
+}
+
+function fieldJson(f: Field, meaning: ReplyMeaning | undefined): unknown {
+  // The codec gives a binary field's value as its hex; n bytes of text are never 2n characters, so this tells them apart.
+  if (typeof f.value === 'string' && f.length > 0 && f.value.length === 2 * f.length) return { name: f.name, offset: f.offset, length: f.length };
+  return meaning === undefined ? { name: f.name, offset: f.offset, length: f.length, value: f.value } : { name: f.name, offset: f.offset, length: f.length, value: f.value, meaning };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function jsonValue(value: unknown, bytes: Uint8Array): unknown {
+  if (value instanceof Uint8Array) {
+    const at = value.buffer === bytes.buffer ? value.byteOffset - bytes.byteOffset : -1;
+    // A view into the packet's bytes (the decoder never copies): where it is. Otherwise (not expected) its own hex.
+    const where = at >= 0 && at + value.length <= bytes.length ? { offset: at, length: value.length } : { hex: Buffer.from(value).toString('hex'), length: value.length };
+    try {
+      return { ...where, utf8: utf8.decode(value) };
+    } catch {
+      return where;
+    }
+  }
+  if (Array.isArray(value)) return value.map((v) => jsonValue(v, bytes));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = jsonValue(v, bytes);
+    return out;
+  }
+  return value;
+}
+
+const TSV_COLUMNS = ['index', 'time', 'stream', 'direction', 'type', 'length', 'key'];
+
+/** index, time, stream, direction, type, length, key: empty cells for what the input does not have. */
+function tsvLine(p: CapturedPacket): string {
+  const cells = [
+    String(p.index),
+    p.time === null ? '' : p.time.toFixed(6),
+    p.stream === null ? '' : String(p.stream),
+    p.direction ?? '',
+    p.packet ? p.packet.cmd : 'malformed',
+    String(p.bytes.length),
+    tsvCell(keyOf(p)),
+  ];
+  return `${cells.join('\t')}\n`;
+}
+
+/** The one value that identifies a packet: client id, topic, packet id, return or reason code; a malformed one's problem. */
+function keyOf(p: CapturedPacket): string {
+  const packet = p.packet;
+  if (!packet) return p.problems[0]?.code ?? '';
+  switch (packet.cmd) {
+    case 'connect':
+      return packet.clientId;
+    case 'connack':
+      return String(packet.returnCode ?? packet.reasonCode ?? '');
+    case 'publish':
+      return packet.topic;
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp':
+    case 'subscribe':
+    case 'suback':
+    case 'unsubscribe':
+    case 'unsuback':
+      return String(packet.messageId);
+    case 'disconnect':
+    case 'auth':
+      return packet.reasonCode === undefined ? '' : String(packet.reasonCode);
+    default:
+      return '';
+  }
+}
+
+/** A TSV cell never holds a tab, a line break or a control character: backslash escapes as in PostgreSQL's text format. */
+function tsvCell(text: string): string {
+  if (!/[\u0000-\u001f\u007f\\]/.test(text)) return text;
+  return text.replace(/[\u0000-\u001f\u007f\\]/g, (c) => {
+    if (c === '\\') return '\\\\';
+    if (c === '\t') return '\\t';
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}

@@ -1,0 +1,36 @@
+/** Text catalogue entries for the streaming pipeline of decode and verify, and the output writer (see src/messages.ts). */
+export const en: Readonly<Record<string, string>> = {
+  // The writer (src/cli/writer.ts): a failed write of the output, by errno.
+  'pipeline.output.ENOSPC': 'cannot write the output: no space left on device',
+  'pipeline.output.EIO': 'cannot write the output: input/output error',
+  'pipeline.output.EDQUOT': 'cannot write the output: disk quota exceeded',
+  'pipeline.output.EFBIG': 'cannot write the output: file too large',
+  'pipeline.output.EBADF': 'cannot write the output: the output is closed',
+  'pipeline.output.EACCES': 'cannot write the output: permission denied',
+  'pipeline.output.other': 'cannot write the output: {reason}',
+  // Reading (src/capture/read.ts) and the summary (src/cli/decode-render.ts).
+  'pipeline.not-mqtt': 'this is not MQTT: {count} MiB of input in a row gave no packet, so reading stopped',
+  'pipeline.not-mqtt.hint': 'give packet bytes, hex text or a pcap/pcapng capture; decode stops after {count} MiB without a packet',
+  'pipeline.truncated': '{count} frames were cut short by the capture\'s snaplen ({snaplen} bytes): their packets are missing or incomplete',
+  'pipeline.truncated.hint': 'capture again with the whole frames: tcpdump -s 0, or no snaplen in Wireshark',
+  'pipeline.interrupted': 'interrupted: the counts above cover what was read until Ctrl-C',
+  'pipeline.progress': 'read {read} MB, {packets} packets, {rate} MB/s',
+  'pipeline.progress.total': 'read {read} of {total} MB, {packets} packets, {rate} MB/s',
+};
+
+export const zh: Readonly<Record<string, string>> = {
+  'pipeline.output.ENOSPC': '无法写出输出：设备上没有剩余空间',
+  'pipeline.output.EIO': '无法写出输出：输入/输出错误',
+  'pipeline.output.EDQUOT': '无法写出输出：超出磁盘配额',
+  'pipeline.output.EFBIG': '无法写出输出：文件过大',
+  'pipeline.output.EBADF': '无法写出输出：输出已关闭',
+  'pipeline.output.EACCES': '无法写出输出：权限不足',
+  'pipeline.output.other': '无法写出输出：{reason}',
+  'pipeline.not-mqtt': '这不是 MQTT：连续 {count} MiB 输入中没有一个报文，已停止读取',
+  'pipeline.not-mqtt.hint': '请提供报文字节、十六进制文本或 pcap/pcapng 抓包；连续 {count} MiB 没有报文时 decode 会停止',
+  'pipeline.truncated': '有 {count} 个帧被抓包的 snaplen（{snaplen} 字节）截短：其中的报文缺失或不完整',
+  'pipeline.truncated.hint': '请抓取完整的帧重新抓包：tcpdump -s 0，或在 Wireshark 中不设 snaplen',
+  'pipeline.interrupted': '已中断：以上计数只包含按下 Ctrl-C 之前读取的内容',
+  'pipeline.progress': '已读 {read} MB，{packets} 个报文，{rate} MB/s',
+  'pipeline.progress.total': '已读 {read} / {total} MB，{packets} 个报文，{rate} MB/s',
+};

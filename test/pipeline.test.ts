@@ -1,0 +1,320 @@
+// The decode pipeline at any size: output formats, the writer (EPIPE, ENOSPC, a slow reader), Ctrl-C, progress, the
+// "not MQTT" verdict, snaplen truncation, and adversarial inputs whose time must grow linearly (n vs 10n).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, closeSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { MqttSignError } from '../src/errors.js';
+import { encode } from '../src/mqtt/encode.js';
+import { renderFields } from '../src/format/table.js';
+import { decode as decodeOne } from '../src/mqtt/decode.js';
+import { decodeBytes, readInput, NOT_MQTT_LIMIT } from '../src/capture/read.js';
+import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
+import { Conversation, LINK, frames, hexBytes, pcapFile, pcapngFile } from './helpers/pcap-builder.js';
+
+const bin = new URL('../bin/mqtt-sign.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'mqtt-sign-pipeline-'));
+
+async function decode(args: string[], options: FakeIoOptions = {}) {
+  const f = fakeIo(options);
+  const code = await main(['decode', ...args], f.io);
+  return { code, out: f.stdout(), err: f.stderr() };
+}
+
+/** n copies of the bytes written by hex. */
+function repeat(hex: string, n: number): Uint8Array {
+  const one = hexBytes(hex);
+  const out = new Uint8Array(one.length * n);
+  for (let i = 0; i < n; i++) out.set(one, i * one.length);
+  return out;
+}
+
+async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+/** Every packet and problem of an input read the way decode reads it. */
+async function readAll(bytes: Uint8Array, size = 65536) {
+  const { batches } = await readInput(chunked(bytes, size));
+  let packets = 0;
+  let problems = 0;
+  for await (const batch of batches) {
+    packets += batch.length;
+    for (const p of batch) problems += p.problems.length;
+  }
+  return { packets, problems };
+}
+
+/** Runs the built CLI; `stdout` 'pipe' collects it, a number is a file descriptor. */
+function run(args: string[], opts: { stdin?: Uint8Array; stdout?: 'pipe' | number; readAfterMs?: number; headBytes?: number } = {}) {
+  return new Promise<{ code: number | null; signal: string | null; out: string; err: string; ms: number }>((resolve) => {
+    const start = Date.now();
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', opts.stdout ?? 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', MQTT_SIGN_DEBUG: '' } });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d));
+    if (child.stdout) {
+      if (opts.readAfterMs) {
+        child.stdout.pause();
+        setTimeout(() => child.stdout!.resume(), opts.readAfterMs);
+      }
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        if (opts.headBytes !== undefined && out.length >= opts.headBytes) child.stdout!.destroy();
+      });
+    }
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(opts.stdin ?? new Uint8Array());
+    child.on('close', (code, signal) => resolve({ code, signal, out, err, ms: Date.now() - start }));
+  });
+}
+
+const PINGREQ = 'c0 00';
+
+describe('output formats', () => {
+  const publish = encode({ cmd: 'publish', topic: 'a\tb/\n', payload: 'hi', qos: 1, messageId: 7 }, { protocolVersion: 4 });
+  const input = Buffer.from([...hexBytes('10 0c 00 04 4d 51 54 54 04 02 00 3c 00 02 63 31'.replace('0c', '0e')), ...publish, ...hexBytes('10 02 00 00')]).toString('hex');
+
+  test('jsonl: one packet object per line as decoded, then the summary', async () => {
+    const r = await decode([input, '--format', 'jsonl']);
+    const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => ('summary' in l ? 'summary' : l.type))).toEqual(['connect', 'publish', null, 'summary']);
+    expect(Object.keys(lines[1])).toEqual(['index', 'stream', 'direction', 'time', 'offset', 'length', 'hex', 'type', 'packet', 'fields', 'problems']);
+    expect(lines[3].summary).toMatchObject({ packets: 3, problems: 1, interrupted: false });
+    expect(r.code).toBe(1);
+  });
+
+  test('tsv: a header, then index, time, stream, direction, type, length and key; a tab or line break in a key is escaped', async () => {
+    const r = await decode([input, '--format', 'tsv']);
+    const rows = r.out.trimEnd().split('\n').map((l) => l.split('\t'));
+    expect(rows[0]).toEqual(['index', 'time', 'stream', 'direction', 'type', 'length', 'key']);
+    expect(rows[1]).toEqual(['0', '', '', '', 'connect', '16', 'c1']);
+    expect(rows[2]).toEqual(['1', '', '', '', 'publish', String(publish.length), 'a\\tb/\\n']);
+    expect(rows[3]).toEqual(['2', '', '', '', 'malformed', '4', 'codec.decode.protocol-name']);
+    expect(rows).toHaveLength(4);
+  });
+
+  test('tsv of a capture: time, stream and direction filled', async () => {
+    const file = readFileSync(new URL('./fixtures/captures/mqtt-bad-password.pcapng', import.meta.url));
+    const r = await decode(['c.pcapng', '--format', 'tsv'], { files: { 'c.pcapng': file } });
+    expect(r.out.split('\n')[2]).toBe('1\t0.000368\t0\tbroker->client\tconnack\t4\t5');
+  });
+});
+
+describe('the writer', () => {
+  const many = repeat(PINGREQ, 400_000);
+  const file = join(dir, 'pings.bin');
+  writeFileSync(file, many);
+
+  test('EPIPE (| head): the run ends at once, quietly', async () => {
+    const r = await run(['decode', file, '--format', 'jsonl'], { headBytes: 10 });
+    expect(r.err).toBe('');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+  });
+
+  test('ENOSPC (/dev/full): one line naming the reason, exit 1', async () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const sign = ['generic', '--host', 'broker.local', '--client-id', 'c1', '--format', 'c'];
+      for (const args of [['decode', file, '--format', 'tsv'], ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00'], sign, ['--help']]) {
+        const r = await run(args, { stdout: fd });
+        expect(r.err.split('\n').at(-2), args.join(' ')).toBe('mqtt-sign: cannot write the output: no space left on device');
+        expect(r.code).toBe(1);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  test('a reader that starts after 1.5 s gets all of the output', async () => {
+    const r = await run(['decode', file, '--format', 'tsv'], { readAfterMs: 1500 });
+    const lines = r.out.split('\n').slice(0, -1);
+    expect(lines).toHaveLength(400_001);
+    expect(lines.at(-1)).toBe('399999\t\t\t\tpingreq\t2\t');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('Ctrl-C and progress', () => {
+  test('SIGINT while reading stdin: the partial summary, exit 130', async () => {
+    const child = spawn(process.execPath, [bin, 'decode', '-', '--format', 'jsonl'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stdin.write(repeat(PINGREQ, 3));
+    await new Promise((resolve) => {
+      const check = setInterval(() => {
+        if (out.split('\n').length > 3) {
+          clearInterval(check);
+          resolve(null);
+        }
+      }, 20);
+    });
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    const last = JSON.parse(out.trimEnd().split('\n').at(-1)!);
+    expect(last.summary).toMatchObject({ packets: 3, interrupted: true });
+    expect(code).toBe(130);
+  }, 20_000);
+
+  test('progress on a terminal stderr only, cleared before output; none when stderr is not a terminal', async () => {
+    const bytes = repeat(PINGREQ, 300_000);
+    for (const stderrTTY of [true, false]) {
+      const f = fakeIo({ stderrTTY, files: { 'p.bin': bytes } });
+      let clock = 0;
+      const io = {
+        ...f.io,
+        now: () => (clock += 400),
+        async *streamFile() {
+          yield* chunked(bytes, 65536);
+        },
+        fileSize: async () => bytes.length,
+      };
+      expect(await main(['decode', 'p.bin', '--format', 'tsv'], io)).toBe(0);
+      expect(f.stdout()).not.toContain('\r');
+      if (stderrTTY) {
+        expect(f.stderr()).toMatch(/\rread [\d.]+ of 0\.6 MB, \d+ packets, [\d.]+ MB\/s\x1b\[K/);
+        expect(f.stderr().endsWith('\r\x1b[K')).toBe(true);
+      } else {
+        expect(f.stderr()).toBe('');
+      }
+    }
+  });
+});
+
+describe('verdicts', () => {
+  test('endless junk: stopped with "this is not MQTT" after the stated limit', async () => {
+    const zeros = new Uint8Array(NOT_MQTT_LIMIT + (1 << 20));
+    const { batches } = await readInput(chunked(zeros, 1 << 20));
+    const seen: string[] = [];
+    const error = await (async () => {
+      try {
+        for await (const batch of batches) for (const p of batch) seen.push(...p.problems.map((x) => x.code));
+      } catch (err) {
+        return err;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(MqttSignError);
+    expect((error as MqttSignError).code).toBe('pipeline.not-mqtt');
+    expect((error as MqttSignError).message).toContain('16 MiB');
+    expect(seen).toEqual(['capture.problem.trailing']);
+  });
+
+  test('frames cut by the snaplen are counted and named, with the fix; exit 1', async () => {
+    const c = new Conversation({ host: '10.0.0.1', port: 50000 }, { host: '10.0.0.2', port: 1883 });
+    const whole = pcapFile(LINK.RAW, frames(LINK.RAW, [...c.handshake(), ...c.send(true, hexBytes('10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00'))]));
+    // Cut the last frame's stored bytes to 44 (as a snaplen of 44 would): incl_len 44, orig_len unchanged.
+    const view = new DataView(whole.buffer);
+    let at = 24;
+    let last = 24;
+    while (at < whole.length) {
+      last = at;
+      at += 16 + view.getUint32(at + 8, true);
+    }
+    view.setUint32(16, 44, true);
+    const kept = 44;
+    view.setUint32(last + 8, kept, true);
+    const cut = whole.slice(0, last + 16 + kept);
+    for (const format of ['table', 'json']) {
+      const r = await decode(['cut.pcap', '--format', format], { files: { 'cut.pcap': cut } });
+      if (format === 'json') expect(JSON.parse(r.out).summary).toMatchObject({ truncatedFrames: 1, snaplen: 44 });
+      else expect(r.out).toContain("1 frames were cut short by the capture's snaplen (44 bytes)");
+      expect(r.out.includes('-s 0') || format === 'json').toBe(true);
+      expect(r.code).toBe(1);
+    }
+  });
+});
+
+describe('typed errors from capture readers', () => {
+  const fixtures = ['mqtt31-basic.pcap', 'mqtt31-basic.pcapng', 'mqtt-bad-password.pcapng', 'zeek-mqtt31.pcap'].map((n) => readFileSync(new URL(`./fixtures/captures/${n}`, import.meta.url)));
+  /** A small seeded generator (mulberry32), so a failure is reproducible. */
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  test('mutated and truncated captures, read in random chunk sizes, throw only MqttSignError', async () => {
+    const random = rng(9);
+    for (let round = 0; round < 400; round++) {
+      const file = Uint8Array.from(fixtures[round % fixtures.length]!);
+      for (let k = Math.floor(random() * 8); k >= 0; k--) file[Math.floor(random() * file.length)] = Math.floor(random() * 256);
+      const cut = random() < 0.5 ? file.subarray(0, Math.floor(random() * file.length)) : file;
+      const size = 1 + Math.floor(random() * 300);
+      try {
+        await readAll(cut, size);
+      } catch (err) {
+        expect(err, `round ${round}`).toBeInstanceOf(MqttSignError);
+      }
+    }
+  });
+
+  test.each([16, 20, 24, 28])('a pcapng packet block of length %i at the end or in the middle is a typed error', async (length) => {
+    const good = pcapngFile(frames(LINK.RAW, new Conversation({ host: '10.0.0.1', port: 5 }, { host: '10.0.0.2', port: 1883 }).handshake()));
+    const block = new Uint8Array(length);
+    const v = new DataView(block.buffer);
+    v.setUint32(0, 6, true);
+    v.setUint32(4, length, true);
+    v.setUint32(length - 4, length, true);
+    for (const file of [Buffer.concat([good, block]), Buffer.concat([good, block, good.subarray(28)])]) {
+      for (const size of [1, 7, 64, 1 << 16]) {
+        const err = await readAll(new Uint8Array(file), size).then(() => null, (e: unknown) => e);
+        expect(err).toBeInstanceOf(MqttSignError);
+        expect((err as MqttSignError).code).toBe('capture.file.block');
+      }
+    }
+  });
+});
+
+/** The fastest of `tries` runs of f, in ms. */
+async function time(f: () => unknown, tries = 2): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < tries; i++) {
+    const start = performance.now();
+    await f();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/** A pcap of n TCP streams, each opened and then sending the header of a PUBLISH that claims 16 MiB. */
+function claimingStreams(n: number): Uint8Array {
+  const segments = [];
+  for (let i = 0; i < n; i++) {
+    const c = new Conversation({ host: `10.1.${i >> 8 & 255}.${i & 255}`, port: 40000 + (i % 20000) }, { host: '10.0.0.2', port: 1883 });
+    segments.push(...c.handshake(), ...c.send(true, hexBytes('30 80 80 80 08 00 01 61')));
+  }
+  return pcapFile(LINK.RAW, frames(LINK.RAW, segments));
+}
+
+describe('adversarial inputs take linear time (10n within 20× of n)', () => {
+  const subscribe = (filters: number) => encode({ cmd: 'subscribe', messageId: 1, subscriptions: Array.from({ length: filters }, (_, i) => ({ topic: `t/${i}`, qos: 0 as const })) }, { protocolVersion: 4 });
+  // [name, input of size n (built outside the timing), what decode does with it, n, check of the outcome]
+  const cases: [string, (n: number) => unknown, (input: never) => unknown, number, (n: number, result: unknown) => void][] = [
+    ['back-to-back malformed CONNECTs', (n) => repeat('10 02 00 00', n), (b: Uint8Array) => decodeBytes(b), 5000, (n, r) => expect((r as unknown[]).length).toBe(n)],
+    ['malformed packets whose Remaining Length is off', (n) => repeat('10 0d 00 04 4d 51 54 54 04 02 00 3c 00 00', n), (b: Uint8Array) => readAll(b), 2000, (n, r) => {
+      // The first 256 in a row get the full diagnosis (which finds each one's true length); after that the rest is skipped and counted.
+      const { packets, problems } = r as { packets: number; problems: number };
+      expect(packets).toBeGreaterThan(256);
+      expect(packets).toBeLessThan(n);
+      expect(problems).toBe(packets);
+    }],
+    ['good and bad packets alternating', (n) => repeat('c0 00 10 02 00 00', n), (b: Uint8Array) => readAll(b), 2000, (n, r) => expect(r).toEqual({ packets: 2 * n, problems: n })],
+    ['zeros (junk) in chunks', (n) => new Uint8Array(n), (b: Uint8Array) => readAll(b, 4096), 1 << 20, (_n, r) => expect(r).toEqual({ packets: 1, problems: 1 })],
+    ['one huge pcap record claim per stream, many streams', claimingStreams, (b: Uint8Array) => readAll(b), 1000, () => {}],
+    ['a SUBSCRIBE with many filters in the table', subscribe, (b: Uint8Array) => renderFields(b, decodeOne(b).fields), 1000, (_n, r) => expect(r).toContain('t/0')],
+  ];
+  test.each(cases)('%s', async (_name, make, f, n, check) => {
+    const small = make(n) as never;
+    const large = make(10 * n) as never;
+    check(n, await f(small));
+    const ratio = (await time(() => f(large), 3)) / Math.max(await time(() => f(small), 3), 1);
+    expect(ratio).toBeLessThanOrEqual(20);
+  }, 120_000);
+});
