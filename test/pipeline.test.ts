@@ -314,7 +314,13 @@ describe('adversarial inputs take linear time (10n within 20× of n)', () => {
     const small = make(n) as never;
     const large = make(10 * n) as never;
     check(n, await f(small));
-    const ratio = (await time(() => f(large), 3)) / Math.max(await time(() => f(small), 3), 1);
+    // Interleaved, best of three each: a burst of load on this shared machine then hits both sizes alike.
+    let [tSmall, tLarge] = [Infinity, Infinity];
+    for (let round = 0; round < 3; round++) {
+      tSmall = Math.min(tSmall, await time(() => f(small), 1));
+      tLarge = Math.min(tLarge, await time(() => f(large), 1));
+    }
+    const ratio = tLarge / Math.max(tSmall, 1);
     expect(ratio).toBeLessThanOrEqual(20);
   }, 120_000);
 });
