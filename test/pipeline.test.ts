@@ -320,7 +320,8 @@ describe('adversarial inputs take linear time (10n within 20× of n)', () => {
       tSmall = Math.min(tSmall, await time(() => f(small), 1));
       tLarge = Math.min(tLarge, await time(() => f(large), 1));
     }
-    const ratio = tLarge / Math.max(tSmall, 1);
+    // A floor of 10 ms on the small run: below it, JIT and GC timing is noise, not the algorithm.
+    const ratio = tLarge / Math.max(tSmall, 10);
     expect(ratio).toBeLessThanOrEqual(20);
   }, 120_000);
 });
