@@ -125,3 +125,18 @@ describe('probe: a hostile certificate subject and issuer', () => {
     expect(tls.detail).toContain(issuer);
   });
 });
+
+test('the table of a SUBSCRIBE with 150,000 filters renders (no spread of every row into Math.max)', async () => {
+  const body = [0x00, 0x01];
+  for (let i = 0; i < 150_000; i++) body.push(0x00, 0x01, 0x61, 0x00);
+  const rl: number[] = [];
+  for (let len = body.length; ; ) {
+    const b = len % 128;
+    len = Math.floor(len / 128);
+    rl.push(len > 0 ? b | 0x80 : b);
+    if (len === 0) break;
+  }
+  const fake = fakeIo({ files: { 'sub.bin': Uint8Array.from([0x82, ...rl, ...body]) } });
+  expect(await main(['decode', 'sub.bin'], fake.io), fake.stderr()).toBe(0);
+  expect(fake.stdout()).toContain('packets: 1, problems: 0');
+});
