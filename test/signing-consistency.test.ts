@@ -59,3 +59,22 @@ test('every alias maps to a registered platform, and the catalogue has the help 
   expect(run.code).toBe(0);
   expect(run.stdout).toContain('hivemq');
 });
+
+describe.each(LANGS)('generic empty clientId (%s)', (lang) => {
+  const GENERIC = ['generic', '--host', '127.0.0.1', '--client-id', '', ...NOW, '--format', 'hex'];
+  test.each([
+    ['MQTT 3.1.1 with clean session: a zero-length clientId and a note', [], 0, 'generic.clientId.assigned', '10 0C 00 04 4D 51 54 54 04 02 00 3C 00 00'],
+    ['MQTT 5.0 without clean start: allowed', ['--protocol', '5', '--no-clean'], 0, 'generic.clientId.assigned', '10 0D 00 04 4D 51 54 54 05 00 00 3C 00 00 00'],
+    ['MQTT 3.1.1 without clean session: refused', ['--no-clean'], 2, 'generic.clientId.emptyClean', ''],
+    ['MQTT 3.1: refused', ['--protocol', '3.1'], 2, 'generic.clientId.empty31', ''],
+  ] as const)('%s', async (_name, extra, exit, code, hex) => {
+    const params = code === 'generic.clientId.assigned' ? {} : { option: '--client-id' };
+    for (const run of await both([...GENERIC, ...extra], lang, exit, [[code, params]])) {
+      expect(run.stdout.trim()).toBe(hex);
+    }
+  });
+
+  test('another platform still refuses an empty value', async () => {
+    await both(['aliyun', '--product', 'a1X2bEnP82z', '--device', '', '--secret', 'ga7XA6KdlEeiPXQPpRbAjOZXwG8ydgSe'], lang, 2, [['cli.option.empty', { option: '--device' }]]);
+  });
+});

@@ -45,7 +45,7 @@ export async function readSignerOptions(cmd: Command, signer: Signer, io: Io, la
     const raw: unknown = cmd.getOptionValue(attribute(param.flag));
     // The library reads '' as "not given"; from the command line it is an empty $VAR, which must not quietly
     // sign for the default host or clientId instead.
-    if (raw === '') throw new UsageError('cli.option.empty', { option: `--${param.flag}` });
+    if (raw === '' && !param.allowEmpty) throw new UsageError('cli.option.empty', { option: `--${param.flag}` });
     values.set(param.name, param.boolean ? (raw === true ? 'true' : undefined) : (raw as string | undefined));
   }
   const secretParams = signer.params.filter((p) => p.secret);

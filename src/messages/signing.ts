@@ -42,6 +42,9 @@ export const en: Readonly<Record<string, string>> = {
   'cli.envelope.half.hint': 'or add --no-envelope to send it exactly as it is',
   'cli.sign.aliases': '{description} (also as: {aliases})',
   'cli.topics.payload': 'payload: {payload}',
+  'generic.clientId.assigned': 'empty clientId: the broker assigns one (the CONNACK of MQTT 5.0 names it)',
+  'generic.clientId.empty31': '{option} "": MQTT 3.1 needs a clientId of 1-23 characters; use --protocol 3.1.1 or 5 for a broker-assigned one',
+  'generic.clientId.emptyClean': '{option} "": an empty clientId needs clean session under MQTT 3.1.1 [MQTT-3.1.3-7]; drop --no-clean or use --protocol 5',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -80,4 +83,7 @@ export const zh: Readonly<Record<string, string>> = {
   'cli.envelope.half.hint': '或加 --no-envelope 完全按原样发送',
   'cli.sign.aliases': '{description}（也可写作：{aliases}）',
   'cli.topics.payload': '负载示例：{payload}',
+  'generic.clientId.assigned': 'clientId 为空：由 broker 分配（MQTT 5.0 的 CONNACK 会给出它）',
+  'generic.clientId.empty31': '{option} ""：MQTT 3.1 要求 1-23 个字符的 clientId；要让 broker 分配，请用 --protocol 3.1.1 或 5',
+  'generic.clientId.emptyClean': '{option} ""：MQTT 3.1.1 下空 clientId 必须开启 clean session [MQTT-3.1.3-7]；去掉 --no-clean 或使用 --protocol 5',
 };

@@ -35,7 +35,8 @@ export function checkParams(signer: Signer, values: SignParams): void {
     }
   }
   for (const param of signer.params) {
-    if (param.required && !values[param.name]) throw missingParam(signer.id, param);
+    const value = values[param.name];
+    if (param.required && (value === undefined || (value === '' && !param.allowEmpty))) throw missingParam(signer.id, param);
   }
 }
 

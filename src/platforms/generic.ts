@@ -16,7 +16,7 @@ const MQTT_STRING = /^[^\u0000]*$/;
 
 const params = [
   { name: 'host', flag: 'host', valueName: 'host', required: true, description: HOST_HELP },
-  { name: 'clientId', flag: 'client-id', valueName: 'id', required: true, description: 'clientId' },
+  { name: 'clientId', flag: 'client-id', valueName: 'id', required: true, allowEmpty: true, description: 'clientId ("" lets the broker assign one: MQTT 3.1.1 with clean session, or 5.0)' },
   { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 1883, 8883 with --tls)' },
   { name: 'username', flag: 'username', valueName: 'name', description: 'username (ThingsBoard: the device access token)' },
   { name: 'password', flag: 'password', valueName: 'password', secret: true, env: 'MQTT_SIGN_PASSWORD', description: 'password' },
@@ -48,14 +48,14 @@ export default defineSigner({
 
 function sign(values: SignParams, ctx: SignContext): SignResult {
   const p = readParams(ID, params, values);
-  const clientId = mqttString(p, 'clientId')!;
+  const clientId = values.clientId === '' ? emptyClientId(p, ctx) : mqttString(p, 'clientId')!;
   const username = mqttString(p, 'username') ?? null;
   // The password field is binary data, so any text goes.
   const password = p.get('password') ?? null;
   const endpoint = readEndpoint(p, { host: p.require('host'), port: (tls) => (tls ? 8883 : 1883) });
   const { tls, port } = endpoint;
 
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = clientId === '' ? [warning('generic.clientId.assigned', {}, 'info')] : [];
   // [MQTT-3.1.2-22]: before MQTT 5 a password needs a username.
   if (password !== null && username === null) warnings.push(warning('generic.password.noUsername'));
   if ((port === 1883 && tls) || (port === 8883 && !tls)) warnings.push(warning('generic.port.transport', { port, transport: tls ? 'TLS' : 'plain TCP' }));
@@ -77,6 +77,17 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     warnings,
   };
   return extras === undefined ? result : { ...result, extras };
+}
+
+/**
+ * A zero-length clientId: the server assigns one, which MQTT 3.1.1 allows only with clean session
+ * ([MQTT-3.1.3-6], [MQTT-3.1.3-7]) and 5.0 always (§3.1.3.1); MQTT 3.1 requires 1-23 characters.
+ */
+function emptyClientId(p: ParamReader, ctx: SignContext): string {
+  const version = ctx.connect?.protocolVersion;
+  if (version === 3) throw new UsageError('generic.clientId.empty31', { option: p.option('clientId') });
+  if (version !== 5 && ctx.connect?.clean === false) throw new UsageError('generic.clientId.emptyClean', { option: p.option('clientId') });
+  return '';
 }
 
 function mqttString(p: ParamReader, name: 'clientId' | 'username'): string | undefined {

@@ -24,6 +24,8 @@ export interface SignerParam {
   readonly default?: string;
   /** A boolean switch (e.g. --tls): its value is "true" when present. */
   readonly boolean?: boolean;
+  /** An empty value is a real value, not "absent" (generic's clientId: the broker assigns one). */
+  readonly allowEmpty?: boolean;
 }
 
 /** Everything a signer may depend on besides its params. */
