@@ -78,3 +78,38 @@ describe.each(LANGS)('generic empty clientId (%s)', (lang) => {
     await both(['aliyun', '--product', 'a1X2bEnP82z', '--device', '', '--secret', 'ga7XA6KdlEeiPXQPpRbAjOZXwG8ydgSe'], lang, 2, [['cli.option.empty', { option: '--device' }]]);
   });
 });
+
+describe.each(LANGS)('azure --connection-string (%s)', (lang) => {
+  const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+  const CS = `HostName=myiothub.azure-devices.net;DeviceId=my_device;SharedAccessKey=${KEY}`;
+  const TAIL = ['--expires', '4102444800', ...NOW, '--format', 'hex'];
+  test.each([
+    ['device', ['--connection-string', CS], ['--hub', 'myiothub.azure-devices.net', '--device', 'my_device', '--key', KEY]],
+    ['module', ['--connection-string', `${CS};ModuleId=m1`], ['--hub', 'myiothub.azure-devices.net', '--device', 'my_device', '--module', 'm1', '--key', KEY]],
+  ] as const)('a %s connection string signs what the separate flags sign, key never echoed', async (_name, cs, flags) => {
+    const [a] = await both(['azure', ...cs, ...TAIL], lang, 0);
+    const [b] = await both(['azure', ...flags, ...TAIL], lang, 0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout + a.stderr).not.toContain(KEY);
+  });
+
+  test('from the environment, like the key', async () => {
+    const [a] = await both(['azure', ...TAIL], lang, 0, [], { MQTT_SIGN_CONNECTION_STRING: CS });
+    const [b] = await both(['azure', '--connection-string', CS, ...TAIL], lang, 0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  test.each([
+    ['a part missing', `HostName=h.azure-devices.net;DeviceId=d`, [], 'azure.connectionString.missing', { option: '--connection-string', part: 'SharedAccessKey' }],
+    ['an unknown part', `${CS};Foo=1`, [], 'azure.connectionString.part', { option: '--connection-string', part: 'Foo', allowed: 'HostName, DeviceId, SharedAccessKey, ModuleId' }],
+    ['a part also given as its flag', CS, ['--device', 'x'], 'platform.param.conflict', { option: '--connection-string', other: '--device' }],
+  ] as const)('%s', async (_name, cs, extra, code, params) => {
+    for (const run of await both(['azure', '--connection-string', cs, ...extra, ...TAIL], lang, 2, [[code, params]])) {
+      expect(run.stderr).not.toContain(KEY);
+    }
+  });
+
+  test('without it, --hub is still required and named', async () => {
+    await both(['azure', '--device', 'd', '--key', KEY, ...TAIL], lang, 2, [['platform.param.missing', { platform: 'azure', option: '--hub', value: 'hostname or hub name' }]]);
+  });
+});

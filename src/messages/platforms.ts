@@ -98,7 +98,7 @@ export const en: Readonly<Record<string, string>> = {
   // Azure IoT Hub (src/platforms/azure.ts).
   'azure.key.length': '{option} decodes to {length} bytes; IoT Hub symmetric keys are 16-64 bytes',
   'azure.hub.connectionString': '{option} got a connection string; pass its parts separately',
-  'azure.hub.connectionString.hint': 'HostName=… goes to --hub, DeviceId=… to --device, SharedAccessKey=… to --key (or MQTT_SIGN_KEY)',
+  'azure.hub.connectionString.hint': 'pass it whole as --connection-string (or MQTT_SIGN_CONNECTION_STRING)',
   'azure.host.domain': '{host} is not an azure-devices.net (or .cn/.us) host; fine for a private endpoint name, else check --hub',
   'azure.verify.apiVersion': 'the username lacks "/?api-version="; it must be host/deviceId/?api-version=2021-04-12 (old SDKs left out the "?")',
   'azure.verify.usernameHost': 'the username does not start with the hub host {host}',
@@ -355,7 +355,7 @@ export const zh: Readonly<Record<string, string>> = {
 
   'azure.key.length': '{option} 解码后为 {length} 字节；IoT Hub 对称密钥为 16-64 字节',
   'azure.hub.connectionString': '{option} 收到的是连接字符串；请把各部分分开传入',
-  'azure.hub.connectionString.hint': 'HostName=… 传给 --hub，DeviceId=… 传给 --device，SharedAccessKey=… 传给 --key（或 MQTT_SIGN_KEY）',
+  'azure.hub.connectionString.hint': '请整体传给 --connection-string（或 MQTT_SIGN_CONNECTION_STRING）',
   'azure.host.domain': '{host} 不是 azure-devices.net（或 .cn/.us）主机；若是专用终结点名称则无妨，否则请检查 --hub',
   'azure.verify.apiVersion': '用户名缺少 "/?api-version="；应为 host/deviceId/?api-version=2021-04-12（旧 SDK 漏了 "?"）',
   'azure.verify.usernameHost': '用户名不是以 hub 主机 {host} 开头',

@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { hmac } from './_crypto.js';
 import { judgeExpiry, readExpiry } from './_expiry.js';
 import { HOST_HELP, readEndpoint } from './_endpoint.js';
-import { fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
+import { fieldCheck, loginConnect, missingParam, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
 
@@ -22,12 +22,13 @@ const IDENTITY = /^[A-Za-z0-9\-.%_*?!(),:=@$']{1,128}$/;
 const IDENTITY_ALLOWED = "1-128 of A-Z a-z 0-9 - . % _ * ? ! ( ) , : = @ $ '";
 
 const params = [
-  { name: 'hub', flag: 'hub', valueName: 'hostname or hub name', required: true, description: 'IoT hub host name (myhub.azure-devices.net), or just its name (myhub)' },
-  { name: 'deviceId', flag: 'device', valueName: 'deviceId', required: true, description: 'device id' },
-  { name: 'key', flag: 'key', valueName: 'base64', required: true, secret: true, env: 'MQTT_SIGN_KEY', description: 'device (or module) symmetric key, base64' },
+  { name: 'hub', flag: 'hub', valueName: 'hostname or hub name', description: 'IoT hub host name (myhub.azure-devices.net), or just its name (myhub)' },
+  { name: 'deviceId', flag: 'device', valueName: 'deviceId', description: 'device id' },
+  { name: 'key', flag: 'key', valueName: 'base64', secret: true, env: 'MQTT_SIGN_KEY', description: 'device (or module) symmetric key, base64' },
   { name: 'moduleId', flag: 'module', valueName: 'id', description: 'module id: log in as the module identity deviceId/moduleId' },
   { name: 'expires', flag: 'expires', valueName: 'unixSeconds', description: 'token expiry se, Unix seconds (default: now + --ttl)' },
   { name: 'ttl', flag: 'ttl', valueName: 'seconds', default: '3600', description: 'token lifetime when --expires is not given; the hub disconnects when it expires' },
+  { name: 'connectionString', flag: 'connection-string', valueName: 'HostName=…;DeviceId=…;SharedAccessKey=…', secret: true, env: 'MQTT_SIGN_CONNECTION_STRING', description: 'the device (or module) connection string, as the portal and az iot hub show it; instead of --hub, --device, --key (and --module)' },
   { name: 'apiVersion', flag: 'api-version', valueName: 'version', default: '2021-04-12', description: 'api-version in the username' },
   { name: 'host', flag: 'host', valueName: 'host', description: `${HOST_HELP}: where to connect, e.g. an IoT Edge gateway (default: the --hub host)` },
   { name: 'port', flag: 'port', valueName: 'port', description: 'broker port (default 8883; 443 with wss://)' },
@@ -61,8 +62,10 @@ export default defineSigner({
   verify,
 });
 
-function sign(values: SignParams, ctx: SignContext): SignResult {
+function sign(given: SignParams, ctx: SignContext): SignResult {
+  const values = withConnectionString(given);
   const p = readParams(ID, params, values);
+  for (const name of ['hub', 'deviceId', 'key'] as const) if (!p.given(name)) throw missingParam(ID, params.find((q) => q.name === name)!);
   const host = hubHost(p);
   const deviceId = p.matching('deviceId', IDENTITY, IDENTITY_ALLOWED)!;
   const moduleId = p.matching('moduleId', IDENTITY, IDENTITY_ALLOWED);
@@ -86,6 +89,40 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
     topics: topics(deviceId, moduleId),
     warnings,
   };
+}
+
+/** Connection-string keys → params; az iot hub and the portal write them in this spelling. */
+const CONNECTION_KEYS: Readonly<Record<string, 'hub' | 'deviceId' | 'key' | 'moduleId'>> = {
+  HostName: 'hub',
+  DeviceId: 'deviceId',
+  SharedAccessKey: 'key',
+  ModuleId: 'moduleId',
+};
+
+/**
+ * `HostName=…;DeviceId=…;SharedAccessKey=…[;ModuleId=…]` (what `az iot hub device-identity connection-string show`
+ * prints, and what az iot hub generate-sas-token --login takes) spread into --hub, --device, --key, --module. Each part
+ * given twice (also as its own flag) is a conflict; an unknown or missing part is named. The key is never echoed.
+ */
+function withConnectionString(values: SignParams): SignParams {
+  const text = values.connectionString;
+  if (text === undefined || text === '') return values;
+  const option = '--connection-string';
+  const out: Record<string, string | undefined> = { ...values, connectionString: undefined };
+  for (const part of text.split(';')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const name = Object.hasOwn(CONNECTION_KEYS, key) ? CONNECTION_KEYS[key] : undefined;
+    if (name === undefined) throw new UsageError('azure.connectionString.part', { option, part: key, allowed: Object.keys(CONNECTION_KEYS).join(', ') });
+    const flag = `--${params.find((q) => q.name === name)!.flag}`;
+    if (values[name] !== undefined && values[name] !== '') throw new UsageError('platform.param.conflict', { option, other: flag });
+    out[name] = part.slice(eq + 1);
+  }
+  for (const key of ['HostName', 'DeviceId', 'SharedAccessKey']) {
+    if (out[CONNECTION_KEYS[key]!] === undefined) throw new UsageError('azure.connectionString.missing', { option, part: key });
+  }
+  return out;
 }
 
 /** `--hub myhub` means myhub.azure-devices.net; a name with a dot is taken as the host itself. */
@@ -146,8 +183,8 @@ function topics(deviceId: string, moduleId: string | undefined): PlatformTopic[]
 
 // ---- verify -------------------------------------------------------------------------------------------
 
-function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number }): VerifyResult {
-  const p = readParams(ID, params, values);
+function verify(login: CapturedLogin, given: SignParams, ctx: { now?: number }): VerifyResult {
+  const p = readParams(ID, params, withConnectionString(given));
   const key = p.base64('key');
   const fields: FieldCheck[] = [];
   const warnings: Warning[] = [];

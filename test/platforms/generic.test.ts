@@ -107,7 +107,8 @@ describe('bad input', () => {
   const rows: [string, Record<string, string>, { salt?: Uint8Array }, string, string][] = [
     ['no host', { ...base, host: '' }, {}, 'platform.param.missing', '--host'],
     ['host as a URL with a path', { ...base, host: 'mqtt://broker:1883/x' }, {}, 'host.path', '--host'],
-    ['no clientId', { ...base, clientId: '' }, {}, 'platform.param.missing', '--client-id'],
+    ['an empty clientId on MQTT 3.1', { ...base, clientId: '' }, { connect: { protocolVersion: 3 } }, 'generic.clientId.empty31', '--client-id'],
+    ['an empty clientId without clean session', { ...base, clientId: '' }, { connect: { protocolVersion: 4, clean: false } }, 'generic.clientId.emptyClean', '--client-id'],
     ['U+0000 in the clientId', { ...base, clientId: 'a\u0000b' }, {}, 'platform.param.chars', '--client-id'],
     ['U+0000 in the username', { ...base, username: 'a\u0000b' }, {}, 'platform.param.chars', '--username'],
     ['a username over 65,535 bytes', { ...base, username: 'é'.repeat(32768) }, {}, 'platform.param.chars', '--username'],
