@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectFrom, encode, getSigner, sign } from '../../src/index.js';
+import { connectFrom, encode, getSigner, sign, type ConnectOptions } from '../../src/index.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { needsTools } from '../helpers/tools.js';
 import mosquittoVectors from '../fixtures/vectors/mosquitto.json' with { type: 'json' };
@@ -104,7 +104,7 @@ describe('sign', () => {
 
 describe('bad input', () => {
   // Each row: what is wrong, params, context, the error code, the option named.
-  const rows: [string, Record<string, string>, { salt?: Uint8Array }, string, string][] = [
+  const rows: [string, Record<string, string>, { salt?: Uint8Array; connect?: ConnectOptions }, string, string][] = [
     ['no host', { ...base, host: '' }, {}, 'platform.param.missing', '--host'],
     ['host as a URL with a path', { ...base, host: 'mqtt://broker:1883/x' }, {}, 'host.path', '--host'],
     ['an empty clientId on MQTT 3.1', { ...base, clientId: '' }, { connect: { protocolVersion: 3 } }, 'generic.clientId.empty31', '--client-id'],
