@@ -6,6 +6,7 @@ export { platforms, getSigner } from './platforms/index.js';
 export { lintConnect } from './platforms/lint.js';
 export type * from './platforms/types.js';
 export * from './mqtt/index.js';
+export { decoderStream } from './stream.js';
 export { parseHexInput } from './capture/hex-input.js';
 export { readCapture, readInput, decodeBytes, type InputKind, type ReadOptions } from './capture/read.js';
 export { captureFormat } from './capture/sniff.js';

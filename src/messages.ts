@@ -11,6 +11,7 @@ import * as capture from './messages/capture.js';
 import * as probe from './messages/probe.js';
 import * as cli from './messages/cli.js';
 import * as pipeline from './messages/pipeline.js';
+import * as decoder from './messages/decoder.js';
 import * as firmware from './messages/firmware.js';
 import * as replies from './messages/replies.js';
 import * as fields from './messages/fields.js';
@@ -30,7 +31,7 @@ export type Catalogue = Readonly<Record<string, string>>;
 const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor, signing, paste, apps, payload, secrets, summary];
 
 // decode's pipeline area joins here rather than in the list above, which every new area edits.
-const all = [...areas, pipeline];
+const all = [...areas, pipeline, decoder];
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
   en: Object.assign({}, ...all.map((a) => a.en)) as Catalogue,

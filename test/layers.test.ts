@@ -18,8 +18,10 @@ const allowed: Record<string, readonly string[]> = {
   capture: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
   probe: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
   doctor: ['errors', 'messages', 'format', 'terminal-text'],
-  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'terminal-text'],
-  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'index', 'terminal-text'],
+  // Node stream adapters around the pure codec (node:stream is not I/O by itself; the caller owns the ends).
+  stream: ['mqtt', 'errors', 'messages', 'terminal-text'],
+  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'terminal-text', 'stream'],
+  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'index', 'terminal-text', 'stream'],
 };
 
 /** Node modules and globals that only the edge may touch. */

@@ -23,7 +23,7 @@ import type { CodecOptions, Decoded, DecodedStream, Field, FieldBits, Frame, Pac
 
 const versionNames: Readonly<Record<ProtocolVersion, string>> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
 
-function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
+export function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
   const version = opts?.protocolVersion ?? 4;
   if (version !== 3 && version !== 4 && version !== 5) {
     throw new DecodeError('codec.decode.version-option', { field: 'protocolVersion', offset: 0, value: String(version) });
@@ -32,13 +32,13 @@ function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
 }
 
 /** The input as a plain Uint8Array view (a Buffer's subarrays would be Buffers). */
-function asBytes(bytes: Uint8Array): Uint8Array {
+export function asBytes(bytes: Uint8Array): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new DecodeError('codec.decode.input', { field: 'bytes', offset: 0 });
   return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Checks the first byte of a packet: a type this version has, and the flags that type must carry. */
-function checkFirstByte(byte: number, offset: number, version: ProtocolVersion): PacketCmd {
+export function checkFirstByte(byte: number, offset: number, version: ProtocolVersion): PacketCmd {
   const type = byte >> 4;
   const cmd = packetTypes[type];
   if (cmd === undefined || (cmd === 'auth' && version !== 5)) {
@@ -77,7 +77,7 @@ function headerBits(cmd: PacketCmd, byte: number): FieldBits[] {
 }
 
 /** Reads the Remaining Length at `pos`; undefined when the data stops inside it and `incompleteOk`. */
-function readRemainingLength(bytes: Uint8Array, pos: number, end: number, incompleteOk = false): { value: number; length: number } | undefined {
+export function readRemainingLength(bytes: Uint8Array, pos: number, end: number, incompleteOk = false): { value: number; length: number } | undefined {
   const peek = peekVarint(bytes, pos, end);
   if (typeof peek === 'object') return peek;
   if (peek === 'incomplete') {
@@ -223,4 +223,13 @@ export function decodeAll(bytes: Uint8Array, opts?: CodecOptions): DecodedStream
     pos += length;
   }
   return { packets, frames, rest: input.subarray(pos), protocolVersion: version };
+}
+
+/**
+ * One packet that fills `bytes` exactly, and the version in force after it (a CONNECT sets its own): what the
+ * streaming Decoder needs per packet. Internal; the public calls are decode, decodeAll and Decoder.
+ */
+export function decodeFrame(bytes: Uint8Array, version: ProtocolVersion): { decoded: Decoded; version: ProtocolVersion } {
+  const result = decodeAt(bytes, 0, bytes.length, version, undefined);
+  return { decoded: new DecodedPacket(result.packet, bytes, result.length, version), version: result.version };
 }
