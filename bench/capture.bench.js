@@ -1,50 +1,34 @@
-// Streaming decode of a large capture: ≥ 100 MB of MQTT traffic over many TCP streams, generated into a temp
-// pcap, decoded by our readCapture in a child process (MB/s and its peak RSS), and, where tshark is installed,
-// by `tshark -r <file> -Y mqtt -T fields -e mqtt.msgtype` on the same file in the same run.
-// Targets (issue 5): ≥ 5× tshark, peak memory < 200 MB.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `npm run bench capture`: the decode command as users run it, against tshark, on one generated capture of ≥ 100 MB
+// (MQTT_SIGN_BENCH_MB picks another size, e.g. 10 for a quick run) over 2,000 TCP streams. Each round runs, back to
+// back and in a rotating order, `mqtt-sign decode f.pcap --format X > /dev/null` for jsonl, json, tsv and table,
+// `tshark -r f -Y mqtt -T fields -e frame.number -e mqtt.msgtype -e mqtt.topic`, `tshark -r f -Y mqtt -T json` (both
+// to /dev/null) and the library alone (readCaptureBatches, no output). A ratio is taken within a round (tshark's time
+// / ours) and reported as the median of the rounds with min–max (bench/paired.js), so a busy neighbour spoils a
+// round, not the result. Peak RSS of each process comes from /usr/bin/time -f %M (Debian package `time`).
+// Targets (issue 9): tsv ≥ 2× tshark fields, jsonl ≥ 5× tshark json, library ≥ 200 MB/s, peak RSS < 200 MB.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, ratioSummary, saveResults, showRatio } from './paired.js';
 
-// MQTT_SIGN_BENCH_MB makes a larger file, to see that memory stays flat as the capture grows.
 const TARGET_BYTES = Number(process.env.MQTT_SIGN_BENCH_MB ?? 110) * 1024 * 1024;
+const ROUNDS = Number(process.env.MQTT_SIGN_BENCH_ROUNDS ?? 5);
 const STREAMS = 2000;
 const MSS = 1448;
+const FORMATS = ['jsonl', 'json', 'tsv', 'table'];
+const TSHARK_FIELDS = ['-Y', 'mqtt', '-T', 'fields', '-e', 'frame.number', '-e', 'mqtt.msgtype', '-e', 'mqtt.topic'];
+const TSHARK_JSON = ['-Y', 'mqtt', '-T', 'json'];
+const bin = fileURLToPath(new URL('../bin/mqtt-sign.js', import.meta.url));
+const TIME = '/usr/bin/time';
+const MB = (kb) => (kb / 1024).toFixed(0);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-export default async function bench() {
-  const dir = mkdtempSync(join(tmpdir(), 'mqtt-sign-bench-'));
-  const file = join(dir, 'large.pcap');
-  try {
-    const generated = generate(file);
-    const size = statSync(file).size;
-    console.log(`capture: ${(size / 1e6).toFixed(1)} MB, ${generated.frames} frames, ${generated.packets} MQTT packets, ${STREAMS} TCP streams`);
-
-    const ours = await runOurs(file);
-    if (ours.packets !== generated.packets) throw new Error(`decoded ${ours.packets} packets, generated ${generated.packets}`);
-    if (ours.problems !== 0) throw new Error(`decoded with ${ours.problems} problems`);
-    const ourRate = size / 1e6 / ours.seconds;
-    console.log(`mqtt-sign readCaptureBatches (what decode runs): ${ours.seconds.toFixed(2)} s, ${ourRate.toFixed(1)} MB/s, peak RSS ${(ours.maxRssKb / 1024).toFixed(0)} MB (target < 200 MB)`);
-
-    const tshark = spawnSync('sh', ['-c', 'command -v tshark']).stdout.toString().trim();
-    if (!tshark) {
-      console.log('tshark: not installed, no comparison');
-      return;
-    }
-    const theirs = await runTshark(tshark, file);
-    const theirRate = size / 1e6 / theirs.seconds;
-    console.log(`tshark -Y mqtt -T fields -e mqtt.msgtype: ${theirs.seconds.toFixed(2)} s, ${theirRate.toFixed(1)} MB/s, ${theirs.packets} MQTT packets`);
-    console.log(`ratio: ${(ourRate / theirRate).toFixed(1)}× tshark (target ≥ 5×)`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Our decode in a fresh process, so its peak RSS is its own. */
-function runOurs(file) {
+/** The library alone: readCaptureBatches over the file, counting packets, timed inside the process (no start-up). */
+function libraryScript(file) {
   const dist = new URL('../dist/capture/read.js', import.meta.url).href;
-  const script = `
+  return `
     import { createReadStream } from 'node:fs';
     import { readCaptureBatches } from ${JSON.stringify(dist)};
     const start = process.hrtime.bigint();
@@ -56,33 +40,125 @@ function runOurs(file) {
       }
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    process.stdout.write(JSON.stringify({ packets, problems, seconds, maxRssKb: process.resourceUsage().maxRSS }));
+    process.stdout.write(JSON.stringify({ packets, problems, seconds }));
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`decode child exited ${code}`))));
-  });
 }
 
-function runTshark(tshark, file) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(tshark, ['-r', file, '-Y', 'mqtt', '-T', 'fields', '-e', 'mqtt.msgtype'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let packets = 0;
-    let tail = '';
-    child.stdout.on('data', (d) => {
-      const lines = (tail + d).split('\n');
-      tail = lines.pop();
-      // One line per frame; several MQTT packets in one frame are comma-separated.
-      for (const line of lines) if (line) packets += line.split(',').length;
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`tshark exited ${code}`));
-      resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, packets });
-    });
-  });
+/** One run: wall seconds, peak RSS in KB (null without /usr/bin/time), and stdout when asked for. */
+function run(cmd, args, { stdout = 'null', rssFile }) {
+  const devnull = stdout === 'null' ? openSync('/dev/null', 'w') : undefined;
+  const timed = existsSync(TIME);
+  const start = process.hrtime.bigint();
+  const r = timed
+    ? spawnSync(TIME, ['-f', '%M', '-o', rssFile, cmd, ...args], { stdio: ['ignore', devnull ?? 'pipe', 'pipe'], maxBuffer: 1 << 30 })
+    : spawnSync(cmd, args, { stdio: ['ignore', devnull ?? 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (devnull !== undefined) closeSync(devnull);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${String(r.stderr).slice(0, 500)}`);
+  // time(1) writes "Command exited…" lines before the number when the command fails; the last line is %M.
+  const rssKb = timed ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : null;
+  return { seconds, rssKb, out: r.stdout };
+}
+
+export default async function bench() {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-sign-bench-'));
+  const file = join(dir, 'large.pcap');
+  const rssFile = join(dir, 'rss');
+  try {
+    console.log(`load average at start: ${load()}`);
+    const generated = generate(file);
+    const size = statSync(file).size;
+    const mb = size / 1e6;
+    console.log(`capture: ${mb.toFixed(1)} MB, ${generated.frames} frames, ${generated.packets} MQTT packets, ${STREAMS} TCP streams; ${ROUNDS} rounds`);
+    if (!existsSync(TIME)) console.log(`peak RSS: ${TIME} not found, install the Debian package \`time\` to measure it`);
+    const tshark = spawnSync('sh', ['-c', 'command -v tshark']).stdout.toString().trim();
+    if (!tshark) console.log('tshark: not installed (install the Debian package `tshark`), its rows are skipped');
+
+    const jobs = [
+      ...FORMATS.map((f) => ({ name: `mqtt-sign decode --format ${f}`, cmd: process.execPath, args: [bin, 'decode', file, '--format', f] })),
+      ...(tshark
+        ? [
+            { name: 'tshark -T fields', cmd: tshark, args: ['-r', file, ...TSHARK_FIELDS] },
+            { name: 'tshark -T json', cmd: tshark, args: ['-r', file, ...TSHARK_JSON] },
+          ]
+        : []),
+      { name: 'library (readCaptureBatches, no output)', cmd: process.execPath, args: ['--input-type=module', '-e', libraryScript(file)], library: true },
+    ];
+
+    // Before timing (and warming the file cache): both sides see every packet of the file.
+    const tsv = run(process.execPath, [bin, 'decode', file, '--format', 'tsv'], { stdout: 'pipe', rssFile });
+    const lines = tsv.out.toString().split('\n').filter(Boolean).length - 1;
+    if (lines !== generated.packets) throw new Error(`decode --format tsv printed ${lines} packets, generated ${generated.packets}`);
+    if (tshark) {
+      const t = run(tshark, ['-r', file, ...TSHARK_FIELDS], { stdout: 'pipe', rssFile });
+      // One line per frame; several MQTT packets in one frame give comma-separated values.
+      const seen = t.out.toString().split('\n').filter(Boolean).reduce((n, line) => n + line.split('\t')[1].split(',').length, 0);
+      if (seen !== generated.packets) throw new Error(`tshark found ${seen} MQTT packets, generated ${generated.packets}`);
+    }
+
+    const times = Object.fromEntries(jobs.map((j) => [j.name, []]));
+    const rss = Object.fromEntries(jobs.map((j) => [j.name, []]));
+    const libRates = [];
+    const ratios = { tsv: [], jsonl: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const got = {};
+      for (let k = 0; k < jobs.length; k++) {
+        const job = jobs[(round + k) % jobs.length];
+        const r = run(job.cmd, job.args, { stdout: job.library ? 'pipe' : 'null', rssFile });
+        if (job.library) {
+          const lib = JSON.parse(r.out);
+          if (lib.packets !== generated.packets || lib.problems !== 0) throw new Error(`library decoded ${lib.packets} packets with ${lib.problems} problems, generated ${generated.packets}`);
+          libRates.push(mb / lib.seconds);
+        }
+        got[job.name] = r.seconds;
+        times[job.name].push(r.seconds);
+        if (r.rssKb !== null) rss[job.name].push(r.rssKb);
+      }
+      if (tshark) {
+        ratios.tsv.push(got['tshark -T fields'] / got['mqtt-sign decode --format tsv']);
+        ratios.jsonl.push(got['tshark -T json'] / got['mqtt-sign decode --format jsonl']);
+      }
+      console.log(`round ${round + 1}/${ROUNDS} done, load average ${load()}`);
+    }
+
+    console.log(`\nwall time per process (start-up included), ${ROUNDS} rounds, file ${mb.toFixed(1)} MB:`);
+    console.log('| run | median s (min–max) | MB/s | peak RSS MB (max of rounds) |');
+    console.log('|---|---:|---:|---:|');
+    const results = { mb, packets: generated.packets, rounds: ROUNDS, runs: [], ratios: {}, targets: [] };
+    for (const job of jobs) {
+      const t = times[job.name];
+      const peak = rss[job.name].length ? rss[job.name].reduce((a, b) => Math.max(a, b), 0) : null;
+      const s = median(t);
+      results.runs.push({ run: job.name, seconds: s, min: Math.min(...t), max: Math.max(...t), mbPerSecond: mb / s, peakRssMb: peak === null ? null : peak / 1024 });
+      console.log(`| ${job.name} | ${s.toFixed(2)} (${Math.min(...t).toFixed(2)}–${Math.max(...t).toFixed(2)}) | ${(mb / s).toFixed(1)} | ${peak === null ? 'n/a' : MB(peak)} |`);
+    }
+    const libRate = ratioSummary(libRates);
+    console.log(`\nlibrary alone (timed inside its process, no output): ${libRate.median.toFixed(1)} MB/s median (${libRate.min.toFixed(1)}–${libRate.max.toFixed(1)}, ${libRate.rounds} rounds)`);
+
+    const verdict = (ok) => (ok ? 'met' : 'NOT met');
+    const targets = [];
+    if (tshark) {
+      const tsvRatio = ratioSummary(ratios.tsv);
+      const jsonlRatio = ratioSummary(ratios.jsonl);
+      results.ratios = { tsvVsTsharkFields: tsvRatio, jsonlVsTsharkJson: jsonlRatio };
+      console.log(`decode --format tsv vs tshark -T fields: ${showRatio(tsvRatio)} tshark's time / ours, paired per round`);
+      console.log(`decode --format jsonl vs tshark -T json: ${showRatio(jsonlRatio)} tshark's time / ours, paired per round`);
+      targets.push(['tsv ≥ 2× tshark -T fields', tsvRatio.median >= 2]);
+      targets.push(['jsonl ≥ 5× tshark -T json', jsonlRatio.median >= 5]);
+    }
+    targets.push(['library ≥ 200 MB/s', libRate.median >= 200]);
+    const ours = jobs.filter((j) => !j.name.startsWith('tshark')).flatMap((j) => rss[j.name]);
+    if (ours.length) targets.push([`peak RSS of every mqtt-sign process < 200 MB (max ${MB(ours.reduce((a, b) => Math.max(a, b), 0))} MB)`, ours.every((kb) => kb < 200 * 1024)]);
+    console.log('\n| target | result |');
+    console.log('|---|---|');
+    for (const [name, ok] of targets) console.log(`| ${name} | ${verdict(ok)} |`);
+    results.targets = targets.map(([target, met]) => ({ target, met }));
+    results.libraryMbPerSecond = libRate;
+    console.log(`\nload average at end: ${load()} (2 cores; above 2 the machine was shared and the absolute numbers are low)`);
+    console.log(`results: ${await saveResults('capture', results)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- the generated capture: Ethernet/IPv4/TCP frames, streams interleaved round-robin -----------------------------
@@ -198,7 +274,12 @@ export function generate(path) {
     const r = random();
     return r < 0.7 ? 20 + Math.floor(random() * 200) : r < 0.97 ? 500 + Math.floor(random() * 3000) : 65536;
   };
-  const text = Buffer.from('{"temperature":21.5,"humidity":40,"status":"ok","seq":0000000000}'.repeat(1100));
+  // Each payload is one valid JSON object of the drawn size (decode lints JSON-looking payloads; a clean capture has
+  // nothing to report, so every run exits 0 and times decoding, not diagnostics).
+  const open = Buffer.from('{"temperature":21.5,"humidity":40,"data":"');
+  const filler = Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789'.repeat(1900));
+  const close = Buffer.from('"}');
+  const json = (n) => Buffer.concat([open, filler.subarray(0, Math.max(0, n - open.length - close.length)), close]);
 
   while (written + at < TARGET_BYTES) {
     for (const s of streams) {
@@ -214,7 +295,7 @@ export function generate(path) {
         s.open = true;
       }
       s.id = (s.id % 65535) + 1;
-      send(s, true, publish(`devices/${s.n}/telemetry`, s.id, text.subarray(0, sizes())));
+      send(s, true, publish(`devices/${s.n}/telemetry`, s.id, json(sizes())));
       // Broker replies: the PUBACK, sometimes together with a PINGRESP-sized pair in one segment.
       send(s, false, puback(s.id));
       packets += 2;
