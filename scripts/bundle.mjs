@@ -74,7 +74,7 @@ const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)]
   .filter((argv) => argv[0] !== 'probe');
 if (examples.length === 0) throw new Error('mqtt-sign --help shows no examples to warm the code cache with');
 const runs = [['--help'], ...examples];
-const cache = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, `${out}/cli.${id}.cache`, JSON.stringify(runs)], {
+const cache = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, id, JSON.stringify(runs)], {
   stdio: ['ignore', 'ignore', 'pipe'],
   encoding: 'utf8',
 });

@@ -2,9 +2,12 @@
 // (output discarded by the caller), then writes V8's code cache for everything those runs compiled.
 'use strict';
 const { readFileSync, writeFileSync } = require('node:fs');
-const { bundle, loadBundle } = require('../bin/mqtt-sign.js');
+const { join } = require('node:path');
+const { bundle, cacheKey, loadBundle } = require('../bin/mqtt-sign.js');
 
-const [file, runs] = process.argv.slice(2);
+// The cache is named by bin's own key (bundle, Node build, architecture, V8 flags) as this process computes it.
+const [build, runs] = process.argv.slice(2);
+const file = join(bundle, '..', `cli.${cacheKey(build)}.cache`);
 const { exports: cli, script } = loadBundle(readFileSync(bundle, 'utf8'));
 
 (async () => {

@@ -1,10 +1,10 @@
 // The bundle that bin/mqtt-sign.js runs (scripts/bundle.mjs): compiled with its code cache it prints what the source
 // prints, and its import()s of chalk and clipboardy work (a plain import() in a code-cached script throws on Node 20).
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Script } from 'node:vm';
 import { afterAll, expect, test } from 'vitest';
 import { main as sourceMain } from '../src/cli/main.js';
@@ -22,7 +22,11 @@ if (built === undefined || built.mtimeMs < statSync(resolve(import.meta.dirname,
 }
 const source = readFileSync(bin.bundle, 'utf8');
 const id = /\/\/ mqtt-sign build (\w+)\n$/.exec(source)?.[1];
-const { exports: bundled, script } = bin.loadBundle(source, readFileSync(join(bin.bundle, `../cli.${id}.cache`)));
+// The build names its cache by bin's key (bundle id, Node build, architecture, V8 flags); the flags part differs here
+// (vitest's workers), so find it by the bundle id.
+const shipped = readdirSync(dirname(bin.bundle)).filter((f) => f.startsWith(`cli.${id}.`) && f.endsWith('.cache'));
+if (shipped.length !== 1) throw new Error(`expected one shipped code cache for build ${id}, found ${shipped.length}`);
+const { exports: bundled, script } = bin.loadBundle(source, readFileSync(join(dirname(bin.bundle), shipped[0]!)));
 
 const ALIYUN = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', 'BundleSecret0123456789abcdefABCD', '--timestamp', '1700000000000'];
 
