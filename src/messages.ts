@@ -28,14 +28,22 @@ export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli, firmware, replies, fields, modems, doctor, signing, paste, apps, payload, secrets, summary];
+const areas = [codec, platforms, format, capture, probe, cli, pipeline, decoder, firmware, replies, fields, payload, modems, doctor, signing, paste, apps, secrets, summary];
 
-// decode's pipeline area joins here rather than in the list above, which every new area edits.
-const all = [...areas, pipeline, decoder];
+const merged: Partial<Record<Lang, Catalogue>> = {};
+
+/** One language's catalogue, merged from the areas on first use: a run reads one language, so it merges only that one. */
+function merge(lang: Lang): Catalogue {
+  return (merged[lang] ??= Object.assign({}, ...areas.map((a) => a[lang])) as Catalogue);
+}
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {
-  en: Object.assign({}, ...all.map((a) => a.en)) as Catalogue,
-  zh: Object.assign({}, ...all.map((a) => a.zh)) as Catalogue,
+  get en() {
+    return merge('en');
+  },
+  get zh() {
+    return merge('zh');
+  },
 };
 
 /** Fill a template's {placeholders}; an unknown placeholder stays visible rather than vanishing. */
