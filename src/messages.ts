@@ -1,40 +1,20 @@
 /**
  * The text catalogue: every sentence a user reads, keyed by code, in English and Chinese.
- * Each area keeps its own entries in src/messages/<area>.ts; this file only merges them.
+ * Each area keeps its own entries in src/messages/<area>.ts; src/messages/_catalogue.ts merges them.
  * Templates use {name} placeholders filled from an error's or report's params.
  * A key `<code>.hint` holds the optional one-line fix shown after the message.
  */
-import * as codec from './messages/codec.js';
-import * as platforms from './messages/platforms.js';
-import * as format from './messages/format.js';
-import * as capture from './messages/capture.js';
-import * as probe from './messages/probe.js';
-import * as cli from './messages/cli.js';
-import * as pipeline from './messages/pipeline.js';
-import * as decoder from './messages/decoder.js';
-import * as firmware from './messages/firmware.js';
-import * as replies from './messages/replies.js';
-import * as fields from './messages/fields.js';
-import * as payload from './messages/payload.js';
-import * as modems from './messages/modems.js';
-import * as doctor from './messages/doctor.js';
-import * as signing from './messages/signing.js';
-import * as paste from './messages/paste.js';
-import * as apps from './messages/apps.js';
-import * as secrets from './messages/secrets.js';
-import * as summary from './messages/summary.js';
+import { catalogue } from './messages/_catalogue.js';
 
 export type Lang = 'en' | 'zh';
 export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const areas = [codec, platforms, format, capture, probe, cli, pipeline, decoder, firmware, replies, fields, payload, modems, doctor, signing, paste, apps, secrets, summary];
-
 const merged: Partial<Record<Lang, Catalogue>> = {};
 
-/** One language's catalogue, merged from the areas on first use: a run reads one language, so it merges only that one. */
+/** One language's catalogue, made on first use: a run reads one language, so it makes only that one. */
 function merge(lang: Lang): Catalogue {
-  return (merged[lang] ??= Object.assign({}, ...areas.map((a) => a[lang])) as Catalogue);
+  return (merged[lang] ??= catalogue(lang));
 }
 
 export const catalogues: Readonly<Record<Lang, Catalogue>> = {

@@ -7,7 +7,7 @@ import { catalogues, fill, hint, message } from '../src/messages.js';
 const dir = resolve(import.meta.dirname, '../src/messages');
 const areas = await Promise.all(
   readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
     .sort()
     .map(async (f) => [f.replace(/\.ts$/, ''), (await import(`../src/messages/${f.replace(/\.ts$/, '.js')}`)) as { en: Record<string, string>; zh: Record<string, string> }] as const),
 );

@@ -2,7 +2,6 @@
  * The CLI entry: build a fresh commander program, register every command, parse, and map errors
  * to exit codes. Errors are printed once, here, on one line; commands throw MqttSignError and never call process.exit.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { MqttSignError } from '../errors.js';
 import { message, type Lang } from '../messages.js';
@@ -12,6 +11,7 @@ import { commanderMessage } from './commander-errors.js';
 import { realIo, type Io } from './io.js';
 import { nowArgument, parseNow, withClock } from './now.js';
 import { palette } from './palette.js';
+import { VERSION } from './version.js';
 import { registerSignCommands } from './commands/sign.js';
 import { platforms, aliases } from '../platforms/index.js';
 
@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
 
   const program = new Command('mqtt-sign')
     .description(message('cli.description', {}, lang))
-    .version(version(), '-V, --version', message('cli.opt.version', {}, lang))
+    .version(VERSION, '-V, --version', message('cli.opt.version', {}, lang))
     .helpOption('-h, --help', message('cli.opt.help', {}, lang))
     .helpCommand('help [command]', message('cli.opt.helpCommand', {}, lang))
     .addHelpText('after', `\n${message('cli.help.example', {}, lang)}\n${EXAMPLES.map((e) => `  $ mqtt-sign ${e}`).join('\n')}\n`)
@@ -150,9 +150,4 @@ function langOf(argv: readonly string[], env: Io['env']): Lang {
   if (flag === 'en' || flag === 'zh') return flag;
   const value = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return /^zh/i.test(value) ? 'zh' : 'en';
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
