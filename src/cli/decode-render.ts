@@ -12,8 +12,9 @@ import type { CapturedPacket } from '../capture/packet.js';
 import type { Problem } from '../capture/diagnose.js';
 import type { SkippedStream } from '../capture/stream.js';
 import type { Field, ProtocolVersion } from '../mqtt/types.js';
-import type { ReplyMeaning } from '../mqtt/replies.js';
-import { platformLines, replyMeanings } from './replies.js';
+import { platformLines } from './replies.js';
+import type { ByteSink } from './byte-sink.js';
+import { writePacketJson } from './packet-json.js';
 import type { Paint } from '../format/types.js';
 
 export const DECODE_FORMATS = ['table', 'json', 'jsonl', 'tsv'] as const;
@@ -32,28 +33,33 @@ export interface Summary {
   interrupted: boolean;
 }
 
+/** Each writes into the sink (src/cli/byte-sink.ts), which hands the bytes to stdout in pieces. */
 export interface Renderer {
-  head(): string;
+  head(out: ByteSink): void;
   /** `problems`: the packet's own and any the run adds (the payload lint of --platform). */
-  packet(p: CapturedPacket, problems: readonly Problem[]): string;
-  tail(summary: Summary): string;
+  packet(p: CapturedPacket, problems: readonly Problem[], out: ByteSink): void;
+  tail(summary: Summary, out: ByteSink): void;
 }
 
 export function renderer(format: DecodeFormat, paint: Paint, lang: Lang, renderFields: RenderFields | null, platform?: string): Renderer {
+  const text = (problem: Problem): string => problemText(problem, lang);
   switch (format) {
     case 'json':
       return jsonRenderer(lang, platform);
     case 'jsonl':
       return {
-        head: () => '',
-        packet: (p, problems) => `${JSON.stringify(packetJson(p, problems, lang, platform))}\n`,
-        tail: (s) => `${JSON.stringify({ summary: summaryJson(s) })}\n`,
+        head: () => {},
+        packet: (p, problems, out) => {
+          writePacketJson(out, p, problems, text, lang, platform);
+          out.text('\n');
+        },
+        tail: (s, out) => out.text(`${JSON.stringify({ summary: summaryJson(s) })}\n`),
       };
     case 'tsv':
       return {
-        head: () => `${TSV_COLUMNS.join('\t')}\n`,
-        packet: tsvLine,
-        tail: () => '',
+        head: (out) => out.text(`${TSV_COLUMNS.join('\t')}\n`),
+        packet: (p, _problems, out) => out.text(tsvLine(p)),
+        tail: () => {},
       };
     default:
       return tableRenderer(paint, lang, renderFields!, platform);
@@ -63,15 +69,16 @@ export function renderer(format: DecodeFormat, paint: Paint, lang: Lang, renderF
 type RenderFields = (bytes: Uint8Array, fields: readonly Field[], opts: { paint: Paint; lang: Lang; codeVersion: ProtocolVersion }) => string;
 
 function jsonRenderer(lang: Lang, platform: string | undefined): Renderer {
+  const text = (problem: Problem): string => problemText(problem, lang);
   let first = true;
   return {
-    head: () => '{"packets": [',
-    packet(p, problems) {
-      const text = `${first ? '\n' : ',\n'}  ${JSON.stringify(packetJson(p, problems, lang, platform))}`;
+    head: (out) => out.text('{"packets": ['),
+    packet(p, problems, out) {
+      out.text(first ? '\n  ' : ',\n  ');
       first = false;
-      return text;
+      writePacketJson(out, p, problems, text, lang, platform);
     },
-    tail: (s) => `${first ? '' : '\n'}], "summary": ${JSON.stringify(summaryJson(s))}}\n`,
+    tail: (s, out) => out.text(`${first ? '' : '\n'}], "summary": ${JSON.stringify(summaryJson(s))}}\n`),
   };
 }
 
@@ -92,19 +99,19 @@ const DIRECTION_KEYS = { 'client->broker': 'decode.direction.up', 'broker->clien
 
 function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, platform: string | undefined): Renderer {
   return {
-    head: () => '',
-    packet(p, problems) {
+    head: () => {},
+    packet(p, problems, out) {
       let text = `${heading(p, paint, lang)}\n`;
       text += p.packet ? renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }) : `${paint.dim(hexBlock(p.bytes))}\n`;
       for (const line of platformLines(p, lang, platform)) text += `${paint.warn('→')} ${line}\n`;
       for (const problem of problems) text += `${paint.error('✗')} ${termSafe(problemText(problem, lang), TERM_LINE_MAX)}\n`;
-      return `${text}\n`;
+      out.text(`${text}\n`);
     },
-    tail(s) {
+    tail(s, out) {
       const line = message(s.streams > 0 ? 'decode.summary.capture' : 'decode.summary', { count: s.packets, streams: s.streams, problems: s.problems }, lang);
       let text = `${s.problems > 0 ? paint.error(line) : paint.ok(line)}\n`;
       for (const note of notes(s, lang)) text += `${paint.warn(note)}\n`;
-      return text;
+      out.text(text);
     },
   };
 }
@@ -146,57 +153,6 @@ function hexBlock(bytes: Uint8Array): string {
 export function problemText(problem: Problem, lang: Lang): string {
   const fix = hint(problem.code, problem.params, lang);
   return `${message(problem.code, problem.params, lang)}${fix ? ` (${fix})` : ''}`;
-}
-
-/**
- * One packet as JSON. The packet's bytes appear once, as `hex`. A binary value inside `packet` (payload, password,
- * correlation data, …) is `{offset, length}` locating it in those bytes, plus `utf8` when it is valid UTF-8; a field
- * whose value would only repeat its bytes has no `value` (read `hex` at its offset and length).
- */
-export function packetJson(p: CapturedPacket, problems: readonly Problem[], lang: Lang, platform?: string): unknown {
-  // Keyed by place: p.fields may build fresh objects on each access.
-  const meanings = new Map(replyMeanings(p, lang, platform).map(({ field, meaning }) => [`${field.name}@${field.offset}`, meaning]));
-  return {
-    index: p.index,
-    stream: p.stream,
-    direction: p.direction,
-    time: p.time,
-    offset: p.offset,
-    length: p.bytes.length,
-    hex: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('hex'),
-    type: p.packet ? p.packet.cmd : null,
-    packet: p.packet ? jsonValue(p.packet, p.bytes) : null,
-    fields: p.packet ? p.fields.map((f) => fieldJson(f, meanings.get(`${f.name}@${f.offset}`))) : [],
-    problems: problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })),
-  };
-}
-
-function fieldJson(f: Field, meaning: ReplyMeaning | undefined): unknown {
-  // The codec gives a binary field's value as its hex; n bytes of text are never 2n characters, so this tells them apart.
-  if (typeof f.value === 'string' && f.length > 0 && f.value.length === 2 * f.length) return { name: f.name, offset: f.offset, length: f.length };
-  return meaning === undefined ? { name: f.name, offset: f.offset, length: f.length, value: f.value } : { name: f.name, offset: f.offset, length: f.length, value: f.value, meaning };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function jsonValue(value: unknown, bytes: Uint8Array): unknown {
-  if (value instanceof Uint8Array) {
-    const at = value.buffer === bytes.buffer ? value.byteOffset - bytes.byteOffset : -1;
-    // A view into the packet's bytes (the decoder never copies): where it is. Otherwise (not expected) its own hex.
-    const where = at >= 0 && at + value.length <= bytes.length ? { offset: at, length: value.length } : { hex: Buffer.from(value).toString('hex'), length: value.length };
-    try {
-      return { ...where, utf8: utf8.decode(value) };
-    } catch {
-      return where;
-    }
-  }
-  if (Array.isArray(value)) return value.map((v) => jsonValue(v, bytes));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = jsonValue(v, bytes);
-    return out;
-  }
-  return value;
 }
 
 const TSV_COLUMNS = ['index', 'time', 'stream', 'direction', 'type', 'length', 'key'];

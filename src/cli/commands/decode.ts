@@ -17,6 +17,7 @@ import { palette } from '../palette.js';
 import { replyPlatforms } from '../../mqtt/replies.js';
 import { problemsOf } from '../payload.js';
 import { interruptSignal } from '../interrupt.js';
+import { ByteSink } from '../byte-sink.js';
 import { DECODE_FORMATS, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
 
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
@@ -62,23 +63,25 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
     const fields = opts.format === 'table' ? (await import('../../format/table.js')).renderFields : null;
     const r = renderer(opts.format, await palette(ctx.color()), lang, fields, opts.platform);
     const out = io.stdout;
+    const sink = new ByteSink((piece) => out.write(piece));
     const progress = io.stderr.isTTY ? new Progress(io, lang, total) : null;
     const streams = new Set<number>();
     let started = false;
     let failure: unknown = null;
     try {
       for await (const batch of batches) {
-        let text = started ? '' : r.head();
+        // Before anything reaches stdout, which may be the same terminal.
+        progress?.clear();
+        if (!started) r.head(sink);
         started = true;
         for (const p of batch) {
           summary.packets++;
           if (p.stream !== null) streams.add(p.stream);
           const found = problemsOf(p, opts.platform);
           summary.problems += found.length;
-          text += r.packet(p, found);
+          r.packet(p, found, sink);
         }
-        progress?.clear();
-        out.write(text);
+        sink.flush(true);
         progress?.show(stats.bytesRead, summary.packets);
         await out.ready?.();
         if (out.closed || signal.aborted) break;
@@ -94,7 +97,9 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
     // An input refused before any packet (unreadable text, not a capture) prints nothing but its error.
     if (failure !== null && !started) throw failure;
     if (!out.closed) {
-      out.write(`${started ? '' : r.head()}${r.tail(summary)}`);
+      if (!started) r.head(sink);
+      r.tail(summary, sink);
+      sink.flush(true);
       // tsv has no room for sentences: they go to stderr.
       if (opts.format === 'tsv') for (const note of notes(summary, lang)) io.stderr.write(`${note}\n`);
     }
