@@ -11,7 +11,7 @@ import { encode } from '../src/mqtt/encode.js';
 
 function written(f: (out: ByteSink) => void): { text: string; pieces: number } {
   const pieces: Uint8Array[] = [];
-  const out = new ByteSink((piece) => pieces.push(piece));
+  const out = new ByteSink((piece) => pieces.push(typeof piece === 'string' ? Buffer.from(piece) : piece));
   f(out);
   out.flush(true);
   return { text: Buffer.concat(pieces).toString('utf8'), pieces: pieces.length };

@@ -48,8 +48,9 @@ export class Chunker {
       this.left = chunk.subarray(parse(chunk, 0, start));
       return;
     }
-    // Join the straddling record with a prefix of the chunk, growing the prefix until the record is whole.
-    for (let take = Math.min(chunk.length, 1 << 16); ; take = Math.min(chunk.length, take * 4)) {
+    // Join the straddling record with a prefix of the chunk, growing the prefix until the record is whole (starting
+    // small: the records after it are read in the chunk itself, not in a copy).
+    for (let take = Math.min(chunk.length, 1 << 12); ; take = Math.min(chunk.length, take * 4)) {
       const joined = new Uint8Array(left.length + take);
       joined.set(left, 0);
       joined.set(chunk.subarray(0, take), left.length);

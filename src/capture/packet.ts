@@ -1,6 +1,7 @@
 /** What decoding any input yields: one MQTT packet (or a run of bytes that is not one), and where it was. */
 import type { Field, Packet, ProtocolVersion } from '../mqtt/types.js';
 import type { Problem } from './diagnose.js';
+import { fieldsOf } from '../mqtt/decode.js';
 
 export type Direction = 'client->broker' | 'broker->client';
 
@@ -29,7 +30,7 @@ export interface CapturedPacket {
 
 /**
  * The one object made per packet: the splitter fills what it knows, the capture reader adds where and when.
- * `spans` computes the fields lazily (a second decoding pass), counting offsets from `base`.
+ * The fields are recorded on first access (a second decoding pass, of this packet's bytes alone).
  */
 export class Captured implements CapturedPacket {
   index = 0;
@@ -38,8 +39,7 @@ export class Captured implements CapturedPacket {
   time: number | null = null;
   frame: number | null = null;
   epochMs: number | null = null;
-  readonly #spans: { readonly fields: Field[] } | null;
-  readonly #base: number;
+  #fields: readonly Field[] | undefined;
 
   constructor(
     readonly offset: number,
@@ -47,17 +47,10 @@ export class Captured implements CapturedPacket {
     readonly protocolVersion: ProtocolVersion,
     readonly packet: Packet | null,
     readonly problems: readonly Problem[],
-    spans: { readonly fields: Field[] } | null = null,
-    base = 0,
-  ) {
-    this.#spans = spans;
-    this.#base = base;
-  }
+  ) {}
 
   get fields(): readonly Field[] {
-    const spans = this.#spans;
-    if (!spans) return [];
-    const base = this.#base;
-    return base === 0 ? spans.fields : spans.fields.map((f) => ({ ...f, offset: f.offset - base }));
+    if (this.#fields === undefined) this.#fields = this.packet ? fieldsOf(this.bytes, this.protocolVersion) : [];
+    return this.#fields;
   }
 }

@@ -207,7 +207,7 @@ export class Splitter {
       const result = decodeAll(buf.subarray(pos, end), { protocolVersion: this.state.version });
       for (let i = 0; i < result.frames.length; i++) {
         const frame = result.frames[i]!;
-        this.found(buf, pos + frame.offset, frame.length, result.packets[i]!, frame, frame.offset);
+        this.found(buf, pos + frame.offset, frame.length, result.packets[i]!);
       }
       return end;
     } catch (err) {
@@ -225,7 +225,7 @@ export class Splitter {
         at = next;
         continue;
       }
-      this.found(buf, at, n, decoded.packet, decoded);
+      this.found(buf, at, n, decoded.packet);
       at += n;
     }
     return at;
@@ -260,18 +260,15 @@ export class Splitter {
     }
   }
 
-  /**
-   * `spans` computes its fields on first access; they are passed on unread so decoding stays fast. Their
-   * offsets count from `base` (the start of a decodeAll run); the packet's own fields count from its first byte.
-   */
-  private found(buf: Uint8Array, at: number, length: number, packet: Packet, spans: { readonly fields: Field[] }, base = 0): void {
+  /** A packet decoded: its fields are recorded only if a reader asks for them (CapturedPacket.fields). */
+  private found(buf: Uint8Array, at: number, length: number, packet: Packet): void {
     if (packet.cmd === 'connect') {
       this.state.version = packet.protocolVersion as ProtocolVersion;
       this.state.known = true;
     }
     this.sawPacket = true;
     this.badInARow = 0;
-    this.emit(new Captured(this.offset + at, buf.subarray(at, at + length), this.state.version, packet, [], spans, base));
+    this.emit(new Captured(this.offset + at, buf.subarray(at, at + length), this.state.version, packet, []));
   }
 
   /** A malformed packet at pos: diagnose, report, and continue after it (or resynchronise when its length is lost). */

@@ -8,26 +8,68 @@ import { Buffer } from 'node:buffer';
 
 /** Bytes handed on at a time: large enough that a write costs little, small enough to bound what is in flight. */
 const PIECE = 64 * 1024;
+/**
+ * Buffers kept for reuse once the writer is done with them (8 MiB at most): a writer gives a piece back on a later
+ * tick, so a batch's pieces are all out before the first returns.
+ */
+const SPARE = 64;
 
 /** The two lowercase hex digits of each byte value (as Buffer's 'hex' encoding writes them), as ASCII codes. */
 const DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** 1 for the bytes a JSON string cannot hold as they are: below 0x20, `"` and `\\`. */
+const ESCAPED = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b === 0x22 || b === 0x5c ? 1 : 0));
 
 /** What JSON.stringify writes for each byte < 0x20 inside a string (RFC 8259 §7: short escapes where they exist). */
 const CONTROL_ESCAPES: readonly string[] = Array.from({ length: 32 }, (_, c) =>
   ({ 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' })[c] ?? `\\u${c.toString(16).padStart(4, '0')}`,
 );
 
-export class ByteSink {
-  private buf: Buffer = Buffer.allocUnsafe(PIECE * 2);
-  private pos = 0;
+/** Every buffer is this size, so any of them can be reused for any piece; no value makes one grow. */
+const SIZE = PIECE * 2;
 
-  constructor(private readonly hand: (piece: Uint8Array) => void) {}
+export class ByteSink {
+  private buf: Buffer = Buffer.allocUnsafe(SIZE);
+  private pos = 0;
+  /**
+   * Buffers the writer gave back. Reusing them keeps the output's garbage near zero: a fresh buffer per piece is
+   * freed only when V8 next collects, and until then tens of MB of dead pieces count in the process's memory.
+   */
+  private readonly spare: Buffer[] = [];
+
+  /**
+   * `hand` passes a piece to the writer, which calls `done` when it no longer needs a buffer (or never). A text too
+   * large for a buffer (a table of a huge packet) is handed on as the string itself.
+   */
+  constructor(private readonly hand: (piece: Uint8Array | string, done: () => void) => void) {}
 
   /** Any text, as UTF-8. */
   text(s: string): void {
+    const n = s.length;
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    this.room(s.length * 3);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    const most = n * 3;
+    if (most > SIZE) {
+      this.flush(true);
+      this.hand(s, () => {});
+      return;
+    }
+    this.room(most);
+    const buf = this.buf;
+    // Short ASCII (keys, numbers, punctuation: most of the JSON) is copied here: cheaper than a call into C++.
+    if (n <= 64) {
+      let at = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at++] = c;
+      }
+      if (i === n) {
+        this.pos = at;
+        return;
+      }
+    }
+    this.pos += buf.write(s, this.pos, 'utf8');
   }
 
   /** A JSON string literal of any text (JSON.stringify's escaping). */
@@ -35,19 +77,21 @@ export class ByteSink {
     this.text(JSON.stringify(s));
   }
 
-  /** Lowercase hex of the bytes. */
+  /** Lowercase hex of the bytes, a buffer's worth at a time. */
   hex(bytes: Uint8Array): void {
-    const n = bytes.length;
-    this.room(2 * n);
-    const buf = this.buf;
-    let at = this.pos;
-    for (let i = 0; i < n; i++) {
-      const b = bytes[i]!;
-      buf[at] = DIGITS[b >> 4]!;
-      buf[at + 1] = DIGITS[b & 15]!;
-      at += 2;
+    for (let from = 0; from < bytes.length; from += PIECE) {
+      const to = Math.min(bytes.length, from + PIECE);
+      this.room(2 * (to - from));
+      const buf = this.buf;
+      let at = this.pos;
+      for (let i = from; i < to; i++) {
+        const b = bytes[i]!;
+        buf[at] = DIGITS[b >> 4]!;
+        buf[at + 1] = DIGITS[b & 15]!;
+        at += 2;
+      }
+      this.pos = at;
     }
-    this.pos = at;
   }
 
   /**
@@ -56,55 +100,59 @@ export class ByteSink {
    * surrogate, the only other thing JSON.stringify escapes).
    */
   jsonUtf8(bytes: Uint8Array): void {
-    const n = bytes.length;
-    this.room(n + 2);
-    let buf = this.buf;
-    let at = this.pos;
-    buf[at++] = 0x22;
+    this.ascii('"');
     let from = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
-      if (b >= 0x20 && b !== 0x22 && b !== 0x5c) continue;
-      // Copy the plain run before this byte, then its escape (at most 6 bytes).
-      const run = i - from;
-      if (run > 0) {
-        buf.set(bytes.subarray(from, i), at);
-        at += run;
-      }
-      this.pos = at;
-      this.room(6 + (n - i) + 1);
-      buf = this.buf;
-      at = this.pos;
-      const escape = b < 0x20 ? CONTROL_ESCAPES[b]! : b === 0x22 ? '\\"' : '\\\\';
-      for (let k = 0; k < escape.length; k++) buf[at++] = escape.charCodeAt(k);
+      if (ESCAPED[b] === 0) continue;
+      this.raw(bytes, from, i);
+      this.ascii(b < 0x20 ? CONTROL_ESCAPES[b]! : b === 0x22 ? '\\"' : '\\\\');
       from = i + 1;
     }
-    if (n > from) {
-      buf.set(bytes.subarray(from, n), at);
-      at += n - from;
-    }
-    buf[at++] = 0x22;
-    this.pos = at;
+    this.raw(bytes, from, bytes.length);
+    this.ascii('"');
   }
 
   /** Hands on what is written once it reaches a piece; `all`: everything (the end of a batch). */
   flush(all = false): void {
     if (this.pos === 0 || (!all && this.pos < PIECE)) return;
-    // The piece is handed on as it is (a writer may keep it until the system took it), so a fresh buffer follows.
-    this.hand(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(PIECE * 2);
+    // The piece is handed on as it is (the writer may keep it until the system took it): another buffer follows.
+    const buf = this.buf;
+    this.hand(buf.subarray(0, this.pos), () => {
+      if (this.spare.length < SPARE) this.spare.push(buf);
+    });
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(SIZE);
     this.pos = 0;
   }
 
-  /** Makes room for n more bytes: hands on a full piece first, and grows only for one value larger than a piece. */
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    if (this.pos >= PIECE) {
-      this.flush();
-      if (n <= this.buf.length) return;
+  /** bytes[from, to) as they are, across buffers when they do not fit in one. */
+  private raw(bytes: Uint8Array, from: number, to: number): void {
+    if (to - from <= 32 && this.pos + (to - from) <= SIZE) {
+      // A few bytes: a loop costs less than a view and a copy call.
+      const buf = this.buf;
+      let at = this.pos;
+      for (let i = from; i < to; i++) buf[at++] = bytes[i]!;
+      this.pos = at;
+      return;
     }
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(bigger, 0, 0, this.pos);
-    this.buf = bigger;
+    while (from < to) {
+      if (this.pos === SIZE) this.flush(true);
+      const n = Math.min(to - from, SIZE - this.pos);
+      this.buf.set(bytes.subarray(from, from + n), this.pos);
+      this.pos += n;
+      from += n;
+    }
+  }
+
+  /** A few ASCII characters (an escape, a quote). */
+  private ascii(s: string): void {
+    this.room(s.length);
+    for (let k = 0; k < s.length; k++) this.buf[this.pos++] = s.charCodeAt(k);
+  }
+
+  /** Makes room for n ≤ SIZE more bytes: hands on what the buffer holds when they would not fit. */
+  private room(n: number): void {
+    if (this.pos + n > SIZE) this.flush(true);
+    else if (this.pos >= PIECE) this.flush();
   }
 }

@@ -13,6 +13,7 @@ import type { Lang } from '../messages.js';
 import type { CapturedPacket } from '../capture/packet.js';
 import type { Problem } from '../capture/diagnose.js';
 import type { Field } from '../mqtt/types.js';
+import { isBinaryField } from '../mqtt/decode.js';
 import type { ReplyMeaning } from '../mqtt/replies.js';
 import type { ByteSink } from './byte-sink.js';
 import { replyMeanings } from './replies.js';
@@ -66,9 +67,9 @@ function writeField(out: ByteSink, f: Field, meaning: ReplyMeaning | undefined, 
   out.text(`${comma ? ',' : ''}{"name":`);
   out.jsonString(f.name);
   out.text(`,"offset":${f.offset},"length":${f.length}`);
-  // The codec gives a binary field's value as its hex; n bytes of text are never 2n characters, so this tells them apart.
-  const binary = typeof f.value === 'string' && f.length > 0 && f.value.length === 2 * f.length;
-  if (!binary && f.value !== undefined) {
+  // A binary field's value would repeat the packet's `hex` (and is made only when read: not read here); an empty one
+  // keeps its "" value.
+  if (!(isBinaryField(f) && f.length > 0) && f.value !== undefined) {
     out.text(',"value":');
     writeValue(out, f.value, null);
   }

@@ -6,7 +6,11 @@
 import { MqttSignError } from '../errors.js';
 
 export interface OutStream {
-  write(chunk: string | Uint8Array): void;
+  /**
+   * `done`, when given, is called once the stream no longer needs the chunk (it was handed to the system), so its
+   * buffer may be used again; a stream that keeps chunks (a test's fake) never calls it.
+   */
+  write(chunk: string | Uint8Array, done?: () => void): void;
   readonly isTTY: boolean;
   /**
    * Resolves once the stream has room again; throws OutputError when writing failed. A producer of much output awaits it
@@ -60,9 +64,10 @@ export function outStream(stream: NodeJS.WriteStream): OutStream {
       stream.on('close', done);
     });
   return {
-    write(chunk) {
+    write(chunk, done) {
       if (gone || errored() !== null) return;
-      stream.write(chunk);
+      // Not on error: the stream may still hold the chunk, and the run is ending anyway.
+      stream.write(chunk, done && ((err) => err || done()));
     },
     get isTTY() {
       return stream.isTTY === true;

@@ -38,6 +38,28 @@ export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
+/**
+ * A binary field (payload, password, …) whose value, the bytes' hex, is made when first read: readers that only want
+ * where the bytes are (decode's JSON, which prints the packet's hex once) never pay for a copy of a large payload.
+ * `value` is an own enumerable property all the same, so spreading, comparing and JSON.stringify see a plain field.
+ */
+export class BinaryField implements Field {
+  declare value: string;
+  constructor(
+    readonly name: string,
+    readonly offset: number,
+    readonly length: number,
+    bytes: Uint8Array,
+  ) {
+    let text: string | undefined;
+    Object.defineProperty(this, 'value', { get: () => (text ??= hex(bytes)), enumerable: true });
+  }
+}
+
+export function recordBinary(ctx: ReadContext, name: string, offset: number, bytes: Uint8Array): void {
+  ctx.fields!.push(new BinaryField(name, offset, ctx.r.pos - offset, bytes));
+}
+
 export function readU8(ctx: ReadContext, name: string): number {
   const offset = ctx.r.pos;
   const value = ctx.r.u8(name);
@@ -70,7 +92,7 @@ export function readBinary(ctx: ReadContext, name: string): Uint8Array {
   const length = readU16(ctx, lengthName(name));
   const offset = ctx.r.pos;
   const value = ctx.r.raw(length, name);
-  if (ctx.fields) record(ctx, name, offset, hex(value));
+  if (ctx.fields) recordBinary(ctx, name, offset, value);
   return value;
 }
 

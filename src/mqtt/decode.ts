@@ -18,7 +18,7 @@ import { readDisconnectOrAuth, readPing } from './packets/control.js';
 import { readPublish } from './packets/publish.js';
 import { readSuback, readSubscribe } from './packets/subscribe.js';
 import { readUnsuback, readUnsubscribe } from './packets/unsubscribe.js';
-import { type ReadContext, fail } from './_read.js';
+import { type ReadContext, BinaryField, fail } from './_read.js';
 import type { CodecOptions, Decoded, DecodedStream, Field, FieldBits, Frame, Packet, PacketCmd, ProtocolVersion } from './types.js';
 
 const versionNames: Readonly<Record<ProtocolVersion, string>> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
@@ -184,6 +184,19 @@ class StreamFrame extends Recorded implements Frame {
     super(input, offset, length, version);
     this.offset = offset;
   }
+}
+
+/** A field holding binary data, whose value is its bytes' hex (made only when read). */
+export const isBinaryField = (field: Field): boolean => field instanceof BinaryField;
+
+/**
+ * The fields of one packet that decoded before (by decode or decodeAll) in `version`, recorded from its own bytes:
+ * offsets count from its first byte. For readers that keep packets apart from the run they were decoded in.
+ */
+export function fieldsOf(bytes: Uint8Array, version: ProtocolVersion): Field[] {
+  const fields: Field[] = [];
+  decodeAt(bytes, 0, bytes.length, version, fields);
+  return fields;
 }
 
 /**

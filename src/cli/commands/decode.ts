@@ -63,7 +63,7 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
     const fields = opts.format === 'table' ? (await import('../../format/table.js')).renderFields : null;
     const r = renderer(opts.format, await palette(ctx.color()), lang, fields, opts.platform);
     const out = io.stdout;
-    const sink = new ByteSink((piece) => out.write(piece));
+    const sink = new ByteSink((piece, done) => out.write(piece, done));
     const progress = io.stderr.isTTY ? new Progress(io, lang, total) : null;
     const streams = new Set<number>();
     let started = false;

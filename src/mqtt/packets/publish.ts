@@ -3,7 +3,7 @@
  *
  *   3x RL (x = DUP·8 + QoS·2 + RETAIN) | topic name | [packet id if QoS > 0] | [5.0 properties] | payload (the rest)
  */
-import { type ReadContext, checkTopicName, hex, readPacketId, readString, record } from '../_read.js';
+import { type ReadContext, checkTopicName, readPacketId, readString, recordBinary } from '../_read.js';
 import {
   checkInt,
   checkPacketId,
@@ -62,6 +62,6 @@ export function readPublish(ctx: ReadContext, flags: number): PublishPacket {
   checkTopicName('Topic Name', topicOffset, topic, version === 5 && packet.properties?.topicAlias !== undefined);
   const offset = r.pos;
   packet.payload = r.raw(r.remaining, 'Payload');
-  if (ctx.fields) record(ctx, 'Payload', offset, hex(packet.payload));
+  if (ctx.fields) recordBinary(ctx, 'Payload', offset, packet.payload);
   return packet;
 }
