@@ -11,18 +11,50 @@ const { join } = require('node:path');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
 
-const bundle = join(__dirname, '../dist/bundle/cli.cjs');
+const dir = join(__dirname, '../dist/bundle');
+const bundle = join(dir, 'cli.cjs');
 
-/** Compiles and runs the bundle as a CommonJS module: its exports and the vm.Script (for its code cache). */
-function loadBundle(source, cachedData) {
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __import) {${source}\n})`, { filename: bundle, cachedData });
-  const mod = { exports: {} };
-  // __import: the bundle's import() of chalk, clipboardy or ws, which it cannot do itself (see scripts/bundle.mjs).
-  script.runInThisContext().call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, join(bundle, '..'), (id) => import(id));
-  return { exports: mod.exports, script };
+/**
+ * The bundle's chunks as CommonJS modules: each is read, compiled (with the code cache `cacheFor(name)` returns, if
+ * any) and run on its first require, once. `sources` may hold a chunk's text already read. `loaded` keeps, per
+ * chunk, its vm.Script and the cache it was given, for the caller to judge and write caches after the run.
+ */
+function chunkLoader(cacheFor = () => ({}), sources = {}) {
+  const modules = new Map();
+  const loaded = new Map();
+  // Chunks that travel inside another chunk's file (scripts/bundle.mjs packs them): run on their first require.
+  const defined = new Map();
+  const define = (name, factory) => defined.set(name, factory);
+  const nodeRequire = createRequire(bundle);
+  function load(name) {
+    const known = modules.get(name);
+    if (known) return known.exports;
+    const factory = defined.get(name);
+    if (factory) {
+      const mod = { exports: {} };
+      modules.set(name, mod);
+      factory.call(mod.exports, mod.exports, chunkRequire, mod, join(dir, name), dir, chunkImport);
+      return mod.exports;
+    }
+    const filename = join(dir, name);
+    const source = sources[name] ?? readFileSync(filename, 'utf8');
+    const { from, cachedData } = cacheFor(name);
+    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __import, __define) {${source}\n})`, { filename, cachedData });
+    const mod = { exports: {} };
+    // Before it runs, as require() does: a cycle between chunks then sees the exports made so far.
+    modules.set(name, mod);
+    loaded.set(name, { script, from, cachedData });
+    script.runInThisContext().call(mod.exports, mod.exports, chunkRequire, mod, filename, dir, chunkImport, define);
+    return mod.exports;
+  }
+  // Chunks name each other './<chunk>.cjs' (scripts/bundle.mjs); anything else is Node's (node:fs, …) or a package's.
+  const chunkRequire = (id) => (id.startsWith('./') ? load(id.slice(2)) : nodeRequire(id));
+  // __import: a chunk's import() of another chunk, of clipboardy or of ws, which it cannot do itself (see scripts/bundle.mjs).
+  const chunkImport = (id) => (id.startsWith('./') ? new Promise((resolve) => resolve(load(id.slice(2)))) : import(id));
+  return { load, loaded };
 }
 
-/** The bundle's source, unless it is missing or older than dist/ (after a bare `npx tsc -p .`, which rewrites every file). */
+/** The bundle's entry source, unless it is missing or older than dist/ (after a bare `npx tsc -p .`, which rewrites every file). */
 function bundleSource() {
   try {
     if (statSync(bundle).mtimeMs >= statSync(join(__dirname, '../dist/cli/main.js')).mtimeMs) return readFileSync(bundle, 'utf8');
@@ -58,9 +90,9 @@ function readOrUndefined(file) {
 }
 
 /** Written to a temporary name and renamed, so a concurrent run never reads half a cache; any failure is ignored. */
-function writeCache(dir, file, script) {
+function writeCache(where, file, script) {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(where, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData());
     renameSync(tmp, file);
@@ -70,31 +102,37 @@ function writeCache(dir, file, script) {
   }
 }
 
+/** The cache file for a chunk (cli.cjs → cli.<key>.cache) in a directory. */
+const cacheFile = (where, name, key) => join(where, `${name.replace(/\.cjs$/, '')}.${key}.cache`);
+
 async function run(args) {
   const source = bundleSource();
   if (source === undefined) return (await import('../dist/cli/main.js')).main(args);
-  // The build id is a hash of the bundle (last line), so a cache never meets another bundle.
+  // The build id is a hash of all chunks (last line of each), so a cache never meets another build's chunk.
   const build = /^\/\/ mqtt-sign build (\w+)\n$/.exec(source.slice(source.lastIndexOf('\n', source.length - 2) + 1))?.[1];
   const key = build === undefined ? undefined : cacheKey(build);
-  const dir = userCacheDir();
-  const shipped = key && join(bundle, `../cli.${key}.cache`);
-  const own = key && dir && join(dir, `cli.${key}.cache`);
-  let from = shipped;
-  let cachedData = shipped && readOrUndefined(shipped);
-  if (cachedData === undefined && own) {
-    from = own;
-    cachedData = readOrUndefined(own);
+  const own = userCacheDir();
+  // Per chunk: the cache the build shipped, else the one this machine wrote.
+  const cacheFor = (name) => {
+    if (key === undefined) return {};
+    for (const from of [cacheFile(dir, name, key), own && cacheFile(own, name, key)]) {
+      const cachedData = from && readOrUndefined(from);
+      if (cachedData !== undefined) return { from, cachedData };
+    }
+    return {};
+  };
+  const { load, loaded } = chunkLoader(cacheFor, { 'cli.cjs': source });
+  const code = await load('cli.cjs').main(args);
+  const report = process.env.MQTT_SIGN_CODE_CACHE_REPORT ? [] : undefined;
+  for (const [name, { script, from, cachedData }] of loaded) {
+    const accepted = cachedData !== undefined && !script.cachedDataRejected;
+    // After the run, so the cache holds what it compiled (a cache of the top level alone saves little).
+    const mine = !accepted && key !== undefined && own ? cacheFile(own, name, key) : undefined;
+    const written = mine ? writeCache(own, mine, script) : false;
+    // For support and the tests: which cache each chunk used.
+    report?.push(`code cache: ${name}: ${accepted ? `accepted ${from}` : `${cachedData === undefined ? 'none' : `rejected ${from}`}${written ? `; wrote ${mine}` : ''}`}\n`);
   }
-  const { exports: cli, script } = loadBundle(source, cachedData);
-  const code = await cli.main(args);
-  const accepted = cachedData !== undefined && !script.cachedDataRejected;
-  // After the run, so the cache holds what it compiled (a cache of the top level alone saves little).
-  const written = !accepted && own ? writeCache(dir, own, script) : false;
-  // For support and the tests: which cache this run used.
-  if (process.env.MQTT_SIGN_CODE_CACHE_REPORT) {
-    const what = accepted ? `accepted ${from}` : `${cachedData === undefined ? 'none' : `rejected ${from}`}${written ? `; wrote ${own}` : ''}`;
-    process.stderr.write(`code cache: ${what}\n`);
-  }
+  if (report) process.stderr.write(report.join(''));
   return code;
 }
 
@@ -107,5 +145,5 @@ if (require.main === module && args.length === 1 && (args[0] === '--version' || 
     process.exitCode = code;
   });
 } else {
-  module.exports = { bundle, loadBundle, cacheKey };
+  module.exports = { bundle, dir, chunkLoader, cacheKey, cacheFile };
 }

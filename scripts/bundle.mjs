@@ -1,18 +1,19 @@
-// `npm run build`, after tsc: dist/cli/main.js and everything it imports (commander included) become one CommonJS file,
-// dist/bundle/cli.cjs, which bin/mqtt-sign.js runs, and V8's code cache for it is written beside it. dist/ stays the
-// library. Both are for start-up (issue 4); bin/mqtt-sign.js says why.
+// `npm run build`, after tsc: dist/cli/main.js and everything it imports (commander and chalk included) become
+// CommonJS chunks in dist/bundle/: cli.cjs, which bin/mqtt-sign.js runs, and one chunk per part only some runs need
+// (decode, verify, probe, doctor, capture reading, chalk, …), each with V8's code cache beside it. dist/ stays the
+// library. All of it is for start-up (issues 4 and 15); bin/mqtt-sign.js says why.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
 
 // Loaded with import() only by the runs that need them, from node_modules as installed (clipboardy finds its fallback
-// binaries next to its own files).
-const external = ['chalk', 'clipboardy', 'ws'];
+// binaries next to its own files; ws is only for probe over WebSocket).
+const external = ['clipboardy', 'ws'];
 
 // commander requires node:child_process at the top (net, dgram and more, ~1.5 ms) for executable subcommands, which
 // mqtt-sign has none of: in the bundle it is required on first spawn instead.
@@ -61,41 +62,106 @@ const prebuiltCatalogue = {
   },
 };
 
+// Every formatter is small, and a sign run needs one: in the bundle they are imported statically (one chunk with the
+// sign command) instead of each being a chunk of its own, which would cost a file and a cache to read per run.
+const staticFormats = {
+  name: 'static-formats',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]format[\\/]lazy\.js$/ }, ({ path }) => {
+      const names = [];
+      const body = readFileSync(path, 'utf8').replace(/\bimport\('(\.\/[\w-]+\.js)'\)/g, (_, file) => `Promise.resolve(__format${names.push(file) - 1})`);
+      if (names.length === 0) throw new Error(`scripts/bundle.mjs: no import() left in ${path}`);
+      return { contents: `${names.map((file, i) => `import * as __format${i} from '${file}';`).join('\n')}\n${body}`, loader: 'js' };
+    });
+  },
+};
+
+// ES modules with code splitting: esbuild puts each module in exactly one chunk, so every run shares one instance
+// of each (errors keep their class, catalogues load once). Each import() is a split point.
 const { outputFiles } = await build({
   absWorkingDir: root,
-  entryPoints: ['dist/cli/main.js'],
+  entryPoints: { cli: 'dist/cli/main.js' },
   bundle: true,
   write: false,
-  outfile: `${out}/cli.cjs`,
-  format: 'cjs',
+  outdir: out,
+  format: 'esm',
+  splitting: true,
+  chunkNames: '[name]-[hash]',
   platform: 'node',
   target: 'node20',
   minify: true,
   external,
   // CommonJS has no import.meta: any use of it is an error, not an empty object.
   logOverride: { 'empty-import-meta': 'error' },
-  plugins: [lazyChildProcess, lazyCrypto, prebuiltCatalogue],
+  plugins: [lazyChildProcess, lazyCrypto, prebuiltCatalogue, staticFormats],
   logLevel: 'warning',
 });
-// On Node 20 an import() in a script compiled from a code cache throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (the
-// cache carries V8's host-defined options: nodejs/node#43663), so the bundle imports through bin/mqtt-sign.js.
-let imports = 0;
-const code = outputFiles[0].text.replace(/\bimport\(("[^"]+")\)/g, (call, specifier) => {
-  if (!external.includes(JSON.parse(specifier))) throw new Error(`dist/bundle/cli.cjs: ${call} is not one of the external packages`);
-  imports++;
-  return `__import(${specifier})`;
-});
-if (imports !== external.length || /\bimport\(/.test(code)) throw new Error(`dist/bundle/cli.cjs: expected one import() per external package, each with a literal name`);
-const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
+
+// Each chunk becomes CommonJS, named .cjs: its static imports of other chunks become require('./<chunk>.cjs'), which
+// bin/mqtt-sign.js answers by loading that chunk (with its cache) once. Every import() goes through __import, from
+// bin too: on Node 20 an import() in a script compiled from a code cache throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
+// (the cache carries V8's host-defined options: nodejs/node#43663), and a chunk's import() is bin's to answer anyway.
+const chunkName = (file) => file.slice(out.length + 1).replace(/\.js$/, '.cjs');
+const names = outputFiles.map((f) => chunkName(f.path));
+const chunks = [];
+for (const file of outputFiles) {
+  const name = chunkName(file.path);
+  let { code } = await transform(file.text, { format: 'cjs', target: 'node20', platform: 'node', minify: true, logLevel: 'warning' });
+  code = code.replace(/(\brequire\(|\bimport\()"\.\/([\w-]+)\.js"\)/g, (call, how, base) => {
+    if (!names.includes(`${base}.cjs`)) throw new Error(`dist/bundle/${name}: ${call} names no chunk`);
+    return `${how}"./${base}.cjs")`;
+  });
+  code = code.replace(/\bimport\(("[^"]+")\)/g, (call, specifier) => {
+    const id = JSON.parse(specifier);
+    if (!id.startsWith('./') && !external.includes(id)) throw new Error(`dist/bundle/${name}: ${call} is neither a chunk nor an external package`);
+    return `__import(${specifier})`;
+  });
+  if (/\bimport\(/.test(code)) throw new Error(`dist/bundle/${name}: an import() without a literal name`);
+  chunks.push({ name, code });
+}
+if (!names.includes('cli.cjs')) throw new Error('the bundle has no cli.cjs');
+
+// esbuild cuts one chunk per set of entries sharing code: a sign run would read some fifteen files and caches. So
+// chunks are packed into files: a chunk every run of an entry needs travels in that entry's file (all the chunks
+// cli.cjs requires, in cli.cjs), each as a module that bin defines and runs on its first require; only chunks shared
+// by several lazily loaded entries keep a file of their own.
+const requires = (code, how) => [...code.matchAll(new RegExp(`\\b${how}\\("\\./([\\w-]+\\.cjs)"\\)`, 'g'))].map((m) => m[1]);
+const byName = new Map(chunks.map((c) => [c.name, c]));
+const closure = (entry) => {
+  const seen = new Set([entry]);
+  for (const name of seen) for (const next of requires(byName.get(name).code, 'require')) seen.add(next);
+  return seen;
+};
+const entries = ['cli.cjs', ...new Set(chunks.flatMap((c) => requires(c.code, '__import')))];
+const closures = new Map(entries.map((e) => [e, closure(e)]));
+const hostOf = (name) => {
+  if (closures.get('cli.cjs').has(name)) return 'cli.cjs';
+  if (entries.includes(name)) return name;
+  const owners = entries.filter((e) => closures.get(e).has(name));
+  return owners.length === 1 ? owners[0] : name;
+};
+const files = new Map();
+for (const { name, code } of chunks) {
+  const host = hostOf(name);
+  if (!files.has(host)) files.set(host, []);
+  files.get(host).push(host === name ? code : `__define(${JSON.stringify(name)}, function (exports, require, module, __filename, __dirname, __import) {${code}\n});\n`);
+}
+// The file's own code after the modules it defines, which it may require at once.
+for (const [host, parts] of files) parts.sort((a, b) => (a.startsWith('__define(') ? 0 : 1) - (b.startsWith('__define(') ? 0 : 1));
+// One build id for all chunks, from all of them: a cache names it, so it never meets another build's chunk.
+const hash = createHash('sha256');
+for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name).join('')}\0`);
+const id = hash.digest('hex').slice(0, 16);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-writeFileSync(`${out}/cli.cjs`, `${code}// mqtt-sign build ${id}\n`);
+for (const [name, parts] of files) writeFileSync(`${out}/${name}`, `${parts.join('')}// mqtt-sign build ${id}\n`);
 const { catalogue } = await import(`${root}dist/messages/_catalogue.js`);
 for (const lang of ['en', 'zh']) writeFileSync(`${out}/messages.${lang}.json`, JSON.stringify(catalogue(lang)));
 
 // The code cache holds what a run compiled, so it is written after runs: `--help` and the examples it shows (the
-// e2e tests run them too), except any that would go to the network.
+// e2e tests run them too), except any that would go to the network. Chunks no run loaded get the cache of their
+// top level (scripts/code-cache.cjs loads them all).
 const bin = `${root}bin/mqtt-sign.js`;
 const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
 if (help.status !== 0) throw new Error(`mqtt-sign --help exited ${help.status}: ${help.stderr}`);
@@ -109,4 +175,7 @@ const cache = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, id, 
   encoding: 'utf8',
 });
 if (cache.status !== 0) throw new Error(`scripts/code-cache.cjs exited ${cache.status}: ${cache.stderr}`);
-console.log(`dist/bundle/cli.cjs: ${(code.length / 1024).toFixed(0)} kB, code cache after ${runs.length} runs`);
+const caches = readdirSync(out).filter((f) => f.endsWith('.cache')).length;
+if (caches !== files.size) throw new Error(`scripts/code-cache.cjs wrote ${caches} caches for ${files.size} files`);
+const kB = (parts) => (parts.join('').length / 1024).toFixed(0);
+console.log(`dist/bundle: ${chunks.length} chunks in ${files.size} files, cli.cjs ${kB(files.get('cli.cjs'))} kB, all ${kB([...files.values()].flat())} kB; code cache after ${runs.length} runs`);

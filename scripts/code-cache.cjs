@@ -1,19 +1,21 @@
-// Run by scripts/bundle.mjs: compiles the bundle exactly as bin/mqtt-sign.js does, runs the CLI for each argv given
-// (output discarded by the caller), then writes V8's code cache for everything those runs compiled.
+// Run by scripts/bundle.mjs: loads the bundle's chunks exactly as bin/mqtt-sign.js does, runs the CLI for each argv
+// given (output discarded by the caller), loads every chunk no run needed, then writes V8's code cache for each chunk:
+// what the runs compiled, or the chunk's top level.
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { bundle, cacheKey, loadBundle } = require('../bin/mqtt-sign.js');
+const { readdirSync, writeFileSync } = require('node:fs');
+const { cacheFile, cacheKey, chunkLoader, dir } = require('../bin/mqtt-sign.js');
 
-// The cache is named by bin's own key (bundle, Node build, architecture, V8 flags) as this process computes it.
+// Each cache is named by bin's own key (build, Node build, architecture, V8 flags) as this process computes it.
 const [build, runs] = process.argv.slice(2);
-const file = join(bundle, '..', `cli.${cacheKey(build)}.cache`);
-const { exports: cli, script } = loadBundle(readFileSync(bundle, 'utf8'));
+const key = cacheKey(build);
+const { load, loaded } = chunkLoader();
 
 (async () => {
+  const cli = load('cli.cjs');
   for (const argv of JSON.parse(runs)) {
     const code = await cli.main(argv);
     if (code !== 0) throw new Error(`mqtt-sign ${argv.join(' ')} exited ${code}`);
   }
-  writeFileSync(file, script.createCachedData());
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.cjs'))) load(name);
+  for (const [name, { script }] of loaded) writeFileSync(cacheFile(dir, name, key), script.createCachedData());
 })();

@@ -1,5 +1,6 @@
 // The bundle that bin/mqtt-sign.js runs (scripts/bundle.mjs): compiled with its code cache it prints what the source
-// prints, and its import()s of chalk and clipboardy work (a plain import() in a code-cached script throws on Node 20).
+// prints, and its import()s of its own chunks, of chalk and of clipboardy work (a plain import() in a code-cached
+// script throws on Node 20).
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,28 +12,41 @@ import { main as sourceMain } from '../src/cli/main.js';
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
 
 type Main = typeof sourceMain;
+interface Loaded {
+  script: Script;
+  cachedData?: Buffer;
+}
 const bin = createRequire(import.meta.url)('../bin/mqtt-sign.js') as {
   bundle: string;
-  loadBundle(source: string, cachedData?: Buffer): { exports: { main: Main }; script: Script };
+  dir: string;
+  chunkLoader(cacheFor?: (name: string) => { from?: string; cachedData?: Buffer }): { load(name: string): { main: Main }; loaded: Map<string, Loaded> };
 };
 
 const built = statSync(bin.bundle, { throwIfNoEntry: false });
 if (built === undefined || built.mtimeMs < statSync(resolve(import.meta.dirname, '../dist/cli/main.js')).mtimeMs) {
   throw new Error('dist/bundle/cli.cjs is missing or older than dist/: run `npm run build` (npm test builds first)');
 }
-const source = readFileSync(bin.bundle, 'utf8');
-const id = /\/\/ mqtt-sign build (\w+)\n$/.exec(source)?.[1];
-// The build names its cache by bin's key (bundle id, Node build, architecture, V8 flags); the flags part differs here
-// (vitest's workers), so find it by the bundle id.
-const shipped = readdirSync(dirname(bin.bundle)).filter((f) => f.startsWith(`cli.${id}.`) && f.endsWith('.cache'));
-if (shipped.length !== 1) throw new Error(`expected one shipped code cache for build ${id}, found ${shipped.length}`);
-const { exports: bundled, script } = bin.loadBundle(source, readFileSync(join(dirname(bin.bundle), shipped[0]!)));
+const id = /\/\/ mqtt-sign build (\w+)\n$/.exec(readFileSync(bin.bundle, 'utf8'))?.[1];
+const files = readdirSync(bin.dir);
+const chunks = files.filter((f) => f.endsWith('.cjs'));
+// The build names each chunk's cache by bin's key (build id, Node build, architecture, V8 flags); the flags part
+// differs here (vitest's workers), so find it by the chunk and the build id.
+const shipped = (name: string): string => {
+  const found = files.filter((f) => f.startsWith(`${name.replace(/\.cjs$/, '')}.${id}.`) && f.endsWith('.cache'));
+  if (found.length !== 1) throw new Error(`expected one shipped code cache for ${name} of build ${id}, found ${found.length}`);
+  return join(bin.dir, found[0]!);
+};
+const { load, loaded } = bin.chunkLoader((name) => ({ from: shipped(name), cachedData: readFileSync(shipped(name)) }));
+const bundled = load('cli.cjs');
+
+test('every chunk has its shipped code cache, and each file is a cache or a chunk of this build', () => {
+  expect(chunks).toContain('cli.cjs');
+  for (const name of chunks) expect(shipped(name)).toMatch(/\.cache$/);
+  for (const file of files.filter((f) => f.endsWith('.cache'))) expect(chunks, file).toContain(`${file.slice(0, file.indexOf(`.${id}.`))}.cjs`);
+});
 
 const ALIYUN = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', 'BundleSecret0123456789abcdefABCD', '--timestamp', '1700000000000'];
 
-test('the code cache the build wrote is accepted', () => {
-  expect(script.cachedDataRejected).toBe(false);
-});
 
 const ROWS: [string, string[], FakeIoOptions][] = [
   ['c', [...ALIYUN, '--format', 'c'], {}],
@@ -56,6 +70,12 @@ test.each(ROWS)('%s: the bundle prints what the source prints', async (_, argv, 
   );
   expect(runs[0]).toEqual(runs[1]);
   if (options.stdoutTTY || options.stderrTTY) expect(runs[0]!.out + runs[0]!.err).toMatch(/\u001b\[/);
+});
+
+// After every row above: each chunk they loaded was compiled from the cache the build wrote for it.
+test('the code cache the build wrote is accepted for every chunk the runs loaded', () => {
+  expect(loaded.size).toBeGreaterThan(3);
+  for (const [name, { script, cachedData }] of loaded) expect({ name, cached: cachedData !== undefined, rejected: script.cachedDataRejected }).toEqual({ name, cached: true, rejected: false });
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-sign-bundle-'));

@@ -1,8 +1,9 @@
 // bin/mqtt-sign.js finds a V8 code cache by a key of the bundle, Node build, architecture and V8 flags: the one the
 // build shipped, else one this machine wrote on an earlier run in the user's cache directory (written after a run that
-// had none, atomically, and never fatal). MQTT_SIGN_CODE_CACHE_REPORT makes bin say which cache it used.
+// had none, atomically, and never fatal), one cache per chunk of the bundle the run loads. MQTT_SIGN_CODE_CACHE_REPORT
+// makes bin say which cache each chunk used.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -30,51 +31,76 @@ function run(nodeFlags: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-const report = (r: Run): string => /^code cache: (.*)$/m.exec(r.err)?.[1] ?? `(no report in ${JSON.stringify(r.err)})`;
+/** Per chunk the run loaded (cli.cjs first), what bin says of its cache. */
+function report(r: Run): Map<string, string> {
+  const lines = [...r.err.matchAll(/^code cache: ([\w-]+\.cjs): (.*)$/gm)];
+  if (lines.length === 0) throw new Error(`no code cache report in ${JSON.stringify(r.err)}`);
+  return new Map(lines.map((m) => [m[1]!, m[2]!]));
+}
+const base = (chunk: string): string => chunk.replace(/\.cjs$/, '');
 
-describe('the code cache bin uses', () => {
+describe('the code cache bin uses, for each chunk a run loads', () => {
   let plain: Run;
+  let chunks: string[];
 
-  test('with no V8 flags the shipped cache is accepted and nothing is written', async () => {
+  test('with no V8 flags the shipped caches are accepted and nothing is written', async () => {
     const dir = join(home, 'plain');
     plain = await run([], { XDG_CACHE_HOME: dir });
     expect(plain.code).toBe(0);
-    expect(report(plain)).toMatch(/^accepted .*dist[\\/]bundle[\\/]cli\.\w+\.v\d+\.\d+\.\d+\.\w+\.\w+\.cache$/);
+    chunks = [...report(plain).keys()];
+    // decode needs more than the entry: its command's own chunk at least.
+    expect(chunks[0]).toBe('cli.cjs');
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const [chunk, what] of report(plain)) expect(what).toMatch(new RegExp(`^accepted .*dist[\\\\/]bundle[\\\\/]${base(chunk)}\\.\\w+\\.v\\d+\\.\\d+\\.\\d+\\.\\w+\\.\\w+\\.cache$`));
     expect(existsSync(dir)).toBe(false);
   });
 
-  test('another V8 flag: the first run writes its own cache, the next accepts it, the output is the same', async () => {
+  test('another V8 flag: the first run writes a cache per chunk, the next accepts them, the output is the same', async () => {
     const dir = join(home, 'flags');
     const first = await run(['--max-old-space-size=123'], { XDG_CACHE_HOME: dir });
-    expect(report(first)).toMatch(/^none; wrote .*flags[\\/]mqtt-sign[\\/]cli\..+\.cache$/);
+    expect([...report(first).keys()]).toEqual(chunks);
+    for (const [chunk, what] of report(first)) expect(what).toMatch(new RegExp(`^none; wrote .*flags[\\\\/]mqtt-sign[\\\\/]${base(chunk)}\\..+\\.cache$`));
     const files = readdirSync(join(dir, 'mqtt-sign'));
-    expect(files).toHaveLength(1);
+    expect(files).toHaveLength(chunks.length);
     const second = await run(['--max-old-space-size=123'], { XDG_CACHE_HOME: dir });
-    expect(report(second)).toBe(`accepted ${join(dir, 'mqtt-sign', files[0]!)}`);
-    // NODE_OPTIONS counts as flags too: another key, so another file.
+    for (const [chunk, what] of report(second)) expect(what).toBe(`accepted ${join(dir, 'mqtt-sign', files.find((f) => f.startsWith(`${base(chunk)}.`))!)}`);
+    // NODE_OPTIONS counts as flags too: another key, so other files.
     const viaOptions = await run([], { XDG_CACHE_HOME: dir, NODE_OPTIONS: '--max-old-space-size=77' });
-    expect(report(viaOptions)).toMatch(/^none; wrote /);
-    expect(readdirSync(join(dir, 'mqtt-sign'))).toHaveLength(2);
+    for (const what of report(viaOptions).values()) expect(what).toMatch(/^none; wrote /);
+    expect(readdirSync(join(dir, 'mqtt-sign'))).toHaveLength(2 * chunks.length);
     for (const r of [first, second, viaOptions]) expect([r.code, r.out]).toEqual([0, plain.out]);
   });
 
-  test('a damaged cache is rejected by V8 and rewritten; the run is unaffected', async () => {
+  test('damaged caches are rejected by V8 and rewritten; the run is unaffected', async () => {
     const dir = join(home, 'damaged');
     await run(['--max-old-space-size=99'], { XDG_CACHE_HOME: dir });
-    const [file] = readdirSync(join(dir, 'mqtt-sign'));
-    writeFileSync(join(dir, 'mqtt-sign', file!), 'not a code cache');
+    for (const file of readdirSync(join(dir, 'mqtt-sign'))) writeFileSync(join(dir, 'mqtt-sign', file), 'not a code cache');
     const damaged = await run(['--max-old-space-size=99'], { XDG_CACHE_HOME: dir });
-    expect(report(damaged)).toMatch(/^rejected .*; wrote /);
+    expect([...report(damaged).keys()]).toEqual(chunks);
+    for (const what of report(damaged).values()) expect(what).toMatch(/^rejected .*; wrote /);
     expect([damaged.code, damaged.out]).toEqual([0, plain.out]);
-    expect(report(await run(['--max-old-space-size=99'], { XDG_CACHE_HOME: dir }))).toMatch(/^accepted /);
+    for (const what of report(await run(['--max-old-space-size=99'], { XDG_CACHE_HOME: dir })).values()) expect(what).toMatch(/^accepted /);
+  });
+
+  test("one chunk's cache under another chunk's name is rejected, not used", async () => {
+    const dir = join(home, 'swapped');
+    await run(['--max-old-space-size=98'], { XDG_CACHE_HOME: dir });
+    const files = readdirSync(join(dir, 'mqtt-sign')).sort();
+    const [a, b] = [files.find((f) => f.startsWith('cli.'))!, files.find((f) => !f.startsWith('cli.'))!];
+    const [bytesA, bytesB] = [readFileSync(join(dir, 'mqtt-sign', a)), readFileSync(join(dir, 'mqtt-sign', b))];
+    writeFileSync(join(dir, 'mqtt-sign', a), bytesB);
+    writeFileSync(join(dir, 'mqtt-sign', b), bytesA);
+    const swapped = await run(['--max-old-space-size=98'], { XDG_CACHE_HOME: dir });
+    expect(report(swapped).get('cli.cjs')).toMatch(/^rejected .*; wrote /);
+    expect([swapped.code, swapped.out]).toEqual([0, plain.out]);
   });
 
   test('an unwritable cache directory is ignored silently', async () => {
     const notADir = join(home, 'a-file');
     writeFileSync(notADir, '');
     const r = await run(['--max-old-space-size=101'], { XDG_CACHE_HOME: notADir });
-    expect(report(r)).toBe('none');
+    expect([...report(r).values()]).toEqual(chunks.map(() => 'none'));
     expect([r.code, r.out]).toEqual([0, plain.out]);
-    expect(r.err.replace(/^code cache: .*\n/m, '')).toBe('');
+    expect(r.err.replace(/^code cache: .*\n/gm, '')).toBe('');
   });
 });

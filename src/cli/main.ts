@@ -12,7 +12,7 @@ import { realIo, type Io } from './io.js';
 import { nowArgument, parseNow, withClock } from './now.js';
 import { palette } from './palette.js';
 import { VERSION } from './version.js';
-import { registerSignCommands } from './commands/sign.js';
+import { listSignCommand, registerSignCommands } from './commands/sign.js';
 import { platforms, aliases } from '../platforms/index.js';
 
 /** Runnable examples for the top-level --help: the main job, and the other commands. */
@@ -23,13 +23,17 @@ const EXAMPLES = [
 ];
 
 type Register = (program: Command, ctx: CliContext) => void;
-/** Commands other than the platforms', loaded only when the run may need them: start-up stays cheap for signing. */
-const otherCommands: readonly (() => Promise<Register>)[] = [
-  () => import('./commands/decode.js').then((m) => m.registerDecode),
-  () => import('./commands/verify.js').then((m) => m.registerVerify),
-  () => import('./commands/probe.js').then((m) => m.registerProbe),
-  () => import('./commands/doctor.js').then((m) => m.registerDoctor),
-];
+/**
+ * The commands other than the platforms': each is built only by the run that names it (commander's construction is
+ * most of a short run). For the top-level help the others are listed from here, unbuilt: `term` is what commander
+ * would show for the built command (test/cli-commands.test.ts checks it does), `description` a catalogue key.
+ */
+export const OTHER_COMMANDS: Readonly<Record<string, { readonly term: string; readonly description: string; readonly load: () => Promise<Register> }>> = {
+  decode: { term: 'decode [options] [input]', description: 'decode.description', load: () => import('./commands/decode.js').then((m) => m.registerDecode) },
+  verify: { term: 'verify [platform]', description: 'verify.description', load: () => import('./commands/verify.js').then((m) => m.registerVerify) },
+  probe: { term: 'probe', description: 'probe.cmd.description', load: () => import('./commands/probe.js').then((m) => m.registerProbe) },
+  doctor: { term: 'doctor [options] [config]', description: 'doctor.cmd.description', load: () => import('./commands/doctor.js').then((m) => m.registerDoctor) },
+};
 
 export async function main(argv: readonly string[], systemIo: Io = realIo()): Promise<number> {
   let exitCode = 0;
@@ -55,6 +59,8 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
     },
   };
 
+  // Commands listed but not built (see listCommands), with the term the help shows for each.
+  const listed = new Map<Command, string>();
   const program = new Command('mqtt-sign')
     .description(message('cli.description', {}, lang))
     .version(VERSION, '-V, --version', message('cli.opt.version', {}, lang))
@@ -65,6 +71,9 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
     .option('--no-color', message('cli.opt.color', {}, lang))
     .option('--now <time>', message('cli.opt.now', {}, lang))
     .configureHelp({
+      subcommandTerm(cmd) {
+        return listed.get(cmd) ?? Help.prototype.subcommandTerm.call(this, cmd);
+      },
       // Commander's section titles, in the user's language like everything else.
       formatHelp: (cmd, helper) =>
         Help.prototype.formatHelp.call(helper, cmd, helper).replace(/^(Usage|Options|Commands|Arguments):/gm, (_, title: string) => message(`cli.help.${title.toLowerCase()}`, {}, lang)),
@@ -81,12 +90,11 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
     });
 
   try {
-    const first = firstCommand(argv);
+    const first = commandOf(argv);
     const platform = first === undefined ? undefined : Object.hasOwn(aliases, first) ? aliases[first] : Object.hasOwn(platforms, first) ? first : undefined;
-    registerSignCommands(program, ctx, platform);
-    if (platform === undefined) {
-      for (const register of await Promise.all(otherCommands.map((load) => load()))) register(program, ctx);
-    }
+    if (platform !== undefined) registerSignCommands(program, ctx, platform);
+    else if (first !== undefined && Object.hasOwn(OTHER_COMMANDS, first)) (await OTHER_COMMANDS[first]!.load())(program, ctx);
+    else listCommands(program, lang, listed);
     if (argv.length === 0) {
       program.outputHelp();
       return 0;
@@ -133,14 +141,31 @@ async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Pr
   return code;
 }
 
-/** The first word that is not a global option: the command name, or undefined for `mqtt-sign --help` and the like. */
-function firstCommand(argv: readonly string[]): string | undefined {
+/**
+ * The command a run names: the first word that is not a global option (the one after it for `help <command>`), or
+ * undefined for `mqtt-sign --help` and the like.
+ */
+function commandOf(argv: readonly string[]): string | undefined {
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--lang' || arg === '--now') i++;
+    else if (arg === 'help' && !help) help = true;
     else if (!arg.startsWith('-')) return arg;
   }
-  return undefined;
+  return help ? 'help' : undefined;
+}
+
+/**
+ * Every command, listed for the top-level help, an unknown command's suggestion and `help`, but none built: a name,
+ * its aliases and a description each, and in `listed` the term the help shows for it.
+ */
+function listCommands(program: Command, lang: Lang, listed: Map<Command, string>): void {
+  for (const signer of Object.values(platforms)) {
+    const cmd = listSignCommand(program, signer, lang);
+    listed.set(cmd, `${cmd.name()}${cmd.aliases()[0] ? `|${cmd.aliases()[0]}` : ''} [options]`);
+  }
+  for (const [name, { term, description }] of Object.entries(OTHER_COMMANDS)) listed.set(program.command(name).description(message(description, {}, lang)), term);
 }
 
 /** --lang wins (it is also a declared option, so a bad value is a usage error); else LC_ALL, LC_MESSAGES, LANG. */

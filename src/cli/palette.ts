@@ -1,6 +1,7 @@
 /**
  * The palette: the only chalk import. The colour decision (stdout a TTY, NO_COLOR unset, no --no-color) is made
- * once by the caller; chalk is loaded only when colour is on, so piped runs never pay for it.
+ * once by the caller; chalk is loaded only when colour is on, so piped runs never pay for it. In the CLI bundle chalk
+ * is a chunk of its own, so this import() reads a file beside the bundle, not the ES module loader (scripts/bundle.mjs).
  */
 import { plain, type Paint } from '../format/types.js';
 

@@ -33,16 +33,22 @@ export function registerSignCommands(program: Command, ctx: CliContext, only?: s
   for (const signer of Object.values(platforms)) {
     if (only !== undefined && signer.id !== only) continue;
     const lang = ctx.lang();
-    const names = Object.entries(aliases).filter(([, id]) => id === signer.id).map(([alias]) => alias);
-    // Commander's command list shows one alias; the description names them all.
-    const description = message('cli.sign.description', { title: signer.title }, lang);
-    const cmd = program.command(signer.id).description(names.length === 0 ? description : message('cli.sign.aliases', { description, aliases: names.join(', ') }, lang));
-    for (const alias of names) cmd.alias(alias);
+    const cmd = listSignCommand(program, signer, lang);
     addSignerOptions(cmd, signer, lang);
     addPacketOptions(cmd, lang);
     cmd.addHelpText('after', examples(signer, lang));
     cmd.action(() => run(cmd, signer, ctx));
   }
+}
+
+/** A platform's command with its name, aliases and description only: what the top-level help lists. */
+export function listSignCommand(program: Command, signer: Signer, lang: Lang): Command {
+  const names = Object.entries(aliases).filter(([, id]) => id === signer.id).map(([alias]) => alias);
+  // Commander's command list shows one alias; the description names them all.
+  const description = message('cli.sign.description', { title: signer.title }, lang);
+  const cmd = program.command(signer.id).description(names.length === 0 ? description : message('cli.sign.aliases', { description, aliases: names.join(', ') }, lang));
+  for (const alias of names) cmd.alias(alias);
+  return cmd;
 }
 
 interface OutputFlags {
