@@ -5,20 +5,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { DecodeError, EncodeError, decode, decodeAll, encode } from '../dist/index.js';
+import { rng } from './rng.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const seed = Number(process.argv[3] ?? 1);
 const fixtures = new URL('../test/fixtures/', import.meta.url);
 
-/** mulberry32, so a run with the same seed finds the same things. */
-function rng(s) {
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(seed);
 const below = (n) => Math.floor(random() * n);
 const unhex = (h) => new Uint8Array(Buffer.from(h, 'hex'));

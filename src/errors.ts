@@ -15,11 +15,24 @@ export class MqttSignError extends Error {
   readonly params: Params;
   readonly exitCode: ExitCode;
 
+  /** Set only when something assigns `.message`; otherwise the sentence is rendered from the catalogue when read. */
+  #message: string | undefined;
+
   constructor(code: string, params: Params = {}, exitCode: ExitCode = 2, options?: { cause?: unknown }) {
-    super(message(code, params), options);
+    // No message given to Error: it is formatted on first read (see the getter), because decoding throws and catches
+    // these by the million on a broken stream (each a "no" to one candidate), and most are never read.
+    super(undefined, options);
     this.code = code;
     this.params = params;
     this.exitCode = exitCode;
+  }
+
+  override get message(): string {
+    return (this.#message ??= message(this.code, this.params));
+  }
+
+  override set message(text: string) {
+    this.#message = text;
   }
 
   /**

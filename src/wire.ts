@@ -266,3 +266,18 @@ export class ByteReader {
     return this.text.toString('utf8', start, stop);
   }
 }
+
+/** The same bytes in the same order. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The same memory as a plain Uint8Array. A Node Buffer (what file and pipe streams give) is a Uint8Array whose
+ * `slice()` returns a view, not a copy: code that copies with `slice()` to change the copy would change the input.
+ */
+export function asUint8Array(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

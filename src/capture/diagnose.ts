@@ -6,6 +6,7 @@
 import type { MqttSignError } from '../errors.js';
 import type { Params } from '../messages.js';
 import { decode } from '../mqtt/decode.js';
+import { asUint8Array } from '../wire.js';
 import { frameLength, INCOMPLETE, INVALID, PACKET_NAMES, remainingLengthBytes, requiredFlags, spacedHex, validFirstByte } from './framing.js';
 
 export interface Problem {
@@ -36,20 +37,67 @@ export function problemOf(error: MqttSignError): Problem {
  * A fix that makes the packet take every byte available is tried only when at most this many are available: each try
  * copies them, and a long run of malformed packets must stay linear (each diagnosis costs a bounded amount).
  */
-const TAKE_ALL_MAX = 4096;
+export const TAKE_ALL_MAX = 4096;
+/** The longest packet wrongFlags corrects; diagnosisReach stays under it (plus what a framed packet needs). */
+const REACH_MAX = 64 * 1024;
 /** Corrected string lengths tried per packet: bounded, so a crafted packet full of length-like pairs stays cheap. */
 const STRING_TRIES = 64;
 
-export function diagnose(bytes: Uint8Array, version: Version): Diagnosis | null {
-  return missingFixedHeader(bytes, version) ?? wrongFlags(bytes, version) ?? oneLengthByte(bytes, version) ?? levelMismatch(bytes) ?? remainingLengthMismatch(bytes, version) ?? stringLengthOffByOne(bytes, version);
+/**
+ * `atEnd`: the bytes run to the end of the data, so a fix may take all of them (at most TAKE_ALL_MAX). Otherwise the
+ * verdict reads only the first `diagnosisReach(bytes)` bytes, so it is the same however the data was cut into chunks.
+ */
+export function diagnose(input: Uint8Array, version: Version, atEnd = true): Diagnosis | null {
+  // The fixes are tried on copies made by slice(): of a Buffer that would be a view, and the fix would change the input.
+  const bytes = asUint8Array(input);
+  const all = atEnd && bytes.length <= TAKE_ALL_MAX;
+  return (
+    missingFixedHeader(bytes, version, all) ??
+    wrongFlags(bytes, version) ??
+    oneLengthByte(bytes, version) ??
+    levelMismatch(bytes) ??
+    remainingLengthMismatch(bytes, version, all) ??
+    stringLengthOffByOne(bytes, version)
+  );
+}
+
+/**
+ * How many bytes from the start a diagnosis not `atEnd` may read: the corrected lengths each kind of mistake tries
+ * (a Remaining Length off by up to 16 and the header after it, a length byte of 128–255, the frame under corrected
+ * flags, the frame a bare Remaining Length counts), read off the first 10 bytes. A caller that has fewer bytes and
+ * more to come waits (src/capture/split.ts).
+ */
+export function diagnosisReach(bytes: Uint8Array): number {
+  let reach = 10; // where missingFixedHeader looks for the protocol name
+  const first = bytes[0];
+  if (first === undefined) return reach;
+  const n = frameLength(bytes, 0);
+  if (n > 0) reach = Math.max(reach, n + 1 + 16 + 5 - 1); // remainingLengthMismatch: declared + 16, then a header
+  else if (n === INCOMPLETE) reach = Math.max(reach, 6);
+  const b = bytes[1];
+  if (b !== undefined && b >= 0x80) reach = Math.max(reach, 2 + b); // oneLengthByte
+  const required = requiredFlags(first >> 4);
+  if (!validFirstByte(first) && required !== null) {
+    const m = frameLengthWith(bytes, (first & 0xf0) | required); // wrongFlags
+    reach = Math.max(reach, m > 0 && m <= REACH_MAX ? m : 6);
+  }
+  for (let k = 0; k <= 2; k++) {
+    if (first === 0x10 || (!startsWith(bytes, k, MQTT) && !startsWith(bytes, k, MQISDP))) continue;
+    // missingFixedHeader: k bytes of Remaining Length before the name count the bytes to decode; failing that (or with
+    // no length at all) its fix takes all the rest, which is only known more than TAKE_ALL_MAX bytes on, or at the end.
+    const framed = k === 0 ? INCOMPLETE : frameLength(Uint8Array.of(0x10, ...bytes.subarray(0, k)), 0);
+    reach = Math.max(reach, framed - 1, TAKE_ALL_MAX + 1);
+  }
+  return reach;
 }
 
 /**
  * The data ended inside a packet: a known mistake, else a cut-off packet (or bytes that cannot start one).
  * When the capture merely stopped (`closed` false), a short packet is not blamed on its Remaining Length.
  */
-export function diagnoseTail(bytes: Uint8Array, version: Version, where: 'stream' | 'input', closed: boolean): Problem[] {
-  const known = closed ? diagnose(bytes, version) : (missingFixedHeader(bytes, version) ?? oneLengthByte(bytes, version));
+export function diagnoseTail(input: Uint8Array, version: Version, where: 'stream' | 'input', closed: boolean): Problem[] {
+  const bytes = asUint8Array(input);
+  const known = closed ? diagnose(bytes, version) : (missingFixedHeader(bytes, version, bytes.length <= TAKE_ALL_MAX) ?? oneLengthByte(bytes, version));
   if (known) return known.problems;
   const n = frameLength(bytes, 0);
   if (n === INVALID) return [{ code: 'capture.problem.trailing', params: { count: bytes.length } }];
@@ -103,12 +151,12 @@ function startsWith(bytes: Uint8Array, at: number, prefix: readonly number[]): b
  * A CONNECT written without its first byte (`74 00 04 4D 51 54 54 …`) or without its whole fixed header
  * (`00 04 4D 51 54 54 …`): the protocol name sits where the fixed header should be.
  */
-function missingFixedHeader(bytes: Uint8Array, version: Version): Diagnosis | null {
+function missingFixedHeader(bytes: Uint8Array, version: Version, all: boolean): Diagnosis | null {
   for (let k = 0; k <= 2; k++) {
     if (!startsWith(bytes, k, MQTT) && !startsWith(bytes, k, MQISDP)) continue;
     if (bytes[0] === 0x10 && k >= 1) return null; // the fixed header is there
     if (k === 0) {
-      if (bytes.length > TAKE_ALL_MAX) return null;
+      if (!all) return null;
       const fix = [0x10, ...remainingLengthBytes(bytes.length)];
       if (!decodes([...fix, ...bytes], version)) return null;
       return { problems: [{ code: 'capture.problem.missing-header', params: { fix: spacedHex(fix) } }], length: bytes.length, framed: true };
@@ -117,7 +165,7 @@ function missingFixedHeader(bytes: Uint8Array, version: Version): Diagnosis | nu
     const framed = frameLength(Uint8Array.of(0x10, ...bytes.subarray(0, k)), 0);
     const length = framed - 1; // the RL bytes and the bytes they count
     if (framed <= 0 || length > bytes.length || !decodes([0x10, ...bytes.subarray(0, length)], version)) {
-      if (bytes.length > TAKE_ALL_MAX) return null;
+      if (!all) return null;
       const fix = [0x10, ...remainingLengthBytes(bytes.length - k)];
       if (!decodes([...fix, ...bytes.subarray(k)], version)) return null;
       return {
@@ -143,7 +191,8 @@ function wrongFlags(bytes: Uint8Array, version: Version): Diagnosis | null {
   const fixedFirst = (first & 0xf0) | required;
   // The corrected byte has a legal type and flags; the Remaining Length after it is the same.
   const n = frameLengthWith(bytes, fixedFirst);
-  if (n <= 0 || n > bytes.length) return null;
+  // Past REACH_MAX a caller would have to hold that much junk to judge it: a claim that large is not this mistake.
+  if (n <= 0 || n > bytes.length || n > REACH_MAX) return null;
   const fixed = bytes.slice(0, n);
   fixed[0] = fixedFirst;
   if (!decodes(fixed, version)) return null;
@@ -217,13 +266,13 @@ function rlWidth(bytes: Uint8Array): number {
  * available, then lengths near the declared one; the first that decodes, followed by nothing or by another
  * packet's header, is the fix.
  */
-function remainingLengthMismatch(bytes: Uint8Array, version: Version): Diagnosis | null {
+function remainingLengthMismatch(bytes: Uint8Array, version: Version, all: boolean): Diagnosis | null {
   const n = frameLength(bytes, 0);
   if (n === INVALID || bytes.length < 2) return null;
   const width = rlWidth(bytes);
   const declared = n > 0 ? n - 1 - width : -1;
   const available = bytes.length - 1 - width;
-  const candidates = available <= TAKE_ALL_MAX ? [available] : [];
+  const candidates = all ? [available] : [];
   for (let d = 1; d <= 16; d++) candidates.push(declared - d, declared + d);
   for (const actual of candidates) {
     if (actual < 0 || actual > available || actual === declared) continue;

@@ -8,8 +8,9 @@ import { DecodeError } from '../errors.js';
 import { decode, decodeAll } from '../mqtt/decode.js';
 import type { Decoded, Field, Packet, ProtocolVersion } from '../mqtt/types.js';
 import { Captured } from './packet.js';
-import { diagnose, diagnoseTail, problemOf, quietly, type Problem } from './diagnose.js';
+import { diagnose, diagnoseTail, diagnosisReach, problemOf, quietly, type Diagnosis, type Problem } from './diagnose.js';
 import { frameLength, hex2, INCOMPLETE, INVALID } from './framing.js';
+import { asUint8Array, sameBytes } from '../wire.js';
 
 /** Protocol version shared by both directions of a connection: the client's CONNECT sets it. */
 export interface VersionState {
@@ -61,7 +62,20 @@ export class Splitter {
   sawPacket = false;
   /** Malformed packets since the last one that decoded. */
   private badInARow = 0;
+  /**
+   * The data being processed runs to the end of the input (end() or a gap): a malformed packet is judged with what
+   * is here. Otherwise one too near the end of the data waits for more (see `tooNearTheEnd`).
+   */
+  private final = false;
+  /** With `final`: the sender closed the stream (or the input is whole), so a fix may take all the bytes left. */
+  private closed = false;
+  /** Set when process() must stop and keep the rest for later: the bytes a malformed packet waits for (0: not waiting). */
+  private waitFor = 0;
   private lastBad: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly error: DecodeError } | null = null;
+  /** The last diagnosis and the bytes it judged (the corrected packet and the header after it): see `diagnosed`. */
+  private lastDiagnosis: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly diagnosis: Diagnosis } | null = null;
+  /** The last candidate findSync refused, so a stream of the same junk packet is not decoded again at each copy. */
+  private lastRefused: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly known: boolean } | null = null;
 
   constructor(
     private readonly state: VersionState,
@@ -74,6 +88,8 @@ export class Splitter {
   /** `missing` bytes were never captured here: drop any partial packet and resynchronise after the hole. */
   gap(missing: number): void {
     if (this.abandoned) return;
+    this.finish(false);
+    if (this.abandoned) return;
     const pending = this.take();
     this.flushSkip();
     this.skipped = { start: this.offset, reason: 'gap', missing, kept: [], count: 0 };
@@ -83,8 +99,10 @@ export class Splitter {
     this.reason = 'gap';
   }
 
-  push(data: Uint8Array): void {
-    if (this.abandoned || data.length === 0) return;
+  push(input: Uint8Array): void {
+    if (this.abandoned || input.length === 0) return;
+    // A Buffer's slice() is a view: seen as a plain Uint8Array, every slice() below is the copy it means to be.
+    const data = asUint8Array(input);
     if (this.partsLength === 0) {
       this.process(data);
       return;
@@ -117,6 +135,8 @@ export class Splitter {
    */
   end(where: 'stream' | 'input', closed: boolean): void {
     if (this.abandoned) return;
+    this.finish(closed);
+    if (this.abandoned) return;
     const rest = this.take();
     if (rest.length > 0) {
       if (this.syncing) {
@@ -127,6 +147,33 @@ export class Splitter {
       this.offset += rest.length;
     }
     this.flushSkip(true);
+  }
+
+  /** Whatever waited for more data is processed with what there is (the data stops here). */
+  private finish(closed: boolean): void {
+    if (this.partsLength === 0) return;
+    this.final = true;
+    this.closed = closed;
+    try {
+      this.process(this.take());
+    } finally {
+      this.final = false;
+      this.closed = false;
+    }
+  }
+
+  /**
+   * A malformed packet at `pos` whose diagnosis may read past the data here (diagnosisReach: up to 21 bytes past a
+   * framed packet) waits for more, unless the data ends here. Judged on what a chunk happened to hold, the same
+   * stream read in other chunk sizes would give other verdicts (and a run of one mistake lost its framing at every
+   * chunk boundary). Sets how many bytes from `pos` to wait for.
+   */
+  private tooNearTheEnd(buf: Uint8Array, pos: number): boolean {
+    if (this.final) return false;
+    const want = diagnosisReach(buf.subarray(pos, pos + 10));
+    if (buf.length - pos >= want) return false;
+    this.waitFor = want;
+    return true;
   }
 
   private take(): Uint8Array {
@@ -178,9 +225,11 @@ export class Splitter {
       }
       if (end > pos) {
         pos = this.decodeRun(buf, pos, end);
+        if (this.waitFor > 0) break;
         if (pos !== end || frames === MAX_RUN) continue; // a malformed packet moved us, or the run was cut: look again from there
       }
       if (n !== INVALID) break; // the rest is an incomplete packet (or nothing)
+      if (this.tooNearTheEnd(buf, pos)) break;
       pos = this.malformed(buf, pos, null);
     }
     if (this.abandoned) return;
@@ -197,8 +246,9 @@ export class Splitter {
         this.parts = [rest.slice()];
       }
       this.partsLength = rest.length;
-      this.need = n > 0 ? n : 0;
+      this.need = this.waitFor > 0 ? this.waitFor : n > 0 ? n : 0;
     }
+    this.waitFor = 0;
   }
 
   /** Decode the whole packets in buf[pos, end); returns where decoding stopped (end, or after a malformed packet). */
@@ -213,16 +263,19 @@ export class Splitter {
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
     }
-    // Slow path: one packet at a time, so the good ones around the bad one still come out.
+    // Slow path: one packet at a time, so the good ones around the bad one still come out. It goes on past `end`
+    // while packets stay malformed: a diagnosis that moves the framing (a Remaining Length one too long) would
+    // otherwise send process() back to frame MAX_RUN packets ahead after every one of a long run of them.
     let at = pos;
-    while (at < end) {
+    while (at < buf.length) {
+      if (at >= end && this.badInARow === 0) return at; // back on track: process() frames a fast run again
       const n = frameLength(buf, at);
-      const decoded = this.badInARow >= DIAGNOSED ? this.decodeBad(buf.subarray(at, at + n)) : this.tryDecode(buf.subarray(at, at + n));
+      if (n < 0 || at + n > buf.length) return at; // process() handles a broken header or an incomplete packet
+      const decoded = this.badInARow > 0 ? this.decodeBad(buf.subarray(at, at + n)) : this.tryDecode(buf.subarray(at, at + n));
       if (decoded instanceof DecodeError) {
-        const next = this.malformed(buf, at, decoded);
-        // Still on the run's framing: go on here rather than framing the rest of the run again (quadratic on a run of bad packets).
-        if (next !== at + n || this.syncing || this.abandoned) return next;
-        at = next;
+        if (this.tooNearTheEnd(buf, at)) return at;
+        at = this.malformed(buf, at, decoded);
+        if (this.syncing || this.abandoned) return at;
         continue;
       }
       this.found(buf, at, n, decoded.packet);
@@ -275,7 +328,7 @@ export class Splitter {
   private malformed(buf: Uint8Array, pos: number, error: DecodeError | null): number {
     // Past DIAGNOSED malformed packets in a row, a packet's own decoding error is the report: trying the known
     // mistakes on each of millions of packets of a broken stream would cost far more than decoding it.
-    const d = error && this.badInARow >= DIAGNOSED ? null : diagnose(buf.subarray(pos), this.state.version);
+    const d = this.diagnosed(buf, pos) ?? (error && this.badInARow >= DIAGNOSED ? null : this.diagnoseAt(buf, pos));
     this.badInARow++;
     if (!d && !error) {
       // Not a packet start and no known mistake: skip to the next packet (trailing bytes if there is none).
@@ -291,6 +344,29 @@ export class Splitter {
       this.reason = 'malformed';
     }
     return pos + length;
+  }
+
+  /**
+   * The last diagnosis again, for a packet equal to the one it judged in all the bytes a diagnosis reads
+   * (diagnosisReach): the same verdict the full search would give, at the cost of a comparison. This keeps a broken
+   * device's millions of copies of one mistake named (and framed) right, where trying every fix on each costs 10-20 µs.
+   */
+  private diagnosed(buf: Uint8Array, pos: number): Diagnosis | null {
+    const last = this.lastDiagnosis;
+    if (!last || last.version !== this.state.version || pos + last.bytes.length > buf.length || (this.final && this.closed)) return null;
+    for (let i = 0; i < last.bytes.length; i++) if (buf[pos + i] !== last.bytes[i]) return null;
+    return last.diagnosis;
+  }
+
+  private diagnoseAt(buf: Uint8Array, pos: number): Diagnosis | null {
+    const atEnd = this.final && this.closed;
+    const d = diagnose(buf.subarray(pos), this.state.version, atEnd);
+    // Remembered when it read a few bytes, all of them here, and took no "all the rest" fix.
+    const reach = diagnosisReach(buf.subarray(pos, pos + 10));
+    if (d && !atEnd && reach <= 512 && pos + reach <= buf.length) {
+      this.lastDiagnosis = { bytes: buf.slice(pos, pos + reach), version: this.state.version, diagnosis: d };
+    }
+    return d;
   }
 
   private emitBad(offset: number, bytes: Uint8Array, problems: readonly Problem[]): void {
@@ -311,11 +387,21 @@ export class Splitter {
         if (n <= SYNC_BUDGET) return { at: i, wait: true };
         continue;
       }
-      if (quietly(() => this.tryDecode(buf.subarray(i, i + n))) instanceof DecodeError) continue;
+      if (this.refused(buf.subarray(i, i + n))) continue;
       const next = frameLength(buf, i + n);
       if (i + n === buf.length || next === INCOMPLETE || next > 0) return { at: i, wait: false };
     }
     return { at: -1, wait: false };
+  }
+
+  /** A resynchronisation candidate that does not decode; the same bytes as the last refused one are refused without decoding. */
+  private refused(bytes: Uint8Array): boolean {
+    const { version, known } = this.state;
+    const last = this.lastRefused;
+    if (last && last.version === version && last.known === known && sameBytes(last.bytes, bytes)) return true;
+    if (!(quietly(() => this.tryDecode(bytes)) instanceof DecodeError)) return false;
+    if (bytes.length <= 256) this.lastRefused = { bytes: bytes.slice(), version, known };
+    return true;
   }
 
   private addSkipped(buf: Uint8Array, from: number, to: number): void {
@@ -345,10 +431,4 @@ export class Splitter {
     const problem: Problem = { code, params: { count: s.count, missing: s.missing, byte: hex2(s.kept[0] ?? 0) } };
     this.emitBad(s.start, Uint8Array.from(s.kept), [problem]);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -42,7 +42,38 @@ class Side {
   synSeen = false;
   finished = false;
   splitter: Splitter | null = null;
+  /** Bytes given to the splitter (and gaps it was told of): its offsets count the same way. */
+  delivered = 0;
+  /**
+   * The frame that brought each piece the splitter may still hold (`ends[i]`: the offset just past that piece), so a
+   * packet it reports later (a malformed one waits to see what follows it) gets the frame its last byte came in.
+   */
+  readonly frames: Frame[] = [];
+  readonly ends: number[] = [];
+  /** Entries before this one are done with (dropped in bulk, so reading from the front stays cheap). */
+  head = 0;
   constructor(readonly endpoint: Endpoint, readonly port: number) {}
+
+  stamp(frame: Frame, length: number): void {
+    this.delivered += length;
+    const last = this.frames.length - 1;
+    if (last >= this.head && this.frames[last] === frame) this.ends[last] = this.delivered;
+    else {
+      this.frames.push(frame);
+      this.ends.push(this.delivered);
+    }
+  }
+
+  /** The frame in which the byte before `end` arrived; entries before it are dropped. */
+  frameAt(end: number): Frame | undefined {
+    while (this.head < this.ends.length - 1 && this.ends[this.head]! < end) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.ends.length) {
+      this.frames.splice(0, this.head);
+      this.ends.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.frames[this.head];
+  }
 }
 
 class Connection {
@@ -194,7 +225,7 @@ export class TcpReassembler {
       // Kept in sequence order: held segments usually arrive in order among themselves, so look from the end.
       let at = side.held.length;
       while (at > 0 && ((side.held[at - 1]!.seq - seq) | 0) > 0) at--;
-      side.held.splice(at, 0, { seq, data: payload.slice() });
+      side.held.splice(at, 0, { seq, data: Uint8Array.prototype.slice.call(payload) });
       side.heldBytes += payload.length;
       this.heldTotal += payload.length;
       if (side.heldBytes > MAX_HELD || side.held.length > MAX_HELD_SEGMENTS || this.heldTotal > MAX_HELD_TOTAL) this.skipHole(conn, side);
@@ -204,6 +235,7 @@ export class TcpReassembler {
     if (ahead + payload.length <= 0) return;
     const fresh = ahead < 0 ? payload.subarray(-ahead) : payload;
     side.next = (side.next! + fresh.length) >>> 0;
+    side.stamp(this.current!, fresh.length);
     side.splitter!.push(fresh);
     this.drain(conn, side);
   }
@@ -223,6 +255,7 @@ export class TcpReassembler {
     const first = side.held[0];
     if (!first) return;
     const missing = (first.seq - side.next!) >>> 0;
+    side.delivered += missing;
     side.splitter!.gap(missing);
     side.next = first.seq;
     this.drain(conn, side);
@@ -240,11 +273,14 @@ export class TcpReassembler {
     side.splitter.end('stream', closed);
     // The connection stays (late ACKs keep its stream number, as in Wireshark); its buffers go.
     side.splitter = null;
+    side.frames.length = 0;
+    side.ends.length = 0;
+    side.head = 0;
   }
 
   private found(conn: Connection, from: 0 | 1, found: Captured): void {
     if (conn.client === null) conn.client = guessClient(conn, from, found);
-    const frame = this.current!;
+    const frame = conn.sides[from].frameAt(found.offset + Math.max(1, found.bytes.length)) ?? this.current!;
     const first = this.first!;
     found.index = this.index++;
     found.stream = conn.stream;

@@ -17,6 +17,7 @@
  */
 import type { Direction } from './packet.js';
 import { plainBytes } from './text-bytes.js';
+import { sameBytes } from '../wire.js';
 
 const UP: Direction = 'client->broker';
 const DOWN: Direction = 'broker->client';
@@ -203,10 +204,4 @@ function hexOrNull(text: string, line: number): Uint8Array | null {
   } catch {
     return null;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

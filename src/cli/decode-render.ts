@@ -5,11 +5,13 @@
  *   json   {"packets": [...], "summary": {...}}                  (one document)
  *   jsonl  one packet object per line, then {"summary": {...}}   (jq -c, streaming consumers)
  *   tsv    a header line, then one line per packet               (cut, awk, spreadsheets)
+ * A malformed packet repeated back to back (src/capture/repeats.ts) is written once, then its copies as one `repeat`.
  */
 import { hint, message, type Lang } from '../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../terminal-text.js';
 import type { CapturedPacket } from '../capture/packet.js';
 import type { Problem } from '../capture/diagnose.js';
+import type { Repeat } from '../capture/repeats.js';
 import type { SkippedStream } from '../capture/stream.js';
 import type { Field, ProtocolVersion } from '../mqtt/types.js';
 import { platformLines } from './replies.js';
@@ -38,6 +40,8 @@ export interface Renderer {
   head(out: ByteSink): void;
   /** `problems`: the packet's own and any the run adds (the payload lint of --platform). */
   packet(p: CapturedPacket, problems: readonly Problem[], out: ByteSink): void;
+  /** The copies of the packet written just before (counted in the summary, one by one). */
+  repeat(run: Repeat, out: ByteSink): void;
   tail(summary: Summary, out: ByteSink): void;
 }
 
@@ -53,12 +57,14 @@ export function renderer(format: DecodeFormat, paint: Paint, lang: Lang, renderF
           writePacketJson(out, p, problems, text, lang, platform);
           out.text('\n');
         },
+        repeat: (run, out) => out.text(`${JSON.stringify({ repeat: repeatJson(run) })}\n`),
         tail: (s, out) => out.text(`${JSON.stringify({ summary: summaryJson(s) })}\n`),
       };
     case 'tsv':
       return {
         head: (out) => out.text(`${TSV_COLUMNS.join('\t')}\n`),
         packet: (p, _problems, out) => out.text(tsvLine(p)),
+        repeat: (run, out) => out.text(tsvRepeat(run)),
         tail: () => {},
       };
     default:
@@ -78,7 +84,30 @@ function jsonRenderer(lang: Lang, platform: string | undefined): Renderer {
       first = false;
       writePacketJson(out, p, problems, text, lang, platform);
     },
+    repeat: (run, out) => out.text(`,\n  ${JSON.stringify({ repeat: repeatJson(run) })}`),
     tail: (s, out) => out.text(`${first ? '' : '\n'}], "summary": ${JSON.stringify(summaryJson(s))}}\n`),
+  };
+}
+
+/**
+ * A run of copies as JSON: `of` is the index of the packet repeated (the entry just before), the copies are indexes
+ * `index` … `lastIndex` (`count` of them), each `length` bytes with that packet's bytes and problems, the first at
+ * `offset` and `time`, the last at `lastOffset` and `lastTime`.
+ */
+function repeatJson(run: Repeat): unknown {
+  const { first, copy, last, count } = run;
+  return {
+    of: first.index,
+    count,
+    index: copy.index,
+    lastIndex: last.index,
+    stream: copy.stream,
+    direction: copy.direction,
+    time: copy.time,
+    lastTime: last.time,
+    offset: copy.offset,
+    lastOffset: last.offset,
+    length: copy.bytes.length,
   };
 }
 
@@ -107,6 +136,7 @@ function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, pla
       for (const problem of problems) text += `${paint.error('✗')} ${termSafe(problemText(problem, lang), TERM_LINE_MAX)}\n`;
       out.text(`${text}\n`);
     },
+    repeat: (run, out) => out.text(`${paint.error('✗')} ${repeatText(run, lang)}\n\n`),
     tail(s, out) {
       const line = message(s.streams > 0 ? 'decode.summary.capture' : 'decode.summary', { count: s.packets, streams: s.streams, problems: s.problems }, lang);
       let text = `${s.problems > 0 ? paint.error(line) : paint.ok(line)}\n`;
@@ -149,6 +179,15 @@ function hexBlock(bytes: Uint8Array): string {
   return lines.join('\n');
 }
 
+/** A run of copies in one sentence: which packet, how many more times, and where (and when, in a capture) they are. */
+export function repeatText(run: Repeat, lang: Lang): string {
+  const { first, copy, last, count } = run;
+  const params = { of: first.index, count, from: copy.index, to: last.index, start: copy.offset, end: last.offset + last.bytes.length - 1 };
+  if (copy.stream === null) return message('pipeline.repeat', params, lang);
+  const when = { stream: copy.stream, time: (copy.time ?? 0).toFixed(6), lastTime: (last.time ?? 0).toFixed(6), frame: copy.frame ?? '?', lastFrame: last.frame ?? '?' };
+  return message('pipeline.repeat.capture', { ...params, ...when }, lang);
+}
+
 /** A problem's sentence and its fix, in the user's language. */
 export function problemText(problem: Problem, lang: Lang): string {
   const fix = hint(problem.code, problem.params, lang);
@@ -169,6 +208,13 @@ function tsvLine(p: CapturedPacket): string {
     tsvCell(keyOf(p)),
   ];
   return `${cells.join('\t')}\n`;
+}
+
+/** A run of copies: the first copy's index, time, stream and direction, type `repeat`, its length, and the count as key. */
+function tsvRepeat(run: Repeat): string {
+  const { copy, count } = run;
+  const time = copy.time === null ? '' : copy.time.toFixed(6);
+  return `${[String(copy.index), time, copy.stream === null ? '' : String(copy.stream), copy.direction ?? '', 'repeat', String(copy.bytes.length), String(count)].join('\t')}\n`;
 }
 
 /** The one value that identifies a packet: client id, topic, packet id, return or reason code; a malformed one's problem. */

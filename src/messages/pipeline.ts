@@ -16,6 +16,12 @@ export const en: Readonly<Record<string, string>> = {
   'pipeline.interrupted': 'interrupted: the counts above cover what was read until Ctrl-C',
   'pipeline.progress': 'read {read} MB, {packets} packets, {rate} MB/s',
   'pipeline.progress.total': 'read {read} of {total} MB, {packets} packets, {rate} MB/s',
+  // A malformed packet repeated back to back (src/capture/repeats.ts): its copies in one line.
+  'pipeline.repeat': 'the same bytes and problems as #{of} again, {count}× in a row right after it: #{from} to #{to}, bytes {start} to {end}',
+  'pipeline.repeat.capture':
+    'the same bytes and problems as #{of} again, {count}× in a row right after it in stream {stream}: #{from} to #{to}, bytes {start} to {end}, t={time}s to t={lastTime}s (frames {frame} to {lastFrame})',
+  'pipeline.opt.repeats': 'a malformed packet repeated back to back: collapse (default: shown once, then one line counting its copies) or each (every copy in full)',
+  'verify.repeat': 'the same malformed CONNECT again, {count}× in a row right after it: #{from} to #{to}',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -33,4 +39,8 @@ export const zh: Readonly<Record<string, string>> = {
   'pipeline.interrupted': '已中断：以上计数只包含按下 Ctrl-C 之前读取的内容',
   'pipeline.progress': '已读 {read} MB，{packets} 个报文，{rate} MB/s',
   'pipeline.progress.total': '已读 {read} / {total} MB，{packets} 个报文，{rate} MB/s',
+  'pipeline.repeat': '紧接着 #{of} 之后，相同的字节和问题又连续出现 {count} 次：#{from} 到 #{to}，字节 {start} 到 {end}',
+  'pipeline.repeat.capture': '在流 {stream} 中紧接着 #{of} 之后，相同的字节和问题又连续出现 {count} 次：#{from} 到 #{to}，字节 {start} 到 {end}，t={time}s 到 t={lastTime}s（第 {frame} 到 {lastFrame} 帧）',
+  'pipeline.opt.repeats': '背靠背重复的格式错误报文：collapse（默认：只显示一次，再用一行给出重复次数）或 each（每个副本都完整显示）',
+  'verify.repeat': '紧接着又连续出现 {count} 次相同的格式错误 CONNECT：#{from} 到 #{to}',
 };

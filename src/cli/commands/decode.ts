@@ -19,6 +19,7 @@ import { problemsOf } from '../payload.js';
 import { interruptSignal } from '../interrupt.js';
 import { ByteSink } from '../byte-sink.js';
 import { DECODE_FORMATS, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
+import { RepeatFolder } from '../../capture/repeats.js';
 
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
 
@@ -41,11 +42,12 @@ export function registerDecode(program: Command, ctx: CliContext): void {
   addInputOptions(cmd, lang)
     .addOption(new Option('--format <style>', message('decode.opt.format', {}, lang)).choices(DECODE_FORMATS).default('table'))
     .addOption(new Option('--platform <id>', message('decode.opt.platform', {}, lang)).choices(replyPlatforms))
+    .addOption(new Option('--repeats <how>', message('pipeline.opt.repeats', {}, lang)).choices(['collapse', 'each']).default('collapse'))
     .addHelpText('after', message('decode.help.examples', {}, lang));
   cmd.action((input: string | undefined) => run(input, cmd.opts() as DecodeFlags, ctx));
 }
 
-type DecodeFlags = InputFlags & { format: DecodeFormat; platform?: string };
+type DecodeFlags = InputFlags & { format: DecodeFormat; platform?: string; repeats: 'collapse' | 'each' };
 
 /**
  * The pipeline: source chunks → framing → decoding and diagnosis (readInput) → one renderer → the writer, batch by
@@ -66,6 +68,8 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
     const sink = new ByteSink((piece, done) => out.write(piece, done));
     const progress = io.stderr.isTTY ? new Progress(io, lang, total) : null;
     const streams = new Set<number>();
+    // Copies of a malformed packet right after it are counted here and written as one `repeat` when the run ends.
+    const folder = opts.repeats === 'each' ? null : new RepeatFolder();
     let started = false;
     let failure: unknown = null;
     try {
@@ -79,6 +83,11 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
           if (p.stream !== null) streams.add(p.stream);
           const found = problemsOf(p, opts.platform);
           summary.problems += found.length;
+          if (folder) {
+            if (folder.fold(p, found)) continue;
+            const ended = folder.takeEnded();
+            if (ended) r.repeat(ended, sink);
+          }
           r.packet(p, found, sink);
         }
         sink.flush(true);
@@ -98,6 +107,8 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
     if (failure !== null && !started) throw failure;
     if (!out.closed) {
       if (!started) r.head(sink);
+      const run = folder?.finish();
+      if (run) r.repeat(run, sink);
       r.tail(summary, sink);
       sink.flush(true);
       // tsv has no room for sentences: they go to stderr.

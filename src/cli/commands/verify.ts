@@ -20,6 +20,7 @@ import { atLogInput } from '../at-log-input.js';
 import type { SkippedStream } from '../../capture/stream.js';
 import type { ReplyMeaning } from '../../mqtt/replies.js';
 import { replyMeanings } from '../replies.js';
+import { RepeatFolder, type Repeat } from '../../capture/repeats.js';
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   const lang = ctx.lang();
@@ -55,6 +56,8 @@ interface ConnectReport {
   readonly result: VerifyResult;
   /** The broker's answer to this CONNECT, when the input holds it, with what the platform means by it. */
   connack?: ReplyMeaning;
+  /** Copies of this (malformed) CONNECT right after it: each counts as a CONNECT that does not verify. */
+  repeat?: Repeat;
 }
 
 async function run(cmd: Command, signer: Signer, input: string | undefined, ctx: CliContext): Promise<void> {
@@ -71,12 +74,20 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   };
   const reports: ConnectReport[] = [];
   const skipped: SkippedStream[] = [];
+  // A broken device's same malformed CONNECT, millions of times in a row: one report with the count of its copies.
+  const folder = new RepeatFolder();
+  const attach = (run: Repeat | null): void => {
+    const last = reports.at(-1);
+    if (run && last?.packet === run.first) last.repeat = run;
+  };
   try {
     // A modem MQTT command log or firmware line (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT) becomes its CONNECTs.
     const at = await atLogInput(input, io);
     for (const login of at.logins) io.stderr.write(`${message('verify.at.where', { commands: login.commands.join(' + ') }, lang)}\n`);
     const packets = await openPackets(at.input, opts, at.io, (s) => skipped.push(s));
     for await (const p of packets) {
+      if (folder.fold(p, p.problems)) continue;
+      attach(folder.takeEnded());
       if (p.packet?.cmd === 'connect') {
         // A capture judges expiry at the moment the CONNECT was sent; pasted bytes at the current time.
         const now = p.epochMs ?? io.now();
@@ -90,6 +101,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
         if (asked && asked.connack === undefined && meaning) asked.connack = meaning;
       }
     }
+    attach(folder.finish());
   } catch (err) {
     throw redact(err, secrets);
   }
@@ -98,6 +110,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   if (reports.length === 0 && tls) throw new MqttSignError('capture.skipped.tls', { stream: tls.stream, port: tls.port }, 1);
   if (reports.length === 0) throw new MqttSignError('verify.none', {}, 1);
   const ok = reports.every((r) => r.result.ok);
+  const count = reports.reduce((n, r) => n + 1 + (r.repeat?.count ?? 0), 0);
   if (opts.format === 'json') {
     const json = {
       ok,
@@ -107,13 +120,14 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
         fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang) })),
         warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
         connack: r.connack ?? null,
+        repeat: r.repeat ? { count: r.repeat.count, index: r.repeat.copy.index, lastIndex: r.repeat.last.index } : null,
       })),
     };
     io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     const paint = await palette(ctx.color());
     for (const r of reports) io.stdout.write(textReport(r, paint, lang, hide, shown));
-    const summary = message(ok ? 'verify.summary.ok' : 'verify.summary.failed', { ok: reports.filter((r) => r.result.ok).length, count: reports.length }, lang);
+    const summary = message(ok ? 'verify.summary.ok' : 'verify.summary.failed', { ok: reports.filter((r) => r.result.ok).length, count }, lang);
     io.stdout.write(`${ok ? paint.ok(summary) : paint.error(summary)}\n`);
   }
   ctx.exit(ok ? 0 : 1);
@@ -190,6 +204,7 @@ function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string
     if (cause) lines.push(`    ${' '.repeat(width)}${f.ok ? paint.dim(cause) : paint.warn(message('verify.cause', { cause }, lang))}`);
   }
   for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${termSafe(warningText(w, lang), TERM_LINE_MAX)}`);
+  if (r.repeat) lines.push(`  ${paint.error('✗')} ${message('verify.repeat', { count: r.repeat.count, from: r.repeat.copy.index, to: r.repeat.last.index }, lang)}`);
   const c = r.connack;
   if (c) {
     const answer = message('verify.connack', { code: c.code, name: c.name ?? '', meaning: c.meaning }, lang);
