@@ -22,9 +22,12 @@ const bundle = join(dir, 'cli.cjs');
 function chunkLoader(cacheFor = () => ({}), sources = {}) {
   const modules = new Map();
   const loaded = new Map();
-  // Chunks that travel inside another chunk's file (scripts/bundle.mjs packs them): run on their first require.
+  // Chunks that travel inside an entry's file (scripts/bundle.mjs packs them): run on their first require.
   const defined = new Map();
-  const define = (name, factory) => defined.set(name, factory);
+  // A chunk two files carry is defined by the first loaded; modules.has: it may already have run.
+  const define = (name, factory) => {
+    if (!defined.has(name) && !modules.has(name)) defined.set(name, factory);
+  };
   const nodeRequire = createRequire(bundle);
   function load(name) {
     const known = modules.get(name);

@@ -62,20 +62,6 @@ const prebuiltCatalogue = {
   },
 };
 
-// Every formatter is small, and a sign run needs one: in the bundle they are imported statically (one chunk with the
-// sign command) instead of each being a chunk of its own, which would cost a file and a cache to read per run.
-const staticFormats = {
-  name: 'static-formats',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]format[\\/]lazy\.js$/ }, ({ path }) => {
-      const names = [];
-      const body = readFileSync(path, 'utf8').replace(/\bimport\('(\.\/[\w-]+\.js)'\)/g, (_, file) => `Promise.resolve(__format${names.push(file) - 1})`);
-      if (names.length === 0) throw new Error(`scripts/bundle.mjs: no import() left in ${path}`);
-      return { contents: `${names.map((file, i) => `import * as __format${i} from '${file}';`).join('\n')}\n${body}`, loader: 'js' };
-    });
-  },
-};
-
 // ES modules with code splitting: esbuild puts each module in exactly one chunk, so every run shares one instance
 // of each (errors keep their class, catalogues load once). Each import() is a split point.
 const { outputFiles } = await build({
@@ -93,7 +79,7 @@ const { outputFiles } = await build({
   external,
   // CommonJS has no import.meta: any use of it is an error, not an empty object.
   logOverride: { 'empty-import-meta': 'error' },
-  plugins: [lazyChildProcess, lazyCrypto, prebuiltCatalogue, staticFormats],
+  plugins: [lazyChildProcess, lazyCrypto, prebuiltCatalogue],
   logLevel: 'warning',
 });
 
@@ -122,9 +108,9 @@ for (const file of outputFiles) {
 if (!names.includes('cli.cjs')) throw new Error('the bundle has no cli.cjs');
 
 // esbuild cuts one chunk per set of entries sharing code: a sign run would read some fifteen files and caches. So
-// chunks are packed into files: a chunk every run of an entry needs travels in that entry's file (all the chunks
-// cli.cjs requires, in cli.cjs), each as a module that bin defines and runs on its first require; only chunks shared
-// by several lazily loaded entries keep a file of their own.
+// chunks are packed into files, one per entry (cli.cjs and each import() target): an entry's file carries every chunk
+// it requires that cli.cjs does not, each as a module that bin defines and runs on its first require. A chunk two
+// lazy entries need travels in both files; bin keeps the first definition, so it still runs once.
 const requires = (code, how) => [...code.matchAll(new RegExp(`\\b${how}\\("\\./([\\w-]+\\.cjs)"\\)`, 'g'))].map((m) => m[1]);
 const byName = new Map(chunks.map((c) => [c.name, c]));
 const closure = (entry) => {
@@ -132,22 +118,18 @@ const closure = (entry) => {
   for (const name of seen) for (const next of requires(byName.get(name).code, 'require')) seen.add(next);
   return seen;
 };
-const entries = ['cli.cjs', ...new Set(chunks.flatMap((c) => requires(c.code, '__import')))];
-const closures = new Map(entries.map((e) => [e, closure(e)]));
-const hostOf = (name) => {
-  if (closures.get('cli.cjs').has(name)) return 'cli.cjs';
-  if (entries.includes(name)) return name;
-  const owners = entries.filter((e) => closures.get(e).has(name));
-  return owners.length === 1 ? owners[0] : name;
-};
-const files = new Map();
-for (const { name, code } of chunks) {
-  const host = hostOf(name);
-  if (!files.has(host)) files.set(host, []);
-  files.get(host).push(host === name ? code : `__define(${JSON.stringify(name)}, function (exports, require, module, __filename, __dirname, __import) {${code}\n});\n`);
-}
-// The file's own code after the modules it defines, which it may require at once.
-for (const [host, parts] of files) parts.sort((a, b) => (a.startsWith('__define(') ? 0 : 1) - (b.startsWith('__define(') ? 0 : 1));
+const inCli = closure('cli.cjs');
+const entries = ['cli.cjs', ...new Set(chunks.flatMap((c) => requires(c.code, '__import')))].filter((e) => e === 'cli.cjs' || !inCli.has(e));
+const defineChunk = (name) => `__define(${JSON.stringify(name)}, function (exports, require, module, __filename, __dirname, __import) {${byName.get(name).code}\n});\n`;
+const files = new Map(
+  entries.map((entry) => {
+    const packed = [...(entry === 'cli.cjs' ? inCli : closure(entry))].filter((name) => name !== entry && (entry === 'cli.cjs' || !inCli.has(name)));
+    // The file's own code after the modules it defines, which it may require at once.
+    return [entry, [...packed.sort().map(defineChunk), byName.get(entry).code]];
+  }),
+);
+const packed = new Set([...files.keys(), ...inCli, ...entries.flatMap((e) => [...closure(e)])]);
+for (const { name } of chunks) if (!packed.has(name)) throw new Error(`dist/bundle: chunk ${name} is in no file`);
 // One build id for all chunks, from all of them: a cache names it, so it never meets another build's chunk.
 const hash = createHash('sha256');
 for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name).join('')}\0`);
