@@ -199,18 +199,19 @@ const connack = () => Buffer.from([0x20, 2, 0, 0]);
 const puback = (id) => Buffer.from([0x40, 2, id >> 8, id & 0xff]);
 const publish = (topic, id, payload) => packet(0x32, Buffer.concat([Buffer.from([...str(topic), id >> 8, id & 0xff]), payload]));
 
-export function generate(path) {
+/**
+ * A pcap file written frame by frame (Ethernet/IPv4/TCP, little-endian, microseconds): `frame(s, fromClient, flags,
+ * payload)` for a stream `s` = { n, port, seq: [client, broker] }, `send` to cut bytes into MSS-sized segments.
+ */
+export function pcapWriter(path) {
   const fd = openSync(path, 'w');
-  const random = rng(42);
-  let buf = Buffer.alloc(8 << 20);
+  const buf = Buffer.alloc(8 << 20);
   let at = 0;
-  let frames = 0;
-  let packets = 0;
-  let written = 0;
   let usec = 0;
+  const w = { frames: 0, written: 0 };
   const flush = () => {
     writeSync(fd, buf, 0, at);
-    written += at;
+    w.written += at;
     at = 0;
   };
   const header = Buffer.alloc(24);
@@ -222,7 +223,7 @@ export function generate(path) {
   header.copy(buf, 0);
   at = 24;
 
-  const frame = (s, fromClient, flags, payload) => {
+  w.frame = (s, fromClient, flags, payload) => {
     const length = 14 + 20 + 20 + payload.length;
     if (at + 16 + length > buf.length) flush();
     usec += 7;
@@ -256,18 +257,43 @@ export function generate(path) {
     buf.writeUInt32BE(0, p + 16);
     payload.copy(buf, p + 20);
     at += 16 + length;
-    frames++;
+    w.frames++;
   };
-  const send = (s, fromClient, bytes) => {
+  w.send = (s, fromClient, bytes) => {
     for (let i = 0; i < bytes.length; i += MSS) {
       const chunk = bytes.subarray(i, Math.min(i + MSS, bytes.length));
-      frame(s, fromClient, 0x18, chunk);
+      w.frame(s, fromClient, 0x18, chunk);
       const k = fromClient ? 0 : 1;
       s.seq[k] = (s.seq[k] + chunk.length) >>> 0;
     }
   };
+  /** The SYN, SYN-ACK and ACK that open stream s. */
+  w.open = (s) => {
+    const empty = Buffer.alloc(0);
+    w.frame(s, true, 0x02, empty);
+    s.seq[0] = (s.seq[0] + 1) >>> 0;
+    w.frame(s, false, 0x12, empty);
+    s.seq[1] = (s.seq[1] + 1) >>> 0;
+    w.frame(s, true, 0x10, empty);
+  };
+  w.size = () => w.written + at;
+  w.close = () => {
+    flush();
+    closeSync(fd);
+  };
+  return w;
+}
 
-  const streams = Array.from({ length: STREAMS }, (_, n) => ({ n, port: 20000 + (n % 40000), seq: [(n * 7919) >>> 0, (n * 104729) >>> 0], id: 0, open: false }));
+/** Stream n of a generated capture: its client port and the two initial sequence numbers. */
+export const stream = (n) => ({ n, port: 20000 + (n % 40000), seq: [(n * 7919) >>> 0, (n * 104729) >>> 0], id: 0, open: false });
+
+/** The bench capture: STREAMS streams of telemetry until the file has targetBytes. */
+export function generate(path, targetBytes = TARGET_BYTES) {
+  const random = rng(42);
+  const w = pcapWriter(path);
+  const { frame, send } = w;
+  let packets = 0;
+  const streams = Array.from({ length: STREAMS }, (_, n) => stream(n));
   const empty = Buffer.alloc(0);
   // A realistic mix: mostly small telemetry, some kilobytes, a few 64 KiB blobs spread over many segments.
   const sizes = () => {
@@ -281,14 +307,10 @@ export function generate(path) {
   const close = Buffer.from('"}');
   const json = (n) => Buffer.concat([open, filler.subarray(0, Math.max(0, n - open.length - close.length)), close]);
 
-  while (written + at < TARGET_BYTES) {
+  while (w.size() < targetBytes) {
     for (const s of streams) {
       if (!s.open) {
-        frame(s, true, 0x02, empty);
-        s.seq[0] = (s.seq[0] + 1) >>> 0;
-        frame(s, false, 0x12, empty);
-        s.seq[1] = (s.seq[1] + 1) >>> 0;
-        frame(s, true, 0x10, empty);
+        w.open(s);
         send(s, true, connect(`device-${s.n}`));
         send(s, false, connack());
         packets += 2;
@@ -307,9 +329,8 @@ export function generate(path) {
     frame(s, true, 0x11, empty);
     frame(s, false, 0x11, empty);
   }
-  flush();
-  closeSync(fd);
-  return { frames, packets };
+  w.close();
+  return { frames: w.frames, packets };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bench();
