@@ -43,6 +43,24 @@ describe('jsonError agrees with JSON.parse', () => {
     );
   });
 
+  test('payloads over 1 KiB (first checked by JSON.parse, as Latin-1) are judged the same, and errors keep their place', () => {
+    const pad = `"${'p'.repeat(1100)}"`;
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat(), fc.constantFrom(',', '}', ']', '"', ':', 'x', '\\', '0', '{', '[', '\u0001', 'é'), (value, at, insert) => {
+        const text = `{"pad":${pad},"v":${JSON.stringify(value)}}`;
+        expect(jsonError(bytes(text))).toBeNull();
+        // Mutate after the padding, so the small scan and the large check see the same error position.
+        const from = 9 + pad.length;
+        const i = from + (at % (text.length - from));
+        const mutated = text.slice(0, i) + insert + text.slice(i + 1);
+        const large = jsonError(bytes(mutated));
+        expect(large === null).toBe(parses(mutated));
+        if (large !== null) expect(large.offset).toBeGreaterThanOrEqual(from - 1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test.each([
     ['{params:{temp:10}}', 1, 'name', 1, 2],
     ['{"a":1,}', 7, 'name', 1, 8],

@@ -63,10 +63,21 @@ export function writePacketJson(
 /** A number as JSON.stringify writes it (finite ones as String does; NaN and ±Infinity as null). */
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
+/** `{"name":"<name>","offset":` per field name: the codec's names are a few dozen spec names, quoted once each. */
+const fieldHeads = new Map<string, string>();
+
+function fieldHead(name: string): string {
+  let head = fieldHeads.get(name);
+  if (head === undefined) {
+    head = `{"name":${JSON.stringify(name)},"offset":`;
+    // Bounded all the same, should a name ever come from the input.
+    if (fieldHeads.size < 512) fieldHeads.set(name, head);
+  }
+  return head;
+}
+
 function writeField(out: ByteSink, f: Field, meaning: ReplyMeaning | undefined, comma: boolean): void {
-  out.text(`${comma ? ',' : ''}{"name":`);
-  out.jsonString(f.name);
-  out.text(`,"offset":${f.offset},"length":${f.length}`);
+  out.text(`${comma ? ',' : ''}${fieldHead(f.name)}${f.offset},"length":${f.length}`);
   // A binary field's value would repeat the packet's `hex` (and is made only when read: not read here); an empty one
   // keeps its "" value.
   if (!(isBinaryField(f) && f.length > 0) && f.value !== undefined) {
