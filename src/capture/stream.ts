@@ -45,10 +45,12 @@ class Side {
   /** Bytes given to the splitter (and gaps it was told of): its offsets count the same way. */
   delivered = 0;
   /**
-   * The frame that brought each piece the splitter may still hold (`ends[i]`: the offset just past that piece), so a
-   * packet it reports later (a malformed one waits to see what follows it) gets the frame its last byte came in.
+   * When and in which frame each piece the splitter may still hold arrived (`ends[i]`: the offset just past that
+   * piece), so a packet it reports later (a malformed one waits to see what follows it) gets the frame its last byte
+   * came in. Only the frame's number and time: a Frame's data is a view into the reader's chunk, and keeping it here
+   * kept every chunk that any of thousands of streams had touched.
    */
-  readonly frames: Frame[] = [];
+  readonly frames: When[] = [];
   readonly ends: number[] = [];
   /** Entries before this one are done with (dropped in bulk, so reading from the front stays cheap). */
   head = 0;
@@ -57,17 +59,18 @@ class Side {
   stamp(frame: Frame, length: number): void {
     this.delivered += length;
     const last = this.frames.length - 1;
-    if (last >= this.head && this.frames[last] === frame) this.ends[last] = this.delivered;
+    if (last >= this.head && this.frames[last]!.number === frame.number) this.ends[last] = this.delivered;
     else {
-      this.frames.push(frame);
+      this.frames.push({ number: frame.number, sec: frame.sec, nsec: frame.nsec });
       this.ends.push(this.delivered);
     }
   }
 
   /** The frame in which the byte before `end` arrived; entries before it are dropped. */
-  frameAt(end: number): Frame | undefined {
+  frameAt(end: number): When | undefined {
     while (this.head < this.ends.length - 1 && this.ends[this.head]! < end) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.ends.length) {
+    // Dropped once they are most of the list: each side keeps about what its splitter holds, not a backlog.
+    if (this.head >= 16 && this.head * 2 > this.ends.length) {
       this.frames.splice(0, this.head);
       this.ends.splice(0, this.head);
       this.head = 0;
@@ -75,6 +78,9 @@ class Side {
     return this.frames[this.head];
   }
 }
+
+/** What a packet takes from the frame it was completed in. */
+type When = Pick<Frame, 'number' | 'sec' | 'nsec'>;
 
 class Connection {
   /** Index of the client side in `sides`, once known. */
