@@ -74,6 +74,7 @@ export class Splitter {
   private lastBad: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly error: DecodeError } | null = null;
   /** The last diagnosis and the bytes it judged (the corrected packet and the header after it): see `diagnosed`. */
   private lastDiagnosis: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly diagnosis: Diagnosis } | null = null;
+  private lastProblems: { readonly error: DecodeError; readonly problems: readonly Problem[] } | null = null;
   /** The last candidate findSync refused, so a stream of the same junk packet is not decoded again at each copy. */
   private lastRefused: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly known: boolean } | null = null;
 
@@ -253,15 +254,19 @@ export class Splitter {
 
   /** Decode the whole packets in buf[pos, end); returns where decoding stopped (end, or after a malformed packet). */
   private decodeRun(buf: Uint8Array, pos: number, end: number): number {
-    try {
-      const result = decodeAll(buf.subarray(pos, end), { protocolVersion: this.state.version });
-      for (let i = 0; i < result.frames.length; i++) {
-        const frame = result.frames[i]!;
-        this.found(buf, pos + frame.offset, frame.length, result.packets[i]!);
+    // In a run of malformed packets the next one is most likely bad too: straight to the one-by-one path.
+    if (this.badInARow === 0) {
+      try {
+        // No stack for the DecodeError: it only says "go one by one" (text input makes one short run per line).
+        const result = quietly(() => decodeAll(buf.subarray(pos, end), { protocolVersion: this.state.version }));
+        for (let i = 0; i < result.frames.length; i++) {
+          const frame = result.frames[i]!;
+          this.found(buf, pos + frame.offset, frame.length, result.packets[i]!);
+        }
+        return end;
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
       }
-      return end;
-    } catch (err) {
-      if (!(err instanceof DecodeError)) throw err;
     }
     // Slow path: one packet at a time, so the good ones around the bad one still come out. It goes on past `end`
     // while packets stay malformed: a diagnosis that moves the framing (a Remaining Length one too long) would
@@ -271,7 +276,7 @@ export class Splitter {
       if (at >= end && this.badInARow === 0) return at; // back on track: process() frames a fast run again
       const n = frameLength(buf, at);
       if (n < 0 || at + n > buf.length) return at; // process() handles a broken header or an incomplete packet
-      const decoded = this.badInARow > 0 ? this.decodeBad(buf.subarray(at, at + n)) : this.tryDecode(buf.subarray(at, at + n));
+      const decoded = this.badInARow > 0 ? this.decodeBad(buf.subarray(at, at + n)) : quietly(() => this.tryDecode(buf.subarray(at, at + n)));
       if (decoded instanceof DecodeError) {
         if (this.tooNearTheEnd(buf, at)) return at;
         at = this.malformed(buf, at, decoded);
@@ -338,7 +343,7 @@ export class Splitter {
       return pos;
     }
     const length = Math.max(1, Math.min(d ? d.length : frameLength(buf, pos), buf.length - pos));
-    this.emitBad(this.offset + pos, buf.subarray(pos, pos + length), d ? d.problems : [problemOf(error!)]);
+    this.emitBad(this.offset + pos, buf.subarray(pos, pos + length), d ? d.problems : this.problemsOf(error!));
     if (d && !d.framed) {
       this.syncing = true;
       this.reason = 'malformed';
@@ -367,6 +372,12 @@ export class Splitter {
       this.lastDiagnosis = { bytes: buf.slice(pos, pos + reach), version: this.state.version, diagnosis: d };
     }
     return d;
+  }
+
+  /** The problem a decoding error makes; the same list again for the same error (decodeBad hands out one per run). */
+  private problemsOf(error: DecodeError): readonly Problem[] {
+    if (this.lastProblems?.error !== error) this.lastProblems = { error, problems: [problemOf(error)] };
+    return this.lastProblems.problems;
   }
 
   private emitBad(offset: number, bytes: Uint8Array, problems: readonly Problem[]): void {
