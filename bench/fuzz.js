@@ -1,7 +1,8 @@
 // `npm run fuzz -- [count] [seed]`: a longer run of what test/mqtt-robustness.test.ts does. Random bytes and
 // mutations of every fixture and captured packet go to decode and decodeAll in each protocol version; anything
 // thrown that is not DecodeError is a finding, and so is a packet decode accepts that encode refuses or that does
-// not decode again to the same packet. Prints the counts, the slowest input, and each finding (first 20).
+// not decode again to the same packet. Prints the counts, the slowest input, and each finding (first 20). Then the
+// text parser's long run (bench/text-fuzz.js) and the CLI timed on the linear-time inputs of issue 9 (bench/linear.js).
 import { readFileSync, readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { DecodeError, EncodeError, decode, decodeAll, encode } from '../dist/index.js';
@@ -132,3 +133,6 @@ process.exitCode = findings.length === 0 ? 0 : 1;
 
 // The text parser's long run (hostile pasted text, the gallery cut at random places).
 await import('./text-fuzz.js');
+// The CLI on the issue's linear-time inputs (10 MB of malformed packets, C arrays, dumps, base64, a pcap, …), timed.
+const { default: linear } = await import('./linear.js');
+if (linear() > 0) process.exitCode = 1;

@@ -36,8 +36,8 @@ async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Ar
 }
 
 /** Every packet and problem of an input read the way decode reads it. */
-async function readAll(bytes: Uint8Array, size = 65536) {
-  const { batches } = await readInput(chunked(bytes, size));
+async function readAll(bytes: Uint8Array, size = 65536, options: Parameters<typeof readInput>[1] = {}) {
+  const { batches } = await readInput(chunked(bytes, size), options);
   let packets = 0;
   let problems = 0;
   for await (const batch of batches) {
@@ -72,6 +72,14 @@ function run(args: string[], opts: { stdin?: Uint8Array; stdout?: 'pipe' | numbe
 }
 
 const PINGREQ = 'c0 00';
+
+/** A small seeded generator (mulberry32), so a failure is reproducible. */
+const rng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 
 describe('output formats', () => {
   const publish = encode({ cmd: 'publish', topic: 'a\tb/\n', payload: 'hi', qos: 1, messageId: 7 }, { protocolVersion: 4 });
@@ -232,13 +240,6 @@ describe('verdicts', () => {
 
 describe('typed errors from capture readers', () => {
   const fixtures = ['mqtt31-basic.pcap', 'mqtt31-basic.pcapng', 'mqtt-bad-password.pcapng', 'zeek-mqtt31.pcap'].map((n) => readFileSync(new URL(`./fixtures/captures/${n}`, import.meta.url)));
-  /** A small seeded generator (mulberry32), so a failure is reproducible. */
-  const rng = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 
   test('mutated and truncated captures, read in random chunk sizes, throw only MqttSignError', async () => {
     const random = rng(9);
@@ -271,6 +272,26 @@ describe('typed errors from capture readers', () => {
     }
   });
 });
+
+const PUBLISH = '30 0e 00 05 61 2f 62 2f 63 7b 22 76 22 3a 31 7d';
+const text = (s: string) => new TextEncoder().encode(s);
+
+/** `xxd` of the bytes: offset, eight 2-byte groups, the text column. */
+function xxd(bytes: Uint8Array): string {
+  let out = '';
+  for (let o = 0; o < bytes.length; o += 16) {
+    const row = bytes.subarray(o, o + 16);
+    const hex = Buffer.from(row).toString('hex').padEnd(32, ' ').replace(/(.{4})/g, '$1 ').trimEnd();
+    out += `${o.toString(16).padStart(8, '0')}: ${hex.padEnd(39, ' ')}  ${Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('')}\n`;
+  }
+  return out;
+}
+
+/** A pcap of one TCP connection whose client sends n malformed CONNECTs (10 02 00 00) back to back. */
+function malformedCapture(n: number): Uint8Array {
+  const c = new Conversation({ host: '10.0.0.1', port: 50000 }, { host: '10.0.0.2', port: 1883 });
+  return pcapFile(LINK.RAW, frames(LINK.RAW, [...c.handshake(), ...c.send(true, repeat('10 02 00 00', n))]));
+}
 
 /** The fastest of `tries` runs of f, in ms. */
 async function time(f: () => unknown, tries = 2): Promise<number> {
@@ -312,6 +333,28 @@ describe('adversarial inputs take linear time (10n within 20× of n)', () => {
     // Bytes 00-0F (packet type 0, never valid), written so the memory is real rather than the kernel's shared zero page.
     ['junk bytes (type 0) in chunks', (n) => Uint8Array.from({ length: n }, (_, i) => i & 0x0f), (b: Uint8Array) => readAll(b, 65536), 1 << 20, (_n, r) => expect(r).toEqual({ packets: 1, problems: 1 })],
     ['a SUBSCRIBE with many filters in the table', subscribe, (b: Uint8Array) => renderFields(b, decodeOne(b).fields), 1000, (_n, r) => expect(r).toContain('t/0')],
+    // The issue's other malformed kinds: flags the spec fixes written wrong (diagnosed, copies by the remembered diagnosis)…
+    ['PUBRELs written with flags 0', (n) => repeat('60 02 00 01', n), (b: Uint8Array) => readAll(b), 5000, (n, r) => expect(r).toEqual({ packets: n, problems: n })],
+    // …and random junk (seeded): whatever it holds, it is read to the end as packets and problems.
+    ['random bytes (seeded)', (n) => { const random = rng(7); return Uint8Array.from({ length: n }, () => Math.floor(random() * 256)); }, (b: Uint8Array) => readAll(b), 1 << 18, (_n, r) => {
+      const { packets, problems } = r as { packets: number; problems: number };
+      expect(problems).toBeGreaterThan(0);
+      expect(packets).toBeGreaterThanOrEqual(problems);
+    }],
+    // Text: each line its own short run through the splitter.
+    ['malformed CONNECTs as xxd -p text', (n) => text(Buffer.from(repeat('10 02 00 00', n)).toString('hex').replace(/(.{60})/g, '$1\n')), (b: Uint8Array) => readAll(b), 5000, (n, r) => expect(r).toEqual({ packets: n, problems: n })],
+    ['a C array of packets', (n) => text(`const uint8_t p[] = {${Array.from(repeat(PUBLISH, n), (b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}};\n`), (b: Uint8Array) => readAll(b), 1000, (n, r) => expect(r).toEqual({ packets: n, problems: 0 })],
+    ['an xxd dump of packets', (n) => text(xxd(repeat(PUBLISH, n))), (b: Uint8Array) => readAll(b), 1000, (n, r) => expect(r).toEqual({ packets: n, problems: 0 })],
+    ['base64 of packets (--input base64)', (n) => text(`${Buffer.from(repeat(PUBLISH, n)).toString('base64').replace(/(.{76})/g, '$1\n')}\n`), (b: Uint8Array) => readAll(b, 65536, { encoding: 'base64' }), 2000, (n, r) => expect(r).toEqual({ packets: n, problems: 0 })],
+    ["a serial-log line '[Tx] ' + 'aa ' * n + 'zz'", (n) => text(`[Tx] ${'aa '.repeat(n)}zz\n`), (b: Uint8Array) => readAll(b), 10_000, (_n, r) => expect(r).toEqual({ packets: 1, problems: 1 })],
+    ['a pcap full of malformed CONNECTs', (n) => malformedCapture(n), (b: Uint8Array) => readAll(b), 2000, (n, r) => expect(r).toEqual({ packets: n, problems: n })],
+    // Through the command as a user runs it (in process): the copies fold into one repeat line, every one counted.
+    ['decode --format jsonl of malformed CONNECTs', (n) => repeat('10 02 00 00', n), async (b: Uint8Array) => (await decode(['m.bin', '--format', 'jsonl'], { files: { 'm.bin': b } })).out, 5000, (n, r) => {
+      const lines = (r as string).trimEnd().split('\n').map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(3);
+      expect(lines[1].repeat.count).toBe(n - 1);
+      expect(lines[2].summary).toMatchObject({ packets: n, problems: n });
+    }],
   ];
   test.each(cases)('%s', async (_name, make, f, n, check) => {
     const small = make(n) as never;
