@@ -94,3 +94,20 @@ test.skipIf(process.platform !== 'linux')('--copy loads clipboardy from the bund
   expect(out).toMatch(/^10 /);
   expect(readFileSync(join(dir, 'clipboard'), 'utf8')).toBe(out);
 });
+
+// node:crypto costs ~3 ms to load: signing hashes in JavaScript (src/platforms/_hash.ts), draws random bytes only
+// when a signer reads them, and the bundle loads node:crypto on first use (scripts/bundle.mjs).
+test.each([
+  ['sign --format c', [...ALIYUN, '--format', 'c']],
+  ['decode', ['decode', 'c0 00']],
+  ['--help', ['--help']],
+])('%s does not load node:crypto', async (_, argv) => {
+  const probe = join(dir, 'modules.cjs');
+  writeFileSync(probe, "process.on('exit', () => process.stderr.write(`node:crypto loaded: ${process.moduleLoadList.includes('NativeModule crypto')}\\n`));\n");
+  const err = await new Promise<string>((done, fail) => {
+    execFile(process.execPath, ['-r', probe, resolve(import.meta.dirname, '../bin/mqtt-sign.js'), ...argv], { env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } }, (error, _out, stderr) =>
+      error ? fail(error) : done(stderr),
+    );
+  });
+  expect(err).toMatch(/^node:crypto loaded: false$/m);
+});

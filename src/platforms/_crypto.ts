@@ -1,14 +1,21 @@
-/** Hash and HMAC helpers over node:crypto (computation only, no randomness). Private to src/platforms. */
+/**
+ * Hash and HMAC helpers (computation only, no randomness). Private to src/platforms. MD5, SHA-1 and SHA-256 are
+ * computed in JavaScript (_hash.ts: the CLI then never loads node:crypto to sign); SM3 comes from node:crypto.
+ */
 import { createHash, createHmac } from 'node:crypto';
+import { jsDigest, jsHmac, type JsHash } from './_hash.js';
 
 export type HashName = 'md5' | 'sha1' | 'sha256' | 'sm3';
 
+const isJs = (hash: HashName): hash is JsHash => hash !== 'sm3';
+const buffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 export function hmac(hash: HashName, key: Uint8Array | string, message: Uint8Array | string): Buffer {
-  return createHmac(hash, key).update(message).digest();
+  return isJs(hash) ? buffer(jsHmac(hash, key, message)) : createHmac(hash, key).update(message).digest();
 }
 
 export function digest(hash: HashName, message: Uint8Array | string): Buffer {
-  return createHash(hash).update(message).digest();
+  return isJs(hash) ? buffer(jsDigest(hash, message)) : createHash(hash).update(message).digest();
 }
 
 /** Strict standard base64 (alphabet +/, = padding, length a multiple of 4); null when the text is not that. */

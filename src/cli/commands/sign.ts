@@ -118,21 +118,30 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
   const { params, secrets } = await readSignerOptions(cmd, signer, io, lang);
   try {
     const now = io.now();
-    const random = Buffer.from(io.randomBytes(16)).toString('hex');
-    const signWith = (values: typeof params) => sign(signer.id, values, {
-      now,
-      random,
-      salt: io.randomBytes(12),
-      connect: {
-        keepalive: planned.keepalive,
-        protocolVersion: planned.protocolVersion,
-        qos: planned.qos,
-        subscribeQos: planned.subscribeQos,
-        clean: planned.clean,
-        retain: planned.publish?.retain === true || planned.will?.retain === true,
-        will: planned.will !== undefined,
-      },
-    });
+    // The nonce and the salt are drawn only if the signer reads them (Aliyun registration, Tencent's connId, a passwd
+    // line): randomBytes loads node:crypto (~3 ms), which a plain signing run otherwise never needs.
+    let random: string | undefined;
+    const signWith = (values: typeof params) => {
+      let salt: Uint8Array | undefined;
+      return sign(signer.id, values, {
+        now,
+        get random() {
+          return (random ??= Buffer.from(io.randomBytes(16)).toString('hex'));
+        },
+        get salt() {
+          return (salt ??= io.randomBytes(12));
+        },
+        connect: {
+          keepalive: planned.keepalive,
+          protocolVersion: planned.protocolVersion,
+          qos: planned.qos,
+          subscribeQos: planned.subscribeQos,
+          clean: planned.clean,
+          retain: planned.publish?.retain === true || planned.will?.retain === true,
+          will: planned.will !== undefined,
+        },
+      });
+    };
     if (opts.topics) return printTopics(signWithoutSecrets(signer, params, signWith), style, ctx);
     const result = signWith(params);
     const notes: Warning[] = [];
