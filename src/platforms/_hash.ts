@@ -11,7 +11,7 @@ const utf8 = new TextEncoder();
 const bytesOf = (data: Uint8Array | string): Uint8Array => (typeof data === 'string' ? utf8.encode(data) : data);
 
 /** The message padded to whole 64-byte blocks with its bit length, big- or little-endian (MD5). */
-function pad(message: Uint8Array, littleEndian: boolean): DataView {
+function padded(message: Uint8Array, littleEndian: boolean): Uint8Array {
   const blocks = Math.ceil((message.length + 9) / 64);
   const out = new Uint8Array(blocks * 64);
   out.set(message);
@@ -21,17 +21,10 @@ function pad(message: Uint8Array, littleEndian: boolean): DataView {
   // Bit length as 64 bits: the high word is what does not fit in 32 (messages here are far below 2^53 bits).
   const high = Math.floor(bits / 0x100000000);
   const low = bits >>> 0;
-  if (littleEndian) {
-    view.setUint32(out.length - 8, low, true);
-    view.setUint32(out.length - 4, high, true);
-  } else {
-    view.setUint32(out.length - 8, high);
-    view.setUint32(out.length - 4, low);
-  }
-  return view;
+  view.setUint32(out.length - 8, littleEndian ? low : high, littleEndian);
+  view.setUint32(out.length - 4, littleEndian ? high : low, littleEndian);
+  return out;
 }
-
-const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
 
 const K256 = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -42,23 +35,36 @@ const K256 = new Int32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
+// The loops below inline their rotations and read words by hand: a CLI run executes them once, in V8's interpreter,
+// where each function call and DataView read costs more than the arithmetic.
+const word = (b: Uint8Array, i: number): number => (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+
 function sha256(message: Uint8Array): Uint8Array {
-  const view = pad(message, false);
+  const bytes = padded(message, false);
   const h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const w = new Int32Array(64);
-  for (let block = 0; block < view.byteLength; block += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getInt32(block + i * 4);
+  for (let block = 0; block < bytes.length; block += 64) {
+    for (let i = 0; i < 16; i++) w[i] = word(bytes, block + i * 4);
     for (let i = 16; i < 64; i++) {
-      const a = w[i - 15]!;
-      const b = w[i - 2]!;
-      const s0 = rotl(a, 25) ^ rotl(a, 14) ^ (a >>> 3);
-      const s1 = rotl(b, 15) ^ rotl(b, 13) ^ (b >>> 10);
+      const x = w[i - 15]!;
+      const y = w[i - 2]!;
+      // σ0 = ROTR7 ^ ROTR18 ^ SHR3, σ1 = ROTR17 ^ ROTR19 ^ SHR10
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
       w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
+    let a = h[0]!;
+    let b = h[1]!;
+    let c = h[2]!;
+    let d = h[3]!;
+    let e = h[4]!;
+    let f = h[5]!;
+    let g = h[6]!;
+    let hh = h[7]!;
     for (let i = 0; i < 64; i++) {
-      const t1 = (hh + (rotl(e, 26) ^ rotl(e, 21) ^ rotl(e, 7)) + ((e & f) ^ (~e & g)) + K256[i]! + w[i]!) | 0;
-      const t2 = ((rotl(a, 30) ^ rotl(a, 19) ^ rotl(a, 10)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      // Σ1 = ROTR6 ^ ROTR11 ^ ROTR25, Σ0 = ROTR2 ^ ROTR13 ^ ROTR22
+      const t1 = (hh + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K256[i]! + w[i]!) | 0;
+      const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
       hh = g;
       g = f;
       f = e;
@@ -68,41 +74,47 @@ function sha256(message: Uint8Array): Uint8Array {
       b = a;
       a = (t1 + t2) | 0;
     }
-    h[0]! += a;
-    h[1]! += b;
-    h[2]! += c;
-    h[3]! += d;
-    h[4]! += e;
-    h[5]! += f;
-    h[6]! += g;
-    h[7]! += hh;
+    h[0] = h[0]! + a;
+    h[1] = h[1]! + b;
+    h[2] = h[2]! + c;
+    h[3] = h[3]! + d;
+    h[4] = h[4]! + e;
+    h[5] = h[5]! + f;
+    h[6] = h[6]! + g;
+    h[7] = h[7]! + hh;
   }
   return wordsOut(h, false);
 }
 
 function sha1(message: Uint8Array): Uint8Array {
-  const view = pad(message, false);
+  const bytes = padded(message, false);
   const h = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
   const w = new Int32Array(80);
-  for (let block = 0; block < view.byteLength; block += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getInt32(block + i * 4);
-    for (let i = 16; i < 80; i++) w[i] = rotl(w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!, 1);
-    let [a, b, c, d, e] = h as unknown as [number, number, number, number, number];
+  for (let block = 0; block < bytes.length; block += 64) {
+    for (let i = 0; i < 16; i++) w[i] = word(bytes, block + i * 4);
+    for (let i = 16; i < 80; i++) {
+      const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
+      w[i] = (x << 1) | (x >>> 31);
+    }
+    let a = h[0]!;
+    let b = h[1]!;
+    let c = h[2]!;
+    let d = h[3]!;
+    let e = h[4]!;
     for (let i = 0; i < 80; i++) {
-      const [f, k] =
-        i < 20 ? [(b & c) | (~b & d), 0x5a827999] : i < 40 ? [b ^ c ^ d, 0x6ed9eba1] : i < 60 ? [(b & c) | (b & d) | (c & d), 0x8f1bbcdc] : [b ^ c ^ d, 0xca62c1d6];
-      const t = (rotl(a, 5) + f + e + k + w[i]!) | 0;
+      const f = i < 20 ? ((b & c) | (~b & d)) + 0x5a827999 : i < 40 ? (b ^ c ^ d) + 0x6ed9eba1 : i < 60 ? ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc : (b ^ c ^ d) + 0xca62c1d6;
+      const t = (((a << 5) | (a >>> 27)) + f + e + w[i]!) | 0;
       e = d;
       d = c;
-      c = rotl(b, 30);
+      c = (b << 30) | (b >>> 2);
       b = a;
       a = t;
     }
-    h[0]! += a;
-    h[1]! += b;
-    h[2]! += c;
-    h[3]! += d;
-    h[4]! += e;
+    h[0] = h[0]! + a;
+    h[1] = h[1]! + b;
+    h[2] = h[2]! + c;
+    h[3] = h[3]! + d;
+    h[4] = h[4]! + e;
   }
   return wordsOut(h, false);
 }
@@ -112,26 +124,33 @@ const S_MD5 = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 const K_MD5 = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000));
 
 function md5(message: Uint8Array): Uint8Array {
-  const view = pad(message, true);
+  const bytes = padded(message, true);
   const h = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]);
   const m = new Int32Array(16);
-  for (let block = 0; block < view.byteLength; block += 64) {
-    for (let i = 0; i < 16; i++) m[i] = view.getInt32(block + i * 4, true);
-    let [a, b, c, d] = h as unknown as [number, number, number, number];
+  for (let block = 0; block < bytes.length; block += 64) {
+    for (let i = 0; i < 16; i++) {
+      const j = block + i * 4;
+      m[i] = bytes[j]! | (bytes[j + 1]! << 8) | (bytes[j + 2]! << 16) | (bytes[j + 3]! << 24);
+    }
+    let a = h[0]!;
+    let b = h[1]!;
+    let c = h[2]!;
+    let d = h[3]!;
     for (let i = 0; i < 64; i++) {
       const round = i >> 4;
-      const [f, g] =
-        round === 0 ? [(b & c) | (~b & d), i] : round === 1 ? [(d & b) | (~d & c), (5 * i + 1) & 15] : round === 2 ? [b ^ c ^ d, (3 * i + 5) & 15] : [c ^ (b | ~d), (7 * i) & 15];
-      const t = d;
+      const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? (d & b) | (~d & c) : round === 2 ? b ^ c ^ d : c ^ (b | ~d);
+      const g = round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15;
+      const s = S_MD5[round * 4 + (i & 3)]!;
+      const x = (a + f + K_MD5[i]! + m[g]!) | 0;
+      a = d;
       d = c;
       c = b;
-      b = (b + rotl((a + f + K_MD5[i]! + m[g]!) | 0, S_MD5[round * 4 + (i & 3)]!)) | 0;
-      a = t;
+      b = (b + ((x << s) | (x >>> (32 - s)))) | 0;
     }
-    h[0]! += a;
-    h[1]! += b;
-    h[2]! += c;
-    h[3]! += d;
+    h[0] = h[0]! + a;
+    h[1] = h[1]! + b;
+    h[2] = h[2]! + c;
+    h[3] = h[3]! + d;
   }
   return wordsOut(h, true);
 }
