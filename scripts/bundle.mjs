@@ -50,13 +50,45 @@ const lazyCrypto = {
   },
 };
 
-// Each run reads one language: the bundle reads that language's catalogue, prebuilt as JSON beside it (JSON.parse
-// is faster than compiling the same object literals), in place of src/messages/_catalogue.ts, which merges the areas.
+// A run reads one language, and of it the few areas (src/messages/<area>.ts) whose keys it looks up: the bundle
+// reads each area of each language as JSON beside it (dist/bundle/messages/<lang>.<area>.json; JSON.parse is faster
+// than compiling object literals) on the first lookup of a key whose prefix (up to the first dot) that area uses.
+// It replaces src/messages/_catalogue.ts, which merges every area.
+const areaNames = readdirSync(`${root}dist/messages`).filter((f) => /^[a-z][\w-]*\.js$/.test(f)).map((f) => f.slice(0, -3)).sort();
+const areas = await Promise.all(areaNames.map(async (name) => ({ name, ...(await import(`${root}dist/messages/${name}.js`)) })));
+const prefixOf = (key) => (key.includes('.') ? key.slice(0, key.indexOf('.')) : key);
+const areasByPrefix = {};
+for (const { name, en } of areas) for (const key of Object.keys(en)) (areasByPrefix[prefixOf(key)] ??= []).includes(name) || areasByPrefix[prefixOf(key)].push(name);
 const prebuiltCatalogue = {
   name: 'prebuilt-catalogue',
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/]messages[\\/]_catalogue\.js$/ }, () => ({
-      contents: "export function catalogue(lang) { return JSON.parse(require('node:fs').readFileSync(`${__dirname}/messages.${lang}.json`, 'utf8')); }",
+      contents: `
+const AREAS = ${JSON.stringify(areasByPrefix)};
+const prefixOf = ${prefixOf.toString()};
+/** One language's catalogue: an object that reads the areas a key may be in on its first lookup (get, in), all of them when listed. */
+export function catalogue(lang) {
+  const entries = Object.create(null);
+  const read = new Set();
+  const load = (areas) => {
+    for (const area of areas) {
+      if (read.has(area)) continue;
+      read.add(area);
+      Object.assign(entries, JSON.parse(require('node:fs').readFileSync(\`\${__dirname}/messages/\${lang}.\${area}.json\`, 'utf8')));
+    }
+  };
+  const forKey = (key) => {
+    if (typeof key === 'string' && Object.hasOwn(AREAS, prefixOf(key))) load(AREAS[prefixOf(key)]);
+  };
+  const all = () => load([...new Set(Object.values(AREAS).flat())]);
+  return new Proxy(entries, {
+    get: (target, key) => (forKey(key), target[key]),
+    has: (target, key) => (forKey(key), key in target),
+    ownKeys: (target) => (all(), Reflect.ownKeys(target)),
+    getOwnPropertyDescriptor: (target, key) => (forKey(key), Reflect.getOwnPropertyDescriptor(target, key)),
+  });
+}
+`,
       loader: 'js',
     }));
   },
@@ -138,8 +170,8 @@ const id = hash.digest('hex').slice(0, 16);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const [name, parts] of files) writeFileSync(`${out}/${name}`, `${parts.join('')}// mqtt-sign build ${id}\n`);
-const { catalogue } = await import(`${root}dist/messages/_catalogue.js`);
-for (const lang of ['en', 'zh']) writeFileSync(`${out}/messages.${lang}.json`, JSON.stringify(catalogue(lang)));
+mkdirSync(`${out}/messages`);
+for (const area of areas) for (const lang of ['en', 'zh']) writeFileSync(`${out}/messages/${lang}.${area.name}.json`, JSON.stringify(area[lang]));
 
 // The code cache holds what a run compiled, so it is written after runs: `--help` and the examples it shows (the
 // e2e tests run them too), except any that would go to the network. Chunks no run loaded get the cache of their
