@@ -123,14 +123,15 @@ describe('the verdicts on a run of one mistake do not depend on the chunk sizes'
     return out;
   }
   test.each([
-    ['a Remaining Length one too many', '10 0d 00 04 4d 51 54 54 04 02 00 3c 00 00', 600],
-    ['PUBREL written with flags 0', '60 02 00 01', 2000],
-    ['a client id length one too many, then a PINGREQ', '10 0e 00 04 4d 51 54 54 04 02 00 3c 00 03 63 31 c0 00', 600],
-  ])('%s', async (_name, hex, n) => {
+    ['a Remaining Length one too many', '10 0d 00 04 4d 51 54 54 04 02 00 3c 00 00', 600, ['14:capture.problem.remaining-length']],
+    ['PUBREL written with flags 0', '60 02 00 01', 2000, ['4:capture.problem.header-flags']],
+    ['a client id length one too many, then a PINGREQ', '10 0e 00 04 4d 51 54 54 04 02 00 3c 00 03 63 31 c0 00', 600, ['16:capture.problem.string-length', '2:pingreq']],
+  ])('%s', async (_name, hex, n, kinds) => {
     const bytes = repeat(hex, n);
     const whole = await verdicts(bytes, bytes.length);
-    // Every copy found, at its true length (no copy lost to a chunk boundary).
-    expect(whole.length).toBeGreaterThanOrEqual(n);
+    // Every copy found, at its true length and with its mistake named, the last ones (past 256 in a row, at the end) too.
+    expect(whole).toHaveLength(n * kinds.length);
+    expect(new Set(whole.map((v) => v.split('+')[1]))).toEqual(new Set(kinds));
     for (const size of [1, 5, 64, 4097, 65536]) expect(await verdicts(bytes, size), `chunks of ${size}`).toEqual(whole);
   }, 60_000);
 });

@@ -333,7 +333,9 @@ export class Splitter {
   private malformed(buf: Uint8Array, pos: number, error: DecodeError | null): number {
     // Past DIAGNOSED malformed packets in a row, a packet's own decoding error is the report: trying the known
     // mistakes on each of millions of packets of a broken stream would cost far more than decoding it.
-    const d = this.diagnosed(buf, pos) ?? (error && this.badInARow >= DIAGNOSED ? null : this.diagnoseAt(buf, pos));
+    // The last packets of the data, whose diagnosis reads to the end, are always searched: the end may be their fix.
+    const last = this.final && buf.length - pos < diagnosisReach(buf.subarray(pos, pos + 10));
+    const d = this.diagnosed(buf, pos) ?? (error && this.badInARow >= DIAGNOSED && !last ? null : this.diagnoseAt(buf, pos));
     this.badInARow++;
     if (!d && !error) {
       // Not a packet start and no known mistake: skip to the next packet (trailing bytes if there is none).
@@ -358,7 +360,9 @@ export class Splitter {
    */
   private diagnosed(buf: Uint8Array, pos: number): Diagnosis | null {
     const last = this.lastDiagnosis;
-    if (!last || last.version !== this.state.version || pos + last.bytes.length > buf.length || (this.final && this.closed)) return null;
+    // Also in the last bytes of a closed input, where the full search could first try fixes that take all the rest: the
+    // remembered fix is proven on these bytes all the same, and a copy is not the lone packet such a fix is meant for.
+    if (!last || last.version !== this.state.version || pos + last.bytes.length > buf.length) return null;
     for (let i = 0; i < last.bytes.length; i++) if (buf[pos + i] !== last.bytes[i]) return null;
     return last.diagnosis;
   }
