@@ -293,6 +293,15 @@ function malformedCapture(n: number): Uint8Array {
   return pcapFile(LINK.RAW, frames(LINK.RAW, [...c.handshake(), ...c.send(true, repeat('10 02 00 00', n))]));
 }
 
+/** A CONNECT from client c1 with username u and password p. */
+const LOGIN = '10 14 00 04 4d 51 54 54 04 c2 00 3c 00 02 63 31 00 01 75 00 01 70';
+
+async function verifyOut(bytes: Uint8Array): Promise<string> {
+  const f = fakeIo({ files: { 'v.bin': bytes } });
+  await main(['verify', 'generic', 'v.bin', '--username', 'u', '--password', 'p'], f.io);
+  return f.stdout();
+}
+
 /** The fastest of `tries` runs of f, in ms. */
 async function time(f: () => unknown, tries = 2): Promise<number> {
   let best = Infinity;
@@ -355,6 +364,9 @@ describe('adversarial inputs take linear time (10n within 20× of n)', () => {
       expect(lines[1].repeat.count).toBe(n - 1);
       expect(lines[2].summary).toMatchObject({ packets: n, problems: n });
     }],
+    ['verify generic of malformed CONNECTs', (n) => repeat('10 02 00 00', n), (b: Uint8Array) => verifyOut(b), 5000, (n, r) => expect(r).toContain(`0 of ${n} CONNECTs verify`)],
+    // Each CONNACK is matched to the CONNECT it answers (once a search through every report so far).
+    ['verify generic of logins and their CONNACKs', (n) => repeat(`${LOGIN} 20 02 00 00`, n), (b: Uint8Array) => verifyOut(b), 500, (n, r) => expect(r).toContain(`all ${n} CONNECTs verify`)],
   ];
   test.each(cases)('%s', async (_name, make, f, n, check) => {
     const small = make(n) as never;

@@ -156,7 +156,8 @@ class Progress {
 }
 
 /**
- * The packets of any input: a hex argument, `-` or piped stdin, or a file (pcap, pcapng, text or binary).
+ * The packets of any input, in batches (one per chunk read: one await per chunk, not per packet, which counts on a
+ * stream of millions of small ones): a hex argument, `-` or piped stdin, or a file (pcap, pcapng, text or binary).
  * An argument that is only hex, separators and C punctuation is bytes; anything else names a file.
  */
 export async function openPackets(
@@ -164,12 +165,8 @@ export async function openPackets(
   opts: InputFlags,
   io: Io,
   onSkippedStream?: (stream: SkippedStream) => void,
-): Promise<AsyncIterable<CapturedPacket>> {
-  return flatten((await openBatches(input, opts, io, onSkippedStream)).batches);
-}
-
-async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncIterable<T> {
-  for await (const batch of batches) yield* batch;
+): Promise<AsyncIterable<readonly CapturedPacket[]>> {
+  return (await openBatches(input, opts, io, onSkippedStream)).batches;
 }
 
 /** openPackets in batches (one per chunk read), for the hot path of a large capture. */

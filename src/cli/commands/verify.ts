@@ -76,6 +76,12 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const skipped: SkippedStream[] = [];
   // A broken device's same malformed CONNECT, millions of times in a row: one report with the count of its copies.
   const folder = new RepeatFolder();
+  // The last report of each stream, for the CONNACK that answers it (a search of all reports per CONNACK was quadratic).
+  const lastOfStream = new Map<number | null, ConnectReport>();
+  const report = (r: ConnectReport): void => {
+    reports.push(r);
+    lastOfStream.set(r.packet.stream, r);
+  };
   const attach = (run: Repeat | null): void => {
     const last = reports.at(-1);
     if (run && last?.packet === run.first) last.repeat = run;
@@ -84,21 +90,23 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     // A modem MQTT command log or firmware line (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT) becomes its CONNECTs.
     const at = await atLogInput(input, io);
     for (const login of at.logins) io.stderr.write(`${message('verify.at.where', { commands: login.commands.join(' + ') }, lang)}\n`);
-    const packets = await openPackets(at.input, opts, at.io, (s) => skipped.push(s));
-    for await (const p of packets) {
-      if (folder.fold(p, p.problems)) continue;
-      attach(folder.takeEnded());
-      if (p.packet?.cmd === 'connect') {
-        // A capture judges expiry at the moment the CONNECT was sent; pasted bytes at the current time.
-        const now = p.epochMs ?? io.now();
-        reports.push({ index: p.index, packet: p, result: signer.verify!(loginOf(p), params, { now }) });
-      } else if (!p.packet && p.bytes[0] === 0x10) {
-        reports.push({ index: p.index, packet: p, result: malformed(p, lang) });
-      } else if (p.packet?.cmd === 'connack') {
-        // The first CONNACK after a CONNECT of the same stream answers it.
-        const asked = reports.findLast((r) => r.packet.stream === p.stream);
-        const meaning = replyMeanings(p, lang, signer.id)[0]?.meaning;
-        if (asked && asked.connack === undefined && meaning) asked.connack = meaning;
+    const batches = await openPackets(at.input, opts, at.io, (s) => skipped.push(s));
+    for await (const batch of batches) {
+      for (const p of batch) {
+        if (folder.fold(p, p.problems)) continue;
+        attach(folder.takeEnded());
+        if (p.packet?.cmd === 'connect') {
+          // A capture judges expiry at the moment the CONNECT was sent; pasted bytes at the current time.
+          const now = p.epochMs ?? io.now();
+          report({ index: p.index, packet: p, result: signer.verify!(loginOf(p), params, { now }) });
+        } else if (!p.packet && p.bytes[0] === 0x10) {
+          report({ index: p.index, packet: p, result: malformed(p, lang) });
+        } else if (p.packet?.cmd === 'connack') {
+          // The first CONNACK after a CONNECT of the same stream answers it.
+          const asked = lastOfStream.get(p.stream);
+          const meaning = replyMeanings(p, lang, signer.id)[0]?.meaning;
+          if (asked && asked.connack === undefined && meaning) asked.connack = meaning;
+        }
       }
     }
     attach(folder.finish());
