@@ -313,12 +313,12 @@ async function time(f: () => unknown, tries = 2): Promise<number> {
   return best;
 }
 
-/** A pcap of n TCP streams, each opened and then sending the header of a PUBLISH that claims 16 MiB. */
-function claimingStreams(n: number): Uint8Array {
+/** A pcap of n TCP streams, each opened and then sending the header of a PUBLISH that claims 16 MiB (or `header`'s claim). */
+function claimingStreams(n: number, header = '30 80 80 80 08 00 01 61'): Uint8Array {
   const segments = [];
   for (let i = 0; i < n; i++) {
     const c = new Conversation({ host: `10.1.${i >> 8 & 255}.${i & 255}`, port: 40000 + (i % 20000) }, { host: '10.0.0.2', port: 1883 });
-    segments.push(...c.handshake(), ...c.send(true, hexBytes('30 80 80 80 08 00 01 61')));
+    segments.push(...c.handshake(), ...c.send(true, hexBytes(header)));
   }
   return pcapFile(LINK.RAW, frames(LINK.RAW, segments));
 }
@@ -330,6 +330,32 @@ test('10,000 TCP streams, each claiming a 16 MiB packet: each a cut-off problem,
   expect(await readAll(claimingStreams(10_000))).toEqual({ packets: 10_000, problems: 10_000 });
   expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
 }, 60_000);
+
+test('10,000 TCP streams, each claiming a 60 KiB packet (a size once allocated whole up front): memory follows the bytes', async () => {
+  const before = process.memoryUsage().arrayBuffers;
+  // Remaining Length 61,440 (80 e0 03), then 3 bytes of it.
+  expect(await readAll(claimingStreams(10_000, '30 80 e0 03 00 01 61'))).toEqual({ packets: 10_000, problems: 10_000 });
+  expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+}, 60_000);
+
+test('a 300 KiB PUBLISH in 1,000-byte segments, beside other streams, comes out whole', async () => {
+  const payload = Uint8Array.from({ length: 300 * 1024 }, (_, i) => (i * 7) & 0xff);
+  const big = encode({ cmd: 'publish', topic: 'big', payload, qos: 0 }, { protocolVersion: 4 });
+  const a = new Conversation({ host: '10.0.0.1', port: 50001 }, { host: '10.0.0.2', port: 1883 });
+  const b = new Conversation({ host: '10.0.0.3', port: 50002 }, { host: '10.0.0.2', port: 1883 });
+  const segments = [...a.handshake(), ...b.handshake()];
+  for (let at = 0; at < big.length; at += 1000) {
+    segments.push(...a.send(true, big.subarray(at, at + 1000)));
+    if (at % 50_000 === 0) segments.push(...b.send(true, hexBytes(PINGREQ)));
+  }
+  const { batches } = await readInput(chunked(pcapFile(LINK.RAW, frames(LINK.RAW, segments)), 4096));
+  const packets = [];
+  for await (const batch of batches) packets.push(...batch);
+  const publish = packets.find((p) => p.packet?.cmd === 'publish');
+  expect(packets.map((p) => p.packet?.cmd).sort()).toEqual([...Array(7).fill('pingreq'), 'publish']);
+  expect(Buffer.from(publish!.bytes).equals(Buffer.from(big))).toBe(true);
+  expect(packets.filter((p) => p.problems.length > 0)).toEqual([]);
+});
 
 describe('adversarial inputs take linear time (10n within 20× of n)', () => {
   const subscribe = (filters: number) => encode({ cmd: 'subscribe', messageId: 1, subscriptions: Array.from({ length: filters }, (_, i) => ({ topic: `t/${i}`, qos: 0 as const })) }, { protocolVersion: 4 });

@@ -3,6 +3,7 @@
  * (read in chunks, so memory holds only what is in flight), else pasted text or binary packet bytes.
  */
 import { MqttSignError } from '../errors.js';
+import { asUint8Array } from '../wire.js';
 import type { ProtocolVersion } from '../mqtt/types.js';
 import type { Frame, FrameReader } from './frame.js';
 import type { TextEncoding } from './hex-input.js';
@@ -60,7 +61,9 @@ export async function* readCaptureBatches(
       reader = format === 'pcap' ? new PcapReader() : new PcapngReader();
       reader.push(head, onFrame);
     } else {
-      reader.push(chunk, onFrame);
+      // Seen as a plain Uint8Array once per chunk: every frame, segment and packet below is then a plain view
+      // (a Buffer's views are slower to make), and the splitter need not convert each segment itself.
+      reader.push(asUint8Array(chunk), onFrame);
     }
     if (out.length > 0) {
       const batch = out;

@@ -22,10 +22,13 @@ export interface VersionState {
 /** Give up resynchronising a stream seen from its middle after this many bytes without a packet: it is not MQTT. */
 const SYNC_BUDGET = 64 * 1024;
 /**
- * A pending packet up to this size gets its whole buffer at once; a larger one (or a bogus length) grows by parts as
- * its bytes arrive, so memory follows what arrived, never what a header claims (20,000 streams claiming 16 MiB each).
+ * A pending packet's buffer starts at twice the bytes that arrived (at least GROW_FROM) and doubles as more arrive,
+ * up to the packet's size: memory follows what arrived, never what a header claims (20,000 streams claiming 16 MiB
+ * each), and a large packet costs a few copies rather than one small buffer per segment. A malformed packet waiting
+ * for the bytes its diagnosis reads collects them in parts instead when it claims more than MAX_PREALLOCATED.
  */
 const MAX_PREALLOCATED = 64 * 1024;
+const GROW_FROM = 256;
 /** Malformed packets in a row that get the full diagnosis (the known hand-made mistakes tried); later ones get the decoder's error. */
 const DIAGNOSED = 256;
 /** Frames framed ahead in one go: bounds the rescan after a malformed packet moves the framing (linear time). */
@@ -49,8 +52,10 @@ export class Splitter {
   private partsLength = 0;
   /** Bytes the pending packet needs in total; 0 = not known yet. */
   private need = 0;
-  /** The pending packet's buffer, allocated at its full size once its header is known (parts then holds it). */
+  /** The pending packet's buffer once its header is known (parts then holds it); grows up to wholeLength. */
   private whole: Uint8Array | null = null;
+  /** The pending packet's full size, which `whole` grows to (it may start smaller: see MAX_PREALLOCATED). */
+  private wholeLength = 0;
   /** Stream offset of the first pending byte (= of buf[0] while processing). */
   private offset = 0;
   private syncing: boolean;
@@ -108,13 +113,20 @@ export class Splitter {
       this.process(data);
       return;
     }
-    const whole = this.whole;
+    let whole = this.whole;
     if (whole) {
-      // The pending packet's size is known: copy straight into its buffer, once.
+      // The pending packet's size is known: copy straight into its buffer, grown (doubling, up to that size) only
+      // as its bytes arrive.
+      if (this.partsLength + data.length > whole.length && whole.length < this.wholeLength) {
+        const grown = new Uint8Array(Math.min(this.wholeLength, Math.max(2 * whole.length, this.partsLength + data.length)));
+        grown.set(whole.subarray(0, this.partsLength));
+        this.whole = whole = grown;
+        this.parts = [grown];
+      }
       const take = Math.min(data.length, whole.length - this.partsLength);
       whole.set(data.subarray(0, take), this.partsLength);
       this.partsLength += take;
-      if (this.partsLength < whole.length) return;
+      if (this.partsLength < this.wholeLength) return;
       this.whole = null;
       this.parts = [];
       this.partsLength = 0;
@@ -239,8 +251,9 @@ export class Splitter {
     if (pos < buf.length) {
       const rest = buf.subarray(pos);
       const n = frameLength(rest, 0);
-      if (n > rest.length && n <= MAX_PREALLOCATED) {
-        this.whole = new Uint8Array(n);
+      if (n > rest.length && (n <= MAX_PREALLOCATED || this.waitFor === 0)) {
+        this.whole = new Uint8Array(Math.min(n, Math.max(2 * rest.length, GROW_FROM)));
+        this.wholeLength = n;
         this.whole.set(rest);
         this.parts = [this.whole];
       } else {

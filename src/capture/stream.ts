@@ -45,42 +45,42 @@ class Side {
   /** Bytes given to the splitter (and gaps it was told of): its offsets count the same way. */
   delivered = 0;
   /**
-   * When and in which frame each piece the splitter may still hold arrived (`ends[i]`: the offset just past that
-   * piece), so a packet it reports later (a malformed one waits to see what follows it) gets the frame its last byte
-   * came in. Only the frame's number and time: a Frame's data is a view into the reader's chunk, and keeping it here
-   * kept every chunk that any of thousands of streams had touched.
+   * When and in which frame each piece the splitter may still hold arrived, so a packet it reports later (a malformed
+   * one waits to see what follows it) gets the frame its last byte came in: per piece, four numbers in a row (frame
+   * number, seconds, nanoseconds, the offset just past the piece). Numbers, not the Frame: its data is a view into the
+   * reader's chunk, and keeping it here kept every chunk any of thousands of streams had touched; and no object per
+   * frame, which showed in the garbage collector's share of a large capture.
    */
-  readonly frames: When[] = [];
-  readonly ends: number[] = [];
-  /** Entries before this one are done with (dropped in bulk, so reading from the front stays cheap). */
+  readonly stamps: number[] = [];
+  /** Index in `stamps` of the first entry still in use (used ones are dropped in bulk, so reading from the front stays cheap). */
   head = 0;
   constructor(readonly endpoint: Endpoint, readonly port: number) {}
 
   stamp(frame: Frame, length: number): void {
     this.delivered += length;
-    const last = this.frames.length - 1;
-    if (last >= this.head && this.frames[last]!.number === frame.number) this.ends[last] = this.delivered;
-    else {
-      this.frames.push({ number: frame.number, sec: frame.sec, nsec: frame.nsec });
-      this.ends.push(this.delivered);
-    }
+    const s = this.stamps;
+    const last = s.length - 4;
+    if (last >= this.head && s[last] === frame.number) s[last + 3] = this.delivered;
+    else s.push(frame.number, frame.sec, frame.nsec, this.delivered);
   }
 
-  /** The frame in which the byte before `end` arrived; entries before it are dropped. */
-  frameAt(end: number): When | undefined {
-    while (this.head < this.ends.length - 1 && this.ends[this.head]! < end) this.head++;
+  /** Index in `stamps` of the frame in which the byte before `end` arrived (-1: none); entries before it are dropped. */
+  frameAt(end: number): number {
+    const s = this.stamps;
+    while (this.head < s.length - 4 && s[this.head + 3]! < end) this.head += 4;
     // Dropped once they are most of the list: each side keeps about what its splitter holds, not a backlog.
-    if (this.head >= 16 && this.head * 2 > this.ends.length) {
-      this.frames.splice(0, this.head);
-      this.ends.splice(0, this.head);
+    if (this.head >= 64 && this.head * 2 > s.length) {
+      s.splice(0, this.head);
       this.head = 0;
     }
-    return this.frames[this.head];
+    return this.head < s.length ? this.head : -1;
+  }
+
+  clear(): void {
+    this.stamps.length = 0;
+    this.head = 0;
   }
 }
-
-/** What a packet takes from the frame it was completed in. */
-type When = Pick<Frame, 'number' | 'sec' | 'nsec'>;
 
 class Connection {
   /** Index of the client side in `sides`, once known. */
@@ -279,21 +279,24 @@ export class TcpReassembler {
     side.splitter.end('stream', closed);
     // The connection stays (late ACKs keep its stream number, as in Wireshark); its buffers go.
     side.splitter = null;
-    side.frames.length = 0;
-    side.ends.length = 0;
-    side.head = 0;
+    side.clear();
   }
 
   private found(conn: Connection, from: 0 | 1, found: Captured): void {
     if (conn.client === null) conn.client = guessClient(conn, from, found);
-    const frame = conn.sides[from].frameAt(found.offset + Math.max(1, found.bytes.length)) ?? this.current!;
+    const side = conn.sides[from];
+    const at = side.frameAt(found.offset + Math.max(1, found.bytes.length));
+    const current = this.current!;
+    const number = at < 0 ? current.number : side.stamps[at]!;
+    const sec = at < 0 ? current.sec : side.stamps[at + 1]!;
+    const nsec = at < 0 ? current.nsec : side.stamps[at + 2]!;
     const first = this.first!;
     found.index = this.index++;
     found.stream = conn.stream;
     found.direction = from === conn.client ? 'client->broker' : 'broker->client';
-    found.time = Math.round((frame.sec - first.sec + (frame.nsec - first.nsec) / 1e9) * 1e9) / 1e9;
-    found.frame = frame.number;
-    found.epochMs = frame.sec * 1000 + Math.floor(frame.nsec / 1e6);
+    found.time = Math.round((sec - first.sec + (nsec - first.nsec) / 1e9) * 1e9) / 1e9;
+    found.frame = number;
+    found.epochMs = sec * 1000 + Math.floor(nsec / 1e6);
     this.emit(found);
   }
 }
