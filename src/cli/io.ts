@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 // fs.promises rather than node:fs/promises: the bundle (scripts/bundle.mjs) then loads it, and the readline and fs
 // internals it brings (~1 ms), only in runs that read a file.
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, statSync } from 'node:fs';
 
 import { addAbortSignal } from 'node:stream';
 import { outStream, type OutStream } from './writer.js';
@@ -61,7 +61,8 @@ export function realIo(): Io {
     readFile: (path) => fs.readFile(path),
     // 64 KiB reads: as fast as 1 MiB ones here, and each read buffer is garbage once decoded, which V8 frees only at
     // its next collection: 1 MiB reads kept ~30 MB more of them alive in a large decode (`npm run bench memory`).
-    streamFile: (path, signal) => chunks(createReadStream(path, { highWaterMark: 1 << 16, ...(signal ? { signal } : {}) }) as AsyncIterable<Buffer>),
+    streamFile: (path, signal) =>
+      absent(path) ? noSuchFile(path) : chunks(createReadStream(path, { highWaterMark: 1 << 16, ...(signal ? { signal } : {}) }) as AsyncIterable<Buffer>),
     async fileSize(path) {
       try {
         const stat = await fs.stat(path);
@@ -84,6 +85,23 @@ export function realIo(): Io {
     },
     readSecret: (prompt) => readHidden(prompt),
   };
+}
+
+/**
+ * True only when nothing exists at `path`. decode's argument is usually hex, not a file: that case then fails as the
+ * stream would (ENOENT) without building a file stream (~4 ms of stream modules). Any other answer, or a path stat
+ * cannot take, is left to the stream, so its errors stay as they were.
+ */
+function absent(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
+}
+
+async function* noSuchFile(path: string): AsyncIterable<Uint8Array> {
+  throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT', errno: -2, syscall: 'open', path });
 }
 
 /**
