@@ -78,7 +78,7 @@ export class Splitter {
   private waitFor = 0;
   private lastBad: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly error: DecodeError } | null = null;
   /** The last diagnosis and the bytes it judged (the corrected packet and the header after it): see `diagnosed`. */
-  private lastDiagnosis: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly diagnosis: Diagnosis } | null = null;
+  private lastDiagnosis: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly diagnosis: Diagnosis | null } | null = null;
   private lastProblems: { readonly error: DecodeError; readonly problems: readonly Problem[] } | null = null;
   /** The last candidate findSync refused, so a stream of the same junk packet is not decoded again at each copy. */
   private lastRefused: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly known: boolean } | null = null;
@@ -289,7 +289,7 @@ export class Splitter {
       if (at >= end && this.badInARow === 0) return at; // back on track: process() frames a fast run again
       const n = frameLength(buf, at);
       if (n < 0 || at + n > buf.length) return at; // process() handles a broken header or an incomplete packet
-      const decoded = this.badInARow > 0 ? this.decodeBad(buf.subarray(at, at + n)) : quietly(() => this.tryDecode(buf.subarray(at, at + n)));
+      const decoded = this.decodeBad(buf.subarray(at, at + n));
       if (decoded instanceof DecodeError) {
         if (this.tooNearTheEnd(buf, at)) return at;
         at = this.malformed(buf, at, decoded);
@@ -303,8 +303,8 @@ export class Splitter {
   }
 
   /**
-   * tryDecode in a run of malformed packets: the same bad bytes give the same error, so a packet equal to the last
-   * bad one (a broken device repeats itself) reuses its error instead of decoding and throwing again.
+   * tryDecode without a stack for its error, for the one-by-one path: the same bad bytes give the same error, so a
+   * packet equal to the last bad one (a broken device repeats itself) reuses its error instead of throwing again.
    */
   private decodeBad(bytes: Uint8Array): Decoded | DecodeError {
     const last = this.lastBad;
@@ -348,7 +348,8 @@ export class Splitter {
     // mistakes on each of millions of packets of a broken stream would cost far more than decoding it.
     // The last packets of the data, whose diagnosis reads to the end, are always searched: the end may be their fix.
     const last = this.final && buf.length - pos < diagnosisReach(buf.subarray(pos, pos + 10));
-    const d = this.diagnosed(buf, pos) ?? (error && this.badInARow >= DIAGNOSED && !last ? null : this.diagnoseAt(buf, pos));
+    const known = this.diagnosed(buf, pos, last);
+    const d = known !== undefined ? known : error && this.badInARow >= DIAGNOSED && !last ? null : this.diagnoseAt(buf, pos);
     this.badInARow++;
     if (!d && !error) {
       // Not a packet start and no known mistake: skip to the next packet (trailing bytes if there is none).
@@ -369,14 +370,16 @@ export class Splitter {
   /**
    * The last diagnosis again, for a packet equal to the one it judged in all the bytes a diagnosis reads
    * (diagnosisReach): the same verdict the full search would give, at the cost of a comparison. This keeps a broken
-   * device's millions of copies of one mistake named (and framed) right, where trying every fix on each costs 10-20 µs.
+   * device's millions of copies of one mistake named (and framed) right, where trying every fix on each costs 10-50 µs
+   * (also when the search found nothing: a bad packet between good ones is searched again each time otherwise).
+   * undefined: not known. `atTheEnd`: the data ends within the bytes a diagnosis reads, where the end itself may be the
+   * fix, so "no mistake found" is not taken over; a fix found is (it is proven on these bytes all the same).
    */
-  private diagnosed(buf: Uint8Array, pos: number): Diagnosis | null {
+  private diagnosed(buf: Uint8Array, pos: number, atTheEnd: boolean): Diagnosis | null | undefined {
     const last = this.lastDiagnosis;
-    // Also in the last bytes of a closed input, where the full search could first try fixes that take all the rest: the
-    // remembered fix is proven on these bytes all the same, and a copy is not the lone packet such a fix is meant for.
-    if (!last || last.version !== this.state.version || pos + last.bytes.length > buf.length) return null;
-    for (let i = 0; i < last.bytes.length; i++) if (buf[pos + i] !== last.bytes[i]) return null;
+    if (!last || last.version !== this.state.version || pos + last.bytes.length > buf.length) return undefined;
+    if (last.diagnosis === null && atTheEnd) return undefined;
+    for (let i = 0; i < last.bytes.length; i++) if (buf[pos + i] !== last.bytes[i]) return undefined;
     return last.diagnosis;
   }
 
@@ -385,7 +388,7 @@ export class Splitter {
     const d = diagnose(buf.subarray(pos), this.state.version, atEnd);
     // Remembered when it read a few bytes, all of them here, and took no "all the rest" fix.
     const reach = diagnosisReach(buf.subarray(pos, pos + 10));
-    if (d && !atEnd && reach <= 512 && pos + reach <= buf.length) {
+    if (!atEnd && reach <= 512 && pos + reach <= buf.length) {
       this.lastDiagnosis = { bytes: buf.slice(pos, pos + reach), version: this.state.version, diagnosis: d };
     }
     return d;

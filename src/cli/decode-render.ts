@@ -46,7 +46,7 @@ export interface Renderer {
 }
 
 export function renderer(format: DecodeFormat, paint: Paint, lang: Lang, renderFields: RenderFields | null, platform?: string): Renderer {
-  const text = (problem: Problem): string => problemText(problem, lang);
+  const text = problemTexts(lang);
   switch (format) {
     case 'json':
       return jsonRenderer(lang, platform);
@@ -75,7 +75,7 @@ export function renderer(format: DecodeFormat, paint: Paint, lang: Lang, renderF
 type RenderFields = (bytes: Uint8Array, fields: readonly Field[], opts: { paint: Paint; lang: Lang; codeVersion: ProtocolVersion }) => string;
 
 function jsonRenderer(lang: Lang, platform: string | undefined): Renderer {
-  const text = (problem: Problem): string => problemText(problem, lang);
+  const text = problemTexts(lang);
   let first = true;
   return {
     head: (out) => out.text('{"packets": ['),
@@ -127,13 +127,14 @@ function summaryJson(s: Summary): unknown {
 const DIRECTION_KEYS = { 'client->broker': 'decode.direction.up', 'broker->client': 'decode.direction.down' } as const;
 
 function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, platform: string | undefined): Renderer {
+  const sentence = problemTexts(lang);
   return {
     head: () => {},
     packet(p, problems, out) {
       let text = `${heading(p, paint, lang)}\n`;
       text += p.packet ? renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }) : `${paint.dim(hexBlock(p.bytes))}\n`;
       for (const line of platformLines(p, lang, platform)) text += `${paint.warn('→')} ${line}\n`;
-      for (const problem of problems) text += `${paint.error('✗')} ${termSafe(problemText(problem, lang), TERM_LINE_MAX)}\n`;
+      for (const problem of problems) text += `${paint.error('✗')} ${termSafe(sentence(problem), TERM_LINE_MAX)}\n`;
       out.text(`${text}\n`);
     },
     repeat: (run, out) => out.text(`${paint.error('✗')} ${repeatText(run, lang)}\n\n`),
@@ -186,6 +187,22 @@ export function repeatText(run: Repeat, lang: Lang): string {
   if (copy.stream === null) return message('pipeline.repeat', params, lang);
   const when = { stream: copy.stream, time: (copy.time ?? 0).toFixed(6), lastTime: (last.time ?? 0).toFixed(6), frame: copy.frame ?? '?', lastFrame: last.frame ?? '?' };
   return message('pipeline.repeat.capture', { ...params, ...when }, lang);
+}
+
+/**
+ * problemText that remembers the last problem's sentence: the malformed packets of a broken stream carry the same
+ * problem object packet after packet (src/capture/split.ts), and formatting it again each time showed in profiles.
+ */
+function problemTexts(lang: Lang): (problem: Problem) => string {
+  let last: Problem | null = null;
+  let sentence = '';
+  return (problem) => {
+    if (problem !== last) {
+      sentence = problemText(problem, lang);
+      last = problem;
+    }
+    return sentence;
+  };
 }
 
 /** A problem's sentence and its fix, in the user's language. */
