@@ -112,6 +112,8 @@ const inputs = [
   // 12 can never start a packet (CONNECT's flags are 0) and no fix makes `10 00` decode: one "not a packet" verdict for all of it.
   { name: "10 MB of '12 00' (CONNECT with flags 2)", make: () => repeated('12 00', 10 * MiB), runs: [['--format', 'jsonl']], packets: 1 },
   { name: "10 MB of '60 02 00 01' (PUBREL with flags 0)", make: () => repeated('60 02 00 01', 10 * MiB), runs: FORMATS.map((f) => ['--format', f]), packets: (10 * MiB) / 4 },
+  // Not back to back: no copy follows its packet, so each of the 3.5 million is written (the output is what costs).
+  { name: "10 MB of 'c0 00 10 02 00 00' (PINGREQ and malformed CONNECT alternating)", make: () => repeated('c0 00 10 02 00 00', 10 * MiB), runs: [['--format', 'tsv'], ['--format', 'jsonl']], packets: 2 * Math.floor((10 * MiB) / 6) },
   { name: "10 MB of '00 00' (reserved type 0)", make: () => repeated('00 00', 10 * MiB), runs: [['--format', 'jsonl']], packets: 1 },
   {
     name: '10 MB of CONNECTs whose Remaining Length is one too many',
