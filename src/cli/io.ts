@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs, statSync } from 'node:fs';
 
 import { addAbortSignal } from 'node:stream';
-import { outStream, type OutStream } from './writer.js';
+import { lazyOutStream, outStream, type OutStream } from './writer.js';
 
 export type { OutStream } from './writer.js';
 
@@ -47,7 +47,7 @@ export function realIo(): Io {
   // Other write failures are kept and reported once by main() (src/cli/writer.ts).
   return {
     stdout: outStream(process.stdout),
-    stderr: outStream(process.stderr),
+    stderr: lazyOutStream(() => process.stderr),
     // A getter: the first touch of process.stdin builds its stream (~3 ms), which only runs that read stdin need.
     get stdinIsTTY() {
       return process.stdin.isTTY === true;

@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
     try {
       io = withClock(systemIo, parseNow(nowText));
     } catch (err) {
-      return reportError(err, systemIo, lang, !argv.includes('--no-color') && systemIo.stderr.isTTY);
+      return reportError(err, systemIo, lang, () => !argv.includes('--no-color') && systemIo.stderr.isTTY);
     }
   }
   const colorAllowed = !argv.includes('--no-color') && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
@@ -103,12 +103,13 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
     // A command's output is only done once the system took it: a full disk is reported here, once, exit 1.
     await io.stdout.flush?.();
   } catch (err) {
-    return reportError(err, io, lang, colorAllowed && io.stderr.isTTY);
+    return reportError(err, io, lang, () => colorAllowed && io.stderr.isTTY);
   }
   return exitCode;
 }
 
-async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Promise<number> {
+/** `color` is asked only when there is an error to print: the question builds process.stderr (~2 ms). */
+async function reportError(err: unknown, io: Io, lang: Lang, color: () => boolean): Promise<number> {
   if (err instanceof CommanderError && err.exitCode === 0) {
     // --help, --version: their output too must reach the reader.
     try {
@@ -134,7 +135,7 @@ async function reportError(err: unknown, io: Io, lang: Lang, color: boolean): Pr
     line = `${message('cli.unexpected', { message: termSafe(text) }, lang)} (${message('cli.unexpected.hint', {}, lang)})`;
     code = 1;
   }
-  const paint = await palette(color);
+  const paint = await palette(color());
   // One line, whatever the message held; anything a value smuggled past the params is escaped here.
   io.stderr.write(`${paint.error(`mqtt-sign: ${termSafe(line.replace(/\s*\n\s*/g, ' '), TERM_LINE_MAX)}`)}\n`);
   if (io.env.MQTT_SIGN_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);

@@ -95,3 +95,23 @@ export function outStream(stream: NodeJS.WriteStream): OutStream {
     },
   };
 }
+
+/**
+ * outStream of a stream made on first use: process.stderr is built (a terminal or a pipe brings node:tty and
+ * node:net, ~2 ms) only by a run that writes to it or asks about it, which a successful run mostly does not.
+ */
+export function lazyOutStream(open: () => NodeJS.WriteStream): OutStream {
+  let made: OutStream | undefined;
+  const out = (): OutStream => (made ??= outStream(open()));
+  return {
+    write: (chunk, done) => out().write(chunk, done),
+    get isTTY() {
+      return out().isTTY;
+    },
+    get closed() {
+      return out().closed === true;
+    },
+    ready: () => out().ready!(),
+    flush: () => out().flush!(),
+  };
+}
