@@ -194,6 +194,29 @@ describe('Ctrl-C and progress', () => {
   });
 });
 
+describe('a live source', () => {
+  // A malformed packet waits for the bytes its diagnosis reads; when the device falls silent it is judged with what came.
+  test.each([
+    ['binary', Buffer.from('10020000c000', 'hex')],
+    ['a hex line', Buffer.from('10 02 00 00 c0 00\n')],
+  ])('%s: a malformed packet shows once stdin falls silent, before it closes', async (_name, bytes) => {
+    const child = spawn(process.execPath, [bin, 'decode', '-', '--format', 'tsv'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C' } });
+    let out = '';
+    const shown = new Promise<string>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        if (out.includes('pingreq')) resolve(out);
+      });
+    });
+    child.stdin.write(bytes);
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('(nothing within 10 s)'), 10_000));
+    const seen = await Promise.race([shown, timeout]);
+    child.stdin.end();
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(seen.split('\n').slice(1, 3)).toEqual(['0\t\t\t\tmalformed\t4\tcodec.decode.protocol-name', '1\t\t\t\tpingreq\t2\t']);
+  }, 20_000);
+});
+
 describe('verdicts', () => {
   test('endless junk: stopped with "this is not MQTT" after the stated limit', async () => {
     const zeros = new Uint8Array(NOT_MQTT_LIMIT + (1 << 20));

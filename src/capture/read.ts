@@ -52,6 +52,7 @@ export async function* readCaptureBatches(
   };
   let head: Uint8Array = new Uint8Array(0);
   for await (const chunk of chunks) {
+    if (chunk.length === 0) continue; // a pause of the source: a capture's packets come out as their frames arrive anyway
     if (!reader) {
       // The magic number may straddle tiny chunks (a pipe), so gather four bytes first.
       head = concat(head, chunk);
@@ -162,7 +163,9 @@ async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOp
   });
   for await (const chunk of chunks) {
     sinceLastPacket += chunk.length;
-    splitter.push(chunk);
+    // An empty chunk: the source paused (see pauses in src/cli); judge what waited for more.
+    if (chunk.length === 0) splitter.flush();
+    else splitter.push(chunk);
     if (sinceLastPacket > NOT_MQTT_LIMIT) {
       splitter.end('input', false);
       if (out.length > 0) yield out;
@@ -188,7 +191,8 @@ async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEn
   const utf8 = new TextDecoder();
   for await (const chunk of chunks) {
     const segments = reader.push(utf8.decode(chunk, { stream: true }));
-    if (segments.length > 0) yield segments;
+    // An empty chunk (the source paused) is passed on as an empty batch, for textBatches to flush its splitters.
+    if (segments.length > 0 || chunk.length === 0) yield segments;
   }
   const last = [...reader.push(utf8.decode()), ...reader.end()];
   if (last.length > 0) yield last;
@@ -214,6 +218,7 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
   };
   let any = false;
   for await (const batch of segments) {
+    if (batch.length === 0) for (const splitter of splitters.values()) splitter.flush();
     for (const segment of batch) {
       if (segment.bytes.length > 0) any = true;
       splitterFor(segment.direction).push(segment.bytes);

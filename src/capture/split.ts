@@ -162,6 +162,15 @@ export class Splitter {
     this.flushSkip(true);
   }
 
+  /**
+   * The source paused (a device went quiet): a malformed packet held back for the bytes its diagnosis reads is judged
+   * with what is here, so it shows when it arrives rather than when more bytes do. An incomplete packet still waits.
+   */
+  flush(): void {
+    if (this.abandoned) return;
+    this.finish(false);
+  }
+
   /** Whatever waited for more data is processed with what there is (the data stops here). */
   private finish(closed: boolean): void {
     if (this.partsLength === 0) return;

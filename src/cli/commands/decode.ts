@@ -20,6 +20,7 @@ import { interruptSignal } from '../interrupt.js';
 import { ByteSink } from '../byte-sink.js';
 import { DECODE_FORMATS, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
 import { RepeatFolder } from '../../capture/repeats.js';
+import { withPauses } from '../pauses.js';
 
 const VERSIONS: Readonly<Record<string, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5': 5 };
 
@@ -183,16 +184,17 @@ async function openBatches(
   const options = { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) };
   if (input === undefined || input === '-') {
     if (input === undefined && io.stdinIsTTY) throw new UsageError('decode.input.none', { option: '[input]' });
-    chunks = io.streamStdin(signal);
+    chunks = withPauses(io.streamStdin(signal), PAUSE_MS);
   } else if (input.trim() === '') {
     throw new UsageError('capture.input.empty', { option: '[input]' });
   } else {
     // A file if that path opens, else the argument is the data itself (src/cli/input-argument.ts).
     const arg = argumentInput(io, input, signal);
-    // Only progress on a terminal needs the size.
-    if (io.stderr.isTTY) total = (await io.fileSize?.(input)) ?? null;
+    // Progress on a terminal needs the size; anything but a regular file (a serial device, a pipe) may be live.
+    const size = io.fileSize ? await io.fileSize(input) : 0;
+    if (io.stderr.isTTY) total = io.fileSize ? size : null;
     try {
-      const { batches, stats } = await readInput(arg.chunks, options);
+      const { batches, stats } = await readInput(size === null ? withPauses(arg.chunks, PAUSE_MS) : arg.chunks, options);
       return { batches: explainedBatches(batches, input, arg), stats, total };
     } catch (err) {
       throw explainArgument(err, input, arg);
@@ -201,6 +203,9 @@ async function openBatches(
   const { batches, stats } = await readInput(chunks, options);
   return { batches, stats, total };
 }
+
+/** Silence after which a live source's held-back bytes are judged (src/cli/pauses.ts). */
+const PAUSE_MS = 250;
 
 const protocol = (opts: InputFlags) => (opts.protocol === undefined ? undefined : VERSIONS[opts.protocol]);
 
