@@ -150,6 +150,17 @@ export async function readInput(
   return { kind: 'binary', batches: binaryBatches(rest, options), stats };
 }
 
+/**
+ * Packets handed on together at most (about): a batch lives until it is written, and a batch of tens of thousands
+ * (a text chunk of PINGREQs) survives V8's young-generation collections, is promoted, and piles up as old garbage
+ * (250 MB of heap for 6 MB of hex text before this bound). Capture batches are bounded by the 64 KiB chunk.
+ */
+const BATCH_PACKETS = 512;
+/** Text is decoded and split into lines this much at a time. */
+const TEXT_SLICE = 8192;
+/** Binary input and text lines are given to the splitter this much at a time (1,024 packets at most, of 2 bytes each). */
+const BINARY_SLICE = 2048;
+
 /** Binary packet bytes, chunk by chunk through one splitter; stops with a verdict after NOT_MQTT_LIMIT bytes without a packet. */
 async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOptions): AsyncGenerator<CapturedPacket[]> {
   const state: VersionState = { version: options.protocolVersion ?? 4, known: options.protocolVersion !== undefined };
@@ -162,19 +173,31 @@ async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOp
     out.push(found);
   });
   for await (const chunk of chunks) {
-    sinceLastPacket += chunk.length;
     // An empty chunk: the source paused (see pauses in src/cli); judge what waited for more.
-    if (chunk.length === 0) splitter.flush();
-    else splitter.push(chunk);
-    if (sinceLastPacket > NOT_MQTT_LIMIT) {
-      splitter.end('input', false);
-      if (out.length > 0) yield out;
-      throw notMqtt();
+    if (chunk.length === 0) {
+      splitter.flush();
+      if (out.length > 0) {
+        const batch = out;
+        out = [];
+        yield batch;
+      }
+      continue;
     }
-    if (out.length > 0) {
-      const batch = out;
-      out = [];
-      yield batch;
+    // In slices, so a chunk of tiny packets (32,768 PINGREQs in 64 KiB) goes out in batches of about BATCH_PACKETS.
+    for (let from = 0; from < chunk.length; from += BINARY_SLICE) {
+      const slice = chunk.subarray(from, Math.min(chunk.length, from + BINARY_SLICE));
+      sinceLastPacket += slice.length;
+      splitter.push(slice);
+      if (sinceLastPacket > NOT_MQTT_LIMIT) {
+        splitter.end('input', false);
+        if (out.length > 0) yield out;
+        throw notMqtt();
+      }
+      if (out.length >= BATCH_PACKETS || (out.length > 0 && from + BINARY_SLICE >= chunk.length)) {
+        const batch = out;
+        out = [];
+        yield batch;
+      }
     }
   }
   splitter.end('input', true);
@@ -190,9 +213,13 @@ async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEn
   const reader = new TextReader({ encoding: encoding ?? 'auto' });
   const utf8 = new TextDecoder();
   for await (const chunk of chunks) {
-    const segments = reader.push(utf8.decode(chunk, { stream: true }));
     // An empty chunk (the source paused) is passed on as an empty batch, for textBatches to flush its splitters.
-    if (segments.length > 0 || chunk.length === 0) yield segments;
+    if (chunk.length === 0) yield [];
+    // In slices, for the reason of BATCH_PACKETS: 64 KiB of short lines is thousands of segments at once.
+    for (let from = 0; from < chunk.length; from += TEXT_SLICE) {
+      const segments = reader.push(utf8.decode(chunk.subarray(from, Math.min(chunk.length, from + TEXT_SLICE)), { stream: true }));
+      if (segments.length > 0) yield segments;
+    }
   }
   const last = [...reader.push(utf8.decode()), ...reader.end()];
   if (last.length > 0) yield last;
@@ -220,8 +247,18 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
   for await (const batch of segments) {
     if (batch.length === 0) for (const splitter of splitters.values()) splitter.flush();
     for (const segment of batch) {
-      if (segment.bytes.length > 0) any = true;
-      splitterFor(segment.direction).push(segment.bytes);
+      const bytes = segment.bytes;
+      if (bytes.length > 0) any = true;
+      const splitter = splitterFor(segment.direction);
+      // A long line (a whole dump on one line) in slices, as binary input.
+      for (let from = 0; from < bytes.length; from += BINARY_SLICE) {
+        splitter.push(from === 0 && bytes.length <= BINARY_SLICE ? bytes : bytes.subarray(from, Math.min(bytes.length, from + BINARY_SLICE)));
+        if (out.length >= BATCH_PACKETS) {
+          const ready = out;
+          out = [];
+          yield ready;
+        }
+      }
     }
     if (out.length > 0) {
       const ready = out;
