@@ -1,11 +1,12 @@
 // `npm run bench memory`: peak RSS of `mqtt-sign decode` on the inputs that used to grow it (issue 9, target < 200 MB
 // for every one): the 120 MB bench capture and a generated 1 GB one in every format, 20,000 TCP streams each
-// claiming a 16 MiB packet, `/dev/zero` (decode stops with its "this is not MQTT" verdict after 16 MiB without a
-// packet, or is stopped after 30 s), and a reader that starts reading 10 s late. Peak RSS is the process's maximum
-// resident set as /usr/bin/time -f %M reports it (Debian package `time`); each row prints the command it ran.
-// MQTT_SIGN_BENCH_GB=0 leaves out the 1 GB capture (it needs ~1.1 GB in the temporary directory and a few minutes).
+// claiming a 16 MiB packet, 12 MB of hex text (2 million tiny packets), `/dev/zero` (decode stops with its "this is
+// not MQTT" verdict after 16 MiB without a packet, or is stopped after 30 s), and a reader that starts reading 10 s
+// late. Peak RSS is the process's maximum resident set as /usr/bin/time -f %M reports it (Debian package `time`);
+// each row prints the command it ran. MQTT_SIGN_BENCH_GB=0 leaves out the 1 GB capture (it needs ~1.1 GB in the
+// temporary directory and a few minutes).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +77,12 @@ export default async function bench() {
     // Each stream ends inside its claimed packet: a cut-off problem per stream, exit 1.
     for (const f of FORMATS) run(`20,000 streams claiming 16 MiB each (${(statSync(claims).size / 1e6).toFixed(1)} MB)`, `${decode(claims, f)} > /dev/null`, [1]);
     rmSync(claims);
+
+    // Pasted-text input of tiny packets: 1,000,000 lines of `c0 00 d0 00` (2,000,000 PINGREQ/PINGRESP, 12 MB).
+    const text = join(dir, 'pings.txt');
+    writeFileSync(text, 'c0 00 d0 00\n'.repeat(1_000_000));
+    for (const f of ['jsonl', 'tsv']) run('12 MB of hex text, 2,000,000 packets', `${decode(text, f)} > /dev/null`, [0]);
+    rmSync(text);
 
     // Stops by itself with the verdict (exit 1); `timeout` would end it at 30 s (exit 124) if it did not.
     for (const f of FORMATS) run('/dev/zero (until its verdict, at most 30 s)', `timeout 30 ${decode('/dev/zero', f)} > /dev/null`, [1]);
