@@ -147,3 +147,52 @@ test('a diagnosis does not change the input: a Buffer chunk (whose slice() is a 
   expect(new Set(seen)).toEqual(new Set(['60020001']));
   expect(input.toString('hex')).toBe('60020001'.repeat(3000));
 });
+
+test('binary input: the same packets and problems in any chunk sizes (mutated fixture packets, some repeated)', async () => {
+  // Plain bytes are cut anywhere by a file or pipe; a verdict that read past a chunk's end (a diagnosis, a resync
+  // candidate taken because a chunk ended after it) used to change with the cut.
+  const { readFileSync } = await import('node:fs');
+  const rows = (JSON.parse(readFileSync(new URL('./fixtures/mqtt-packet-fixtures.json', import.meta.url), 'utf8')) as { bytes?: string; opts?: { protocolVersion?: number } }[])
+    .filter((f) => f.bytes && f.bytes.length < 400 && (f.opts?.protocolVersion ?? 4) === 4)
+    .map((f) => Buffer.from(f.bytes!, 'hex'));
+  let seed = 5;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const below = (n: number) => Math.floor(random() * n);
+  const mutate = (input: Buffer) => {
+    const b = Buffer.from(input);
+    const k = below(3);
+    if (k === 0) b[below(b.length)]! ^= 1 << below(8);
+    else if (k === 1 && b.length > 1) b[1] = (b[1]! + (random() < 0.5 ? 1 : -1)) & 0xff;
+    else b[0] = (b[0]! & 0xf0) | below(16);
+    return b;
+  };
+  async function* cut(bytes: Uint8Array, size: () => number): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < bytes.length; ) {
+      const n = size();
+      yield bytes.subarray(at, at + n);
+      at += n;
+    }
+  }
+  async function verdicts(bytes: Uint8Array, size: () => number): Promise<string[]> {
+    const { batches } = await readInput(cut(bytes, size));
+    const out: string[] = [];
+    for await (const batch of batches) for (const p of batch) out.push(`${p.offset}+${p.bytes.length}:${p.packet?.cmd ?? JSON.stringify(p.problems)}`);
+    return out;
+  }
+  for (let round = 0; round < 150; round++) {
+    const parts: Buffer[] = [];
+    for (let i = 1 + below(30); i > 0; i--) {
+      const row = rows[below(rows.length)]!;
+      const packet = random() < 0.4 ? mutate(row) : row;
+      for (let j = random() < 0.3 ? 1 + below(20) : 1; j > 0; j--) parts.push(packet);
+    }
+    const bytes = new Uint8Array(Buffer.concat(parts));
+    const whole = await verdicts(bytes, () => bytes.length);
+    for (const size of [1, 3, 17, 100]) expect(await verdicts(bytes, () => 1 + below(size)), `round ${round}, chunks up to ${size}`).toEqual(whole);
+  }
+}, 120_000);

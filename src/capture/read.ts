@@ -167,11 +167,16 @@ async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOp
   let out: CapturedPacket[] = [];
   let index = 0;
   let sinceLastPacket = 0;
-  const splitter = new Splitter(state, (found) => {
-    found.index = index++;
-    if (found.packet) sinceLastPacket = 0;
-    out.push(found);
-  });
+  const splitter = new Splitter(
+    state,
+    (found) => {
+      found.index = index++;
+      if (found.packet) sinceLastPacket = 0;
+      out.push(found);
+    },
+    false,
+    false, // chunks of a file or pipe are cut anywhere
+  );
   for await (const chunk of chunks) {
     // An empty chunk: the source paused (see pauses in src/cli); judge what waited for more.
     if (chunk.length === 0) {

@@ -83,10 +83,16 @@ export class Splitter {
   /** The last candidate findSync refused, so a stream of the same junk packet is not decoded again at each copy. */
   private lastRefused: { readonly bytes: Uint8Array; readonly version: ProtocolVersion; readonly known: boolean } | null = null;
 
+  /**
+   * `pieceEnds`: each push ends where the sender's write did (a TCP segment, a line of a log), so a packet ending
+   * there is a plausible place to resynchronise. Plain bytes come in chunks cut anywhere: there the splitter waits to
+   * see the header after such a packet, so the verdicts do not depend on the chunk sizes.
+   */
   constructor(
     private readonly state: VersionState,
     private readonly emit: (found: Captured) => void,
     midstream = false,
+    private readonly pieceEnds = true,
   ) {
     this.syncing = midstream;
   }
@@ -429,7 +435,9 @@ export class Splitter {
       }
       if (this.refused(buf.subarray(i, i + n))) continue;
       const next = frameLength(buf, i + n);
-      if (i + n === buf.length || next === INCOMPLETE || next > 0) return { at: i, wait: false };
+      if (next > 0) return { at: i, wait: false };
+      // What follows is not here yet: wait to see it, unless the data ends here or ends a piece (see pieceEnds).
+      if (i + n === buf.length || next === INCOMPLETE) return { at: i, wait: !this.final && !this.pieceEnds };
     }
     return { at: -1, wait: false };
   }
