@@ -140,13 +140,25 @@ async function run(args) {
 }
 
 const args = process.argv.slice(2);
-if (require.main === module && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  // Answered before the bundle is read: a version check (CI scripts, `npx mqtt-sign -V`) needs nothing else.
-  process.stdout.write(`${require('../package.json').version}\n`);
-} else if (require.main === module) {
+const cli = () =>
   run(args).then((code) => {
     process.exitCode = code;
   });
-} else {
+/**
+ * A version check (CI scripts, `npx mqtt-sign -V`) is answered before the bundle is read, with one write of a few
+ * bytes (a pipe takes them whole) rather than process.stdout, whose building on a pipe brings node:net (~2 ms). A
+ * reader that went away (EPIPE) ends it quietly; any other failure (a full pipe that does not block, a full disk) is
+ * left to the CLI, which answers --version too and reports a failed write on one line in the user's language.
+ */
+function version() {
+  try {
+    require('node:fs').writeSync(1, `${require('../package.json').version}\n`);
+  } catch (err) {
+    if (err.code !== 'EPIPE') cli();
+  }
+}
+if (require.main === module && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) version();
+else if (require.main === module) cli();
+else {
   module.exports = { bundle, dir, chunkLoader, cacheKey, cacheFile };
 }

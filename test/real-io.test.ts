@@ -29,19 +29,3 @@ test.each([
   writeFileSync(join(dir, 'file.txt'), '10 0c');
   expect(await read(path)).toEqual(expected);
 });
-
-test('lazyOutStream builds its stream on first use only (a run that prints nothing to stderr never builds process.stderr)', async () => {
-  const { Writable } = await import('node:stream');
-  const { lazyOutStream } = await import('../src/cli/writer.js');
-  const written: string[] = [];
-  let opened = 0;
-  const out = lazyOutStream(() => {
-    opened++;
-    return Object.assign(new Writable({ write: (chunk: Buffer, _enc, done) => (written.push(chunk.toString()), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-  });
-  expect(opened).toBe(0);
-  out.write('a');
-  expect(out.isTTY).toBe(false);
-  await out.flush!();
-  expect([opened, written.join('')]).toEqual([1, 'a']);
-});

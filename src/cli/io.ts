@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs, statSync } from 'node:fs';
 
 import { addAbortSignal } from 'node:stream';
-import { lazyOutStream, outStream, type OutStream } from './writer.js';
+import { directOutStream } from './direct-out.js';
+import type { OutStream } from './writer.js';
 
 export type { OutStream } from './writer.js';
 
@@ -46,8 +47,10 @@ export function realIo(): Io {
   // A reader that stops early (`mqtt-sign … | head`) closes the pipe: that ends the output, it is not an error.
   // Other write failures are kept and reported once by main() (src/cli/writer.ts).
   return {
-    stdout: outStream(process.stdout),
-    stderr: lazyOutStream(() => process.stderr),
+    // Small outputs go to fd 1 and 2 directly: process.stdout and process.stderr are built (a terminal or a pipe brings
+    // node:tty and node:net, ~2 ms each) only by runs that write much or ask about a terminal (src/cli/direct-out.ts).
+    stdout: directOutStream(1, () => process.stdout),
+    stderr: directOutStream(2, () => process.stderr),
     // A getter: the first touch of process.stdin builds its stream (~3 ms), which only runs that read stdin need.
     get stdinIsTTY() {
       return process.stdin.isTTY === true;

@@ -87,6 +87,10 @@ export async function main(argv: readonly string[], systemIo: Io = realIo()): Pr
       outputError: () => {},
       getOutHasColors: () => ctx.color(),
       getErrHasColors: () => colorAllowed && io.stderr.isTTY,
+      // As commander's own, but through io: its default reads process.stdout, whose building --help need not pay.
+      // undefined is what commander's default gives off a terminal (it then wraps at 80); its typing says number.
+      getOutHelpWidth: () => (io.stdout.isTTY ? io.stdout.columns : undefined) as number,
+      getErrHelpWidth: () => (io.stderr.isTTY ? io.stderr.columns : undefined) as number,
     });
 
   try {

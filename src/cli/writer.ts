@@ -12,6 +12,8 @@ export interface OutStream {
    */
   write(chunk: string | Uint8Array, done?: () => void): void;
   readonly isTTY: boolean;
+  /** The terminal's width when isTTY (commander wraps help to it); absent otherwise or unknown. */
+  readonly columns?: number;
   /**
    * Resolves once the stream has room again; throws OutputError when writing failed. A producer of much output awaits it
    * between pieces. Absent (a test's fake): always ready.
@@ -72,6 +74,9 @@ export function outStream(stream: NodeJS.WriteStream): OutStream {
     get isTTY() {
       return stream.isTTY === true;
     },
+    get columns() {
+      return stream.columns;
+    },
     get closed() {
       return gone || errored() !== null || stream.destroyed;
     },
@@ -93,25 +98,5 @@ export function outStream(stream: NodeJS.WriteStream): OutStream {
       await new Promise((resolve) => setImmediate(resolve));
       if (errored() !== null) throw new OutputError(failure!);
     },
-  };
-}
-
-/**
- * outStream of a stream made on first use: process.stderr is built (a terminal or a pipe brings node:tty and
- * node:net, ~2 ms) only by a run that writes to it or asks about it, which a successful run mostly does not.
- */
-export function lazyOutStream(open: () => NodeJS.WriteStream): OutStream {
-  let made: OutStream | undefined;
-  const out = (): OutStream => (made ??= outStream(open()));
-  return {
-    write: (chunk, done) => out().write(chunk, done),
-    get isTTY() {
-      return out().isTTY;
-    },
-    get closed() {
-      return out().closed === true;
-    },
-    ready: () => out().ready!(),
-    flush: () => out().flush!(),
   };
 }
