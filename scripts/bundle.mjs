@@ -32,18 +32,22 @@ const lazyChildProcess = {
   },
 };
 
-// node:crypto costs ~3 ms to load, and only signing, verify and doctor use it: in the bundle each function it
-// imports is a stand-in that requires node:crypto on its first call (new works too: X509Certificate). A name not in
-// this list fails the build ("No matching export"), so a new use cannot slip past unlazied.
-const CRYPTO = ['createHash', 'createHmac', 'createPrivateKey', 'pbkdf2Sync', 'randomBytes', 'timingSafeEqual', 'X509Certificate'];
-const lazyCrypto = {
-  name: 'lazy-crypto',
+// node:crypto costs ~3 ms to load, and only signing, verify and doctor use it; node:stream (~24 internal modules,
+// ~0.7 ms) only runs that read stdin or a file. In the bundle each function imported from them is a stand-in that
+// requires the module on its first call (new works too: X509Certificate). A name not in these lists fails the build
+// ("No matching export"), so a new use cannot slip past unlazied.
+const LAZY = {
+  'node:crypto': ['createHash', 'createHmac', 'createPrivateKey', 'pbkdf2Sync', 'randomBytes', 'timingSafeEqual', 'X509Certificate'],
+  'node:stream': ['addAbortSignal'],
+};
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^node:crypto$/ }, ({ namespace }) => (namespace === 'lazy-crypto' ? { path: 'node:crypto', external: true } : { path: 'node:crypto', namespace: 'lazy-crypto' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
+    b.onResolve({ filter: /^node:(crypto|stream)$/ }, ({ path, namespace }) => (namespace === 'lazy-builtins' ? { path, external: true } : { path, namespace: 'lazy-builtins' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtins' }, ({ path }) => ({
       contents: [
-        'const lazy = (name) => function (...args) { const f = require("node:crypto")[name]; return new.target ? new f(...args) : f(...args); };',
-        ...CRYPTO.map((name) => `export const ${name} = lazy(${JSON.stringify(name)});`),
+        `const lazy = (name) => function (...args) { const f = require(${JSON.stringify(path)})[name]; return new.target ? new f(...args) : f(...args); };`,
+        ...LAZY[path].map((name) => `export const ${name} = lazy(${JSON.stringify(name)});`),
       ].join('\n'),
       loader: 'js',
     }));
@@ -111,7 +115,7 @@ const { outputFiles } = await build({
   external,
   // CommonJS has no import.meta: any use of it is an error, not an empty object.
   logOverride: { 'empty-import-meta': 'error' },
-  plugins: [lazyChildProcess, lazyCrypto, prebuiltCatalogue],
+  plugins: [lazyChildProcess, lazyBuiltins, prebuiltCatalogue],
   logLevel: 'warning',
 });
 
