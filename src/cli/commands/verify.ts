@@ -52,13 +52,17 @@ export function registerVerify(program: Command, ctx: CliContext): void {
 
 interface ConnectReport {
   readonly index: number;
-  readonly packet: CapturedPacket;
+  /** Where the CONNECT was; not the packet itself, whose bytes are a view that would keep a whole read chunk alive. */
+  readonly where: Pick<CapturedPacket, 'stream' | 'time' | 'frame'>;
   readonly result: VerifyResult;
   /** The broker's answer to this CONNECT, when the input holds it, with what the platform means by it. */
   connack?: ReplyMeaning;
   /** Copies of this (malformed) CONNECT right after it: each counts as a CONNECT that does not verify. */
   repeat?: Repeat;
 }
+
+/** CONNECTs held back waiting for their CONNACK; past this many the oldest is written without one. */
+const PENDING_MAX = 4096;
 
 async function run(cmd: Command, signer: Signer, input: string | undefined, ctx: CliContext): Promise<void> {
   const { io } = ctx;
@@ -72,19 +76,62 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     const value = hide(f.actual);
     return value === null || f.ok || opts.showPassword || !f.name.startsWith('password') ? value : maskMiddle(value);
   };
-  const reports: ConnectReport[] = [];
   const skipped: SkippedStream[] = [];
+  const paint = opts.format === 'json' ? undefined : await palette(ctx.color());
+  // Reports leave as soon as nothing can change them, in input order, so memory holds only CONNECTs still waiting
+  // for an answer (at most PENDING_MAX of them), not every CONNECT of a long capture.
+  const pending: ConnectReport[] = [];
+  let head = 0;
+  // The CONNECT of each stream that its next CONNACK would answer (a search of all reports per CONNACK was quadratic).
+  const awaiting = new Map<number | null, ConnectReport>();
+  let written = 0;
+  let passed = 0;
+  let count = 0;
+  const writeReport = (r: ConnectReport): void => {
+    if (awaiting.get(r.where.stream) === r) awaiting.delete(r.where.stream);
+    written++;
+    if (r.result.ok) passed++;
+    count += 1 + (r.repeat?.count ?? 0);
+    if (paint) {
+      io.stdout.write(textReport(r, paint, lang, hide, shown));
+      return;
+    }
+    const entry = {
+      index: r.index,
+      ok: r.result.ok,
+      fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang) })),
+      warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
+      connack: r.connack ?? null,
+      repeat: r.repeat ? { count: r.repeat.count, index: r.repeat.copy.index, lastIndex: r.repeat.last.index } : null,
+    };
+    // As JSON.stringify(whole, null, 2) would lay it out; a string's own newlines are escaped, so only layout moves.
+    io.stdout.write(`${written === 1 ? '{\n  "connects": [\n' : ',\n'}    ${JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ')}`);
+  };
+  /** Writes the settled reports at the head; the newest stays, since a run of its copies may still grow (attach). */
+  const release = async (): Promise<void> => {
+    while (pending.length - head > 1) {
+      const first = pending[head]!;
+      const settled = first.connack !== undefined || awaiting.get(first.where.stream) !== first;
+      if (!settled && pending.length - head <= PENDING_MAX) break;
+      writeReport(first);
+      pending[head++] = undefined as unknown as ConnectReport;
+    }
+    if (head > 1024 && head * 2 > pending.length) {
+      pending.splice(0, head);
+      head = 0;
+    }
+    await io.stdout.ready?.();
+  };
   // A broken device's same malformed CONNECT, millions of times in a row: one report with the count of its copies.
   const folder = new RepeatFolder();
-  // The last report of each stream, for the CONNACK that answers it (a search of all reports per CONNACK was quadratic).
-  const lastOfStream = new Map<number | null, ConnectReport>();
-  const report = (r: ConnectReport): void => {
-    reports.push(r);
-    lastOfStream.set(r.packet.stream, r);
+  const report = (p: CapturedPacket, result: VerifyResult): void => {
+    const r: ConnectReport = { index: p.index, where: { stream: p.stream, time: p.time, frame: p.frame }, result };
+    pending.push(r);
+    awaiting.set(p.stream, r);
   };
   const attach = (run: Repeat | null): void => {
-    const last = reports.at(-1);
-    if (run && last?.packet === run.first) last.repeat = run;
+    const last = pending.length > head ? pending[pending.length - 1] : undefined;
+    if (run && last?.index === run.first.index) last.repeat = run;
   };
   try {
     // A modem MQTT command log or firmware line (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT) becomes its CONNECTs.
@@ -98,16 +145,17 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
         if (p.packet?.cmd === 'connect') {
           // A capture judges expiry at the moment the CONNECT was sent; pasted bytes at the current time.
           const now = p.epochMs ?? io.now();
-          report({ index: p.index, packet: p, result: signer.verify!(loginOf(p), params, { now }) });
+          report(p, signer.verify!(loginOf(p), params, { now }));
         } else if (!p.packet && p.bytes[0] === 0x10) {
-          report({ index: p.index, packet: p, result: malformed(p, lang) });
+          report(p, malformed(p, lang));
         } else if (p.packet?.cmd === 'connack') {
           // The first CONNACK after a CONNECT of the same stream answers it.
-          const asked = lastOfStream.get(p.stream);
+          const asked = awaiting.get(p.stream);
           const meaning = replyMeanings(p, lang, signer.id)[0]?.meaning;
           if (asked && asked.connack === undefined && meaning) asked.connack = meaning;
         }
       }
+      await release();
     }
     attach(folder.finish());
   } catch (err) {
@@ -115,28 +163,16 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   }
   // No CONNECT in the clear: if the capture held TLS streams, say that is why rather than "none found".
   const tls = skipped[0];
-  if (reports.length === 0 && tls) throw new MqttSignError('capture.skipped.tls', { stream: tls.stream, port: tls.port }, 1);
-  if (reports.length === 0) throw new MqttSignError('verify.none', {}, 1);
-  const ok = reports.every((r) => r.result.ok);
-  const count = reports.reduce((n, r) => n + 1 + (r.repeat?.count ?? 0), 0);
-  if (opts.format === 'json') {
-    const json = {
-      ok,
-      connects: reports.map((r) => ({
-        index: r.index,
-        ok: r.result.ok,
-        fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang) })),
-        warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
-        connack: r.connack ?? null,
-        repeat: r.repeat ? { count: r.repeat.count, index: r.repeat.copy.index, lastIndex: r.repeat.last.index } : null,
-      })),
-    };
-    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    const paint = await palette(ctx.color());
-    for (const r of reports) io.stdout.write(textReport(r, paint, lang, hide, shown));
-    const summary = message(ok ? 'verify.summary.ok' : 'verify.summary.failed', { ok: reports.filter((r) => r.result.ok).length, count }, lang);
+  if (written === 0 && pending.length === 0 && tls) throw new MqttSignError('capture.skipped.tls', { stream: tls.stream, port: tls.port }, 1);
+  if (written === 0 && pending.length === 0) throw new MqttSignError('verify.none', {}, 1);
+  for (let i = head; i < pending.length; i++) writeReport(pending[i]!);
+  const ok = passed === written;
+  if (paint) {
+    const summary = message(ok ? 'verify.summary.ok' : 'verify.summary.failed', { ok: passed, count }, lang);
     io.stdout.write(`${ok ? paint.ok(summary) : paint.error(summary)}\n`);
+  } else {
+    // `ok` comes last: it is known only once every report has been written.
+    io.stdout.write(`\n  ],\n  "ok": ${ok}\n}\n`);
   }
   ctx.exit(ok ? 0 : 1);
 }
@@ -199,7 +235,7 @@ function warningText(w: Warning, lang: Lang): string {
 const safe = (t: string | null): string | null => (t === null ? null : termSafe(t, TERM_LINE_MAX));
 
 function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null, shown: (f: FieldCheck) => string | null): string {
-  const p = r.packet;
+  const p = r.where;
   const where = p.stream === null ? '' : `  ${message('decode.where.stream', { stream: p.stream }, lang)}  ${message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang)}`;
   const lines = [`CONNECT #${r.index}${where}  ${r.result.ok ? paint.ok(message('verify.ok', {}, lang)) : paint.error(message('verify.failed', {}, lang))}`];
   const width = Math.max(0, ...r.result.fields.map((f) => f.name.length));
