@@ -236,6 +236,37 @@ describe('verdicts', () => {
     expect(seen).toEqual(['capture.problem.trailing']);
   });
 
+  test.each([
+    ['text with no hex in it (`yes | decode -`)', 'y\n'],
+    ['hex text of malformed packets only', '10 02 00 00\n'],
+  ])('endless %s: the same verdict after the same limit', async (_name, line) => {
+    const text = new TextEncoder().encode(line.repeat(Math.ceil((NOT_MQTT_LIMIT + (1 << 20)) / line.length)));
+    const { kind, batches } = await readInput(chunked(text, 1 << 16));
+    expect(kind).toBe('text');
+    let packets = 0;
+    const error = await (async () => {
+      try {
+        for await (const batch of batches) packets += batch.filter((p) => p.packet).length;
+      } catch (err) {
+        return err;
+      }
+      return null;
+    })();
+    expect(packets).toBe(0);
+    expect(error).toBeInstanceOf(MqttSignError);
+    expect((error as MqttSignError).code).toBe('pipeline.not-mqtt');
+  });
+
+  test('text whose packets keep coming is read to the end, however much else it holds', async () => {
+    // 20 MiB of log lines, a PINGREQ every ~1 MiB of them: more than the limit in all, never that much in a row.
+    const filler = 'I (1234) wifi: still here, nothing to see\n'.repeat(Math.ceil((1 << 20) / 42));
+    const text = new TextEncoder().encode(`${filler}c0 00\n`.repeat(20));
+    const { batches } = await readInput(chunked(text, 1 << 16));
+    let pings = 0;
+    for await (const batch of batches) pings += batch.filter((p) => p.packet?.cmd === 'pingreq').length;
+    expect(pings).toBe(20);
+  });
+
   test('frames cut by the snaplen are counted and named, with the fix; exit 1', async () => {
     const c = new Conversation({ host: '10.0.0.1', port: 50000 }, { host: '10.0.0.2', port: 1883 });
     const whole = pcapFile(LINK.RAW, frames(LINK.RAW, [...c.handshake(), ...c.send(true, hexBytes('10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00'))]));

@@ -145,7 +145,8 @@ export async function readInput(
   if (format) return { kind: format, batches: readCaptureBatches(rest, options.onSkippedStream, stats), stats };
   if (head.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
   if (options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
-    return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding), options), stats };
+    const progress: TextProgress = { bytes: 0, lastPacketAt: 0 };
+    return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding, progress), options, progress), stats };
   }
   return { kind: 'binary', batches: binaryBatches(rest, options), stats };
 }
@@ -213,8 +214,17 @@ function notMqtt(): MqttSignError {
   return new MqttSignError('pipeline.not-mqtt', { count: NOT_MQTT_LIMIT >> 20 }, 1);
 }
 
-/** Text input → segments of bytes, line by line as it streams (TextReader keeps only the unfinished line). */
-async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEncoding | undefined): AsyncGenerator<TextSegment[]> {
+/** How far text input has been read, and where its last packet was found: text with no packet stops as binary does. */
+interface TextProgress {
+  bytes: number;
+  lastPacketAt: number;
+}
+
+/**
+ * Text input → segments of bytes, line by line as it streams (TextReader keeps only the unfinished line). Stops with
+ * the not-MQTT verdict after NOT_MQTT_LIMIT bytes of text without a packet (`yes | decode -`), hex or not.
+ */
+async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEncoding | undefined, progress: TextProgress): AsyncGenerator<TextSegment[]> {
   const reader = new TextReader({ encoding: encoding ?? 'auto' });
   const utf8 = new TextDecoder();
   for await (const chunk of chunks) {
@@ -222,6 +232,8 @@ async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEn
     if (chunk.length === 0) yield [];
     // In slices, for the reason of BATCH_PACKETS: 64 KiB of short lines is thousands of segments at once.
     for (let from = 0; from < chunk.length; from += TEXT_SLICE) {
+      progress.bytes += Math.min(TEXT_SLICE, chunk.length - from);
+      if (progress.bytes - progress.lastPacketAt > NOT_MQTT_LIMIT) throw notMqtt();
       const segments = reader.push(utf8.decode(chunk.subarray(from, Math.min(chunk.length, from + TEXT_SLICE)), { stream: true }));
       if (segments.length > 0) yield segments;
     }
@@ -231,7 +243,7 @@ async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEn
 }
 
 /** Text segments → packets: each direction its own byte stream (like the two directions of a TCP connection). */
-async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: ReadOptions): AsyncGenerator<CapturedPacket[]> {
+async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: ReadOptions, progress: TextProgress): AsyncGenerator<CapturedPacket[]> {
   const state: VersionState = { version: options.protocolVersion ?? 4, known: options.protocolVersion !== undefined };
   let out: CapturedPacket[] = [];
   let index = 0;
@@ -242,6 +254,7 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
       splitter = new Splitter(state, (found) => {
         found.index = index++;
         if (direction) found.direction = direction;
+        if (found.packet) progress.lastPacketAt = progress.bytes;
         out.push(found);
       });
       splitters.set(direction, splitter);
