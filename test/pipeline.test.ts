@@ -10,7 +10,7 @@ import { MqttSignError } from '../src/errors.js';
 import { encode } from '../src/mqtt/encode.js';
 import { renderFields } from '../src/format/table.js';
 import { decode as decodeOne } from '../src/mqtt/decode.js';
-import { decodeBytes, readInput, NOT_MQTT_LIMIT } from '../src/capture/read.js';
+import { decodeBytes, readInput, NOT_MQTT_LIMIT, TEXT_NOT_MQTT_LIMIT } from '../src/capture/read.js';
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
 import { Conversation, LINK, frames, hexBytes, pcapFile, pcapngFile } from './helpers/pcap-builder.js';
 
@@ -237,10 +237,12 @@ describe('verdicts', () => {
   });
 
   test.each([
-    ['text with no hex in it (`yes | decode -`)', 'y\n'],
-    ['hex text of malformed packets only', '10 02 00 00\n'],
-  ])('endless %s: the same verdict after the same limit', async (_name, line) => {
-    const text = new TextEncoder().encode(line.repeat(Math.ceil((NOT_MQTT_LIMIT + (1 << 20)) / line.length)));
+    // Text that carries no bytes at all stops after TEXT_NOT_MQTT_LIMIT of text…
+    ['text with no hex in it (`yes | decode -`)', `${'y'.repeat(255)}\n`, TEXT_NOT_MQTT_LIMIT],
+    // …hex of malformed packets after NOT_MQTT_LIMIT of the bytes it spells, as binary input does.
+    ['hex text of malformed packets only', `${'10020000'.repeat(8)}\n`, 2 * NOT_MQTT_LIMIT],
+  ])('endless %s: the not-MQTT verdict', async (_name, line, textLimit) => {
+    const text = new TextEncoder().encode(line.repeat(Math.ceil((textLimit + (1 << 20)) / line.length)));
     const { kind, batches } = await readInput(chunked(text, 1 << 16));
     expect(kind).toBe('text');
     let packets = 0;
@@ -255,7 +257,17 @@ describe('verdicts', () => {
     expect(packets).toBe(0);
     expect(error).toBeInstanceOf(MqttSignError);
     expect((error as MqttSignError).code).toBe('pipeline.not-mqtt');
-  });
+  }, 60_000);
+
+  test('spaced hex of malformed packets longer than the limit in text but not in bytes is read to the end', async () => {
+    // 17 MiB of text spelling under 6 MiB of packet bytes: not yet a verdict (xxd -p of a 10 MB file is 21 MB of text).
+    const line = '10 02 00 00\n';
+    const count = Math.ceil((NOT_MQTT_LIMIT + (1 << 20)) / line.length);
+    const { batches } = await readInput(chunked(new TextEncoder().encode(line.repeat(count)), 1 << 16));
+    let seen = 0;
+    for await (const batch of batches) seen += batch.length;
+    expect(seen).toBe(count);
+  }, 60_000);
 
   test('text whose packets keep coming is read to the end, however much else it holds', async () => {
     // 20 MiB of log lines, a PINGREQ every ~1 MiB of them: more than the limit in all, never that much in a row.

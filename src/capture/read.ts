@@ -145,7 +145,7 @@ export async function readInput(
   if (format) return { kind: format, batches: readCaptureBatches(rest, options.onSkippedStream, stats), stats };
   if (head.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
   if (options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
-    const progress: TextProgress = { bytes: 0, lastPacketAt: 0 };
+    const progress: TextProgress = { text: 0, bytes: 0, textAtPacket: 0, bytesAtPacket: 0 };
     return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding, progress), options, progress), stats };
   }
   return { kind: 'binary', batches: binaryBatches(rest, options), stats };
@@ -210,20 +210,25 @@ async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOp
   if (out.length > 0) yield out;
 }
 
-function notMqtt(): MqttSignError {
-  return new MqttSignError('pipeline.not-mqtt', { count: NOT_MQTT_LIMIT >> 20 }, 1);
-}
-
-/** How far text input has been read, and where its last packet was found: text with no packet stops as binary does. */
-interface TextProgress {
-  bytes: number;
-  lastPacketAt: number;
+function notMqtt(limit = NOT_MQTT_LIMIT): MqttSignError {
+  return new MqttSignError('pipeline.not-mqtt', { count: limit >> 20 }, 1);
 }
 
 /**
- * Text input → segments of bytes, line by line as it streams (TextReader keeps only the unfinished line). Stops with
- * the not-MQTT verdict after NOT_MQTT_LIMIT bytes of text without a packet (`yes | decode -`), hex or not.
+ * How much text has been read and how many bytes it carried, and both counts when the last packet was found. Text
+ * stops as binary does: after NOT_MQTT_LIMIT carried bytes without a packet (hex of malformed packets), or after
+ * TEXT_NOT_MQTT_LIMIT of text without one (`yes | decode -`, which carries no bytes at all). The second is larger
+ * because text spells a byte in 2 to 6 characters (`aa `, `0x10, `).
  */
+interface TextProgress {
+  text: number;
+  bytes: number;
+  textAtPacket: number;
+  bytesAtPacket: number;
+}
+export const TEXT_NOT_MQTT_LIMIT = 4 * NOT_MQTT_LIMIT;
+
+/** Text input → segments of bytes, line by line as it streams (TextReader keeps only the unfinished line). */
 async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEncoding | undefined, progress: TextProgress): AsyncGenerator<TextSegment[]> {
   const reader = new TextReader({ encoding: encoding ?? 'auto' });
   const utf8 = new TextDecoder();
@@ -232,8 +237,8 @@ async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEn
     if (chunk.length === 0) yield [];
     // In slices, for the reason of BATCH_PACKETS: 64 KiB of short lines is thousands of segments at once.
     for (let from = 0; from < chunk.length; from += TEXT_SLICE) {
-      progress.bytes += Math.min(TEXT_SLICE, chunk.length - from);
-      if (progress.bytes - progress.lastPacketAt > NOT_MQTT_LIMIT) throw notMqtt();
+      progress.text += Math.min(TEXT_SLICE, chunk.length - from);
+      if (progress.text - progress.textAtPacket > TEXT_NOT_MQTT_LIMIT) throw notMqtt(TEXT_NOT_MQTT_LIMIT);
       const segments = reader.push(utf8.decode(chunk.subarray(from, Math.min(chunk.length, from + TEXT_SLICE)), { stream: true }));
       if (segments.length > 0) yield segments;
     }
@@ -254,7 +259,10 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
       splitter = new Splitter(state, (found) => {
         found.index = index++;
         if (direction) found.direction = direction;
-        if (found.packet) progress.lastPacketAt = progress.bytes;
+        if (found.packet) {
+          progress.textAtPacket = progress.text;
+          progress.bytesAtPacket = progress.bytes;
+        }
         out.push(found);
       });
       splitters.set(direction, splitter);
@@ -270,7 +278,14 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
       const splitter = splitterFor(segment.direction);
       // A long line (a whole dump on one line) in slices, as binary input.
       for (let from = 0; from < bytes.length; from += BINARY_SLICE) {
-        splitter.push(from === 0 && bytes.length <= BINARY_SLICE ? bytes : bytes.subarray(from, Math.min(bytes.length, from + BINARY_SLICE)));
+        const slice = from === 0 && bytes.length <= BINARY_SLICE ? bytes : bytes.subarray(from, Math.min(bytes.length, from + BINARY_SLICE));
+        progress.bytes += slice.length;
+        splitter.push(slice);
+        if (progress.bytes - progress.bytesAtPacket > NOT_MQTT_LIMIT) {
+          for (const each of splitters.values()) each.end('input', false);
+          if (out.length > 0) yield out;
+          throw notMqtt();
+        }
         if (out.length >= BATCH_PACKETS) {
           const ready = out;
           out = [];
