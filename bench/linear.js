@@ -4,10 +4,11 @@
 // an idle machine. Prints input, size, seconds, MB/s, output size and the load average, so a note can quote it.
 // Run by `npm run fuzz` after the codec and text fuzz; alone: `node bench/linear.js [name-filter]`.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pcapWriter, stream } from './capture.bench.js';
 import { rng } from './rng.js';
 
 const bin = fileURLToPath(new URL('../bin/mqtt-sign.js', import.meta.url));
@@ -52,52 +53,20 @@ function cArray(bytes) {
   return `const uint8_t packets[${bytes.length}] = {\n${lines.join('\n')}\n};\n`;
 }
 
-/** A classic pcap (raw IPv4 link) of one TCP connection whose client sends `payload` in segments of `mss` bytes. */
-function pcap(payload, mss) {
-  const frames = Math.ceil(payload.length / mss) + 3;
-  const out = Buffer.alloc(24 + frames * (16 + 40) + payload.length);
-  out.writeUInt32LE(0xa1b2c3d4, 0);
-  out.writeUInt16LE(2, 4);
-  out.writeUInt16LE(4, 6);
-  out.writeUInt32LE(262144, 16);
-  out.writeUInt32LE(101, 20); // LINKTYPE_RAW: the frame is the IP packet
-  let at = 24;
-  let usec = 0;
-  const seq = [1000, 5000];
-  const frame = (fromClient, flags, data) => {
-    const length = 40 + data.length;
-    usec += 100;
-    out.writeUInt32LE(1_700_000_000 + Math.floor(usec / 1e6), at);
-    out.writeUInt32LE(usec % 1e6, at + 4);
-    out.writeUInt32LE(length, at + 8);
-    out.writeUInt32LE(length, at + 12);
-    const p = at + 16;
-    out[p] = 0x45;
-    out.writeUInt16BE(length, p + 2);
-    out[p + 8] = 64;
-    out[p + 9] = 6;
-    out.writeUInt32BE(fromClient ? 0x0a000001 : 0x0a000002, p + 12);
-    out.writeUInt32BE(fromClient ? 0x0a000002 : 0x0a000001, p + 16);
-    out.writeUInt16BE(fromClient ? 50000 : 1883, p + 20);
-    out.writeUInt16BE(fromClient ? 1883 : 50000, p + 22);
-    out.writeUInt32BE(seq[fromClient ? 0 : 1], p + 24);
-    out[p + 32] = 0x50;
-    out[p + 33] = flags;
-    out.writeUInt16BE(65535, p + 34);
-    data.copy(out, p + 40);
-    at = p + length;
-  };
-  frame(true, 0x02, Buffer.alloc(0));
-  frame(false, 0x12, Buffer.alloc(0));
-  seq[0]++;
-  seq[1]++;
-  frame(true, 0x10, Buffer.alloc(0));
-  for (let o = 0; o < payload.length; o += mss) {
-    const chunk = payload.subarray(o, o + mss);
-    frame(true, 0x18, chunk);
-    seq[0] += chunk.length;
+/** A pcap of one TCP connection whose client sends `payload` in MSS-sized segments (the capture bench's writer). */
+function pcap(payload) {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-sign-linear-pcap-'));
+  try {
+    const file = join(dir, 'one.pcap');
+    const w = pcapWriter(file);
+    const s = stream(0);
+    w.open(s);
+    w.send(s, true, payload);
+    w.close();
+    return readFileSync(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return out.subarray(0, at);
 }
 
 const malformed = repeated('10 02 00 00', 10 * MiB);
@@ -156,7 +125,7 @@ const inputs = [
   },
   { name: '10 MB xxd dump of packets', make: () => xxd(traffic(2_500_000)), runs: [['--format', 'jsonl'], ['--format', 'tsv']], packets: null },
   { name: '8 MB base64 of packets (--input base64)', make: () => `${traffic(6_000_000).toString('base64').replace(/(.{76})/g, '$1\n')}\n`, runs: [['--format', 'jsonl', '--input', 'base64'], ['--format', 'tsv', '--input', 'base64']], packets: null },
-  { name: '2 MB pcap full of malformed CONNECTs', make: () => pcap(repeated('10 02 00 00', 1_900_000), 1448), runs: FORMATS.map((f) => ['--format', f]), packets: 1_900_000 / 4 },
+  { name: '2 MB pcap full of malformed CONNECTs', make: () => pcap(repeated('10 02 00 00', 1_900_000)), runs: FORMATS.map((f) => ['--format', f]), packets: 1_900_000 / 4 },
 ];
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
