@@ -6,10 +6,9 @@
 // rest). V8 accepts a cache only from the same Node build, architecture and V8 flags, so the cache is looked up by a key
 // of exactly those: the one the build shipped, else one this machine wrote on an earlier run (in the user's cache
 // directory). When neither fits, the run writes one after it has finished, so the next start is fast on any Node.
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { fstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
 const vm = require('node:vm');
-const { createRequire } = require('node:module');
 
 const dir = join(__dirname, '../dist/bundle');
 const bundle = join(dir, 'cli.cjs');
@@ -28,7 +27,6 @@ function chunkLoader(cacheFor = () => ({}), sources = {}) {
   const define = (name, factory) => {
     if (!defined.has(name) && !modules.has(name)) defined.set(name, factory);
   };
-  const nodeRequire = createRequire(bundle);
   function load(name) {
     const known = modules.get(name);
     if (known) return known.exports;
@@ -50,19 +48,26 @@ function chunkLoader(cacheFor = () => ({}), sources = {}) {
     script.runInThisContext().call(mod.exports, mod.exports, chunkRequire, mod, filename, dir, chunkImport, define);
     return mod.exports;
   }
-  // Chunks name each other './<chunk>.cjs' (scripts/bundle.mjs); anything else is Node's (node:fs, …) or a package's.
-  const chunkRequire = (id) => (id.startsWith('./') ? load(id.slice(2)) : nodeRequire(id));
+  // Chunks name each other './<chunk>.cjs' (scripts/bundle.mjs); anything else is one of Node's modules (node:fs, …):
+  // packages are either in the bundle or loaded with import() (see chunkImport).
+  const chunkRequire = (id) => (id.startsWith('./') ? load(id.slice(2)) : require(id));
   // __import: a chunk's import() of another chunk, of clipboardy or of ws, which it cannot do itself (see scripts/bundle.mjs).
   const chunkImport = (id) => (id.startsWith('./') ? new Promise((resolve) => resolve(load(id.slice(2)))) : import(id));
   return { load, loaded };
 }
 
-/** The bundle's entry source, unless it is missing or older than dist/ (after a bare `npx tsc -p .`, which rewrites every file). */
-function bundleSource() {
+/** The bundle is there and not older than dist/ (which a bare `npx tsc -p .` rewrites). */
+function bundleFresh() {
   try {
-    if (statSync(bundle).mtimeMs >= statSync(join(__dirname, '../dist/cli/main.js')).mtimeMs) return readFileSync(bundle, 'utf8');
-  } catch {}
-  return undefined;
+    return statSync(bundle).mtimeMs >= statSync(join(__dirname, '../dist/cli/main.js')).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/** The bundle's entry source, unless it is missing or stale. */
+function bundleSource() {
+  return bundleFresh() ? readFileSync(bundle, 'utf8') : undefined;
 }
 
 /** 32-bit FNV-1a, in hex: enough to tell flag sets apart in a file name without loading node:crypto (~9 ms). */
@@ -106,13 +111,25 @@ function writeCache(where, file, script) {
 }
 
 /** The cache file for a chunk (cli.cjs → cli.<key>.cache) in a directory. */
-const cacheFile = (where, name, key) => join(where, `${name.replace(/\.cjs$/, '')}.${key}.cache`);
+const cacheFile = (where, name, key) => join(where, `${name.endsWith('.cjs') ? name.slice(0, -4) : name}.${key}.cache`);
+
+/**
+ * The build id on a chunk's last line (`// mqtt-sign build <id>`), or undefined. Read with string operations: each
+ * regular expression costs its first use a compilation (~50 µs), and a short run is counted in those.
+ */
+function buildId(source) {
+  const marker = '// mqtt-sign build ';
+  const start = source.lastIndexOf('\n', source.length - 2) + 1;
+  if (!source.startsWith(marker, start) || !source.endsWith('\n')) return undefined;
+  const id = source.slice(start + marker.length, -1);
+  return id !== '' && [...id].every((c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_') ? id : undefined;
+}
 
 async function run(args) {
   const source = bundleSource();
   if (source === undefined) return (await import('../dist/cli/main.js')).main(args);
   // The build id is a hash of all chunks (last line of each), so a cache never meets another build's chunk.
-  const build = /^\/\/ mqtt-sign build (\w+)\n$/.exec(source.slice(source.lastIndexOf('\n', source.length - 2) + 1))?.[1];
+  const build = buildId(source);
   const key = build === undefined ? undefined : cacheKey(build);
   const own = userCacheDir();
   // Per chunk: the cache the build shipped, else the one this machine wrote.
@@ -135,15 +152,15 @@ async function run(args) {
     // For support and the tests: which cache each chunk used.
     report?.push(`code cache: ${name}: ${accepted ? `accepted ${from}` : `${cachedData === undefined ? 'none' : `rejected ${from}`}${written ? `; wrote ${mine}` : ''}`}\n`);
   }
-  if (report) process.stderr.write(report.join(''));
+  // Written directly: the process exits as soon as this returns (a stream on a pipe may not have written it yet).
+  if (report) writeSync(2, report.join(''));
   return code;
 }
 
 const args = process.argv.slice(2);
-const cli = () =>
-  run(args).then((code) => {
-    process.exitCode = code;
-  });
+// main() resolves once its output is written (it waits for both streams), so the run ends there: exit() skips the
+// heap's teardown, about 1 ms of a short run (issue 15).
+const cli = () => run(args).then((code) => process.exit(code));
 /**
  * A version check (CI scripts, `npx mqtt-sign -V`) is answered before the bundle is read, with one write of a few
  * bytes (a pipe takes them whole) rather than process.stdout, whose building on a pipe brings node:net (~2 ms). A
@@ -152,13 +169,45 @@ const cli = () =>
  */
 function version() {
   try {
-    require('node:fs').writeSync(1, `${require('../package.json').version}\n`);
+    writeSync(1, `${require('../package.json').version}\n`);
   } catch (err) {
     if (err.code !== 'EPIPE') cli();
   }
 }
+/**
+ * The top-level help off a terminal (`mqtt-sign --help > file`, `| less`), answered like --version before the bundle
+ * is read: the build saved commander's text in each language (dist/bundle/help.<lang>.txt, scripts/bundle.mjs). The
+ * language is picked as main() picks it (langOf in src/cli/main.ts; test/bundle.test.ts holds them together).
+ * Undefined, and the CLI answers, for any other command line, a terminal (commander wraps at its width) or no text.
+ */
+function savedHelp(argv, env = process.env) {
+  const named = argv[0] === '--lang' && (argv[1] === 'en' || argv[1] === 'zh') ? argv[1] : undefined;
+  const rest = named === undefined ? argv : argv.slice(2);
+  if (!(argv.length === 0 || (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h' || rest[0] === 'help')))) return undefined;
+  const lang = named ?? ((env.LC_ALL || env.LC_MESSAGES || env.LANG || '').slice(0, 2).toLowerCase() === 'zh' ? 'zh' : 'en');
+  try {
+    const out = fstatSync(1);
+    const devNull = out.isCharacterDevice() && out.rdev !== 0 && out.rdev === statSync('/dev/null').rdev;
+    if (!(out.isFile() || out.isFIFO() || out.isSocket() || devNull) || !bundleFresh()) return undefined;
+    return readFileSync(join(dir, `help.${lang}.txt`), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A few kilobytes written at once (a pipe takes them whole); EPIPE ends it quietly, any other failure goes to the CLI. */
+function help(text) {
+  try {
+    writeSync(1, text);
+  } catch (err) {
+    if (err.code !== 'EPIPE') cli();
+  }
+}
+
+const saved = require.main === module ? savedHelp(args) : undefined;
 if (require.main === module && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) version();
+else if (saved !== undefined) help(saved);
 else if (require.main === module) cli();
 else {
-  module.exports = { bundle, dir, chunkLoader, cacheKey, cacheFile };
+  module.exports = { bundle, dir, chunkLoader, cacheKey, cacheFile, savedHelp };
 }

@@ -39,11 +39,18 @@ const lazyChildProcess = {
 const LAZY = {
   'node:crypto': ['createHash', 'createHmac', 'createPrivateKey', 'pbkdf2Sync', 'randomBytes', 'timingSafeEqual', 'X509Certificate'],
   'node:stream': ['addAbortSignal'],
+  // node:tty brings node:net (~2 ms): only a run whose stdout or stderr is a character device asks it (direct-out.ts).
+  'node:tty': ['isatty'],
 };
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^node:(crypto|stream)$/ }, ({ path, namespace }) => (namespace === 'lazy-builtins' ? { path, external: true } : { path, namespace: 'lazy-builtins' }));
+    b.onResolve({ filter: /^node:(crypto|stream|tty)$/ }, ({ path, namespace, importer }) => {
+      if (namespace === 'lazy-builtins') return { path, external: true };
+      // chalk's own node:tty stays as it is: chalk is a chunk that only colour runs load, and they need a terminal.
+      if (path === 'node:tty' && /[\\/]node_modules[\\/]/.test(importer)) return { path, external: true };
+      return { path, namespace: 'lazy-builtins' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtins' }, ({ path }) => ({
       contents: [
         `const lazy = (name) => function (...args) { const f = require(${JSON.stringify(path)})[name]; return new.target ? new f(...args) : f(...args); };`,
@@ -54,37 +61,82 @@ const lazyBuiltins = {
   },
 };
 
-// A run reads one language, and of it the few areas (src/messages/<area>.ts) whose keys it looks up: the bundle
-// reads each area of each language as JSON beside it (dist/bundle/messages/<lang>.<area>.json; JSON.parse is faster
-// than compiling object literals) on the first lookup of a key whose prefix (up to the first dot) that area uses.
-// It replaces src/messages/_catalogue.ts, which merges every area.
-const areaNames = readdirSync(`${root}dist/messages`).filter((f) => /^[a-z][\w-]*\.js$/.test(f)).map((f) => f.slice(0, -3)).sort();
-const areas = await Promise.all(areaNames.map(async (name) => ({ name, ...(await import(`${root}dist/messages/${name}.js`)) })));
-const prefixOf = (key) => (key.includes('.') ? key.slice(0, key.indexOf('.')) : key);
-const areasByPrefix = {};
-for (const { name, en } of areas) for (const key of Object.keys(en)) (areasByPrefix[prefixOf(key)] ??= []).includes(name) || areasByPrefix[prefixOf(key)].push(name);
+// A run reads one language, and of it only the few groups of entries its keys are in: the bundle writes each
+// language's catalogue (as src/messages/_catalogue.ts merges it) as small JSON files beside it, one per key prefix
+// (dist/bundle/messages/<lang>/<prefix>.json; JSON.parse is faster than compiling object literals). A prefix whose
+// entries pass GROUP_BYTES is split by its next segment, and so on: `split` lists the prefixes split. The first lookup
+// of a key reads its group's file. It replaces src/messages/_catalogue.ts, which merges every area.
+const { catalogue: mergedCatalogue } = await import(`${root}dist/messages/_catalogue.js`);
+const catalogues = { en: mergedCatalogue('en'), zh: mergedCatalogue('zh') };
+const GROUP_BYTES = 2048;
+const split = new Set();
+const groups = new Map();
+function group(keys, prefix, depth) {
+  const bytes = keys.reduce((n, k) => n + k.length + (catalogues.en[k] ?? catalogues.zh[k] ?? '').length, 0);
+  // Group names become file names: a prefix is split only by words (`field.Assigned Client Identifier` stays in
+  // `field`), and two names that differ only in case fail the build (a case-folding file system would mix them).
+  const words = keys.every((k) => { const next = k.split('.')[depth]; return next === undefined || /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(next); });
+  if (depth > 0 && (bytes <= GROUP_BYTES || !words)) return void groups.set(prefix, keys);
+  if (depth > 0) split.add(prefix);
+  const children = new Map();
+  for (const key of keys) {
+    const segments = key.split('.');
+    // A key that is itself a split prefix keeps the group of that name.
+    const child = segments.length <= depth ? prefix : segments.slice(0, depth + 1).join('.');
+    if (child === prefix) groups.set(prefix, [...(groups.get(prefix) ?? []), key]);
+    else children.set(child, [...(children.get(child) ?? []), key]);
+  }
+  for (const [child, childKeys] of children) group(childKeys, child, depth + 1);
+}
+group([...new Set([...Object.keys(catalogues.en), ...Object.keys(catalogues.zh)])], '', 0);
+const folded = new Map();
+for (const name of groups.keys()) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9][A-Za-z0-9-]*)*$/.test(name)) throw new Error(`catalogue group ${name}: not a file name`);
+  if (folded.has(name.toLowerCase())) throw new Error(`catalogue groups ${name} and ${folded.get(name.toLowerCase())} differ only in case`);
+  folded.set(name.toLowerCase(), name);
+}
+/** The group a key's entry is in: its prefix up to the first one that was not split (the runtime twin is below). */
+const groupOf = (key) => {
+  const segments = key.split('.');
+  let prefix = segments[0];
+  for (let i = 1; i < segments.length && split.has(prefix); i++) prefix += `.${segments[i]}`;
+  return prefix;
+};
+for (const [name, keys] of groups) for (const key of keys) if (groupOf(key) !== name) throw new Error(`catalogue key ${key}: in group ${name}, looked up in ${groupOf(key)}`);
 const prebuiltCatalogue = {
   name: 'prebuilt-catalogue',
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/]messages[\\/]_catalogue\.js$/ }, () => ({
       contents: `
-const AREAS = ${JSON.stringify(areasByPrefix)};
-const prefixOf = ${prefixOf.toString()};
-/** One language's catalogue: an object that reads the areas a key may be in on its first lookup (get, in), all of them when listed. */
+const SPLIT = new Set(${JSON.stringify([...split].sort())});
+const groupOf = (key) => {
+  const segments = key.split('.');
+  let prefix = segments[0];
+  for (let i = 1; i < segments.length && SPLIT.has(prefix); i++) prefix += \`.\${segments[i]}\`;
+  return prefix;
+};
+/** One language's catalogue: an object that reads a key's group on its first lookup (get, in), all of them when listed. */
 export function catalogue(lang) {
   const entries = Object.create(null);
   const read = new Set();
-  const load = (areas) => {
-    for (const area of areas) {
-      if (read.has(area)) continue;
-      read.add(area);
-      Object.assign(entries, JSON.parse(require('node:fs').readFileSync(\`\${__dirname}/messages/\${lang}.\${area}.json\`, 'utf8')));
+  const dir = \`\${__dirname}/messages/\${lang}\`;
+  const load = (name) => {
+    if (read.has(name)) return;
+    read.add(name);
+    let text;
+    try {
+      text = require('node:fs').readFileSync(\`\${dir}/\${name}.json\`, 'utf8');
+    } catch {
+      return; // no entry of this group in this language (message() falls back to English)
     }
+    Object.assign(entries, JSON.parse(text));
   };
   const forKey = (key) => {
-    if (typeof key === 'string' && Object.hasOwn(AREAS, prefixOf(key))) load(AREAS[prefixOf(key)]);
+    if (typeof key === 'string' && key !== '') load(groupOf(key));
   };
-  const all = () => load([...new Set(Object.values(AREAS).flat())]);
+  const all = () => {
+    for (const file of require('node:fs').readdirSync(dir)) load(file.slice(0, -'.json'.length));
+  };
   return new Proxy(entries, {
     get: (target, key) => (forKey(key), target[key]),
     has: (target, key) => (forKey(key), key in target),
@@ -95,6 +147,33 @@ export function catalogue(lang) {
 `,
       loader: 'js',
     }));
+  },
+};
+
+// The top-level --help off a terminal, as commander prints it from dist/ (the same code and catalogue): bin answers
+// `mqtt-sign --help` from dist/bundle/help.<lang>.txt without building commander (src/cli/prebuilt-help.ts).
+const { main: distMain } = await import(`${root}dist/cli/main.js`);
+const helpTexts = {};
+for (const lang of ['en', 'zh']) {
+  let text = '';
+  const sink = { write: (chunk) => void (text += chunk), isTTY: false, columns: undefined, closed: false, ready: async () => {}, flush: async () => {} };
+  const errors = { ...sink, write: (chunk) => { throw new Error(`--help wrote to stderr: ${chunk}`); } };
+  const io = { stdout: sink, stderr: errors, stdinIsTTY: false, env: {}, now: () => 0 };
+  if ((await distMain(['--lang', lang, '--help'], io)) !== 0 || text === '') throw new Error(`mqtt-sign --lang ${lang} --help failed`);
+  helpTexts[lang] = text;
+}
+const prebuiltHelpPlugin = {
+  name: 'prebuilt-help',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]cli[\\/]prebuilt-help\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const contents = source.replace(
+        /export function prebuiltHelp\(_lang\) \{\n\s*return undefined;\n\}/,
+        "export function prebuiltHelp(lang) {\n  return require('node:fs').readFileSync(`${__dirname}/help.${lang}.txt`, 'utf8');\n}",
+      );
+      if (contents === source) throw new Error(`scripts/bundle.mjs: ${path} changed; its prebuiltHelp is not replaced`);
+      return { contents, loader: 'js' };
+    });
   },
 };
 
@@ -115,7 +194,7 @@ const { outputFiles } = await build({
   external,
   // CommonJS has no import.meta: any use of it is an error, not an empty object.
   logOverride: { 'empty-import-meta': 'error' },
-  plugins: [lazyChildProcess, lazyBuiltins, prebuiltCatalogue],
+  plugins: [lazyChildProcess, lazyBuiltins, prebuiltCatalogue, prebuiltHelpPlugin],
   logLevel: 'warning',
 });
 
@@ -174,8 +253,14 @@ const id = hash.digest('hex').slice(0, 16);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const [name, parts] of files) writeFileSync(`${out}/${name}`, `${parts.join('')}// mqtt-sign build ${id}\n`);
-mkdirSync(`${out}/messages`);
-for (const area of areas) for (const lang of ['en', 'zh']) writeFileSync(`${out}/messages/${lang}.${area.name}.json`, JSON.stringify(area[lang]));
+for (const lang of ['en', 'zh']) writeFileSync(`${out}/help.${lang}.txt`, helpTexts[lang]);
+for (const lang of ['en', 'zh']) {
+  mkdirSync(`${out}/messages/${lang}`, { recursive: true });
+  for (const [name, keys] of groups) {
+    const entries = Object.fromEntries(keys.filter((k) => Object.hasOwn(catalogues[lang], k)).map((k) => [k, catalogues[lang][k]]));
+    if (Object.keys(entries).length > 0) writeFileSync(`${out}/messages/${lang}/${name}.json`, JSON.stringify(entries));
+  }
+}
 
 // The code cache holds what a run compiled, so it is written after runs: `--help` and the examples it shows (the
 // e2e tests run them too), except any that would go to the network. Chunks no run loaded get the cache of their
@@ -187,7 +272,10 @@ const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)]
   .map((m) => [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((t) => t[1] ?? t[2]))
   .filter((argv) => argv[0] !== 'probe');
 if (examples.length === 0) throw new Error('mqtt-sign --help shows no examples to warm the code cache with');
-const runs = [['--help'], ...examples];
+// The examples first: a chunk two files carry is compiled in the file that defined it first, and they load each
+// platform's own file, as a sign run does. Then the help (prebuilt) and a platform's help, which builds commander and
+// the whole registry (program's file carries every platform) as errors and unusual command lines do.
+const runs = [...examples, ['--help'], ['aliyun', '--help']];
 const cache = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, id, JSON.stringify(runs)], {
   stdio: ['ignore', 'ignore', 'pipe'],
   encoding: 'utf8',

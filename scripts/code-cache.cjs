@@ -9,6 +9,12 @@ const { cacheFile, cacheKey, chunkLoader, dir } = require('../bin/mqtt-sign.js')
 const [build, runs] = process.argv.slice(2);
 const key = cacheKey(build);
 const { load, loaded } = chunkLoader();
+// V8 drops the bytecode of functions that have not run for a few collections; the decode example's collections would
+// drop what the signing example compiled, and the cache would miss it. Not while the runs go; the flag is restored
+// before the caches are written, since a cache carries a hash of V8's flags and is refused by a run with other flags.
+const v8 = require('node:v8');
+const flags = v8.cachedDataVersionTag();
+v8.setFlagsFromString('--no-flush-bytecode');
 
 (async () => {
   const cli = load('cli.cjs');
@@ -17,5 +23,7 @@ const { load, loaded } = chunkLoader();
     if (code !== 0) throw new Error(`mqtt-sign ${argv.join(' ')} exited ${code}`);
   }
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.cjs'))) load(name);
+  v8.setFlagsFromString('--flush-bytecode');
+  if (v8.cachedDataVersionTag() !== flags) throw new Error('V8 flags not restored: the caches would be refused');
   for (const [name, { script }] of loaded) writeFileSync(cacheFile(dir, name, key), script.createCachedData());
 })();

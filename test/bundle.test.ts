@@ -56,7 +56,11 @@ const ROWS: [string, string[], FakeIoOptions][] = [
   ['decode', ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00'], {}],
   ['verify', ['verify', 'aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', 'x', '--client-id', 'a', '--username', 'b', '--password', 'c'], {}],
   ['an unknown option, in colour', [...ALIYUN, '--formt', 'c'], { stderrTTY: true }],
+  // The top-level help off a terminal is the text the build saved (src/cli/prebuilt-help.ts); the source builds it.
   ['--help', ['--help'], {}],
+  ['--help in Chinese', ['--lang', 'zh', '-h'], {}],
+  ['no arguments', [], {}],
+  ['--help on a terminal (commander, at its width)', ['--help'], { stdoutTTY: true }],
   ['--version', ['--version'], {}],
 ];
 
@@ -69,7 +73,7 @@ test.each(ROWS)('%s: the bundle prints what the source prints', async (_, argv, 
     }),
   );
   expect(runs[0]).toEqual(runs[1]);
-  if (options.stdoutTTY || options.stderrTTY) expect(runs[0]!.out + runs[0]!.err).toMatch(/\u001b\[/);
+  if ((options.stdoutTTY || options.stderrTTY) && !argv.includes('--help')) expect(runs[0]!.out + runs[0]!.err).toMatch(/\u001b\[/);
 });
 
 // After every row above: each chunk they loaded was compiled from the cache the build wrote for it.
@@ -93,6 +97,52 @@ test.skipIf(process.platform !== 'linux')('--copy loads clipboardy from the bund
   });
   expect(out).toMatch(/^10 /);
   expect(readFileSync(join(dir, 'clipboard'), 'utf8')).toBe(out);
+});
+
+// The top-level help off a terminal is answered by bin itself from the text the build saved, in the language main()
+// would pick: without loading the bundle (no chunk reported), and with main()'s output for the same line and env.
+test.each([
+  [['--help'], { LANG: 'C' }],
+  [['-h'], { LANG: 'zh_CN.UTF-8' }],
+  [[], { LC_ALL: 'ZH', LANG: 'en_US' }],
+  [['help'], { LC_MESSAGES: 'zh_TW', LANG: 'en' }],
+  [['--lang', 'zh', '--help'], { LANG: 'en' }],
+  [['--lang', 'en', 'help'], { LC_ALL: 'zh_CN' }],
+])('bin answers %j itself, as main() would (env %j)', async (argv, env) => {
+  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((done, fail) => {
+    execFile(process.execPath, [resolve(import.meta.dirname, '../bin/mqtt-sign.js'), ...argv], { env: { PATH: process.env.PATH, MQTT_SIGN_CODE_CACHE_REPORT: '1', ...env } }, (error, out, err) =>
+      error ? fail(error) : done({ stdout: out, stderr: err }),
+    );
+  });
+  const fake = fakeIo({ env });
+  expect(await sourceMain(argv, fake.io)).toBe(0);
+  expect(stdout).toBe(fake.stdout());
+  expect(stderr).toBe('');
+});
+
+test('`--lang en` alone is not a help request: commander prints its help on stderr and exits 2, as before', async () => {
+  const code = await new Promise<number | null>((done) => {
+    execFile(process.execPath, [resolve(import.meta.dirname, '../bin/mqtt-sign.js'), '--lang', 'en'], (error) => done(error ? (error.code as number) : 0));
+  });
+  expect(code).toBe(2);
+});
+
+// What a short run reads: the file of its command's code and nothing of commander or of the other commands. A plain
+// command line runs without commander (src/cli/options.ts), a sign run loads its own platform and format only, and
+// the top-level help is the text the build saved.
+test.each([
+  ['sign --format c', [...ALIYUN, '--format', 'c'], ['cli', 'aliyun']],
+  ['sign --format json', [...ALIYUN, '--format', 'json'], ['cli', 'aliyun']],
+  ['sign --format json --modem quectel', [...ALIYUN, '--format', 'json', '--modem', 'quectel'], ['cli', 'aliyun', 'json']],
+  ['sign --format table', [...ALIYUN, '--format', 'table'], ['cli', 'aliyun', 'sign-table']],
+  ['decode', ['decode', 'c0 00'], ['cli', 'decode']],
+  ['an unknown option (commander)', [...ALIYUN, '--formt', 'c'], ['cli', 'aliyun', 'program']],
+])('%s loads only its own files', async (_, argv, expected) => {
+  const err = await new Promise<string>((done) => {
+    execFile(process.execPath, [resolve(import.meta.dirname, '../bin/mqtt-sign.js'), ...argv], { env: { ...process.env, MQTT_SIGN_CODE_CACHE_REPORT: '1', XDG_CACHE_HOME: join(dir, 'cache') } }, (_error, _out, stderr) => done(stderr));
+  });
+  const files = [...err.matchAll(/^code cache: ([\w-]+?)(?:-[A-Z0-9]{8})?\.cjs:/gm)].map((m) => m[1]);
+  expect(files.sort()).toEqual([...expected].sort());
 });
 
 // Modules a short run does not load (each costs ~1-3 ms): node:crypto (signing hashes in JavaScript,

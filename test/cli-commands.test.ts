@@ -3,8 +3,11 @@
 // same term (name, alias, [options], arguments) and description commander would show, in both languages.
 import { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
-import { OTHER_COMMANDS, main } from '../src/cli/main.js';
-import { registerSignCommands } from '../src/cli/commands/sign.js';
+import { main } from '../src/cli/main.js';
+import { OTHER_COMMANDS } from '../src/cli/program.js';
+import { OTHER_COMMAND_NAMES } from '../src/cli/command-names.js';
+import { registerSignCommand } from '../src/cli/commands/sign-command.js';
+import { platforms } from '../src/platforms/index.js';
 import type { CliContext } from '../src/cli/context.js';
 import type { Lang } from '../src/messages.js';
 import { fakeIo } from './helpers/fake-io.js';
@@ -13,7 +16,7 @@ import { fakeIo } from './helpers/fake-io.js';
 async function builtHelpRows(lang: Lang): Promise<[string, string][]> {
   const program = new Command('mqtt-sign');
   const ctx: CliContext = { io: fakeIo().io, lang: () => lang, color: () => false, exit: () => {} };
-  registerSignCommands(program, ctx);
+  for (const signer of Object.values(platforms)) registerSignCommand(program, ctx, signer);
   for (const { load } of Object.values(OTHER_COMMANDS)) (await load())(program, ctx);
   const help = program.createHelp();
   return program.commands.map((cmd) => [help.subcommandTerm(cmd), help.subcommandDescription(cmd)]);
@@ -43,4 +46,8 @@ test('an unknown command still gets the suggestion, and `help <command>` builds 
   const help = fakeIo();
   expect(await main(['help', 'decode'], help.io)).toBe(0);
   expect(help.stdout()).toMatch(/--format <style>/);
+});
+
+test('main() and program.ts know the same other commands', () => {
+  expect(Object.keys(OTHER_COMMANDS).sort()).toEqual([...OTHER_COMMAND_NAMES].sort());
 });

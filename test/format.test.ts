@@ -229,5 +229,14 @@ test.each([
 test('the lazy loaders give the CLI the same formatter as the formats map', async () => {
   const { formatLoaders } = await import('../src/format/lazy.js');
   expect(Object.keys(formatLoaders).sort()).toEqual(Object.keys(formats).sort());
-  for (const style of Object.keys(formats) as FormatStyle[]) expect(await formatLoaders[style]()).toBe(formats[style]);
+  for (const style of Object.keys(formats) as FormatStyle[]) if (style !== 'c' && style !== 'json') expect(await formatLoaders[style]({})).toBe(formats[style]);
+  // c loads the half a run prints with: the plain header or the firmware runtime, as formatC itself chooses.
+  const { formatPlainC } = await import('../src/format/c-plain.js');
+  const { formatCRuntime } = await import('../src/format/c-runtime.js');
+  expect(await formatLoaders.c({})).toBe(formatPlainC);
+  expect(await formatLoaders.c({ runtime: true })).toBe(formatCRuntime);
+  // json without --modem needs none of the AT formatters.
+  const { formatPlainJson } = await import('../src/format/json-document.js');
+  expect(await formatLoaders.json({})).toBe(formatPlainJson);
+  expect(await formatLoaders.json({ modem: 'esp8266' })).toBe(formats.json);
 });

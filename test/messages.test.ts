@@ -1,6 +1,7 @@
 // The text catalogue: every area speaks both languages, and no area silently overwrites another's sentence.
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { catalogues, fill, hint, message } from '../src/messages.js';
 
@@ -41,4 +42,21 @@ describe('catalogue', () => {
     expect(hint(code, {}, 'zh')).toBe(fill(catalogues.zh[`${code}.hint`]!, {}));
     expect(hint('no.such.code')).toBeUndefined();
   });
+});
+
+test('fill replaces {word} placeholders exactly as /\\{(\\w+)\\}/g would, on any template and params', () => {
+  const byRegex = (template: string, params: Record<string, string | number | null | undefined>): string =>
+    template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+      const value = params[key];
+      return value === undefined || value === null ? whole : String(value);
+    });
+  const piece = fc.oneof(fc.constantFrom('{', '}', '{a}', '{b_1}', '{}', '{a b}', '{{a}}', '{ä}', 'a', ' ', '\n', '$&', '{c}'), fc.string({ maxLength: 4 }));
+  const params = fc.record({ a: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), b_1: fc.string(), c: fc.constant(undefined) }, { requiredKeys: [] });
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), params, (pieces, values) => {
+      const template = pieces.join('');
+      expect(fill(template, values)).toBe(byRegex(template, values));
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -10,7 +10,7 @@ import { catchError } from './helpers/catch-error.js';
 const SRC = resolve(import.meta.dirname, '../src/platforms');
 const VECTORS = resolve(import.meta.dirname, 'fixtures/vectors');
 /** Files in src/platforms that are shared machinery, not platforms. */
-const SHARED = new Set(['types.ts', 'index.ts', 'sign.ts', 'lint.ts']);
+const SHARED = new Set(['types.ts', 'index.ts', 'sign.ts', 'lint.ts', 'names.ts', 'sign-with.ts']);
 /** Platforms whose vectors live in other files; every other platform has <id>.json. */
 const VECTOR_FILES: Readonly<Record<string, readonly string[]>> = { 'onenet-legacy': ['onenet'], generic: ['mosquitto', 'thingsboard'] };
 
@@ -58,6 +58,16 @@ describe('registry', () => {
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(row.source, `${name}.json ${row.name} needs its source`).toBeTruthy();
     }
+  });
+
+  test('names.ts lists the registry (ids in its order, aliases) and the CLI loads the same signer for each', async () => {
+    const { PLATFORM_IDS, PLATFORM_TITLES, aliases, platformIdOf } = await import('../src/platforms/names.js');
+    const { loadSigner } = await import('../src/cli/signers.js');
+    expect([...PLATFORM_IDS]).toEqual(Object.keys(platforms));
+    for (const id of PLATFORM_IDS) expect(await loadSigner(id)).toBe(platforms[id]);
+    for (const id of PLATFORM_IDS) expect(platforms[id]!.title).toBe(PLATFORM_TITLES[id]);
+    for (const [alias, id] of Object.entries(aliases)) expect(getSigner(alias)).toBe(platforms[id]);
+    for (const word of ['toString', 'constructor', '__proto__', 'nosuch', '']) expect(platformIdOf(word)).toBeUndefined();
   });
 
   test('every vector file belongs to a platform', () => {

@@ -5,11 +5,11 @@
 import { lintPayload } from '../capture/payload-lint.js';
 import type { CapturedPacket } from '../capture/packet.js';
 import type { Problem } from '../capture/diagnose.js';
-import { platforms } from '../platforms/index.js';
+import type { PayloadEnvelope } from '../platforms/types.js';
 
-export function problemsOf(p: CapturedPacket, platform: string | undefined): readonly Problem[] {
+/** `envelopes`: those of the platform named by --platform (src/cli/signers.ts loads it), if any. */
+export function problemsOf(p: CapturedPacket, platform: string | undefined, envelopes: readonly PayloadEnvelope[] = []): readonly Problem[] {
   if (p.packet?.cmd !== 'publish') return p.problems;
-  const signer = platform !== undefined && Object.hasOwn(platforms, platform) ? platforms[platform] : undefined;
-  const lint = lintPayload(p.packet, signer?.payloadEnvelopes ?? [], platform ?? '');
+  const lint = lintPayload(p.packet, envelopes, platform ?? '');
   return lint.length === 0 ? p.problems : [...p.problems, ...lint];
 }

@@ -1,24 +1,24 @@
 /**
- * A signer's params as commander options, and back: the flags, --help text and secret handling of every platform
- * command. Shared by the sign commands and by `probe <platform>` / `verify <platform>`, so a platform takes the
- * same flags everywhere.
+ * A signer's params as options (src/cli/options.ts), and back: the flags, --help text and secret handling of every
+ * platform command. Shared by the sign commands and by `probe <platform>` / `verify <platform>`, so a platform takes
+ * the same flags everywhere.
  */
-import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { catalogues, message, type Lang } from '../messages.js';
 import type { SignParams, Signer, SignerParam } from '../platforms/types.js';
 import type { Io } from './io.js';
-import { sign } from '../platforms/sign.js';
+import { attributeOf, type OptionSpec, type OptionValues } from './options.js';
+import { signWith } from '../platforms/sign-with.js';
 import { checkSecret, promptSecret, resolveSecrets } from './secrets.js';
 
-/** Add one option per param: `--flag <valueName>` (or a switch), choices, and default/env notes in the help text. */
-export function addSignerOptions(cmd: Command, signer: Signer, lang: Lang): void {
-  for (const param of signer.params) {
-    const flags = param.boolean ? `--${param.flag}` : `--${param.flag} <${param.valueName ?? param.name}>`;
-    const option = new Option(flags, describeParam(signer.id, param, lang));
-    if (param.choices) option.choices(param.choices);
-    cmd.addOption(option);
-  }
+/** One option per param: `--flag <valueName>` (or a switch), choices, and default/env notes in the help text. */
+export function signerOptionSpecs(signer: Signer): OptionSpec[] {
+  return signer.params.map((param) => ({
+    flag: param.flag,
+    ...(param.boolean ? {} : { value: param.valueName ?? param.name }),
+    ...(param.choices ? { choices: param.choices } : {}),
+    describe: (lang: Lang) => describeParam(signer.id, param, lang),
+  }));
 }
 
 /** The zh text lives in the catalogue as param.<platform>.<name>; English is the param's own description. */
@@ -38,11 +38,16 @@ export interface SignerInput {
   readonly secrets: readonly string[];
 }
 
-/** Read the parsed options back into the signer's params; secrets from env or stdin where asked. */
-export async function readSignerOptions(cmd: Command, signer: Signer, io: Io, lang: Lang): Promise<SignerInput> {
+/**
+ * Read the parsed options back into the signer's params; secrets from env or stdin where asked. `askMissing`: find a
+ * secret nobody gave by a dry run of the signer and, on a terminal, ask for it; a caller that signs anyway passes
+ * false and asks after its own signing fails (askForMissingSecret), which saves a whole signing on every run.
+ */
+export async function readSignerOptions(opts: OptionValues, signer: Signer, io: Io, lang: Lang, askMissing = true): Promise<SignerInput> {
   const values = new Map<string, string | undefined>();
-  for (const param of signer.params) {
-    const raw: unknown = cmd.getOptionValue(attribute(param.flag));
+  const specs = signerOptionSpecs(signer);
+  for (const [i, param] of signer.params.entries()) {
+    const raw: unknown = opts[attributeOf(specs[i]!)];
     // The library reads '' as "not given"; from the command line it is an empty $VAR, which must not quietly
     // sign for the default host or clientId instead.
     if (raw === '' && !param.allowEmpty) throw new UsageError('cli.option.empty', { option: `--${param.flag}` });
@@ -58,7 +63,7 @@ export async function readSignerOptions(cmd: Command, signer: Signer, io: Io, la
   let params = Object.fromEntries([...values].filter(([, v]) => v !== undefined)) as SignParams;
   // A secret the signer needs but nobody gave: on a terminal, ask for it (echo off) rather than fail. Whether stdin
   // is a terminal is asked only then: the question builds process.stdin (~2 ms).
-  if (io.readSecret) {
+  if (askMissing && io.readSecret) {
     for (let asked = 0; asked < secretParams.length; asked++) {
       const param = missingSecret(signer, params, secretParams, io.now());
       if (!param || !io.stdinIsTTY) break;
@@ -71,6 +76,18 @@ export async function readSignerOptions(cmd: Command, signer: Signer, io: Io, la
   return { params, secrets: resolved.filter((v): v is string => v !== undefined) };
 }
 
+/**
+ * After a signing failed for want of a secret (`platform.secret.missing`): on a terminal, that secret, asked for with
+ * echo off; undefined when the error is another or there is no terminal to ask (the error then stands).
+ */
+export async function askForMissingSecret(err: unknown, signer: Signer, io: Io, lang: Lang): Promise<{ readonly name: string; readonly value: string } | undefined> {
+  if (!(err instanceof UsageError) || err.code !== 'platform.secret.missing' || !io.readSecret) return undefined;
+  const param = signer.params.find((p) => p.secret && `--${p.flag}` === err.params.option);
+  if (param === undefined || !io.stdinIsTTY) return undefined;
+  const source = { option: `--${param.flag}`, lenient: FREE_TEXT.has(`${signer.id}.${param.name}`) };
+  return { name: param.name, value: checkSecret(source, await promptSecret(source.option, io, lang), io, lang) };
+}
+
 /** Secrets whose value is free text: odd characters warn instead of failing (a broker password may hold anything). */
 const FREE_TEXT = new Set(['generic.password']);
 
@@ -80,15 +97,10 @@ const FREE_TEXT = new Set(['generic.password']);
  */
 function missingSecret(signer: Signer, params: SignParams, secretParams: readonly SignerParam[], now: number): SignerParam | undefined {
   try {
-    sign(signer.id, params, { now, random: '0'.repeat(32), salt: new Uint8Array(12) });
+    signWith(signer, params, { now, random: '0'.repeat(32), salt: new Uint8Array(12) });
     return undefined;
   } catch (err) {
     if (!(err instanceof UsageError) || err.code !== 'platform.secret.missing') return undefined;
     return secretParams.find((p) => `--${p.flag}` === err.params.option && params[p.name] === undefined);
   }
-}
-
-/** Commander's attribute name for a flag: --product-secret → productSecret. */
-function attribute(flag: string): string {
-  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }

@@ -11,24 +11,11 @@ import { formatBase64 } from './base64.js';
 import { formatRaw } from './raw.js';
 import { formatAt } from './at.js';
 import { formatJson } from './json.js';
-import { renderTable } from './table.js';
-import { sizeReport } from './size.js';
 import { formatMqttjs } from './mqttjs.js';
 import { formatMqttx } from './mqttx.js';
 import { formatMosquitto } from './mosquitto.js';
 import { formatEnv } from './env.js';
-import { summaryLines } from './summary.js';
-
-/** `table`: the annotated field-by-field view of each packet, rendered from the decoder's field spans, then the sizes. */
-export function formatTable(input: FormatInput, options: FormatOptions = {}): Formatted {
-  const { paint, lang } = options;
-  const tables = input.packets.map((p) => renderTable(p.bytes, { protocolVersion: input.protocolVersion, paint, lang }).replace(/\n*$/, '\n'));
-  const report = sizeReport(input.packets, lang).map((l) => (paint ? paint.dim(l) : l));
-  // The summary first: what a person types into a client before anything else.
-  const summary = summaryLines(input, lang);
-  const head = summary.length === 0 ? '' : `${summary.join('\n')}\n\n`;
-  return { output: `${head}${tables.join('\n')}\n${report.join('\n')}\n`, report: [], warnings: [] };
-}
+import { formatTable } from './sign-table.js';
 
 export const formats = {
   c: formatC,
@@ -53,6 +40,7 @@ export function format(style: FormatStyle, input: FormatInput, options: FormatOp
   return formats[style](input, options);
 }
 
+export { formatTable };
 export type { FormatInput, FormatOptions, Formatted, Formatter, Endpoint, Login, Modem, Notice } from './formatter.js';
 export type { NamedPacket, Paint } from './types.js';
 export { sizes, sizeReport, type SizeSummary, type PacketSize } from './size.js';

@@ -1,32 +1,8 @@
-/**
- * `json`: the stable machine-readable schema (documented in the README). Keys are written in a fixed order,
- * username/password are null when absent, packets are in the order they are sent, hex is lowercase.
- * {"platform", "broker": {"host", "port", "tls", "url"[, "websocket"]}, "credentials": {"clientId", "username", "password"},
- *  "packets": [{"type", "hex", "length"}], "warnings": [{"code", "message"}]}
- * plus, only when the signer produced any, "extras": {"passwdLine": "…"} or {"replyTopic": "…"},
- * and last, only with --modem, "modem": "<name>", "dialect": "<dialect>", "at": [{"command", "expect", "data"?, "reply"?}]:
- * send `command` + CR LF; when `data` (hex) is present, wait for the '>' prompt and send those bytes as they are;
- * then wait for the line `expect` (an ERROR or a result from the dialect's code table means it failed). `reply`
- * (hex, raw TCP dialects) is what the broker answers when all is well.
- */
+/** `json`: the document of json-document.ts (its schema is described there and in the README), with --modem's AT script. */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { atScript } from './at.js';
-import { stepsJson } from './at-steps.js';
+import { jsonDocument } from './json-document.js';
 
 export function formatJson(input: FormatInput, options: FormatOptions = {}): Formatted {
-  const script = options.modem === undefined ? undefined : atScript(input, options);
-  const { broker, credentials } = input;
-  const doc = {
-    platform: input.platform ?? null,
-    // websocket (ws:// or wss:// URL) only where the platform documents one or --host gave one.
-    broker: broker ? { host: broker.host, port: broker.port, tls: broker.tls, url: broker.url, ...(broker.websocket ? { websocket: broker.websocket } : {}) } : null,
-    credentials: credentials
-      ? { clientId: credentials.clientId, username: credentials.username, password: credentials.password }
-      : null,
-    packets: input.packets.map((p) => ({ type: p.name, hex: Buffer.from(p.bytes).toString('hex'), length: p.bytes.length })),
-    warnings: [...(input.warnings ?? []), ...(script?.warnings ?? [])].map((w) => ({ code: w.code, message: w.message })),
-    ...(input.extras && Object.keys(input.extras).length > 0 ? { extras: { ...input.extras } } : {}),
-    ...(script ? { modem: script.modem, dialect: script.dialect, at: stepsJson(script.steps) } : {}),
-  };
-  return { output: `${JSON.stringify(doc, null, 2)}\n`, report: [], warnings: script?.warnings ?? [] };
+  return jsonDocument(input, options.modem === undefined ? undefined : atScript(input, options));
 }

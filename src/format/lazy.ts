@@ -1,20 +1,31 @@
 /**
- * The same formatters as `formats`, each behind a dynamic import, for the CLI: a run loads only the formatter it
- * prints with (the table's decoder stays unloaded for `--format c`). A test keeps the two maps in step.
+ * The same formatters as `formats` for the CLI, given the options they will be called with: a run loads only the
+ * formatter it prints with (the table's decoder stays unloaded for `--format c`, the firmware runtime for plain `c`,
+ * the AT formatters for json without --modem). The small byte formats are here already: a file of their own cost a
+ * run more to read and compile than they weigh (issue 15). A test keeps the two maps in step.
  */
 import type { FormatStyle } from './index.js';
-import type { Formatter } from './formatter.js';
+import type { FormatOptions, Formatter } from './formatter.js';
+import { formatPlainC } from './c-plain.js';
+import { formatHex } from './hex.js';
+import { formatArduino } from './arduino.js';
+import { formatPython } from './python.js';
+import { formatBase64 } from './base64.js';
+import { formatRaw } from './raw.js';
+import { formatPlainJson } from './json-document.js';
 
-export const formatLoaders: Readonly<Record<FormatStyle, () => Promise<Formatter>>> = {
-  c: () => import('./c-array.js').then((m) => m.formatC),
-  hex: () => import('./hex.js').then((m) => m.formatHex),
-  arduino: () => import('./arduino.js').then((m) => m.formatArduino),
-  python: () => import('./python.js').then((m) => m.formatPython),
-  base64: () => import('./base64.js').then((m) => m.formatBase64),
-  raw: () => import('./raw.js').then((m) => m.formatRaw),
-  table: () => import('./index.js').then((m) => m.formatTable),
+const ready = (formatter: Formatter) => (): Promise<Formatter> => Promise.resolve(formatter);
+
+export const formatLoaders: Readonly<Record<FormatStyle, (options: FormatOptions) => Promise<Formatter>>> = {
+  c: (options) => (options.runtime ? import('./c-runtime.js').then((m) => m.formatCRuntime) : Promise.resolve(formatPlainC)),
+  hex: ready(formatHex),
+  arduino: ready(formatArduino),
+  python: ready(formatPython),
+  base64: ready(formatBase64),
+  raw: ready(formatRaw),
+  table: () => import('./sign-table.js').then((m) => m.formatTable),
   at: () => import('./at.js').then((m) => m.formatAt),
-  json: () => import('./json.js').then((m) => m.formatJson),
+  json: (options) => (options.modem === undefined ? Promise.resolve(formatPlainJson) : import('./json.js').then((m) => m.formatJson)),
   mqttjs: () => import('./mqttjs.js').then((m) => m.formatMqttjs),
   mqttx: () => import('./mqttx.js').then((m) => m.formatMqttx),
   mosquitto: () => import('./mosquitto.js').then((m) => m.formatMosquitto),

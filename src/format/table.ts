@@ -147,9 +147,12 @@ function toHex(raw: Uint8Array): string {
   return out;
 }
 
+// One decoder for every field: making a TextDecoder costs more than decoding a field with it.
+let strictUtf8: InstanceType<typeof TextDecoder> | undefined;
+
 function printableText(raw: Uint8Array): string | null {
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    const text = (strictUtf8 ??= new TextDecoder('utf-8', { fatal: true })).decode(raw);
     return /[\u0000-\u0008\u000e-\u001f\u007f]/.test(text) ? null : text;
   } catch {
     return null;
@@ -157,10 +160,31 @@ function printableText(raw: Uint8Array): string | null {
 }
 
 /** Terminal columns: CJK and other wide characters take two. */
-function displayWidth(text: string): number {
+export function displayWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // Below U+1100 nothing is wide; a surrogate pair (one character, outside these ranges) counts once.
+    if (unit < 0x1100) width += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      width += 1;
+      i++;
+    } else width += isWide(unit) ? 2 : 1;
+  }
   return width;
+}
+
+/** U+1100–115F, 2E80–A4CF, AC00–D7A3, F900–FAFF, FE30–FE4F, FF00–FF60, FFE0–FFE6. */
+function isWide(unit: number): boolean {
+  return (
+    (unit >= 0x1100 && unit <= 0x115f) ||
+    (unit >= 0x2e80 && unit <= 0xa4cf) ||
+    (unit >= 0xac00 && unit <= 0xd7a3) ||
+    (unit >= 0xf900 && unit <= 0xfaff) ||
+    (unit >= 0xfe30 && unit <= 0xfe4f) ||
+    (unit >= 0xff00 && unit <= 0xff60) ||
+    (unit >= 0xffe0 && unit <= 0xffe6)
+  );
 }
 
 function pad(text: string, width: number, right = false): string {

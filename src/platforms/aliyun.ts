@@ -8,6 +8,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { broker, envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'aliyun';
 const SIGN_METHODS: Readonly<Record<string, HashName>> = { hmacsha256: 'sha256', hmacsha1: 'sha1', hmacmd5: 'md5' };
@@ -86,7 +87,7 @@ const payloadEnvelopes: readonly PayloadEnvelope[] = [
 
 export default defineSigner({
   id: ID,
-  title: 'Aliyun IoT Platform (阿里云物联网平台)',
+  title: PLATFORM_TITLES.aliyun,
   docs: [
     'https://help.aliyun.com/document_detail/73742.html',
     'https://www.alibabacloud.com/help/ja/iot/user-guide/mqtt-based-dynamic-registration',

@@ -12,6 +12,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { fieldCheck, loginConnect, missingParam, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'azure';
 const SAS_PREFIX = 'SharedAccessSignature ';
@@ -54,7 +55,7 @@ const rules: PlatformRules = {
 
 export default defineSigner({
   id: ID,
-  title: 'Azure IoT Hub (SAS token)',
+  title: PLATFORM_TITLES.azure,
   docs: ['https://learn.microsoft.com/azure/iot-hub/iot-hub-mqtt-support', 'https://learn.microsoft.com/azure/iot-hub/authenticate-authorize-sas'],
   params,
   example: 'azure --hub myiothub --device my_device --key AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= --ttl 86400',

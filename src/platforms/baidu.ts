@@ -10,6 +10,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'baidu';
 const HASHES = { MD5: 'md5', SHA256: 'sha256' } as const;
@@ -48,7 +49,7 @@ const rules: PlatformRules = {
 
 export default defineSigner({
   id: ID,
-  title: 'Baidu AI Cloud IoT Core (百度智能云物联网核心套件)',
+  title: PLATFORM_TITLES.baidu,
   docs: ['https://cloud.baidu.com/doc/IoTCore/s/Akck4811r', 'https://cloud.baidu.com/doc/IoTCore/s/3k7o8yehh'],
   params,
   example: 'baidu --iotcore abcd123 --device mydevice --secret ImSeCrEt0I1M2jkl --timestamp 0',

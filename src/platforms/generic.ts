@@ -9,6 +9,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'generic';
 /** An MQTT UTF-8 string: at most 65,535 bytes and no U+0000 [MQTT-1.5.3-2]. */
@@ -38,7 +39,7 @@ const rules: PlatformRules = {
 
 export default defineSigner({
   id: ID,
-  title: 'Any MQTT broker: mosquitto, EMQX, ThingsBoard (plain credentials)',
+  title: PLATFORM_TITLES.generic,
   docs: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://thingsboard.io/docs/reference/mqtt-api/', 'https://docs.emqx.com/en/emqx/latest/access-control/authn/authn.html'],
   params,
   example: 'generic --host 127.0.0.1 --client-id probe-device01 --username device01 --password S3cretpass --passwd-line',

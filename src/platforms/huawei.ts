@@ -8,6 +8,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'huawei';
 const HOUR = 3_600_000;
@@ -53,7 +54,7 @@ const payloadEnvelopes: readonly PayloadEnvelope[] = [
 
 export default defineSigner({
   id: ID,
-  title: 'Huawei Cloud IoTDA (华为云设备接入)',
+  title: PLATFORM_TITLES.huawei,
   docs: ['https://support.huaweicloud.com/api-iothub/iot_06_v5_3009.html', 'https://support.huaweicloud.com/devg-ocsmartcampus/ocsmartcampus_04_0030.html'],
   params,
   example: 'huawei --device 5f052ac562369102d42b0fb6_demo --secret 12345678 --timestamp 2025041401',

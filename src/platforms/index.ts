@@ -1,9 +1,10 @@
 /**
- * The registry: platform id → signer. Aliases live only here.
+ * The registry: platform id → signer (ids and aliases without the signers: names.ts).
  * test/platforms.test.ts keeps this map and the files in src/platforms/ in step.
  */
 import { UsageError } from '../errors.js';
 import type { Signer } from './types.js';
+import { aliases } from './names.js';
 import aliyun from './aliyun.js';
 import huawei from './huawei.js';
 import onenet from './onenet.js';
@@ -24,13 +25,7 @@ export const platforms: Readonly<Record<string, Signer>> = {
   generic,
 };
 
-/** Plain brokers users name by product; all take plain credentials (PLATFORMS.md §8). */
-export const aliases: Readonly<Record<string, string>> = {
-  mosquitto: 'generic',
-  emqx: 'generic',
-  thingsboard: 'generic',
-  hivemq: 'generic',
-};
+export { aliases } from './names.js';
 
 export function getSigner(id: string): Signer {
   const key = aliases[id] ?? id;

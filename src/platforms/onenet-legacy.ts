@@ -7,6 +7,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { envelopeProperties, fieldCheck, loginConnect, readParams } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type CapturedLogin, type EnvelopeContext, type PlatformRules, type SignContext, type SignParams, type SignResult, type VerifyResult } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'onenet-legacy';
 
@@ -32,7 +33,7 @@ const rules: PlatformRules = {
 
 export default defineSigner({
   id: ID,
-  title: 'China Mobile OneNET, legacy MQTT access (多协议接入)',
+  title: PLATFORM_TITLES['onenet-legacy'],
   docs: ['https://open.iot.10086.cn/doc/multiprotocol/book/manual/auth/token.html', 'https://github.com/cm-heclouds/MQTT'],
   params,
   example: 'onenet-legacy --product 339 --device-id 9277 --auth-info device-9277-auth',

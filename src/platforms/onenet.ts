@@ -8,6 +8,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'onenet';
 const VERSION = '2018-10-31';
@@ -61,7 +62,7 @@ const payloadEnvelopes: readonly PayloadEnvelope[] = [
 
 export default defineSigner({
   id: ID,
-  title: 'China Mobile OneNET (OneNET 物联网开放平台)',
+  title: PLATFORM_TITLES.onenet,
   docs: [
     'https://open.iot.10086.cn/doc/multiprotocol/book/manual/auth/token.html',
     'https://onenet.hk.chinamobile.com/suben/doc/mqtt/book/device-develop/manual.html',

@@ -12,6 +12,7 @@ import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
 import { defineSigner, type PayloadEnvelope, type CapturedLogin, type EnvelopeContext, type FieldCheck, type PlatformRules, type PlatformTopic, type SignContext, type SignParams, type SignResult, type VerifyResult, type Warning } from './types.js';
+import { PLATFORM_TITLES } from './names.js';
 
 const ID = 'tencent';
 /** The C SDK's "never" (LONG_MAX cut to 17 digits by its buffer): for devices without a clock. */
@@ -64,7 +65,7 @@ const payloadEnvelopes: readonly PayloadEnvelope[] = [
 
 export default defineSigner({
   id: ID,
-  title: 'Tencent Cloud IoT Hub / IoT Explorer (PSK, 腾讯云)',
+  title: PLATFORM_TITLES.tencent,
   docs: [
     'https://cloud.tencent.com/document/product/634/32546',
     'https://cloud.tencent.com/document/product/1081/34916',

@@ -3,11 +3,14 @@
  * them. The input is a hex argument, a file or stdin; captures stream through in chunks. The capture code
  * and the table renderer load inside the action, so other commands never pay for them.
  */
-import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
+import type { OptionSpec } from '../options.js';
 import type { CapturedPacket } from '../../capture/packet.js';
-import type { ReadStats } from '../../capture/read.js';
+// Static, so decode's file carries them: every decode reads its input, and the table is the default format (one file
+// read and compiled instead of three, issue 15).
+import { readInput, type ReadStats } from '../../capture/read.js';
+import { renderFields } from '../../format/table.js';
 import type { SkippedStream } from '../../capture/stream.js';
 import type { ProtocolVersion } from '../../mqtt/types.js';
 import type { CliContext } from '../context.js';
@@ -16,6 +19,8 @@ import { argumentInput, explainArgument, explainedBatches } from '../input-argum
 import { palette } from '../palette.js';
 import { replyPlatforms } from '../../mqtt/replies.js';
 import { problemsOf } from '../payload.js';
+import { loadSigner } from '../signers.js';
+import { platformIdOf } from '../../platforms/names.js';
 import { interruptSignal } from '../interrupt.js';
 import { ByteSink } from '../byte-sink.js';
 import { DECODE_FORMATS, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
@@ -29,41 +34,40 @@ export interface InputFlags {
   readonly protocol?: string;
 }
 
-/** The input options decode and verify share. */
-export function addInputOptions(cmd: Command, lang: Lang): Command {
-  return cmd
-    .argument('[input]', message('decode.arg.input', {}, lang))
-    .addOption(new Option('--input <encoding>', message('decode.opt.input', {}, lang)).choices(['auto', 'hex', 'base64']).default('auto'))
-    .addOption(new Option('--protocol <version>', message('decode.opt.protocol', {}, lang)).choices(Object.keys(VERSIONS)));
-}
+const described = (flag: string, key: string, more: Omit<OptionSpec, 'flag' | 'describe'>): OptionSpec => ({ flag, ...more, describe: (lang) => message(key, {}, lang) });
 
-export function registerDecode(program: Command, ctx: CliContext): void {
-  const lang = ctx.lang();
-  const cmd = program.command('decode').description(message('decode.description', {}, lang));
-  addInputOptions(cmd, lang)
-    .addOption(new Option('--format <style>', message('decode.opt.format', {}, lang)).choices(DECODE_FORMATS).default('table'))
-    .addOption(new Option('--platform <id>', message('decode.opt.platform', {}, lang)).choices(replyPlatforms))
-    .addOption(new Option('--repeats <how>', message('pipeline.opt.repeats', {}, lang)).choices(['collapse', 'each']).default('collapse'))
-    .addHelpText('after', message('decode.help.examples', {}, lang));
-  cmd.action((input: string | undefined) => run(input, cmd.opts() as DecodeFlags, ctx));
-}
+/** The input options decode and verify share (after their [input] operand). */
+export const INPUT_OPTIONS: readonly OptionSpec[] = [
+  described('input', 'decode.opt.input', { value: 'encoding', choices: ['auto', 'hex', 'base64'], default: 'auto' }),
+  described('protocol', 'decode.opt.protocol', { value: 'version', choices: Object.keys(VERSIONS) }),
+];
 
-type DecodeFlags = InputFlags & { format: DecodeFormat; platform?: string; repeats: 'collapse' | 'each' };
+/** decode's options; commander builds them in decode-command.ts, parsePlain reads them for a plain command line. */
+export const DECODE_OPTIONS: readonly OptionSpec[] = [
+  ...INPUT_OPTIONS,
+  described('format', 'decode.opt.format', { value: 'style', choices: DECODE_FORMATS, default: 'table' }),
+  described('platform', 'decode.opt.platform', { value: 'id', choices: replyPlatforms }),
+  described('repeats', 'pipeline.opt.repeats', { value: 'how', choices: ['collapse', 'each'], default: 'collapse' }),
+];
+
+export type DecodeFlags = InputFlags & { format: DecodeFormat; platform?: string; repeats: 'collapse' | 'each' };
 
 /**
  * The pipeline: source chunks → framing → decoding and diagnosis (readInput) → one renderer → the writer, batch by
  * batch, waiting for the reader of the output between batches. Ends early, quietly, when that reader goes away, and
  * with the partial summary on Ctrl-C.
  */
-async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext): Promise<void> {
+export async function runDecode(input: string | undefined, opts: DecodeFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
   const summary: Summary = { packets: 0, streams: 0, problems: 0, skipped: [], truncatedFrames: 0, snaplen: null, interrupted: false };
   const interrupt = interruptSignal();
   const { signal } = interrupt;
   try {
+    const platform = opts.platform === undefined ? undefined : platformIdOf(opts.platform);
+    const envelopes = platform === undefined ? [] : ((await loadSigner(platform)).payloadEnvelopes ?? []);
     const { batches, stats, total } = await openBatches(input, opts, io, (s) => summary.skipped.push(s), signal);
-    const fields = opts.format === 'table' ? (await import('../../format/table.js')).renderFields : null;
+    const fields = opts.format === 'table' ? renderFields : null;
     const r = renderer(opts.format, await palette(ctx.color()), lang, fields, opts.platform);
     const out = io.stdout;
     const sink = new ByteSink((piece, done) => out.write(piece, done));
@@ -82,7 +86,7 @@ async function run(input: string | undefined, opts: DecodeFlags, ctx: CliContext
         for (const p of batch) {
           summary.packets++;
           if (p.stream !== null) streams.add(p.stream);
-          const found = problemsOf(p, opts.platform);
+          const found = problemsOf(p, opts.platform, envelopes);
           summary.problems += found.length;
           if (folder) {
             if (folder.fold(p, found)) continue;
@@ -178,7 +182,6 @@ async function openBatches(
   onSkippedStream?: (stream: SkippedStream) => void,
   signal?: AbortSignal,
 ): Promise<{ batches: AsyncIterable<CapturedPacket[]>; stats: ReadStats; total: number | null }> {
-  const { readInput } = await import('../../capture/read.js');
   let chunks: AsyncIterable<Uint8Array>;
   let total: number | null = null;
   const options = { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) };

@@ -16,7 +16,8 @@ import type { CliContext } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import { palette } from '../palette.js';
 import { redact, resolveSecrets } from '../secrets.js';
-import { addSignerOptions, readSignerOptions } from '../signer-options.js';
+import { readSignerOptions, signerOptionSpecs } from '../signer-options.js';
+import { addOptions } from '../commander-options.js';
 
 interface ProbeFlags {
   readonly clientId?: string;
@@ -59,7 +60,7 @@ export function registerProbe(program: Command, ctx: CliContext): void {
   for (const signer of Object.values(platforms)) {
     const sub = probeCmd.command(signer.id).description(message('probe.cmd.platform', { title: signer.title }, lang));
     for (const [alias, id] of Object.entries(aliases)) if (id === signer.id) sub.alias(alias);
-    addSignerOptions(sub, signer, lang);
+    addOptions(sub, signerOptionSpecs(signer), lang);
     // A platform's own flag of the same name (a generic broker's --username) wins over the probe's.
     addProbeOptions(sub, lang, new Set(signer.params.map((p) => p.flag)));
     sub.option('--url <target>', message('probe.opt.url', {}, lang));
@@ -125,7 +126,7 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
   let platform = 'generic';
   let keepalive: number | undefined;
   if ('signer' in mode) {
-    const input = await readSignerOptions(cmd, mode.signer, io, lang);
+    const input = await readSignerOptions(cmd.opts(), mode.signer, io, lang);
     secrets.push(...input.secrets);
     try {
       const signed = sign(mode.signer.id, input.params, {

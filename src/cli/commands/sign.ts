@@ -1,54 +1,33 @@
 /**
  * One command per platform signer (aliyun, onenet, …), generated from the signer's params: sign the login, build
  * the packets the flags ask for, print them in the chosen format, with the size report and the platform lint.
+ * Its options are data (signOptionSpecs); commander builds them in sign-command.ts when a run needs commander.
  */
-import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import type { FormatStyle } from '../../format/index.js';
 import type { Modem, Notice } from '../../format/formatter.js';
 import { formatLoaders, formatStyles } from '../../format/lazy.js';
+import { summaryLines } from '../../format/summary.js';
 import { MODEM_ALIASES, MODEM_NAMES, MQTT_DIALECTS, RAW_DIALECTS } from '../../format/at-modems.js';
-import { aliases, platforms } from '../../platforms/index.js';
-import { sign } from '../../platforms/sign.js';
+import { signWith } from '../../platforms/sign-with.js';
 import type { PlatformTopic, SignParams, SignResult, Signer, Warning } from '../../platforms/types.js';
 import type { CliContext } from '../context.js';
 import { buildPackets, plan, type PacketFlags } from '../packets.js';
 import { palette } from '../palette.js';
 import { mask, redact } from '../secrets.js';
-import { addSignerOptions, readSignerOptions } from '../signer-options.js';
+import { askForMissingSecret, readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { runtimeSpec } from '../runtime-spec.js';
-
+import type { OptionSpec, OptionValues } from '../options.js';
 
 const NAMED_FORMATS: readonly FormatStyle[] = ['c', 'arduino', 'python'];
 /** json carries the lint inside; every other format (raw too: its bytes are on stdout) has it on stderr. */
 const LINT_INSIDE: readonly FormatStyle[] = ['json'];
 
-/**
- * Registers one command per platform signer (aliyun, onenet, …) from the registry's params; `only` limits it to
- * the platform this run names (a run needs one command, and each takes some forty options to build).
- */
-export function registerSignCommands(program: Command, ctx: CliContext, only?: string): void {
-  for (const signer of Object.values(platforms)) {
-    if (only !== undefined && signer.id !== only) continue;
-    const lang = ctx.lang();
-    const cmd = listSignCommand(program, signer, lang);
-    addSignerOptions(cmd, signer, lang);
-    addPacketOptions(cmd, lang);
-    cmd.addHelpText('after', examples(signer, lang));
-    cmd.action(() => run(cmd, signer, ctx));
-  }
-}
-
-/** A platform's command with its name, aliases and description only: what the top-level help lists. */
-export function listSignCommand(program: Command, signer: Signer, lang: Lang): Command {
-  const names = Object.entries(aliases).filter(([, id]) => id === signer.id).map(([alias]) => alias);
-  // Commander's command list shows one alias; the description names them all.
-  const description = message('cli.sign.description', { title: signer.title }, lang);
-  const cmd = program.command(signer.id).description(names.length === 0 ? description : message('cli.sign.aliases', { description, aliases: names.join(', ') }, lang));
-  for (const alias of names) cmd.alias(alias);
-  return cmd;
+/** A platform command's options: the signer's params, then the packet and output options every platform shares. */
+export function signOptionSpecs(signer: Signer): OptionSpec[] {
+  return [...signerOptionSpecs(signer), ...PACKET_OPTIONS];
 }
 
 interface OutputFlags {
@@ -62,39 +41,38 @@ interface OutputFlags {
   readonly topics?: boolean;
 }
 
-function addPacketOptions(cmd: Command, lang: Lang): void {
-  const t = (key: string): string => message(key, {}, lang);
-  const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-  const qos = (flags: string, key: string) => new Option(flags, t(key)).choices(['0', '1', '2']);
-  cmd
-    .addOption(new Option('--protocol <version>', t('cli.opt.protocol')).choices(['3.1', '3.1.1', '5']).default('3.1.1'))
-    .option('--keepalive <seconds>', t('cli.opt.keepalive'))
-    .option('--no-clean', t('cli.opt.clean'))
-    .option('--will-topic <topic>', t('cli.opt.willTopic'))
-    .option('--will-payload <payload>', t('cli.opt.willPayload'))
-    .addOption(qos('--will-qos <qos>', 'cli.opt.willQos'))
-    .option('--will-retain', t('cli.opt.willRetain'))
-    .option('--publish <topic>', t('cli.opt.publish'))
-    .option('--payload <payload>', t('cli.opt.payload'))
-    .option('--no-envelope', t('cli.opt.envelope'))
-    .addOption(qos('--qos <qos>', 'cli.opt.qos'))
-    .option('--retain', t('cli.opt.retain'))
-    .option('--message-id <id>', t('cli.opt.messageId'))
-    .option('--subscribe <filter[=qos]>', t('cli.opt.subscribe'), collect)
-    .option('--unsubscribe <filter>', t('cli.opt.unsubscribe'), collect)
-    .option('--ping', t('cli.opt.ping'))
-    .option('--disconnect', t('cli.opt.disconnect'))
-    .option('--topics', t('cli.opt.topics'))
-    .addOption(new Option('--format <style>', t('cli.opt.format')).choices(formatStyles))
-    .option('--name <prefix>', t('cli.opt.name'))
-    .option('--compact', t('cli.opt.compact'))
-    .option('--runtime', t('firmware.opt.runtime'))
-    .option('--modem <modem>', t('cli.opt.modem'))
-    .option('--copy', t('cli.opt.copy'))
-    .option('--ws-url <url>', t('cli.opt.wsUrl'));
-}
+const described = (flag: string, key: string, more: Omit<OptionSpec, 'flag' | 'describe'> = {}): OptionSpec => ({ flag, ...more, describe: (lang) => message(key, {}, lang) });
+const QOS = ['0', '1', '2'];
+const PACKET_OPTIONS: readonly OptionSpec[] = [
+  described('protocol', 'cli.opt.protocol', { value: 'version', choices: ['3.1', '3.1.1', '5'], default: '3.1.1' }),
+  described('keepalive', 'cli.opt.keepalive', { value: 'seconds' }),
+  described('no-clean', 'cli.opt.clean'),
+  described('will-topic', 'cli.opt.willTopic', { value: 'topic' }),
+  described('will-payload', 'cli.opt.willPayload', { value: 'payload' }),
+  described('will-qos', 'cli.opt.willQos', { value: 'qos', choices: QOS }),
+  described('will-retain', 'cli.opt.willRetain'),
+  described('publish', 'cli.opt.publish', { value: 'topic' }),
+  described('payload', 'cli.opt.payload', { value: 'payload' }),
+  described('no-envelope', 'cli.opt.envelope'),
+  described('qos', 'cli.opt.qos', { value: 'qos', choices: QOS }),
+  described('retain', 'cli.opt.retain'),
+  described('message-id', 'cli.opt.messageId', { value: 'id' }),
+  described('subscribe', 'cli.opt.subscribe', { value: 'filter[=qos]', repeat: true }),
+  described('unsubscribe', 'cli.opt.unsubscribe', { value: 'filter', repeat: true }),
+  described('ping', 'cli.opt.ping'),
+  described('disconnect', 'cli.opt.disconnect'),
+  described('topics', 'cli.opt.topics'),
+  described('format', 'cli.opt.format', { value: 'style', choices: formatStyles }),
+  described('name', 'cli.opt.name', { value: 'prefix' }),
+  described('compact', 'cli.opt.compact'),
+  described('runtime', 'firmware.opt.runtime'),
+  described('modem', 'cli.opt.modem', { value: 'modem' }),
+  described('copy', 'cli.opt.copy'),
+  described('ws-url', 'cli.opt.wsUrl', { value: 'url' }),
+];
 
-function examples(signer: Signer, lang: Lang): string {
+/** The examples under a platform command's --help. */
+export function examples(signer: Signer, lang: Lang): string {
   return [
     '',
     message('cli.help.example', {}, lang),
@@ -107,23 +85,26 @@ function examples(signer: Signer, lang: Lang): string {
   ].join('\n');
 }
 
-async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void> {
+/** A platform command's action, given its parsed options (by commander or by parsePlain). */
+export async function runSign(values: OptionValues, signer: Signer, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
-  const opts = cmd.opts() as OutputFlags & Omit<PacketFlags, 'subscribe' | 'unsubscribe'> & { subscribe?: string[]; unsubscribe?: string[] };
+  const opts = values as unknown as OutputFlags & Omit<PacketFlags, 'subscribe' | 'unsubscribe'> & { subscribe?: string[]; unsubscribe?: string[] };
   const style: FormatStyle = opts.format ?? (io.stdout.isTTY ? 'table' : 'c');
   checkOutputFlags(style, opts, io.stdout.isTTY);
   const flags: PacketFlags = { ...opts, subscribe: opts.subscribe ?? [], unsubscribe: opts.unsubscribe ?? [] };
   const planned = plan(flags);
-  const { params, secrets } = await readSignerOptions(cmd, signer, io, lang);
+  const input = await readSignerOptions(values, signer, io, lang, false);
+  let params = input.params;
+  const secrets = [...input.secrets];
   try {
     const now = io.now();
     // The nonce and the salt are drawn only if the signer reads them (Aliyun registration, Tencent's connId, a passwd
     // line): randomBytes loads node:crypto (~3 ms), which a plain signing run otherwise never needs.
     let random: string | undefined;
-    const signWith = (values: typeof params) => {
+    const signParams = (values: typeof params) => {
       let salt: Uint8Array | undefined;
-      return sign(signer.id, values, {
+      return signWith(signer, values, {
         now,
         get random() {
           return (random ??= Buffer.from(io.randomBytes(16)).toString('hex'));
@@ -142,8 +123,19 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
         },
       });
     };
-    if (opts.topics) return printTopics(signWithoutSecrets(signer, params, signWith), style, ctx);
-    const result = signWith(params);
+    if (opts.topics) return printTopics(signWithoutSecrets(signer, params, signParams), style, ctx);
+    let result: SignResult | undefined;
+    // A secret nobody gave: on a terminal it is asked for, and the signing runs again (once per secret at most).
+    for (let asked = 0; result === undefined; asked++) {
+      try {
+        result = signParams(params);
+      } catch (err) {
+        const answer = asked < signer.params.length ? await askForMissingSecret(err, signer, io, lang) : undefined;
+        if (answer === undefined) throw err;
+        params = { ...params, [answer.name]: answer.value };
+        secrets.push(answer.value);
+      }
+    }
     const notes: Warning[] = [];
     const packets = await buildPackets(flags, planned, {
       notes,
@@ -158,18 +150,18 @@ async function run(cmd: Command, signer: Signer, ctx: CliContext): Promise<void>
     // Lint text quotes inputs; a secret among them is masked like in errors (the credentials themselves are output).
     const warnings = signed.map((w) => localize(w, lang)).map((n) => ({ ...n, message: mask(n.message, secrets) }));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
-    const out = (await formatLoaders[style]())(
+    const formatOptions = { name: opts.name, compact: opts.compact, runtime: opts.runtime, modem: opts.modem, lang, paint };
+    const out = (await formatLoaders[style](formatOptions))(
       {
         packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: overrideWebsocket(result.broker, opts.wsUrl), credentials: result.credentials, warnings, extras: result.extras,
         expiresAt: result.rules.expiresAt,
         ...(opts.runtime ? { runtime: runtimeSpec(signer, result.topics, flags.publish, planned, params, now) } : {}),
       },
-      { name: opts.name, compact: opts.compact, runtime: opts.runtime, modem: opts.modem, lang, paint },
+      formatOptions,
     );
     // hex is bytes for a serial tool: the summary goes beside it as # lines, on the terminal when stdout is one
     // (above the hex), else on stderr so a redirected file holds only the hex.
     if (style === 'hex') {
-      const { summaryLines } = await import('../../format/summary.js');
       const block = summaryLines({ packets, broker: overrideWebsocket(result.broker, opts.wsUrl), credentials: result.credentials, expiresAt: result.rules.expiresAt }, lang)
         .map((l) => `# ${l}\n`)
         .join('');
@@ -253,18 +245,18 @@ const TOPICS_PLACEHOLDER_SECRET = 'AAAAAAAAAAAAAAAAAAAAAA==';
  * --topics needs the names that go into the topics, never a secret: each secret the signer asks for is filled with a
  * placeholder (the credentials are not printed), one at a time, so a login mode's own secret is the one filled.
  */
-function signWithoutSecrets(signer: Signer, params: SignParams, signWith: (values: SignParams) => SignResult): SignResult {
+function signWithoutSecrets(signer: Signer, params: SignParams, signParams: (values: SignParams) => SignResult): SignResult {
   let values = params;
   for (let i = 0; i <= signer.params.length; i++) {
     try {
-      return signWith(values);
+      return signParams(values);
     } catch (err) {
       const param = err instanceof UsageError && err.code === 'platform.secret.missing' ? signer.params.find((p) => `--${p.flag}` === err.params.option) : undefined;
       if (param === undefined) throw err;
       values = { ...values, [param.name]: TOPICS_PLACEHOLDER_SECRET };
     }
   }
-  return signWith(values);
+  return signParams(values);
 }
 
 function printTopics(result: SignResult, style: FormatStyle, ctx: CliContext): void {

@@ -14,8 +14,10 @@ import type { Paint } from '../../format/types.js';
 import type { CliContext } from '../context.js';
 import { palette } from '../palette.js';
 import { redact } from '../secrets.js';
-import { addSignerOptions, readSignerOptions } from '../signer-options.js';
-import { addInputOptions, openPackets, problemText, type InputFlags } from './decode.js';
+import { readSignerOptions, signerOptionSpecs } from '../signer-options.js';
+import { addOptions } from '../commander-options.js';
+import { INPUT_OPTIONS, openPackets, problemText, type InputFlags } from './decode.js';
+import { addInputArgument } from './decode-command.js';
 import { atLogInput } from '../at-log-input.js';
 import type { SkippedStream } from '../../capture/stream.js';
 import type { ReplyMeaning } from '../../mqtt/replies.js';
@@ -42,10 +44,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
   for (const signer of Object.values(platforms)) {
     if (!signer.verify) continue;
     const cmd = verify.command(signer.id).description(message('verify.platform.description', { title: signer.title }, lang));
-    addInputOptions(cmd, lang)
+    addOptions(addInputArgument(cmd, lang), INPUT_OPTIONS, lang)
       .addOption(new Option('--format <style>', message('verify.opt.format', {}, lang)).choices(['text', 'json']).default('text'))
       .addOption(new Option('--show-password', message('verify.opt.showPassword', {}, lang)));
-    addSignerOptions(cmd, signer, lang);
+    addOptions(cmd, signerOptionSpecs(signer), lang);
     cmd.action((input: string | undefined) => run(cmd, signer, input, ctx));
   }
 }
@@ -68,7 +70,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const { io } = ctx;
   const lang = ctx.lang();
   const opts = cmd.opts() as InputFlags & { format: 'text' | 'json'; showPassword?: boolean };
-  const { params, secrets } = await readSignerOptions(cmd, signer, io, lang);
+  const { params, secrets } = await readSignerOptions(cmd.opts(), signer, io, lang);
   requireSecret(signer, params);
   const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
   // A captured password that does not verify may still be someone's real one: shown masked unless asked.
