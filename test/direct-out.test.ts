@@ -1,8 +1,9 @@
 // directOutStream (src/cli/direct-out.ts): small outputs written to the descriptor without building a stream, on a
 // real file and a real FIFO: the bytes arrive whole and in order when the stream takes over past the limit or on
-// EAGAIN; a reader that went away (EPIPE) ends the output quietly; a terminal-capable device gets the stream.
+// EAGAIN; a reader that went away (EPIPE) ends the output quietly; a terminal is written directly, another character
+// device that could be one gets the stream.
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,4 +120,30 @@ test.runIf(full).each([
   expect(r.status).toBe(1);
   expect(r.stderr.trim().split('\n').at(-1)).toBe('mqtt-sign: cannot write the output: no space left on device');
   expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+// A terminal (a pseudo-terminal from script(1)) is written directly too: isTTY says so without a tty.WriteStream,
+// the bytes reach it, and only asking its width builds the stream (commander's help wraps at it).
+const hasScript = posix && spawnSync('script', ['--version']).status === 0;
+test.skipIf(!hasScript)('a terminal: written directly, isTTY true, the stream built only when its width is asked', () => {
+  const result = join(dir, 'tty.json');
+  const module = join(import.meta.dirname, '../dist/cli/direct-out.js');
+  const child = `
+const { directOutStream } = await import(${JSON.stringify(module)});
+let opened = 0;
+const out = directOutStream(1, () => (opened++, process.stdout));
+const isTTY = out.isTTY;
+out.write('direct to the terminal\\n');
+const before = opened;
+const columns = out.columns;
+out.write('through the stream\\n');
+await out.flush();
+require('node:fs').writeFileSync(${JSON.stringify(result)}, JSON.stringify({ isTTY, before, after: opened, columns: typeof columns }));
+`;
+  const script = join(dir, 'tty-child.cjs');
+  writeFileSync(script, `(async () => {${child}})();\n`);
+  const run = spawnSync('script', ['-qec', `'${process.execPath}' '${script}'`, '/dev/null'], { encoding: 'utf8' });
+  expect(run.status, run.stdout).toBe(0);
+  expect(JSON.parse(readFileSync(result, 'utf8'))).toEqual({ isTTY: true, before: 0, after: 1, columns: 'number' });
+  expect(run.stdout.replace(/\r/g, '')).toBe('direct to the terminal\nthrough the stream\n');
 });
