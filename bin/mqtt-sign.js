@@ -195,12 +195,19 @@ function savedHelp(argv, env = process.env) {
   }
 }
 
-/** A few kilobytes written at once (a pipe takes them whole); EPIPE ends it quietly, any other failure goes to the CLI. */
+/**
+ * A few kilobytes, written until all are out. A reader that went away (EPIPE) ends it quietly; a non-blocking pipe that
+ * is full (EAGAIN) gets the rest through process.stdout, which waits for room; any other failure (a full disk) goes to
+ * the CLI, which reports it on one line in the user's language.
+ */
 function help(text) {
+  const bytes = Buffer.from(text, 'utf8');
+  let at = 0;
   try {
-    writeSync(1, text);
+    while (at < bytes.length) at += writeSync(1, bytes, at, bytes.length - at);
   } catch (err) {
-    if (err.code !== 'EPIPE') cli();
+    if (err.code === 'EAGAIN') process.stdout.write(bytes.subarray(at));
+    else if (err.code !== 'EPIPE') cli();
   }
 }
 

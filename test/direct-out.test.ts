@@ -2,8 +2,8 @@
 // real file and a real FIFO: the bytes arrive whole and in order when the stream takes over past the limit or on
 // EAGAIN; a reader that went away (EPIPE) ends the output quietly; a terminal is written directly, another character
 // device that could be one gets the stream.
-import { spawnSync } from 'node:child_process';
-import { closeSync, constants, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, createWriteStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,4 +146,35 @@ require('node:fs').writeFileSync(${JSON.stringify(result)}, JSON.stringify({ isT
   expect(run.status, run.stdout).toBe(0);
   expect(JSON.parse(readFileSync(result, 'utf8'))).toEqual({ isTTY: true, before: 0, after: 1, columns: 'number' });
   expect(run.stdout.replace(/\r/g, '')).toBe('direct to the terminal\nthrough the stream\n');
+});
+
+// bin answers `--help` off a terminal itself (bin/mqtt-sign.js savedHelp): into a non-blocking pipe that is full
+// (EAGAIN; Linux frees room a page at a time, so 1,000 bytes read leave none), the text goes through process.stdout
+// once the reader drains the pipe, whole and after what was there.
+test.runIf(posix)('bin --help into a full non-blocking pipe (EAGAIN): the help arrives whole after what was there', async () => {
+  const { reader, writer } = fifo('help', constants.O_WRONLY | constants.O_NONBLOCK);
+  const filler = Buffer.alloc(1 << 20, 0x2e);
+  let queued = 0;
+  try {
+    for (;;) queued += writeSync(writer, filler, 0, 4096);
+  } catch (err) {
+    expect((err as NodeJS.ErrnoException).code).toBe('EAGAIN');
+  }
+  const room = Buffer.alloc(1000);
+  let freed = 0;
+  while (freed < room.length) freed += readSync(reader, room, freed, room.length - freed, null);
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../bin/mqtt-sign.js'), '--help'], { stdio: ['ignore', writer, 'pipe'], env: { ...process.env, LANG: 'C' } });
+  closeSync(writer);
+  const got: Buffer[] = [];
+  const input = new Socket({ fd: reader, readable: true, writable: false });
+  input.on('data', (c: Buffer) => got.push(c));
+  const ended = new Promise((resolve) => input.on('end', resolve));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  await ended;
+  const expected = spawnSync(process.execPath, [join(import.meta.dirname, '../bin/mqtt-sign.js'), '--help'], { encoding: 'utf8', env: { ...process.env, LANG: 'C' } }).stdout;
+  expect(code).toBe(0);
+  expect(expected).toMatch(/^Usage: mqtt-sign/);
+  const all = Buffer.concat(got).toString('utf8');
+  expect(all.length).toBe(queued - freed + expected.length);
+  expect(all.slice(queued - freed)).toBe(expected);
 });
