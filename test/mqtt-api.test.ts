@@ -17,6 +17,17 @@ describe('the package root', () => {
   });
 });
 
+test('packetReasonCodes reads as a plain table, though each packet\'s is made on its first read', () => {
+  const { packetReasonCodes, reasonCodes } = root;
+  expect(Object.keys(packetReasonCodes)).toEqual(['connack', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'suback', 'unsuback', 'disconnect', 'auth']);
+  expect(packetReasonCodes.connack).toBe(packetReasonCodes.connack);
+  const copy = JSON.parse(JSON.stringify(packetReasonCodes)) as Record<string, Record<string, string>>;
+  expect(copy.disconnect!['0']).toBe('Normal disconnection');
+  expect(copy.suback!['0']).toBe('Granted QoS 0');
+  expect(copy.pubrel).toEqual({ 0: reasonCodes[0], 146: reasonCodes[0x92] });
+  expect(Object.keys(copy.connack!)).toHaveLength(22);
+});
+
 describe('encodeInto', () => {
   test('a packet refused before it is sized leaves no target behind for the next encode', () => {
     const target = new Uint8Array(64).fill(0xee);
