@@ -272,15 +272,21 @@ const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)]
   .map((m) => [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((t) => t[1] ?? t[2]))
   .filter((argv) => argv[0] !== 'probe');
 if (examples.length === 0) throw new Error('mqtt-sign --help shows no examples to warm the code cache with');
-// The examples first: a chunk two files carry is compiled in the file that defined it first, and they load each
-// platform's own file, as a sign run does. Then the help (prebuilt) and a platform's help, which builds commander and
-// the whole registry (program's file carries every platform) as errors and unusual command lines do.
-const runs = [...examples, ['--help'], ['aliyun', '--help']];
-const cache = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, id, JSON.stringify(runs)], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-  encoding: 'utf8',
-});
-if (cache.status !== 0) throw new Error(`scripts/code-cache.cjs exited ${cache.status}: ${cache.stderr}`);
+// The runs that warm the cache: the examples (each platform's own file, as a sign run loads it), the help (prebuilt),
+// a platform's help (commander and the whole registry, as errors and unusual command lines load them), and the first
+// example again as a colour terminal shows it by default (the table, painted by chalk). Each runs in a process of its
+// own first (scripts/code-cache.cjs says why), then all in one for cli.cjs and the files no run loaded.
+const first = examples[0];
+const runs = [
+  ...[...examples, ['--help'], ['aliyun', '--help']].map((argv) => ({ argv })),
+  { argv: first.includes('--format') ? first.slice(0, first.indexOf('--format')) : first, terminal: true },
+];
+const warm = (job) => {
+  const done = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, id, JSON.stringify(job)], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (done.status !== 0) throw new Error(`scripts/code-cache.cjs exited ${done.status}: ${done.stderr}`);
+};
+for (const run of runs) warm({ runs: [run] });
+warm({ runs, withCli: true, rest: true });
 const caches = readdirSync(out).filter((f) => f.endsWith('.cache')).length;
 if (caches !== files.size) throw new Error(`scripts/code-cache.cjs wrote ${caches} caches for ${files.size} files`);
 const kB = (parts) => (parts.join('').length / 1024).toFixed(0);
