@@ -152,8 +152,13 @@ async function run(args) {
     // For support and the tests: which cache each chunk used.
     report?.push(`code cache: ${name}: ${accepted ? `accepted ${from}` : `${cachedData === undefined ? 'none' : `rejected ${from}`}${written ? `; wrote ${mine}` : ''}`}\n`);
   }
-  // Written directly: the process exits as soon as this returns (a stream on a pipe may not have written it yet).
-  if (report) writeSync(2, report.join(''));
+  // Written directly: the process exits as soon as this returns (a stream on a pipe may not have written it yet). A
+  // support aid: a stderr that cannot take it (full, gone) is not worth failing the run for.
+  if (report) {
+    try {
+      writeSync(2, report.join(''));
+    } catch {}
+  }
   return code;
 }
 
