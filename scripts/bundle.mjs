@@ -83,8 +83,9 @@ function group(keys, prefix, depth) {
     const segments = key.split('.');
     // A key that is itself a split prefix keeps the group of that name.
     const child = segments.length <= depth ? prefix : segments.slice(0, depth + 1).join('.');
-    if (child === prefix) groups.set(prefix, [...(groups.get(prefix) ?? []), key]);
-    else children.set(child, [...(children.get(child) ?? []), key]);
+    const list = child === prefix ? groups : children;
+    if (!list.has(child)) list.set(child, []);
+    list.get(child).push(key);
   }
   for (const [child, childKeys] of children) group(childKeys, child, depth + 1);
 }
@@ -151,7 +152,7 @@ export function catalogue(lang) {
 };
 
 // The top-level --help off a terminal, as commander prints it from dist/ (the same code and catalogue): bin answers
-// `mqtt-sign --help` from dist/bundle/help.<lang>.txt without building commander (src/cli/prebuilt-help.ts).
+// `mqtt-sign --help` from dist/bundle/help.<lang>.txt before the bundle is read (savedHelp in bin/mqtt-sign.js).
 const { main: distMain } = await import(`${root}dist/cli/main.js`);
 const helpTexts = {};
 for (const lang of ['en', 'zh']) {
@@ -162,21 +163,6 @@ for (const lang of ['en', 'zh']) {
   if ((await distMain(['--lang', lang, '--help'], io)) !== 0 || text === '') throw new Error(`mqtt-sign --lang ${lang} --help failed`);
   helpTexts[lang] = text;
 }
-const prebuiltHelpPlugin = {
-  name: 'prebuilt-help',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]cli[\\/]prebuilt-help\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, 'utf8');
-      const contents = source.replace(
-        /export function prebuiltHelp\(_lang\) \{\n\s*return undefined;\n\}/,
-        "export function prebuiltHelp(lang) {\n  return require('node:fs').readFileSync(`${__dirname}/help.${lang}.txt`, 'utf8');\n}",
-      );
-      if (contents === source) throw new Error(`scripts/bundle.mjs: ${path} changed; its prebuiltHelp is not replaced`);
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
 // ES modules with code splitting: esbuild puts each module in exactly one chunk, so every run shares one instance
 // of each (errors keep their class, catalogues load once). Each import() is a split point.
 const { outputFiles } = await build({
@@ -194,7 +180,7 @@ const { outputFiles } = await build({
   external,
   // CommonJS has no import.meta: any use of it is an error, not an empty object.
   logOverride: { 'empty-import-meta': 'error' },
-  plugins: [lazyChildProcess, lazyBuiltins, prebuiltCatalogue, prebuiltHelpPlugin],
+  plugins: [lazyChildProcess, lazyBuiltins, prebuiltCatalogue],
   logLevel: 'warning',
 });
 
@@ -272,8 +258,8 @@ const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)]
   .map((m) => [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((t) => t[1] ?? t[2]))
   .filter((argv) => argv[0] !== 'probe');
 if (examples.length === 0) throw new Error('mqtt-sign --help shows no examples to warm the code cache with');
-// The runs that warm the cache: the examples (each platform's own file, as a sign run loads it), the help (prebuilt),
-// a platform's help (commander and the whole registry, as errors and unusual command lines load them), and the first
+// The runs that warm the cache: the examples (each platform's own file, as a sign run loads it), the top-level help
+// and a platform's help (commander, as a terminal's help, errors and unusual command lines load it), and the first
 // example again as a colour terminal shows it by default (the table, painted by chalk). Each runs in a process of its
 // own first (scripts/code-cache.cjs says why), then all in one for cli.cjs and the files no run loaded.
 const first = examples[0];

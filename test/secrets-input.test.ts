@@ -99,6 +99,19 @@ describe('asked on the terminal (in-process, scripted)', () => {
     expect(prompts).toEqual(['--product-secret (input hidden, Enter to finish): ']);
   });
 
+  // sign asks after its signing fails for want of the secret; verify finds the one its check needs by a dry run first.
+  test('verify asks for the secret its check needs, and checks with what was typed', async () => {
+    const device = ['--product', 'a1B2c3D4e5F', '--device', 'd'];
+    const signed = await run(['aliyun', ...device, '--secret', GOOD, '--timestamp', '1700000000000', '--format', 'hex', '--compact']);
+    expect(signed.code, signed.err).toBe(0);
+    const prompts: string[] = [];
+    const right = await run(['verify', 'aliyun', signed.out.trim(), ...device], {}, tty(GOOD, prompts));
+    expect(prompts).toEqual(['--secret (input hidden, Enter to finish): ']);
+    expect(right.code, right.err).toBe(0);
+    const wrong = await run(['verify', 'aliyun', signed.out.trim(), ...device], {}, tty(`x${GOOD.slice(1)}`, []));
+    expect(wrong.code).toBe(1);
+  });
+
   test('an optional secret (generic --password) is not asked for', async () => {
     const prompts: string[] = [];
     expect((await run(['generic', '--host', 'h', '--client-id', 'c', '--format', 'json'], {}, tty('x', prompts))).code).toBe(0);

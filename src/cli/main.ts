@@ -2,8 +2,8 @@
  * The CLI entry: read the language, the clock and colour from the command line and environment, run the command,
  * and map errors to exit codes. Errors are printed once, here, on one line; commands throw MqttSignError and never
  * call process.exit. A plain command line of a platform command or of decode runs without commander
- * (src/cli/options.ts), the top-level help off a terminal is the text the build saved (prebuilt-help.ts); everything
- * else goes through program.ts, which builds commander.
+ * (src/cli/options.ts); everything else goes through program.ts, which builds commander (bin/mqtt-sign.js answers
+ * --version and the top-level help off a terminal before this runs).
  */
 import { MqttSignError } from '../errors.js';
 import { message, type Lang } from '../messages.js';
@@ -14,7 +14,6 @@ import { nowArgument, parseNow, withClock } from './now.js';
 import { palette } from './palette.js';
 import { namedCommand, type CommandName } from './command-names.js';
 import { parsePlain } from './options.js';
-import { asksTopLevelHelp, prebuiltHelp } from './prebuilt-help.js';
 import { runSign, signOptionSpecs } from './commands/sign.js';
 import { loadSigner } from './signers.js';
 import type { DecodeFlags } from './commands/decode.js';
@@ -57,9 +56,7 @@ async function runMain(argv: readonly string[], systemIo: Io): Promise<number> {
   const errorColor = () => colorAllowed && io.stderr.isTTY;
   try {
     const command = namedCommand(argv);
-    const help = asksTopLevelHelp(argv) && !io.stdout.isTTY ? prebuiltHelp(lang) : undefined;
-    if (help !== undefined) io.stdout.write(help);
-    else if (!(await runPlain(argv, command, ctx))) {
+    if (!(await runPlain(argv, command, ctx))) {
       const outcome = await (await import('./program.js')).runProgram(argv, ctx, command, colorAllowed);
       if (outcome !== undefined && 'usage' in outcome) return printError(outcome.usage, 2, io, errorColor);
       // A command group run without its subcommand: commander has already printed the help to stderr.

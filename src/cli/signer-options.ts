@@ -65,24 +65,29 @@ export async function readSignerOptions(opts: OptionValues, signer: Signer, io: 
   // is a terminal is asked only then: the question builds process.stdin (~2 ms).
   if (askMissing && io.readSecret) {
     for (let asked = 0; asked < secretParams.length; asked++) {
-      const param = missingSecret(signer, params, secretParams, io.now());
-      if (!param || !io.stdinIsTTY) break;
-      const source = { option: `--${param.flag}`, lenient: FREE_TEXT.has(`${signer.id}.${param.name}`) };
-      const value = checkSecret(source, await promptSecret(source.option, io, lang), io, lang);
-      params = { ...params, [param.name]: value };
-      resolved.push(value);
+      const answer = await askForMissingSecret(dryRunError(signer, params, io.now()), signer, params, io, lang);
+      if (answer === undefined) break;
+      params = { ...params, [answer.name]: answer.value };
+      resolved.push(answer.value);
     }
   }
   return { params, secrets: resolved.filter((v): v is string => v !== undefined) };
 }
 
 /**
- * After a signing failed for want of a secret (`platform.secret.missing`): on a terminal, that secret, asked for with
- * echo off; undefined when the error is another or there is no terminal to ask (the error then stands).
+ * After a signing failed for want of a secret (`platform.secret.missing`) that `params` do not hold: on a terminal,
+ * that secret, asked for with echo off; undefined when the error is another or there is no terminal to ask (the error
+ * then stands).
  */
-export async function askForMissingSecret(err: unknown, signer: Signer, io: Io, lang: Lang): Promise<{ readonly name: string; readonly value: string } | undefined> {
+export async function askForMissingSecret(
+  err: unknown,
+  signer: Signer,
+  params: SignParams,
+  io: Io,
+  lang: Lang,
+): Promise<{ readonly name: string; readonly value: string } | undefined> {
   if (!(err instanceof UsageError) || err.code !== 'platform.secret.missing' || !io.readSecret) return undefined;
-  const param = signer.params.find((p) => p.secret && `--${p.flag}` === err.params.option);
+  const param = signer.params.find((p) => p.secret && `--${p.flag}` === err.params.option && params[p.name] === undefined);
   if (param === undefined || !io.stdinIsTTY) return undefined;
   const source = { option: `--${param.flag}`, lenient: FREE_TEXT.has(`${signer.id}.${param.name}`) };
   return { name: param.name, value: checkSecret(source, await promptSecret(source.option, io, lang), io, lang) };
@@ -92,15 +97,14 @@ export async function askForMissingSecret(err: unknown, signer: Signer, io: Io, 
 const FREE_TEXT = new Set(['generic.password']);
 
 /**
- * The secret param whose absence the signer reports, found by a dry run of the (pure) signer; undefined when it
- * reports none. The signer alone knows which secret a mode needs (Aliyun: --secret, or --product-secret for register).
+ * What a dry run of the (pure) signer throws, if anything: the signer alone knows which secret a mode needs (Aliyun:
+ * --secret, or --product-secret for register).
  */
-function missingSecret(signer: Signer, params: SignParams, secretParams: readonly SignerParam[], now: number): SignerParam | undefined {
+function dryRunError(signer: Signer, params: SignParams, now: number): unknown {
   try {
     signWith(signer, params, { now, random: '0'.repeat(32), salt: new Uint8Array(12) });
     return undefined;
   } catch (err) {
-    if (!(err instanceof UsageError) || err.code !== 'platform.secret.missing') return undefined;
-    return secretParams.find((p) => `--${p.flag}` === err.params.option && params[p.name] === undefined);
+    return err;
   }
 }

@@ -130,7 +130,7 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
       try {
         result = signParams(params);
       } catch (err) {
-        const answer = asked < signer.params.length ? await askForMissingSecret(err, signer, io, lang) : undefined;
+        const answer = asked < signer.params.length ? await askForMissingSecret(err, signer, params, io, lang) : undefined;
         if (answer === undefined) throw err;
         params = { ...params, [answer.name]: answer.value };
         secrets.push(answer.value);
