@@ -238,7 +238,16 @@ const id = hash.digest('hex').slice(0, 16);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const [name, parts] of files) writeFileSync(`${out}/${name}`, `${parts.join('')}// mqtt-sign build ${id}\n`);
+// Each file is written as the function bin compiles (no wrapping at run time: a joined string is copied once more
+// before V8 compiles it), and in ASCII: one character outside it makes V8 hold the whole source in two bytes a
+// character, twice the memory, read and copied on every run (bin compiles each file as it is).
+const wrapper = '(function (exports, require, module, __filename, __dirname, __import, __define) {';
+for (const [name, parts] of files) {
+  const text = `${wrapper}${parts.join('')}\n})\n// mqtt-sign build ${id}\n`;
+  const wide = /[^\x00-\x7f]/.exec(text);
+  if (wide) throw new Error(`dist/bundle/${name}: non-ASCII ${JSON.stringify(text.slice(Math.max(0, wide.index - 40), wide.index + 20))}: write it as \\u escapes in the source`);
+  writeFileSync(`${out}/${name}`, text);
+}
 for (const lang of ['en', 'zh']) writeFileSync(`${out}/help.${lang}.txt`, helpTexts[lang]);
 for (const lang of ['en', 'zh']) {
   mkdirSync(`${out}/messages/${lang}`, { recursive: true });

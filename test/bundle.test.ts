@@ -45,6 +45,15 @@ test('every chunk has its shipped code cache, and each file is a cache or a chun
   for (const file of files.filter((f) => f.endsWith('.cache'))) expect(chunks, file).toContain(`${file.slice(0, file.indexOf(`.${id}.`))}.cjs`);
 });
 
+test('each file is the function bin compiles, in ASCII (else V8 holds the whole source two bytes a character)', () => {
+  for (const name of chunks) {
+    const text = readFileSync(join(bin.dir, name), 'latin1');
+    expect(text.startsWith('(function (exports, require, module, __filename, __dirname, __import, __define) {'), name).toBe(true);
+    const wide = [...text].findIndex((c) => c.charCodeAt(0) > 0x7f);
+    expect(wide < 0 ? '' : text.slice(Math.max(0, wide - 40), wide + 20), name).toBe('');
+  }
+});
+
 const ALIYUN = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', 'BundleSecret0123456789abcdefABCD', '--timestamp', '1700000000000'];
 
 

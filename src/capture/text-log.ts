@@ -21,8 +21,10 @@ const DOWN: Direction = 'broker->client';
 
 const DATE = /\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]|_)?/y;
 const TIME = /\d{1,2}:\d{2}:\d{2}(?:[.,:]\d{1,6})?/y;
-const BRACKET = /[[(【]([^\])】\n]{1,48})[\])】]/y;
-const SYMBOL = /(?:发送|接收|收到|发|收|→|←|◇|◆|>>|<<|->|<-|=>|<=)/y;
+// 【 】 as \u escapes: the bundle is ASCII (scripts/bundle.mjs).
+const BRACKET = /[[(\u3010]([^\])\u3011\n]{1,48})[\])\u3011]/y;
+// 发送 接收 收到 发 收 → ← ◇ ◆
+const SYMBOL = /(?:\u53d1\u9001|\u63a5\u6536|\u6536\u5230|\u53d1|\u6536|\u2192|\u2190|\u25c7|\u25c6|>>|<<|->|<-|=>|<=)/y;
 // Not ESP8266's `Recv 14 bytes` reply, which is modem text, not a marker.
 const WORD = /(?:TX|RX|SEND|SENT|SND|RECV|RECEIVE|RECEIVED|RCV|READ|WRITE|HEX|ASCII)(?![A-Za-z0-9])(?! ?\d+ bytes)/iy;
 const AFTER_WORD = /\s*[:>=\]]+/y;
