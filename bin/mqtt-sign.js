@@ -66,9 +66,15 @@ function bundleFresh() {
   }
 }
 
-/** The bundle's entry source, unless it is missing or stale. */
-function bundleSource() {
-  return bundleFresh() ? readFileSync(bundle, 'utf8') : undefined;
+/**
+ * The file that runs a command line: decode's own (its code and none of signing's: hashes, packets, formats), else
+ * cli.cjs (scripts/bundle.mjs makes both; either runs any command line, importing what it does not hold).
+ */
+const entryFile = (argv) => (argv[0] === 'decode' ? 'cli-decode.cjs' : 'cli.cjs');
+
+/** An entry file's source, unless the bundle is missing or stale. */
+function bundleSource(entry) {
+  return bundleFresh() ? readFileSync(join(dir, entry), 'utf8') : undefined;
 }
 
 /** 32-bit FNV-1a, in hex: enough to tell flag sets apart in a file name without loading node:crypto (~9 ms). */
@@ -127,7 +133,8 @@ function buildId(source) {
 }
 
 async function run(args) {
-  const source = bundleSource();
+  const entry = entryFile(args);
+  const source = bundleSource(entry);
   if (source === undefined) return (await import('../dist/cli/main.js')).main(args);
   // The build id is a hash of all chunks (last line of each), so a cache never meets another build's chunk.
   const build = buildId(source);
@@ -142,8 +149,8 @@ async function run(args) {
     }
     return {};
   };
-  const { load, loaded } = chunkLoader(cacheFor, { 'cli.cjs': source });
-  const code = await load('cli.cjs').main(args);
+  const { load, loaded } = chunkLoader(cacheFor, { [entry]: source });
+  const code = await load(entry).main(args);
   const report = process.env.MQTT_SIGN_CODE_CACHE_REPORT ? [] : undefined;
   for (const [name, { script, from, cachedData }] of loaded) {
     const accepted = cachedData !== undefined && !script.cachedDataRejected;
@@ -183,7 +190,7 @@ function version() {
 /**
  * The top-level help off a terminal (`mqtt-sign --help > file`, `| less`), answered like --version before the bundle
  * is read: the build saved commander's text in each language (dist/bundle/help.<lang>.txt, scripts/bundle.mjs). The
- * language is picked as main() picks it (langOf in src/cli/main.ts; test/bundle.test.ts holds them together).
+ * language is picked as main() picks it (langOf in src/cli/main-core.ts; test/bundle.test.ts holds them together).
  * Undefined, and the CLI answers, for any other command line, a terminal (commander wraps at its width) or no text.
  */
 function savedHelp(argv, env = process.env) {
@@ -222,5 +229,5 @@ if (require.main === module && args.length === 1 && (args[0] === '--version' || 
 else if (saved !== undefined) help(saved);
 else if (require.main === module) cli();
 else {
-  module.exports = { bundle, dir, chunkLoader, cacheKey, cacheFile, savedHelp };
+  module.exports = { bundle, dir, chunkLoader, entryFile, cacheKey, cacheFile, savedHelp };
 }

@@ -1,5 +1,6 @@
-// `npm run build`, after tsc: dist/cli/main.js and everything it imports (commander and chalk included) become
-// CommonJS chunks in dist/bundle/: cli.cjs, which bin/mqtt-sign.js runs, and one chunk per part only some runs need
+// `npm run build`, after tsc: dist/cli/main.js and decode-main.js and everything they import (commander and chalk
+// included) become CommonJS chunks in dist/bundle/: cli.cjs and cli-decode.cjs, which bin/mqtt-sign.js runs (the
+// latter for decode), and one chunk per part only some runs need
 // (decode, verify, probe, doctor, capture reading, chalk, …), each with V8's code cache beside it. dist/ stays the
 // library. All of it is for start-up (issues 4 and 15); bin/mqtt-sign.js says why.
 import { createHash } from 'node:crypto';
@@ -167,7 +168,7 @@ for (const lang of ['en', 'zh']) {
 // of each (errors keep their class, catalogues load once). Each import() is a split point.
 const { outputFiles } = await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'dist/cli/main.js' },
+  entryPoints: { cli: 'dist/cli/main.js', 'cli-decode': 'dist/cli/decode-main.js' },
   bundle: true,
   write: false,
   outdir: out,
@@ -206,12 +207,14 @@ for (const file of outputFiles) {
   if (/\bimport\(/.test(code)) throw new Error(`dist/bundle/${name}: an import() without a literal name`);
   chunks.push({ name, code });
 }
-if (!names.includes('cli.cjs')) throw new Error('the bundle has no cli.cjs');
+// The files bin runs first, by command (bin/mqtt-sign.js, entryFile): decode's, and cli.cjs for everything else.
+const roots = ['cli.cjs', 'cli-decode.cjs'];
+for (const file of roots) if (!names.includes(file)) throw new Error(`the bundle has no ${file}`);
 
 // esbuild cuts one chunk per set of entries sharing code: a sign run would read some fifteen files and caches. So
-// chunks are packed into files, one per entry (cli.cjs and each import() target): an entry's file carries every chunk
-// it requires that cli.cjs does not, each as a module that bin defines and runs on its first require. A chunk two
-// lazy entries need travels in both files; bin keeps the first definition, so it still runs once.
+// chunks are packed into files, one per entry (the roots and each import() target): an entry's file carries every chunk
+// it requires that is not certainly defined when it is imported (below), each as a module that bin defines and runs on
+// its first require. A chunk that two files may need travels in both; bin keeps the first definition, so it runs once.
 const requires = (code, how) => [...code.matchAll(new RegExp(`\\b${how}\\("\\./([\\w-]+\\.cjs)"\\)`, 'g'))].map((m) => m[1]);
 const byName = new Map(chunks.map((c) => [c.name, c]));
 const closure = (entry) => {
@@ -219,21 +222,54 @@ const closure = (entry) => {
   for (const name of seen) for (const next of requires(byName.get(name).code, 'require')) seen.add(next);
   return seen;
 };
-const inCli = closure('cli.cjs');
-const entries = ['cli.cjs', ...new Set(chunks.flatMap((c) => requires(c.code, '__import')))].filter((e) => e === 'cli.cjs' || !inCli.has(e));
+// An import() target gets a file of its own unless every root's file carries it.
+const inRoots = roots.map(closure);
+const entries = [...roots, ...new Set(chunks.flatMap((c) => requires(c.code, '__import')))].filter((e, i, all) => all.indexOf(e) === i && (roots.includes(e) || !inRoots.every((set) => set.has(e))));
+// The ways a chunk comes to run: required by a chunk, or imported by one (then it is an entry with a file of its own).
+const waysIn = new Map(names.map((n) => [n, []]));
+for (const { name, code } of chunks) for (const next of [...requires(code, 'require'), ...requires(code, '__import')]) waysIn.get(next).push(name);
+const intersect = (sets) => (sets.length === 0 ? new Set() : new Set([...sets[0]].filter((n) => sets.every((set) => set.has(n)))));
+// What has certainly run when a chunk runs: its own static closure, and whatever has run on every way to it (a
+// must-analysis, iterated down from "everything" to its greatest fixed point, as for dominators: cycles are allowed).
+const certain = new Map(names.map((n) => [n, roots.includes(n) ? closure(n) : new Set(names)]));
+for (let changed = true; changed; ) {
+  changed = false;
+  for (const name of names) {
+    if (roots.includes(name)) continue;
+    const next = new Set([...closure(name), ...intersect(waysIn.get(name).map((way) => certain.get(way)))]);
+    if (next.size !== certain.get(name).size) {
+      certain.set(name, next);
+      changed = true;
+    }
+  }
+}
+// Defined before an entry's import() runs: what has run in every chunk that imports it. A sign run's format file
+// then leaves out the codec and the messages the signing file brought.
+const before = (entry) => (roots.includes(entry) ? new Set() : intersect(chunks.filter((c) => requires(c.code, '__import').includes(entry)).map((c) => certain.get(c.name))));
 const defineChunk = (name) => `__define(${JSON.stringify(name)}, function (exports, require, module, __filename, __dirname, __import) {${byName.get(name).code}\n});\n`;
 const files = new Map(
   entries.map((entry) => {
-    const packed = [...(entry === 'cli.cjs' ? inCli : closure(entry))].filter((name) => name !== entry && (entry === 'cli.cjs' || !inCli.has(name)));
+    const known = before(entry);
+    const packed = [...closure(entry)].filter((name) => name !== entry && !known.has(name));
     // The file's own code after the modules it defines, which it may require at once.
-    return [entry, [...packed.sort().map(defineChunk), byName.get(entry).code]];
+    return [entry, { known, parts: [...packed.sort().map(defineChunk), byName.get(entry).code] }];
   }),
 );
-const packed = new Set([...files.keys(), ...inCli, ...entries.flatMap((e) => [...closure(e)])]);
+const packed = new Set(entries.flatMap((e) => [...closure(e)]));
 for (const { name } of chunks) if (!packed.has(name)) throw new Error(`dist/bundle: chunk ${name} is in no file`);
+// scripts/code-cache.cjs loads the files no run loaded, each after files that define what it expects defined.
+const fileOf = (chunk) => entries.find((entry) => closure(entry).has(chunk) && !files.get(entry).known.has(chunk));
+const loadOrder = [];
+const visit = (entry, path = []) => {
+  if (loadOrder.includes(entry)) return;
+  if (path.includes(entry)) throw new Error(`dist/bundle: files expect each other's chunks: ${[...path, entry].join(' -> ')}`);
+  for (const chunk of files.get(entry).known) visit(fileOf(chunk), [...path, entry]);
+  loadOrder.push(entry);
+};
+for (const entry of entries) visit(entry);
 // One build id for all chunks, from all of them: a cache names it, so it never meets another build's chunk.
 const hash = createHash('sha256');
-for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name).join('')}\0`);
+for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name).parts.join('')}\0`);
 const id = hash.digest('hex').slice(0, 16);
 
 rmSync(out, { recursive: true, force: true });
@@ -242,7 +278,7 @@ mkdirSync(out, { recursive: true });
 // before V8 compiles it), and in ASCII: one character outside it makes V8 hold the whole source in two bytes a
 // character, twice the memory, read and copied on every run (bin compiles each file as it is).
 const wrapper = '(function (exports, require, module, __filename, __dirname, __import, __define) {';
-for (const [name, parts] of files) {
+for (const [name, { parts }] of files) {
   const text = `${wrapper}${parts.join('')}\n})\n// mqtt-sign build ${id}\n`;
   const wide = /[^\x00-\x7f]/.exec(text);
   if (wide) throw new Error(`dist/bundle/${name}: non-ASCII ${JSON.stringify(text.slice(Math.max(0, wide.index - 40), wide.index + 20))}: write it as \\u escapes in the source`);
@@ -258,8 +294,8 @@ for (const lang of ['en', 'zh']) {
 }
 
 // The code cache holds what a run compiled, so it is written after runs: `--help` and the examples it shows (the
-// e2e tests run them too), except any that would go to the network. Chunks no run loaded get the cache of their
-// top level (scripts/code-cache.cjs loads them all).
+// e2e tests run them too), except any that would go to the network, and the first example in each format that needs
+// no more options. Chunks no run loaded get the cache of their top level (scripts/code-cache.cjs loads them all).
 const bin = `${root}bin/mqtt-sign.js`;
 const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
 if (help.status !== 0) throw new Error(`mqtt-sign --help exited ${help.status}: ${help.stderr}`);
@@ -267,22 +303,34 @@ const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)]
   .map((m) => [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((t) => t[1] ?? t[2]))
   .filter((argv) => argv[0] !== 'probe');
 if (examples.length === 0) throw new Error('mqtt-sign --help shows no examples to warm the code cache with');
-// The runs that warm the cache: the examples (each platform's own file, as a sign run loads it), the top-level help
-// and a platform's help (commander, as a terminal's help, errors and unusual command lines load it), and the first
-// example again as a colour terminal shows it by default (the table, painted by chalk). Each runs in a process of its
-// own first (scripts/code-cache.cjs says why), then all in one for cli.cjs and the files no run loaded.
+// The runs that warm the cache: the examples (each platform's own file, as a sign run loads it), the first one in
+// every format, the top-level help and a platform's help (commander, as a terminal's help, errors and unusual command
+// lines load it), and the first example as a colour terminal shows it by default (the table, painted by chalk).
 const first = examples[0];
+const unformatted = first.includes('--format') ? first.slice(0, first.indexOf('--format')) : first;
+const { formatStyles } = await import(`${root}dist/format/lazy.js`);
+// `at` and `mosquitto` need more options (a modem, a topic); the examples show `at`.
+const formats = formatStyles.filter((f) => f !== 'at' && f !== 'mosquitto').map((f) => [...unformatted, '--format', f]);
 const runs = [
   ...[...examples, ['--help'], ['aliyun', '--help']].map((argv) => ({ argv })),
-  { argv: first.includes('--format') ? first.slice(0, first.indexOf('--format')) : first, terminal: true },
+  { argv: unformatted, terminal: true },
+  // Only for the format's own file: in the file every sign run reads, code that one format runs costs every run.
+  ...formats.map((argv) => ({ argv, ownFilesOnly: true })),
 ];
 const warm = (job) => {
-  const done = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, id, JSON.stringify(job)], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const done = spawnSync(process.execPath, [`${root}scripts/code-cache.cjs`, id, JSON.stringify(job)], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (done.status !== 0) throw new Error(`scripts/code-cache.cjs exited ${done.status}: ${done.stderr}`);
+  return done.output[3];
 };
-for (const run of runs) warm({ runs: [run] });
-warm({ runs, withCli: true, rest: true });
+// A chunk that two files carry is compiled in the file that defined it first in a process. So each file's cache is
+// written by a process that makes only the runs that load it (in a sign run the signing file defines the codec; in
+// a decode run, decode's file), each run having been made alone first to see which files it loads.
+const users = new Map();
+for (const run of runs) for (const file of JSON.parse(warm({ runs: [run] }))) users.set(file, [...(users.get(file) ?? []), run]);
+for (const [file, itsRuns] of users) warm({ runs: roots.includes(file) ? itsRuns.filter((run) => !run.ownFilesOnly) : itsRuns.slice(0, 1), write: [file] });
+warm({ rest: loadOrder, write: loadOrder.filter((file) => !users.has(file)) });
 const caches = readdirSync(out).filter((f) => f.endsWith('.cache')).length;
 if (caches !== files.size) throw new Error(`scripts/code-cache.cjs wrote ${caches} caches for ${files.size} files`);
 const kB = (parts) => (parts.join('').length / 1024).toFixed(0);
-console.log(`dist/bundle: ${chunks.length} chunks in ${files.size} files, cli.cjs ${kB(files.get('cli.cjs'))} kB, all ${kB([...files.values()].flat())} kB; code cache after ${runs.length} runs`);
+const all = [...files.values()].flatMap((f) => f.parts);
+console.log(`dist/bundle: ${chunks.length} chunks in ${files.size} files, cli.cjs ${kB(files.get('cli.cjs').parts)} kB, all ${kB(all)} kB; code cache after ${runs.length} runs`);

@@ -20,6 +20,7 @@ const bin = createRequire(import.meta.url)('../bin/mqtt-sign.js') as {
   bundle: string;
   dir: string;
   chunkLoader(cacheFor?: (name: string) => { from?: string; cachedData?: Buffer }): { load(name: string): { main: Main }; loaded: Map<string, Loaded> };
+  entryFile(argv: readonly string[]): string;
 };
 
 const built = statSync(bin.bundle, { throwIfNoEntry: false });
@@ -74,8 +75,9 @@ const ROWS: [string, string[], FakeIoOptions][] = [
 ];
 
 test.each(ROWS)('%s: the bundle prints what the source prints', async (_, argv, options) => {
+  // From the file bin runs first for this command line (cli-decode.cjs for decode).
   const runs = await Promise.all(
-    [bundled.main, sourceMain].map(async (main) => {
+    [load(bin.entryFile(argv)).main, sourceMain].map(async (main) => {
       const fake = fakeIo(options);
       const code = await main(argv, fake.io);
       return { code, out: fake.stdout(), err: fake.stderr() };
@@ -83,6 +85,25 @@ test.each(ROWS)('%s: the bundle prints what the source prints', async (_, argv, 
   );
   expect(runs[0]).toEqual(runs[1]);
   if ((options.stdoutTTY || options.stderrTTY) && !argv.includes('--help')) expect(runs[0]!.out + runs[0]!.err).toMatch(/\u001b\[/);
+});
+
+// Each root file runs any command line, importing the command it does not hold (bin picks one by the command only).
+test.each([
+  ['sign through decode\'s file', 'cli-decode.cjs', [...ALIYUN, '--format', 'c']],
+  ['decode through cli.cjs', 'cli.cjs', ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00']],
+  ['a platform\'s help (commander) through decode\'s file', 'cli-decode.cjs', ['aliyun', '--help']],
+])('%s prints what the source prints', async (_, file, argv) => {
+  expect(bin.entryFile(argv)).not.toBe(file);
+  // A loader of its own, as a run of its own has: each file it reads must carry what that file's imports expect.
+  const fresh = bin.chunkLoader().load(file);
+  const runs = await Promise.all(
+    [fresh.main, sourceMain].map(async (main) => {
+      const fake = fakeIo();
+      return { code: await main(argv, fake.io), out: fake.stdout(), err: fake.stderr() };
+    }),
+  );
+  expect(runs[0]).toEqual(runs[1]);
+  expect(runs[0]!.code).toBe(0);
 });
 
 // After every row above: each chunk they loaded was compiled from the cache the build wrote for it.
@@ -144,7 +165,7 @@ test.each([
   ['sign --format json', [...ALIYUN, '--format', 'json'], ['cli', 'aliyun']],
   ['sign --format json --modem quectel', [...ALIYUN, '--format', 'json', '--modem', 'quectel'], ['cli', 'aliyun', 'json']],
   ['sign --format table', [...ALIYUN, '--format', 'table'], ['cli', 'aliyun', 'sign-table']],
-  ['decode', ['decode', 'c0 00'], ['cli', 'decode']],
+  ['decode', ['decode', 'c0 00'], ['cli-decode']],
   ['an unknown option (commander)', [...ALIYUN, '--formt', 'c'], ['cli', 'aliyun', 'program']],
 ])('%s loads only its own files', async (_, argv, expected) => {
   const err = await new Promise<string>((done) => {
