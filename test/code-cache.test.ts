@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 
 const BIN = resolve(import.meta.dirname, '../bin/mqtt-sign.js');
-const ARGS = ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00'];
+// A sign run: the entry's file and its platform's (decode's file holds all a decode run needs).
+const ARGS = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', 'CacheSecret0123456789abcdefABCDE', '--timestamp', '1700000000000', '--tls', '--format', 'c'];
 const home = mkdtempSync(join(tmpdir(), 'mqtt-sign-cache-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
@@ -48,7 +49,7 @@ describe('the code cache bin uses, for each chunk a run loads', () => {
     plain = await run([], { XDG_CACHE_HOME: dir });
     expect(plain.code).toBe(0);
     chunks = [...report(plain).keys()];
-    // decode needs more than the entry: its command's own chunk at least.
+    // A sign run needs more than the entry: its platform's file.
     expect(chunks[0]).toBe('cli.cjs');
     expect(chunks.length).toBeGreaterThan(1);
     for (const [chunk, what] of report(plain)) expect(what).toMatch(new RegExp(`^accepted .*dist[\\\\/]bundle[\\\\/]${base(chunk)}\\.\\w+\\.v\\d+\\.\\d+\\.\\d+\\.\\w+\\.\\w+\\.cache$`));
