@@ -323,11 +323,14 @@ const warm = (job) => {
   return done.output[3];
 };
 // A chunk that two files carry is compiled in the file that defined it first in a process. So each file's cache is
-// written by a process that makes only the runs that load it (in a sign run the signing file defines the codec; in
-// a decode run, decode's file), each run having been made alone first to see which files it loads.
+// written by a process that makes only runs that load it (each run was made alone first to see which files it loads):
+// the first such run for a lazy file, as its command's own run.
 const users = new Map();
 for (const run of runs) for (const file of JSON.parse(warm({ runs: [run] }))) users.set(file, [...(users.get(file) ?? []), run]);
-for (const [file, itsRuns] of users) warm({ runs: roots.includes(file) ? itsRuns.filter((run) => !run.ownFilesOnly) : itsRuns.slice(0, 1), write: [file] });
+// A root file's cache is read by every run: it holds what the plain examples compiled (help and terminal runs
+// compile their little extra there themselves: measured, a cache that holds it too costs a sign run more).
+const plain = (run) => !run.ownFilesOnly && !run.terminal && !run.argv.includes('--help');
+for (const [file, itsRuns] of users) warm({ runs: roots.includes(file) ? itsRuns.filter(plain) : itsRuns.slice(0, 1), write: [file] });
 warm({ rest: loadOrder, write: loadOrder.filter((file) => !users.has(file)) });
 const caches = readdirSync(out).filter((f) => f.endsWith('.cache')).length;
 if (caches !== files.size) throw new Error(`scripts/code-cache.cjs wrote ${caches} caches for ${files.size} files`);
