@@ -178,13 +178,22 @@ test.each([
 // Modules a short run does not load (each costs ~1-3 ms): node:crypto (signing hashes in JavaScript,
 // src/platforms/_hash.ts; random bytes drawn only when a signer reads them; the bundle loads it on first use),
 // node:stream (imported lazily by the bundle too), node:net and node:tty (process.stdout and process.stderr are not
-// built: small outputs go to the descriptors directly, src/cli/direct-out.ts), fs.promises (a stat is synchronous).
-const HEAVY = ['NativeModule crypto', 'NativeModule stream', 'NativeModule net', 'NativeModule tty', 'NativeModule internal/fs/promises'];
+// built: small outputs go to the descriptors directly, src/cli/direct-out.ts), fs.promises (a stat is synchronous),
+// AbortController and a SIGINT handler (decode of a hex argument waits on nothing to interrupt: src/cli/interrupt.ts).
+const HEAVY = [
+  'NativeModule crypto',
+  'NativeModule stream',
+  'NativeModule net',
+  'NativeModule tty',
+  'NativeModule internal/fs/promises',
+  'NativeModule internal/abort_controller',
+  'Internal Binding signal_wrap',
+];
 test.each([
   ['sign --format c', [...ALIYUN, '--format', 'c']],
   ['decode', ['decode', 'c0 00']],
   ['--help', ['--help']],
-])('%s, output to pipes, loads none of node:crypto, node:stream, node:net, node:tty, fs.promises', async (_, argv) => {
+])('%s, output to pipes, loads none of node:crypto, node:stream, node:net, node:tty, fs.promises, AbortController, signals', async (_, argv) => {
   const probe = join(dir, 'modules.cjs');
   // Only what the run loads after this preload, written without process.stderr (which would load node:net itself).
   writeFileSync(

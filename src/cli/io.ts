@@ -24,8 +24,8 @@ export interface Io {
   readFile(path: string): Promise<Uint8Array>;
   /** A file in chunks, so a 1 GB capture needs memory only for what is in flight. */
   streamFile(path: string, signal?: AbortSignal): AsyncIterable<Uint8Array>;
-  /** A file's size in bytes (for progress), null when unknown (a pipe, a device). */
-  fileSize?(path: string): Promise<number | null>;
+  /** A file's size in bytes (for progress), null when unknown (a pipe, a device), undefined when nothing is there. */
+  fileSize?(path: string): Promise<number | null | undefined>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Milliseconds since the epoch. */
   now(): number;
@@ -70,8 +70,8 @@ export function realIo(): Io {
     // size for progress, as any input is) need not pay; a stat does not wait on a pipe or a device.
     async fileSize(path) {
       try {
-        const stat = statSync(path);
-        return stat.isFile() ? stat.size : null;
+        const stat = statSync(path, { throwIfNoEntry: false });
+        return stat === undefined ? undefined : stat.isFile() ? stat.size : null;
       } catch {
         return null;
       }

@@ -21,7 +21,7 @@ import { replyPlatforms } from '../../mqtt/replies.js';
 import { problemsOf } from '../payload.js';
 import { loadSigner } from '../signers.js';
 import { platformIdOf } from '../../platforms/names.js';
-import { interruptSignal } from '../interrupt.js';
+import { interruptOnDemand } from '../interrupt.js';
 import { ByteSink } from '../byte-sink.js';
 import { DECODE_FORMATS, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
 import { RepeatFolder } from '../../capture/repeats.js';
@@ -61,12 +61,11 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
   const { io } = ctx;
   const lang = ctx.lang();
   const summary: Summary = { packets: 0, streams: 0, problems: 0, skipped: [], truncatedFrames: 0, snaplen: null, interrupted: false };
-  const interrupt = interruptSignal();
-  const { signal } = interrupt;
+  const interrupt = interruptOnDemand();
   try {
     const platform = opts.platform === undefined ? undefined : platformIdOf(opts.platform);
     const envelopes = platform === undefined ? [] : ((await loadSigner(platform)).payloadEnvelopes ?? []);
-    const { batches, stats, total } = await openBatches(input, opts, io, (s) => summary.skipped.push(s), signal);
+    const { batches, stats, total } = await openBatches(input, opts, io, (s) => summary.skipped.push(s), interrupt);
     const fields = opts.format === 'table' ? renderFields : null;
     const r = renderer(opts.format, await palette(ctx.color()), lang, fields, opts.platform);
     const out = io.stdout;
@@ -98,13 +97,13 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
         sink.flush(true);
         progress?.show(stats.bytesRead, summary.packets);
         await out.ready?.();
-        if (out.closed || signal.aborted) break;
+        if (out.closed || interrupt.aborted) break;
       }
     } catch (err) {
-      if (!signal.aborted) failure = err;
+      if (!interrupt.aborted) failure = err;
     }
     progress?.clear();
-    summary.interrupted = signal.aborted;
+    summary.interrupted = interrupt.aborted;
     summary.streams = streams.size;
     summary.truncatedFrames = stats.truncatedFrames;
     summary.snaplen = stats.snaplen;
@@ -180,22 +179,23 @@ async function openBatches(
   opts: InputFlags,
   io: Io,
   onSkippedStream?: (stream: SkippedStream) => void,
-  signal?: AbortSignal,
+  interrupt?: { readonly signal: AbortSignal },
 ): Promise<{ batches: AsyncIterable<CapturedPacket[]>; stats: ReadStats; total: number | null }> {
   let chunks: AsyncIterable<Uint8Array>;
   let total: number | null = null;
   const options = { encoding: opts.input, protocolVersion: protocol(opts), ...(onSkippedStream ? { onSkippedStream } : {}) };
   if (input === undefined || input === '-') {
     if (input === undefined && io.stdinIsTTY) throw new UsageError('decode.input.none', { option: '[input]' });
-    chunks = withPauses(io.streamStdin(signal), PAUSE_MS);
+    chunks = withPauses(io.streamStdin(interrupt?.signal), PAUSE_MS);
   } else if (input.trim() === '') {
     throw new UsageError('capture.input.empty', { option: '[input]' });
   } else {
-    // A file if that path opens, else the argument is the data itself (src/cli/input-argument.ts).
-    const arg = argumentInput(io, input, signal);
     // Progress on a terminal needs the size; anything but a regular file (a serial device, a pipe) may be live.
     const size = io.fileSize ? await io.fileSize(input) : 0;
-    if (io.stderr.isTTY) total = io.fileSize ? size : null;
+    // A file if that path opens, else the argument is the data itself (src/cli/input-argument.ts). Nothing at that
+    // path: the data is all here, so nothing waits and nothing is to interrupt.
+    const arg = argumentInput(io, input, size === undefined ? undefined : interrupt?.signal);
+    if (io.stderr.isTTY) total = io.fileSize ? (size ?? null) : null;
     try {
       const { batches, stats } = await readInput(size === null ? withPauses(arg.chunks, PAUSE_MS) : arg.chunks, options);
       return { batches: explainedBatches(batches, input, arg), stats, total };
