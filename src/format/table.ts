@@ -150,13 +150,34 @@ function toHex(raw: Uint8Array): string {
 // One decoder for every field: making a TextDecoder costs more than decoding a field with it.
 let strictUtf8: InstanceType<typeof TextDecoder> | undefined;
 
-function printableText(raw: Uint8Array): string | null {
+/** A control character a cell must not show as text: C0 but tab to carriage return, and DEL. */
+const isControl = (code: number): boolean => code <= 0x08 || (code >= 0x0e && code <= 0x1f) || code === 0x7f;
+
+/**
+ * The bytes as text when they are strict UTF-8 without control characters, else null. A short ASCII field (a hex
+ * password, a token) is read byte by byte: no decoder and no regular expression to build in a short run (issue 15).
+ */
+export function printableText(raw: Uint8Array): string | null {
+  if (raw.length > 256) return printableUtf8(raw);
+  let text = '';
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (b >= 0x80) return printableUtf8(raw);
+    if (isControl(b)) return null;
+    text += String.fromCharCode(b);
+  }
+  return text;
+}
+
+function printableUtf8(raw: Uint8Array): string | null {
+  let text: string;
   try {
-    const text = (strictUtf8 ??= new TextDecoder('utf-8', { fatal: true })).decode(raw);
-    return /[\u0000-\u0008\u000e-\u001f\u007f]/.test(text) ? null : text;
+    text = (strictUtf8 ??= new TextDecoder('utf-8', { fatal: true })).decode(raw);
   } catch {
     return null;
   }
+  for (let i = 0; i < text.length; i++) if (isControl(text.charCodeAt(i))) return null;
+  return text;
 }
 
 /** Terminal columns: CJK and other wide characters take two. */
