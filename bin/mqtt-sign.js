@@ -96,9 +96,10 @@ function userCacheDir(env = process.env) {
   return base ? join(base, 'mqtt-sign') : undefined;
 }
 
+/** The file's bytes, or undefined. A missing file is told by a stat, not an exception: a process's first costs ~0.15 ms. */
 function readOrUndefined(file) {
   try {
-    return readFileSync(file);
+    return statSync(file, { throwIfNoEntry: false }) === undefined ? undefined : readFileSync(file);
   } catch {
     return undefined;
   }
