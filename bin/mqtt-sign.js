@@ -67,10 +67,15 @@ function bundleFresh() {
 }
 
 /**
- * The file that runs a command line: decode's own (its code and none of signing's: hashes, packets, formats), else
- * cli.cjs (scripts/bundle.mjs makes both; either runs any command line, importing what it does not hold).
+ * The file that runs a command line (scripts/bundle.mjs makes each; any of them runs any command line, importing what
+ * it does not hold): decode's own (its code and none of signing's: hashes, packets, formats); for a command line that
+ * names no command first (help, no arguments, a global option), one with neither; else cli.cjs, signing's.
  */
-const entryFile = (argv) => (argv[0] === 'decode' ? 'cli-decode.cjs' : 'cli.cjs');
+function entryFile(argv) {
+  const first = argv[0];
+  if (first === 'decode') return 'cli-decode.cjs';
+  return first === undefined || first === 'help' || first.startsWith('-') ? 'cli-bare.cjs' : 'cli.cjs';
+}
 
 /** An entry file's source, unless the bundle is missing or stale. */
 function bundleSource(entry) {

@@ -1,6 +1,7 @@
-// `npm run build`, after tsc: dist/cli/main.js and decode-main.js and everything they import (commander and chalk
-// included) become CommonJS chunks in dist/bundle/: cli.cjs and cli-decode.cjs, which bin/mqtt-sign.js runs (the
-// latter for decode), and one chunk per part only some runs need
+// `npm run build`, after tsc: dist/cli/main.js, decode-main.js and bare-main.js and everything they import (commander
+// and chalk included) become CommonJS chunks in dist/bundle/: cli.cjs, cli-decode.cjs and cli-bare.cjs, which
+// bin/mqtt-sign.js runs (bin/mqtt-sign.js, entryFile, says for which command lines), and one chunk per part only some
+// runs need
 // (decode, verify, probe, doctor, capture reading, chalk, …), each with V8's code cache beside it. dist/ stays the
 // library. All of it is for start-up (issues 4 and 15); bin/mqtt-sign.js says why.
 import { createHash } from 'node:crypto';
@@ -168,7 +169,7 @@ for (const lang of ['en', 'zh']) {
 // of each (errors keep their class, catalogues load once). Each import() is a split point.
 const { outputFiles } = await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'dist/cli/main.js', 'cli-decode': 'dist/cli/decode-main.js' },
+  entryPoints: { cli: 'dist/cli/main.js', 'cli-decode': 'dist/cli/decode-main.js', 'cli-bare': 'dist/cli/bare-main.js' },
   bundle: true,
   write: false,
   outdir: out,
@@ -207,8 +208,9 @@ for (const file of outputFiles) {
   if (/\bimport\(/.test(code)) throw new Error(`dist/bundle/${name}: an import() without a literal name`);
   chunks.push({ name, code });
 }
-// The files bin runs first, by command (bin/mqtt-sign.js, entryFile): decode's, and cli.cjs for everything else.
-const roots = ['cli.cjs', 'cli-decode.cjs'];
+// The files bin runs first, by command (bin/mqtt-sign.js, entryFile): decode's, the one for a command line that names
+// no command (help), and cli.cjs for everything else.
+const roots = ['cli.cjs', 'cli-decode.cjs', 'cli-bare.cjs'];
 for (const file of roots) if (!names.includes(file)) throw new Error(`the bundle has no ${file}`);
 
 // esbuild cuts one chunk per set of entries sharing code: a sign run would read some fifteen files and caches. So
@@ -329,8 +331,10 @@ const users = new Map();
 for (const run of runs) for (const file of JSON.parse(warm({ runs: [run] }))) users.set(file, [...(users.get(file) ?? []), run]);
 // A root file's cache is read by every run: it holds what the plain examples compiled (help and terminal runs
 // compile their little extra there themselves: measured, a cache that holds it too costs a sign run more).
+// A root no plain example loads (help's) takes the runs that load it.
 const plain = (run) => !run.ownFilesOnly && !run.terminal && !run.argv.includes('--help');
-for (const [file, itsRuns] of users) warm({ runs: roots.includes(file) ? itsRuns.filter(plain) : itsRuns.slice(0, 1), write: [file] });
+const rootRuns = (runs) => (runs.some(plain) ? runs.filter(plain) : runs);
+for (const [file, itsRuns] of users) warm({ runs: roots.includes(file) ? rootRuns(itsRuns) : itsRuns.slice(0, 1), write: [file] });
 warm({ rest: loadOrder, write: loadOrder.filter((file) => !users.has(file)) });
 const caches = readdirSync(out).filter((f) => f.endsWith('.cache')).length;
 if (caches !== files.size) throw new Error(`scripts/code-cache.cjs wrote ${caches} caches for ${files.size} files`);

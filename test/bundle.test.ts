@@ -92,6 +92,9 @@ test.each([
   ['sign through decode\'s file', 'cli-decode.cjs', [...ALIYUN, '--format', 'c']],
   ['decode through cli.cjs', 'cli.cjs', ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00']],
   ['a platform\'s help (commander) through decode\'s file', 'cli-decode.cjs', ['aliyun', '--help']],
+  ['sign through the file for no command', 'cli-bare.cjs', [...ALIYUN, '--format', 'c']],
+  ['decode through the file for no command', 'cli-bare.cjs', ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00']],
+  ['the help through cli.cjs', 'cli.cjs', ['--no-color', '--help']],
 ])('%s prints what the source prints', async (_, file, argv) => {
   expect(bin.entryFile(argv)).not.toBe(file);
   // A loader of its own, as a run of its own has: each file it reads must carry what that file's imports expect.
@@ -166,7 +169,9 @@ test.each([
   ['sign --format json --modem quectel', [...ALIYUN, '--format', 'json', '--modem', 'quectel'], ['cli', 'aliyun', 'json']],
   ['sign --format table', [...ALIYUN, '--format', 'table'], ['cli', 'aliyun', 'sign-table']],
   ['decode', ['decode', 'c0 00'], ['cli-decode']],
-  ['an unknown option (commander)', [...ALIYUN, '--formt', 'c'], ['cli', 'aliyun', 'program']],
+  ['an unknown option (commander)', [...ALIYUN, '--formt', 'c'], ['cli', 'aliyun', 'program', 'sign-command']],
+  // commander's help, not bin's saved text: no signing or decoding code (the file for command lines naming no command).
+  ['the help with a global option first', ['--no-color', '--help'], ['cli-bare', 'program']],
 ])('%s loads only its own files', async (_, argv, expected) => {
   const err = await new Promise<string>((done) => {
     execFile(process.execPath, [resolve(import.meta.dirname, '../bin/mqtt-sign.js'), ...argv], { env: { ...process.env, MQTT_SIGN_CODE_CACHE_REPORT: '1', XDG_CACHE_HOME: join(dir, 'cache') } }, (_error, _out, stderr) => done(stderr));

@@ -7,7 +7,7 @@ import { message, type Lang } from '../messages.js';
 import type { CliContext } from './context.js';
 import { commanderMessage } from './commander-errors.js';
 import { VERSION } from './version.js';
-import { listSignCommand, registerSignCommand } from './commands/sign-command.js';
+import { listSignCommand } from './commands/sign-command-list.js';
 import { PLATFORM_IDS } from '../platforms/names.js';
 import { loadSigner } from './signers.js';
 import type { CommandName, OtherCommand } from './command-names.js';
@@ -43,7 +43,8 @@ export async function runProgram(argv: readonly string[], ctx: CliContext, comma
   const listed = new Map<Command, string>();
   const program = createProgram(ctx, colorAllowed, listed);
   try {
-    if (command?.kind === 'platform') registerSignCommand(program, ctx, await loadSigner(command.id));
+    // Signing's code only for a run that names a platform: the top-level help lists the platforms from names.ts.
+    if (command?.kind === 'platform') (await import('./commands/sign-command.js')).registerSignCommand(program, ctx, await loadSigner(command.id));
     else if (command?.kind === 'other') (await OTHER_COMMANDS[command.id].load())(program, ctx);
     else listCommands(program, lang, listed);
     if (argv.length === 0) {
