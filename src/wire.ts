@@ -56,8 +56,9 @@ export function isWellFormedUtf8(bytes: Uint8Array): boolean {
  * instead of a fresh ArrayBuffer, which is several times faster. A packet's bytes are never shared with another's.
  */
 const POOL_SIZE = 8 * 1024;
-let pool = Buffer.allocUnsafeSlow(POOL_SIZE);
-let poolOffset = 0;
+// Made for the first small packet: a run that only decodes never needs it.
+let pool: Buffer | undefined;
+let poolOffset = POOL_SIZE;
 
 /** Writes into one buffer of a size computed beforehand; the caller has validated every value. */
 export class ByteWriter {
@@ -76,7 +77,7 @@ export class ByteWriter {
       this.buf = Buffer.allocUnsafeSlow(size);
       this.start = 0;
     } else {
-      if (poolOffset + size > POOL_SIZE) {
+      if (pool === undefined || poolOffset + size > POOL_SIZE) {
         pool = Buffer.allocUnsafeSlow(POOL_SIZE);
         poolOffset = 0;
       }

@@ -25,14 +25,19 @@ export const packetTypes: Readonly<Record<number, PacketCmd>> = {
   15: 'auth',
 };
 
-export const packetCodes = Object.fromEntries(Object.entries(packetTypes).map(([code, cmd]) => [cmd, Number(code)])) as Readonly<
-  Record<PacketCmd, number>
->;
+const codes: Partial<Record<PacketCmd, number>> = {};
+const names: Partial<Record<PacketCmd, string>> = {};
+// A plain loop: every run loads this table, and entries/map/fromEntries cost a short run more than the loop.
+for (let code = 1; code <= 15; code++) {
+  const cmd = packetTypes[code]!;
+  codes[cmd] = code;
+  names[cmd] = cmd.toUpperCase();
+}
+
+export const packetCodes = codes as Readonly<Record<PacketCmd, number>>;
 
 /** The spec's name of each packet type, as the tables print it. */
-export const packetNames = Object.fromEntries(Object.values(packetTypes).map((cmd) => [cmd, cmd.toUpperCase()])) as Readonly<
-  Record<PacketCmd, string>
->;
+export const packetNames = names as Readonly<Record<PacketCmd, string>>;
 
 /**
  * Fixed header bits 3–0 for every type but PUBLISH ([MQTT-2.2.2-1]; 5.0 [MQTT-2.1.3-1]): 0010 for PUBREL,

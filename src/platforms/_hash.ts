@@ -121,9 +121,11 @@ function sha1(message: Uint8Array): Uint8Array {
 
 // MD5's per-round shift amounts and the constants floor(abs(sin(i + 1)) * 2^32) (RFC 1321 §3.4).
 const S_MD5 = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-const K_MD5 = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000));
+// Made on the first MD5 (few platforms sign with it; the table is computed at every start otherwise).
+let K_MD5: Int32Array | undefined;
 
 function md5(message: Uint8Array): Uint8Array {
+  const k = (K_MD5 ??= Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000)));
   const bytes = padded(message, true);
   const h = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]);
   const m = new Int32Array(16);
@@ -141,7 +143,7 @@ function md5(message: Uint8Array): Uint8Array {
       const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? (d & b) | (~d & c) : round === 2 ? b ^ c ^ d : c ^ (b | ~d);
       const g = round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15;
       const s = S_MD5[round * 4 + (i & 3)]!;
-      const x = (a + f + K_MD5[i]! + m[g]!) | 0;
+      const x = (a + f + k[i]! + m[g]!) | 0;
       a = d;
       d = c;
       c = b;
