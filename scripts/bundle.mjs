@@ -242,6 +242,7 @@ for (const { name, code } of chunks) for (const next of [...requires(code, 'requ
 const intersect = (sets) => (sets.length === 0 ? new Set() : new Set([...sets[0]].filter((n) => sets.every((set) => set.has(n)))));
 // What has certainly run when a chunk runs: its own static closure, and whatever has run on every way to it (a
 // must-analysis, iterated down from "everything" to its greatest fixed point, as for dominators: cycles are allowed).
+// Used for import() targets: an import() runs in a function, after the static requires of every loaded chunk have run.
 const certain = new Map(names.map((n) => [n, roots.includes(n) ? closure(n) : new Set(names)]));
 for (let changed = true; changed; ) {
   changed = false;
