@@ -258,13 +258,19 @@ for (let changed = true; changed; ) {
 // Defined before an entry's import() runs: what has run in every chunk that imports it. A sign run's format file
 // then leaves out the codec and the messages the signing file brought.
 const before = (entry) => (roots.includes(entry) ? new Set() : intersect(chunks.filter((c) => requires(c.code, '__import').includes(entry)).map((c) => certain.get(c.name))));
-const defineChunk = (name) => `__define(${JSON.stringify(name)}, function (exports, require, module, __filename, __dirname, __import) {${byName.get(name).code}\n});\n`;
+// In a root file every chunk runs at start, so its factory is parenthesised: V8 compiles such a function with the file
+// (one parse) rather than pre-parsing it and parsing it again on its call, which a run without a code cache pays for.
+// A lazy file may carry chunks that are already defined when it loads: those stay lazy, never compiled.
+const defineChunk = (name, eager) => {
+  const factory = `function (exports, require, module, __filename, __dirname, __import) {${byName.get(name).code}\n}`;
+  return `__define(${JSON.stringify(name)}, ${eager ? `(${factory})` : factory});\n`;
+};
 const files = new Map(
   entries.map((entry) => {
     const known = before(entry);
     const packed = [...closure(entry)].filter((name) => name !== entry && !known.has(name));
     // The file's own code after the modules it defines, which it may require at once.
-    return [entry, { known, parts: [...packed.sort().map(defineChunk), byName.get(entry).code] }];
+    return [entry, { known, parts: [...packed.sort().map((name) => defineChunk(name, roots.includes(entry))), byName.get(entry).code] }];
   }),
 );
 const packed = new Set(entries.flatMap((e) => [...closure(e)]));
