@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { format, type FormatInput } from '../src/format/index.js';
 import { connectFrom } from '../src/mqtt/connect-from.js';
 import { encode } from '../src/mqtt/encode.js';

@@ -1,6 +1,6 @@
 // doctor's predictions checked against what a real mosquitto 2.0 does with the same configuration on loopback.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { encode } from '../src/mqtt/index.js';
 import { makeCerts, type TestCerts } from './helpers/certs.js';
 import { confDir, connackFrom, runConf } from './helpers/mosquitto-conf.js';

@@ -2,7 +2,7 @@
 // servers, all on loopback. Each scenario asserts the verdict, the failing step and the cause, and that the probe
 // left no socket or timer behind. A dropped SYN (TCP timeout) cannot be made on loopback without root firewall
 // rules; test/probe-core.test.ts covers it through the core with a scripted Transport.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { realClock, realTransport } from '../src/cli/transport.js';
 import { sign } from '../src/platforms/sign.js';
 import { parseTarget, probe, type ProbeOptions, type ProbeResult } from '../src/probe/index.js';

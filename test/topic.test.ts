@@ -1,6 +1,6 @@
 // validTopicFilter is a hand-written scan; this checks it against the spec's rule written the obvious way (levels split on '/').
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { validTopicFilter } from '../src/mqtt/topic.js';
 
 /** [MQTT-4.7.1-2] `#` only as the whole last level, [MQTT-4.7.1-3] `+` only as a whole level, no U+0000, not empty. */

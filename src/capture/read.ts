@@ -304,10 +304,6 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
   if (out.length > 0) yield out;
 }
 
-async function* once<T>(item: T): AsyncGenerator<T> {
-  yield item;
-}
-
 /** The start of the input reads as text: no control bytes but whitespace, and UTF-8 (a character cut at the end is fine). */
 function textLike(head: Uint8Array): boolean {
   for (const b of head) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) return false;

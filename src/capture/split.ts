@@ -6,7 +6,7 @@
  */
 import { DecodeError } from '../errors.js';
 import { decode, decodeAll } from '../mqtt/decode.js';
-import type { Decoded, Field, Packet, ProtocolVersion } from '../mqtt/types.js';
+import type { Decoded, Packet, ProtocolVersion } from '../mqtt/types.js';
 import { Captured } from './packet.js';
 import { diagnose, diagnoseTail, diagnosisReach, problemOf, quietly, type Diagnosis, type Problem } from './diagnose.js';
 import { frameLength, hex2, INCOMPLETE, INVALID } from './framing.js';

@@ -3,7 +3,7 @@
  * PLATFORMS.md §3.1; https://open.iot.10086.cn/doc/multiprotocol/book/manual/auth/token.html
  */
 import { UsageError } from '../errors.js';
-import { base64Strict, hmac, type HashName } from './_crypto.js';
+import { hmac, type HashName } from './_crypto.js';
 import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
