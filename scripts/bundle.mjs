@@ -134,8 +134,12 @@ export function catalogue(lang) {
     }
     Object.assign(entries, JSON.parse(text));
   };
+  // Each key's group once: a table of a large capture looks keys up per packet.
+  const looked = new Set();
   const forKey = (key) => {
-    if (typeof key === 'string' && key !== '') load(groupOf(key));
+    if (typeof key !== 'string' || key === '' || looked.has(key)) return;
+    looked.add(key);
+    load(groupOf(key));
   };
   const all = () => {
     for (const file of require('node:fs').readdirSync(dir)) load(file.slice(0, -'.json'.length));

@@ -1,9 +1,13 @@
 /** Byte helpers the text formatters share (private to src/format). */
 import { UsageError } from '../errors.js';
 
+// Every byte's two digits, made on the first call: the table and the C array ask for them per byte, packet after
+// packet (decode of a large capture as a table).
+let HEX: readonly string[] | undefined;
+
 /** Two hex digits, uppercase as serial tools and C headers usually show them. */
 export function hex2(byte: number): string {
-  return byte.toString(16).toUpperCase().padStart(2, '0');
+  return (HEX ??= Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0')))[byte]!;
 }
 
 /** Rows of at most `width` bytes (views, no copies). */

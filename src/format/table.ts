@@ -4,11 +4,11 @@
  * come from the codec and printing a packet also re-checks its bytes.
  */
 import { catalogues, message, type Lang } from '../messages.js';
-import { decode } from '../mqtt/decode.js';
+import { decode, isBinaryField } from '../mqtt/decode.js';
 import { carriesCode, explainReply, isCodeField } from '../mqtt/replies.js';
 import type { Field, FieldBits, PacketCmd, ProtocolVersion } from '../mqtt/types.js';
 import { termSafe, TERM_LINE_MAX } from '../terminal-text.js';
-import { hex2, rows } from './_bytes.js';
+import { hex2 } from './_bytes.js';
 import { plain, type Paint } from './types.js';
 
 export interface TableOptions {
@@ -108,7 +108,14 @@ interface Row {
 
 function hexLines(raw: Uint8Array, lang: Lang): string[] {
   const shown = Math.min(raw.length, PER_LINE * MAX_LINES);
-  const lines = rows(raw.subarray(0, shown), PER_LINE).map((row) => Array.from(row, hex2).join(' '));
+  const lines: string[] = [];
+  // A loop, not rows().map(Array.from(row, hex2).join): this runs for every field of every packet a table shows.
+  for (let start = 0; start < shown; start += PER_LINE) {
+    const end = Math.min(start + PER_LINE, shown);
+    let line = hex2(raw[start]!);
+    for (let i = start + 1; i < end; i++) line += ` ${hex2(raw[i]!)}`;
+    lines.push(line);
+  }
   if (shown < raw.length) lines.push(message('table.more', { count: raw.length - shown }, lang));
   return lines;
 }
@@ -131,20 +138,30 @@ function bitPattern(bits: FieldBits, totalBits: number): string {
  * JSON quoting escapes C0 controls only; the caller passes the cell through termSafe for C1, DEL, bidi and length.
  */
 function showValue(field: Field, raw: Uint8Array): string {
+  // A binary field's value is made (as hex) only when read: a payload is shown from its bytes, never read as hex.
+  if (raw.length > 0 && isBinaryField(field)) return binaryCell(raw);
   const value = field.value;
   if (value === null) return '';
   if (typeof value !== 'string') return String(value);
-  if (raw.length > 0 && value === toHex(raw)) {
-    const text = printableText(raw);
-    return text === null ? `${raw.length} bytes` : JSON.stringify(text);
-  }
+  if (raw.length > 0 && isHexOf(value, raw)) return binaryCell(raw);
   return JSON.stringify(value);
 }
 
-function toHex(raw: Uint8Array): string {
-  let out = '';
-  for (const b of raw) out += b.toString(16).padStart(2, '0');
-  return out;
+function binaryCell(raw: Uint8Array): string {
+  const text = printableText(raw);
+  return text === null ? `${raw.length} bytes` : JSON.stringify(text);
+}
+
+const DIGITS = '0123456789abcdef';
+
+/** `value` is the bytes' lowercase hex, compared without making it (a topic or payload may be 64 KiB and more). */
+function isHexOf(value: string, raw: Uint8Array): boolean {
+  if (value.length !== raw.length * 2) return false;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (value.charCodeAt(2 * i) !== DIGITS.charCodeAt(b >> 4) || value.charCodeAt(2 * i + 1) !== DIGITS.charCodeAt(b & 15)) return false;
+  }
+  return true;
 }
 
 // One decoder for every field: making a TextDecoder costs more than decoding a field with it.
