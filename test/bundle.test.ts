@@ -166,7 +166,7 @@ test.each([
   ['sign --format c', [...ALIYUN, '--format', 'c'], ['cli', 'aliyun']],
   ['sign --format json', [...ALIYUN, '--format', 'json'], ['cli', 'aliyun']],
   ['sign --format json --modem quectel', [...ALIYUN, '--format', 'json', '--modem', 'quectel'], ['cli', 'aliyun', 'json']],
-  ['sign --format table', [...ALIYUN, '--format', 'table'], ['cli', 'aliyun', 'sign-table']],
+  ['sign --format table', [...ALIYUN, '--format', 'table'], ['cli', 'aliyun']],
   ['decode', ['decode', 'c0 00'], ['cli-decode']],
   ['an unknown option (commander)', [...ALIYUN, '--formt', 'c'], ['cli', 'aliyun', 'program', 'sign-command']],
   // commander's help, not bin's saved text: no signing or decoding code (the file for command lines naming no command).
