@@ -98,13 +98,14 @@ for (const name of groups.keys()) {
   if (folded.has(name.toLowerCase())) throw new Error(`catalogue groups ${name} and ${folded.get(name.toLowerCase())} differ only in case`);
   folded.set(name.toLowerCase(), name);
 }
-/** The group a key's entry is in: its prefix up to the first one that was not split (the runtime twin is below). */
-const groupOf = (key) => {
+/** The group a key's entry is in: its prefix up to the first one that was not split. The bundle runs it too (below). */
+function groupIn(splitPrefixes, key) {
   const segments = key.split('.');
   let prefix = segments[0];
-  for (let i = 1; i < segments.length && split.has(prefix); i++) prefix += `.${segments[i]}`;
+  for (let i = 1; i < segments.length && splitPrefixes.has(prefix); i++) prefix += `.${segments[i]}`;
   return prefix;
-};
+}
+const groupOf = (key) => groupIn(split, key);
 for (const [name, keys] of groups) for (const key of keys) if (groupOf(key) !== name) throw new Error(`catalogue key ${key}: in group ${name}, looked up in ${groupOf(key)}`);
 const prebuiltCatalogue = {
   name: 'prebuilt-catalogue',
@@ -112,12 +113,8 @@ const prebuiltCatalogue = {
     b.onLoad({ filter: /[\\/]dist[\\/]messages[\\/]_catalogue\.js$/ }, () => ({
       contents: `
 const SPLIT = new Set(${JSON.stringify([...split].sort())});
-const groupOf = (key) => {
-  const segments = key.split('.');
-  let prefix = segments[0];
-  for (let i = 1; i < segments.length && SPLIT.has(prefix); i++) prefix += \`.\${segments[i]}\`;
-  return prefix;
-};
+${groupIn.toString()}
+const groupOf = (key) => groupIn(SPLIT, key);
 /** One language's catalogue: an object that reads a key's group on its first lookup (get, in), all of them when listed. */
 export function catalogue(lang) {
   const entries = Object.create(null);

@@ -26,7 +26,7 @@ function describeParam(platform: string, param: SignerParam, lang: Lang): string
   const text = catalogues[lang][`param.${platform}.${param.name}`] ?? param.description;
   // Some descriptions already say where a secret may come from; say it once.
   const notes: string[] = [];
-  if (param.default !== undefined && !param.boolean && !text.includes('default') && !text.includes('\u9ed8\u8ba4') /* 默认 */) notes.push(message('cli.help.default', { value: param.default }, lang));
+  if (param.default !== undefined && !param.boolean && !text.includes('default') && !text.includes('默认')) notes.push(message('cli.help.default', { value: param.default }, lang));
   if (param.env && !text.includes(param.env)) notes.push(message('cli.help.env', { env: param.env }, lang));
   if (param.secret && !text.includes('stdin') && !text.includes('标准输入')) notes.push(message('cli.help.stdin', {}, lang));
   return notes.length === 0 ? text : `${text} (${notes.join('; ')})`;
