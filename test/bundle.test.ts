@@ -1,7 +1,7 @@
 // The bundle that bin/mqtt-sign.js runs (scripts/bundle.mjs): compiled with its code cache it prints what the source
 // prints, and its import()s of its own chunks, of chalk and of clipboardy work (a plain import() in a code-cached
 // script throws on Node 20).
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -212,4 +212,28 @@ process.on('exit', () => require('node:fs').writeSync(2, 'loaded: ' + JSON.strin
     );
   });
   expect(err).toMatch(/^loaded: \[\]$/m);
+});
+
+// On a terminal with colour (a pseudo-terminal from script(1)), Linux tells the terminal by its device number
+// (src/cli/terminal-device.ts) and chalk detects nothing itself (scripts/bundle.mjs): the table and decode are painted
+// without node:tty or node:net. --help asks the terminal's width, which only a tty.WriteStream knows.
+const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
+test.skipIf(!hasScript).each([
+  ['sign --format table', [...ALIYUN, '--format', 'table']],
+  ['decode', ['decode', 'c0 00']],
+])('%s on a colour terminal: painted, without node:tty or node:net', (_, argv) => {
+  const probe = join(dir, 'terminal-modules.cjs');
+  const report = join(dir, 'terminal-modules.json');
+  writeFileSync(
+    probe,
+    `const before = new Set(process.moduleLoadList);
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(['NativeModule tty', 'NativeModule net'].filter((m) => !before.has(m) && process.moduleLoadList.includes(m)))));
+`,
+  );
+  const command = [process.execPath, '-r', probe, resolve(import.meta.dirname, '../bin/mqtt-sign.js'), ...argv].map((a) => `'${a}'`).join(' ');
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NO_COLOR' && k !== 'FORCE_COLOR')), XDG_CACHE_HOME: join(dir, 'cache') };
+  const run = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env });
+  expect(run.status, run.stdout).toBe(0);
+  expect(run.stdout).toContain('\u001b[');
+  expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual([]);
 });

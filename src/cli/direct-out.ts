@@ -7,12 +7,12 @@
  * before it returns, and nothing is written directly once the stream exists.
  *
  * A regular file, a pipe (FIFO), a socket, /dev/null itself and a terminal are written directly. A terminal is told
- * by tty.isatty (node:tty, which colour needs anyway), and writing it directly spares building a tty.WriteStream
+ * by its device number or tty.isatty (src/cli/terminal-device.ts), and writing it directly spares building a tty.WriteStream
  * (~1 ms each for stdout and stderr); its width (`columns`, commander's help) needs the stream, which then takes over.
  * Another character device (/dev/zero, /dev/full) gets the stream.
  */
 import { fstatSync, statSync, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { characterDeviceIsTerminal } from './terminal-device.js';
 import { OutputError, outStream, type OutStream } from './writer.js';
 
 /** A pipe holds 64 KiB on Linux: an output this small never waits long on a reader that is reading. */
@@ -40,7 +40,7 @@ export function directOutStream(fd: number, open: () => NodeJS.WriteStream, limi
     if (direct === undefined) {
       try {
         const st = fstatSync(fd);
-        terminal = st.isCharacterDevice() && !isDevNull(st) && isatty(fd);
+        terminal = st.isCharacterDevice() && !isDevNull(st) && characterDeviceIsTerminal(fd, st.rdev);
         direct = st.isFile() || st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && (terminal || isDevNull(st)));
       } catch {
         direct = false;

@@ -10,11 +10,11 @@ export async function palette(color: boolean): Promise<Paint> {
   const { Chalk } = await import('chalk');
   // Level 1 (16 colours) is enough for five keys and works on every terminal, including Windows conhost.
   const chalk = new Chalk({ level: 1 });
-  return {
-    error: (t) => chalk.red.bold(t),
-    warn: (t) => chalk.yellow(t),
-    ok: (t) => chalk.green(t),
-    dim: (t) => chalk.dim(t),
-    field: (t) => chalk.cyan(t),
-  };
+  // Each style chain once: every `chalk.red` makes a new styling function (a table paints a few hundred cells).
+  const error = chalk.red.bold;
+  const warn = chalk.yellow;
+  const ok = chalk.green;
+  const dim = chalk.dim;
+  const field = chalk.cyan;
+  return { error: (t) => error(t), warn: (t) => warn(t), ok: (t) => ok(t), dim: (t) => dim(t), field: (t) => field(t) };
 }
