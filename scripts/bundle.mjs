@@ -41,7 +41,8 @@ const lazyChildProcess = {
 const LAZY = {
   'node:crypto': ['createHash', 'createHmac', 'createPrivateKey', 'pbkdf2Sync', 'randomBytes', 'timingSafeEqual', 'X509Certificate'],
   'node:stream': ['addAbortSignal'],
-  // node:tty brings node:net (~2 ms): only a run whose stdout or stderr is a character device asks it (direct-out.ts).
+  // node:tty brings node:net (~2 ms): only a run whose stdout or stderr is a character device that Linux's device
+  // numbers do not tell (src/cli/terminal-device.ts) asks it.
   'node:tty': ['isatty'],
 };
 const lazyBuiltins = {
