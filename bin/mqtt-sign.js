@@ -40,12 +40,12 @@ function chunkLoader(cacheFor = () => ({}), sources = {}) {
     const filename = join(dir, name);
     // Each file is the function to compile, in ASCII (scripts/bundle.mjs), so V8 keeps it one byte a character.
     const source = sources[name] ?? readFileSync(filename, 'utf8');
-    const { from, cachedData } = cacheFor(name);
-    const script = new vm.Script(source, { filename, cachedData });
+    const found = cacheFor(name);
+    const script = new vm.Script(source, { filename, cachedData: found.cachedData });
     const mod = { exports: {} };
     // Before it runs, as require() does: a cycle between chunks then sees the exports made so far.
     modules.set(name, mod);
-    loaded.set(name, { script, from, cachedData });
+    loaded.set(name, { script, ...found });
     script.runInThisContext().call(mod.exports, mod.exports, chunkRequire, mod, filename, dir, chunkImport, define);
     return mod.exports;
   }
@@ -123,8 +123,43 @@ function writeCache(where, file, script) {
   }
 }
 
-/** The cache file for a chunk (cli.cjs → cli.<key>.cache) in a directory. */
-const cacheFile = (where, name, key) => join(where, `${name.endsWith('.cjs') ? name.slice(0, -4) : name}.${key}.cache`);
+/** The cache file for a chunk (cli.cjs → cli.<key>.cache, with a profile cli.<profile>.<key>.cache) in a directory. */
+const cacheFile = (where, name, key, profile) =>
+  join(where, `${name.endsWith('.cjs') ? name.slice(0, -4) : name}${profile === undefined ? '' : `.${profile}`}.${key}.cache`);
+
+/** stdout is a terminal, as far as a stat tells: a character device other than /dev/null (bin cannot ask isatty cheaply). */
+function stdoutIsTerminal() {
+  try {
+    const out = fstatSync(1);
+    return out.isCharacterDevice() && out.rdev !== statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
+/** The profile the build warms for the command lines that name no format, or an unknown one. */
+const DEFAULT_PROFILE = 'c';
+
+/**
+ * Which of the entry file's code caches fits a command line. V8's cache holds what the runs that wrote it compiled, and
+ * a sign run of each format compiles its own part of cli.cjs (the table's renderer and decoder, the AT steps): one
+ * cache holding every format's part costs each run the reading of the others' (~10 µs a kB), and one without a run's
+ * part makes it compile that part from source on every start (a table run from a cache a `--format c` run wrote: +1.1 ms
+ * on Node 22). So cli.cjs has a cache per sign format, named by `--format` (by default the table on a terminal, else
+ * c); the other entry files one each (undefined). A value that could not be a format name is the default's: it becomes
+ * part of a file name.
+ */
+function cacheProfile(entry, argv, isTerminal = stdoutIsTerminal) {
+  if (entry !== 'cli.cjs') return undefined;
+  let format;
+  for (let i = 1; i < argv.length && argv[i] !== '--'; i++) {
+    if (argv[i] === '--format') format = argv[++i];
+    else if (argv[i].startsWith('--format=')) format = argv[i].slice('--format='.length);
+  }
+  if (format === undefined) return isTerminal() ? 'table' : DEFAULT_PROFILE;
+  const name = format.length > 0 && format.length <= 32 && [...format].every((c) => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '-');
+  return name ? format : DEFAULT_PROFILE;
+}
 
 /**
  * The build id on a chunk's last line (`// mqtt-sign build <id>`), or undefined. Read with string operations: each
@@ -146,25 +181,32 @@ async function run(args) {
   const build = buildId(source);
   const key = build === undefined ? undefined : cacheKey(build);
   const own = userCacheDir();
-  // Per chunk: the cache the build shipped, else the one this machine wrote.
+  const profile = cacheProfile(entry, args);
+  // Per chunk: the cache the build shipped, else the one this machine wrote; for the entry file, its profile's. A
+  // profile the build did not warm (a format its runs do not show) starts from the default's shipped cache, and the
+  // run then writes this profile's own.
   const cacheFor = (name) => {
     if (key === undefined) return {};
-    for (const from of [cacheFile(dir, name, key), own && cacheFile(own, name, key)]) {
+    const mine = name === entry ? profile : undefined;
+    const fallback = mine !== undefined && mine !== DEFAULT_PROFILE ? cacheFile(dir, name, key, DEFAULT_PROFILE) : undefined;
+    const ownFile = own && cacheFile(own, name, key, mine);
+    for (const from of [cacheFile(dir, name, key, mine), ownFile, fallback]) {
       const cachedData = from && readOrUndefined(from);
-      if (cachedData !== undefined) return { from, cachedData };
+      if (cachedData !== undefined) return { from, cachedData, fits: from !== fallback, ownFile };
     }
-    return {};
+    return { ownFile };
   };
   const { load, loaded } = chunkLoader(cacheFor, { [entry]: source });
   const code = await load(entry).main(args);
   const report = process.env.MQTT_SIGN_CODE_CACHE_REPORT ? [] : undefined;
-  for (const [name, { script, from, cachedData }] of loaded) {
+  for (const [name, { script, from, cachedData, fits, ownFile }] of loaded) {
     const accepted = cachedData !== undefined && !script.cachedDataRejected;
-    // After the run, so the cache holds what it compiled (a cache of the top level alone saves little).
-    const mine = !accepted && key !== undefined && own ? cacheFile(own, name, key) : undefined;
+    // After the run, so the cache holds what it compiled (a cache of the top level alone saves little); not after a
+    // usage error (exit 2), which compiled little, so a format that does not exist never names one.
+    const mine = (!accepted || !fits) && code !== 2 && ownFile ? ownFile : undefined;
     const written = mine ? writeCache(own, mine, script) : false;
     // For support and the tests: which cache each chunk used.
-    report?.push(`code cache: ${name}: ${accepted ? `accepted ${from}` : `${cachedData === undefined ? 'none' : `rejected ${from}`}${written ? `; wrote ${mine}` : ''}`}\n`);
+    report?.push(`code cache: ${name}: ${accepted ? `accepted ${from}` : cachedData === undefined ? 'none' : `rejected ${from}`}${written ? `; wrote ${mine}` : ''}\n`);
   }
   // Written directly: the process exits as soon as this returns (a stream on a pipe may not have written it yet). A
   // support aid: a stderr that cannot take it (full, gone) is not worth failing the run for.
@@ -235,5 +277,5 @@ if (require.main === module && args.length === 1 && (args[0] === '--version' || 
 else if (saved !== undefined) help(saved);
 else if (require.main === module) cli();
 else {
-  module.exports = { bundle, dir, chunkLoader, entryFile, cacheKey, cacheFile, savedHelp };
+  module.exports = { bundle, dir, chunkLoader, entryFile, cacheKey, cacheFile, cacheProfile, DEFAULT_PROFILE, savedHelp };
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 
@@ -333,6 +334,7 @@ for (const lang of ['en', 'zh']) {
 // e2e tests run them too), except any that would go to the network, and the first example in each format that needs
 // no more options. Chunks no run loaded get the cache of their top level (scripts/code-cache.cjs loads them all).
 const bin = `${root}bin/mqtt-sign.js`;
+const { cacheProfile, DEFAULT_PROFILE } = createRequire(import.meta.url)(bin);
 const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
 if (help.status !== 0) throw new Error(`mqtt-sign --help exited ${help.status}: ${help.stderr}`);
 const examples = [...help.stdout.matchAll(/^ *\$ mqtt-sign (.+)$/gm)]
@@ -369,10 +371,25 @@ for (const run of runs) for (const file of JSON.parse(warm({ runs: [run] }))) us
 // A root no plain example loads (help's) takes the runs that load it.
 const plain = (run) => !run.ownFilesOnly && !run.terminal && !run.argv.includes('--help');
 const rootRuns = (runs) => (runs.some(plain) ? runs.filter(plain) : runs);
-for (const [file, itsRuns] of users) warm({ runs: roots.includes(file) ? rootRuns(itsRuns) : itsRuns.slice(0, 1), write: [file] });
+// cli.cjs has a cache per sign format (bin/mqtt-sign.js, cacheProfile): the default's (c) from its plain example,
+// the table's from its runs on and off a terminal, at's from its example; another format starts from the default's.
+const PROFILES = ['c', 'table', 'at'];
+if (!PROFILES.includes(DEFAULT_PROFILE)) throw new Error(`the default cache profile ${DEFAULT_PROFILE} is not warmed`);
+const profileOf = (run) => cacheProfile('cli.cjs', run.argv, () => run.terminal === true);
+for (const [file, itsRuns] of users) {
+  if (file !== 'cli.cjs') {
+    warm({ runs: roots.includes(file) ? rootRuns(itsRuns) : itsRuns.slice(0, 1), write: [file] });
+    continue;
+  }
+  for (const profile of PROFILES) {
+    const warming = itsRuns.filter((run) => profileOf(run) === profile && !run.argv.includes('--help') && (!run.ownFilesOnly || profile === 'table'));
+    if (warming.length === 0) throw new Error(`no run warms cli.cjs's ${profile} cache`);
+    warm({ runs: warming, write: [file], profile });
+  }
+}
 warm({ rest: loadOrder, write: loadOrder.filter((file) => !users.has(file)) });
 const caches = readdirSync(out).filter((f) => f.endsWith('.cache')).length;
-if (caches !== files.size) throw new Error(`scripts/code-cache.cjs wrote ${caches} caches for ${files.size} files`);
+if (caches !== files.size + PROFILES.length - 1) throw new Error(`scripts/code-cache.cjs wrote ${caches} caches for ${files.size} files (cli.cjs: ${PROFILES.length})`);
 const kB = (parts) => (parts.join('').length / 1024).toFixed(0);
 const all = [...files.values()].flatMap((f) => f.parts);
 console.log(`dist/bundle: ${chunks.length} chunks in ${files.size} files, cli.cjs ${kB(files.get('cli.cjs').parts)} kB, all ${kB(all)} kB; code cache after ${runs.length} runs`);

@@ -9,7 +9,8 @@ const { cacheFile, cacheKey, chunkLoader, dir, entryFile } = require('../bin/mqt
 // `runs`: [{ argv, terminal? }], terminal: as on a colour terminal (both streams a TTY: chalk, the coloured table);
 // this process's own output is not one.
 const [build, json] = process.argv.slice(2);
-const { runs = [], write, rest = [] } = JSON.parse(json);
+// `profile`: the cache profile the written entry file's cache is for (bin/mqtt-sign.js, cacheProfile).
+const { runs = [], write, rest = [], profile } = JSON.parse(json);
 // Each cache is named by bin's own key (build, Node build, architecture, V8 flags) as this process computes it.
 const key = cacheKey(build);
 const { load, loaded } = chunkLoader();
@@ -36,6 +37,6 @@ const terminalIo = { stdout: terminal, stderr: terminal, stdinIsTTY: false, env:
   for (const name of write) {
     const file = loaded.get(name);
     if (file === undefined) throw new Error(`${name} was not loaded: no cache to write`);
-    writeFileSync(cacheFile(dir, name, key), file.script.createCachedData());
+    writeFileSync(cacheFile(dir, name, key, name === 'cli.cjs' ? profile : undefined), file.script.createCachedData());
   }
 })();

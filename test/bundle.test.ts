@@ -21,6 +21,8 @@ const bin = createRequire(import.meta.url)('../bin/mqtt-sign.js') as {
   dir: string;
   chunkLoader(cacheFor?: (name: string) => { from?: string; cachedData?: Buffer }): { load(name: string): { main: Main }; loaded: Map<string, Loaded> };
   entryFile(argv: readonly string[]): string;
+  cacheProfile(entry: string, argv: readonly string[], isTerminal?: () => boolean): string | undefined;
+  DEFAULT_PROFILE: string;
 };
 
 const built = statSync(bin.bundle, { throwIfNoEntry: false });
@@ -30,19 +32,48 @@ if (built === undefined || built.mtimeMs < statSync(resolve(import.meta.dirname,
 const id = /\/\/ mqtt-sign build (\w+)\n$/.exec(readFileSync(bin.bundle, 'utf8'))?.[1];
 const files = readdirSync(bin.dir);
 const chunks = files.filter((f) => f.endsWith('.cjs'));
-// The build names each chunk's cache by bin's key (build id, Node build, architecture, V8 flags); the flags part
-// differs here (vitest's workers), so find it by the chunk and the build id.
-const shipped = (name: string): string => {
-  const found = files.filter((f) => f.startsWith(`${name.replace(/\.cjs$/, '')}.${id}.`) && f.endsWith('.cache'));
-  if (found.length !== 1) throw new Error(`expected one shipped code cache for ${name} of build ${id}, found ${found.length}`);
+// The build names each chunk's cache by bin's key (build id, Node build, architecture, V8 flags), cli.cjs's also by
+// profile (bin.cacheProfile); the flags part differs here (vitest's workers), so find it by the chunk and the build id.
+const PROFILES = ['c', 'table', 'at'];
+const shipped = (name: string, profile = name === 'cli.cjs' ? bin.DEFAULT_PROFILE : undefined): string => {
+  const prefix = `${name.replace(/\.cjs$/, '')}${profile === undefined ? '' : `.${profile}`}.${id}.`;
+  const found = files.filter((f) => f.startsWith(prefix) && f.endsWith('.cache'));
+  if (found.length !== 1) throw new Error(`expected one shipped code cache ${prefix}…, found ${found.length}`);
   return join(bin.dir, found[0]!);
 };
 const { load, loaded } = bin.chunkLoader((name) => ({ from: shipped(name), cachedData: readFileSync(shipped(name)) }));
 
-test('every chunk has its shipped code cache, and each file is a cache or a chunk of this build', () => {
+test('every chunk has its shipped code cache (cli.cjs one per profile), and each file is a cache or a chunk of this build', () => {
   expect(chunks).toContain('cli.cjs');
   for (const name of chunks) expect(shipped(name)).toMatch(/\.cache$/);
-  for (const file of files.filter((f) => f.endsWith('.cache'))) expect(chunks, file).toContain(`${file.slice(0, file.indexOf(`.${id}.`))}.cjs`);
+  for (const profile of PROFILES) expect(shipped('cli.cjs', profile)).toMatch(/\.cache$/);
+  const caches = files.filter((f) => f.endsWith('.cache'));
+  // Chunk names have no dot: what comes before the first is the chunk.
+  for (const file of caches) expect(chunks, file).toContain(`${file.slice(0, file.indexOf('.'))}.cjs`);
+  expect(caches).toHaveLength(chunks.length + PROFILES.length - 1);
+});
+
+test.each([
+  [['aliyun', '--format', 'table'], false, 'table'],
+  [['aliyun', '--format=at', '--modem', 'esp8266'], false, 'at'],
+  [['aliyun', '--format', 'hex', '--format', 'json'], false, 'json'],
+  [['aliyun', '--product', 'p'], false, 'c'],
+  [['aliyun', '--product', 'p'], true, 'table'],
+  [['aliyun', '--format', 'c'], true, 'c'],
+  // A value that could not be a format name never becomes part of a file name.
+  [['aliyun', '--format', '../../x'], false, 'c'],
+  [['aliyun', '--format', 'A'], false, 'c'],
+  [['aliyun', '--format', ''], false, 'c'],
+  [['aliyun', '--format'], true, 'table'],
+  // After `--` nothing is an option.
+  [['aliyun', '--', '--format', 'at'], false, 'c'],
+])('the cache profile of %j (stdout a terminal: %s) is %s', (argv, terminal, profile) => {
+  expect(bin.cacheProfile('cli.cjs', argv, () => terminal)).toBe(profile);
+});
+
+test('only cli.cjs has cache profiles', () => {
+  expect(bin.cacheProfile('cli-decode.cjs', ['decode', '--format', 'json'], () => false)).toBeUndefined();
+  expect(bin.cacheProfile('cli-bare.cjs', ['--format', 'table'], () => true)).toBeUndefined();
 });
 
 test('each file is the function bin compiles, in ASCII (else V8 holds the whole source two bytes a character)', () => {

@@ -20,12 +20,12 @@ interface Run {
   err: string;
 }
 
-function run(nodeFlags: string[], env: Record<string, string>): Promise<Run> {
+function run(nodeFlags: string[], env: Record<string, string>, args: readonly string[] = ARGS): Promise<Run> {
   return new Promise((done) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && k !== 'XDG_CACHE_HOME'));
     execFile(
       process.execPath,
-      [...nodeFlags, BIN, ...ARGS],
+      [...nodeFlags, BIN, ...args],
       { env: { ...clean, HOME: home, MQTT_SIGN_CODE_CACHE_REPORT: '1', NO_COLOR: '1', ...env } },
       (error, out, err) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, out, err }),
     );
@@ -52,7 +52,8 @@ describe('the code cache bin uses, for each chunk a run loads', () => {
     // A sign run needs more than the entry: its platform's file.
     expect(chunks[0]).toBe('cli.cjs');
     expect(chunks.length).toBeGreaterThan(1);
-    for (const [chunk, what] of report(plain)) expect(what).toMatch(new RegExp(`^accepted .*dist[\\\\/]bundle[\\\\/]${base(chunk)}\\.\\w+\\.v\\d+\\.\\d+\\.\\d+\\.\\w+\\.\\w+\\.cache$`));
+    // cli.cjs's by the profile of `--format c` (bin/mqtt-sign.js, cacheProfile).
+    for (const [chunk, what] of report(plain)) expect(what).toMatch(new RegExp(`^accepted .*dist[\\\\/]bundle[\\\\/]${base(chunk)}${chunk === 'cli.cjs' ? '\\.c' : ''}\\.\\w+\\.v\\d+\\.\\d+\\.\\d+\\.\\w+\\.\\w+\\.cache$`));
     expect(existsSync(dir)).toBe(false);
   });
 
@@ -94,6 +95,50 @@ describe('the code cache bin uses, for each chunk a run loads', () => {
     const swapped = await run(['--max-old-space-size=98'], { XDG_CACHE_HOME: dir });
     expect(report(swapped).get('cli.cjs')).toMatch(/^rejected .*; wrote /);
     expect([swapped.code, swapped.out]).toEqual([0, plain.out]);
+  });
+
+  // cli.cjs has a cache per sign format (bin/mqtt-sign.js, cacheProfile): the build ships c's, table's and at's.
+  const withFormat = (...format: string[]): string[] => [...ARGS.slice(0, -2), ...format];
+
+  test("a format the build warmed no cache for starts from the default's shipped cache, writes its own, then uses it", async () => {
+    const dir = join(home, 'profile-hex');
+    const first = await run([], { XDG_CACHE_HOME: dir }, withFormat('--format', 'hex'));
+    expect(first.code).toBe(0);
+    expect(report(first).get('cli.cjs')).toMatch(/^accepted .*dist[\\/]bundle[\\/]cli\.c\.\w+\..*\.cache; wrote .*profile-hex[\\/]mqtt-sign[\\/]cli\.hex\.\w+\..*\.cache$/);
+    // The platform's file has no profiles: its shipped cache fits.
+    for (const [chunk, what] of report(first)) if (chunk !== 'cli.cjs') expect(what).toMatch(/^accepted .*dist[\\/]bundle[\\/].*\.cache$/);
+    const second = await run([], { XDG_CACHE_HOME: dir }, withFormat('--format', 'hex'));
+    expect(report(second).get('cli.cjs')).toMatch(/^accepted .*profile-hex[\\/]mqtt-sign[\\/]cli\.hex\.\w+\..*\.cache$/);
+    expect([second.code, second.out]).toEqual([0, first.out]);
+    // A shipped profile is used as it is.
+    const table = await run([], { XDG_CACHE_HOME: dir }, withFormat('--format', 'table'));
+    expect(report(table).get('cli.cjs')).toMatch(/^accepted .*dist[\\/]bundle[\\/]cli\.table\.\w+\..*\.cache$/);
+  });
+
+  test("under another V8 flag each format writes and uses its own cache, never another format's", async () => {
+    const dir = join(home, 'profiles');
+    const flags = ['--max-old-space-size=97'];
+    const c = await run(flags, { XDG_CACHE_HOME: dir });
+    expect(report(c).get('cli.cjs')).toMatch(/^none; wrote .*[\\/]cli\.c\.\w+\..*\.cache$/);
+    const table = await run(flags, { XDG_CACHE_HOME: dir }, withFormat('--format', 'table'));
+    expect(report(table).get('cli.cjs')).toMatch(/^none; wrote .*[\\/]cli\.table\.\w+\..*\.cache$/);
+    const again = await Promise.all([run(flags, { XDG_CACHE_HOME: dir }), run(flags, { XDG_CACHE_HOME: dir }, withFormat('--format', 'table'))]);
+    expect(again.map((r) => report(r).get('cli.cjs'))).toEqual([
+      expect.stringMatching(/^accepted .*[\\/]cli\.c\.\w+\..*\.cache$/),
+      expect.stringMatching(/^accepted .*[\\/]cli\.table\.\w+\..*\.cache$/),
+    ]);
+    expect(again.map((r) => [r.code, r.out])).toEqual([
+      [0, c.out],
+      [0, table.out],
+    ]);
+  });
+
+  test('a usage error (an unknown format) writes no cache', async () => {
+    const dir = join(home, 'usage-error');
+    const r = await run(['--max-old-space-size=96'], { XDG_CACHE_HOME: dir }, withFormat('--format', 'nope'));
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/wrote/);
+    expect(existsSync(dir)).toBe(false);
   });
 
   test('an unwritable cache directory is ignored silently', async () => {
