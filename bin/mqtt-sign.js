@@ -27,10 +27,11 @@ function chunkLoader(cacheFor = () => ({}), sources = {}) {
   const define = (name, factory) => {
     if (!defined.has(name) && !modules.has(name)) defined.set(name, factory);
   };
-  function load(name) {
+  // fromFile: compile the chunk's own file even when a loaded file defines it (the build, for that file's cache).
+  function load(name, fromFile = false) {
     const known = modules.get(name);
     if (known) return known.exports;
-    const factory = defined.get(name);
+    const factory = fromFile ? undefined : defined.get(name);
     if (factory) {
       const mod = { exports: {} };
       modules.set(name, mod);

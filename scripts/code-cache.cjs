@@ -30,7 +30,8 @@ const terminalIo = { stdout: terminal, stderr: terminal, stdinIsTTY: false, env:
     const code = await load(entryFile(argv)).main(argv, ...(onTerminal ? [terminalIo] : []));
     if (code !== 0) throw new Error(`mqtt-sign ${argv.join(' ')}${onTerminal ? ' on a terminal' : ''} exited ${code}`);
   }
-  for (const name of rest) load(name);
+  // From its own file even when a root carries it (scripts/bundle.mjs, CARRIED): that file's cache is being made.
+  for (const name of rest) load(name, true);
   v8.setFlagsFromString('--flush-bytecode');
   if (v8.cachedDataVersionTag() !== flags) throw new Error('V8 flags not restored: the caches would be refused');
   if (write === undefined) return writeSync(3, JSON.stringify([...loaded.keys()]));

@@ -123,6 +123,9 @@ test.each([
   ['decode through cli.cjs', 'cli.cjs', ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00']],
   ['a platform\'s help (commander) through decode\'s file', 'cli-decode.cjs', ['aliyun', '--help']],
   ['sign through the file for no command', 'cli-bare.cjs', [...ALIYUN, '--format', 'c']],
+  // cli.cjs carries the AT formatter (scripts/bundle.mjs, CARRIED); the other roots read its own file.
+  ['an AT script through decode\'s file', 'cli-decode.cjs', [...ALIYUN, '--format', 'at', '--modem', 'esp8266']],
+  ['an AT script through the file for no command', 'cli-bare.cjs', [...ALIYUN, '--format', 'at', '--modem', 'esp-at-mqtt']],
   ['decode through the file for no command', 'cli-bare.cjs', ['decode', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00']],
   ['the help through cli.cjs', 'cli.cjs', ['--no-color', '--help']],
 ])('%s prints what the source prints', async (_, file, argv) => {
@@ -198,6 +201,7 @@ test.each([
   ['sign --format json', [...ALIYUN, '--format', 'json'], ['cli', 'aliyun']],
   ['sign --format json --modem quectel', [...ALIYUN, '--format', 'json', '--modem', 'quectel'], ['cli', 'aliyun', 'json']],
   ['sign --format table', [...ALIYUN, '--format', 'table'], ['cli', 'aliyun']],
+  ['sign --format at (cli.cjs carries it)', [...ALIYUN, '--format', 'at', '--modem', 'esp8266'], ['cli', 'aliyun']],
   ['decode', ['decode', 'c0 00'], ['cli-decode']],
   ['an unknown option (commander)', [...ALIYUN, '--formt', 'c'], ['cli', 'aliyun', 'program', 'sign-command']],
   // commander's help, not bin's saved text: no signing or decoding code (the file for command lines naming no command).
