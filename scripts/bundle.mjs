@@ -291,7 +291,7 @@ const defineChunk = (name, eager) => {
 const CARRIED = { 'cli.cjs': ['at'] };
 const carried = (root) =>
   (CARRIED[root] ?? []).flatMap((base) => {
-    const target = entries.find((e) => e.startsWith(`${base}-`) && /^[\w]+-[A-Z0-9]{8}\.cjs$/.test(e));
+    const target = entries.find((e) => e.startsWith(`${base}-`) && /^[A-Z0-9]{8}\.cjs$/.test(e.slice(base.length + 1)));
     if (target === undefined) throw new Error(`dist/bundle: ${root} should carry ${base}, which is no import() target`);
     return [...closure(target)].filter((name) => !closure(root).has(name));
   });
