@@ -138,6 +138,9 @@ function stdoutIsTerminal() {
   }
 }
 
+/** cli.cjs's commands that are not a platform's (decode has a file of its own). */
+const NOT_SIGNING = new Set(['verify', 'probe', 'doctor', 'decode', 'help']);
+
 /** The profile the build warms for the command lines that name no format, or an unknown one. */
 const DEFAULT_PROFILE = 'c';
 
@@ -146,12 +149,12 @@ const DEFAULT_PROFILE = 'c';
  * a sign run of each format compiles its own part of cli.cjs (the table's renderer and decoder, the AT steps): one
  * cache holding every format's part costs each run the reading of the others' (~10 µs a kB), and one without a run's
  * part makes it compile that part from source on every start (a table run from a cache a `--format c` run wrote: +1.1 ms
- * on Node 22). So cli.cjs has a cache per sign format, named by `--format` (by default the table on a terminal, else
- * c); the other entry files one each (undefined). A value that could not be a format name is the default's: it becomes
- * part of a file name.
+ * on Node 22, measured). So cli.cjs has a cache per sign format, named by `--format` (by default the table on a
+ * terminal, else c); its other commands (verify, probe, doctor) and the other entry files one each (undefined). A value
+ * that could not be a format name is the default's: it becomes part of a file name.
  */
 function cacheProfile(entry, argv, isTerminal = stdoutIsTerminal) {
-  if (entry !== 'cli.cjs') return undefined;
+  if (entry !== 'cli.cjs' || NOT_SIGNING.has(argv[0])) return undefined;
   let format;
   for (let i = 1; i < argv.length && argv[i] !== '--'; i++) {
     if (argv[i] === '--format') format = argv[++i];
@@ -183,13 +186,13 @@ async function run(args) {
   const key = build === undefined ? undefined : cacheKey(build);
   const own = userCacheDir();
   const profile = cacheProfile(entry, args);
-  // Per chunk: the cache the build shipped, else the one this machine wrote; for the entry file, its profile's. A
-  // profile the build did not warm (a format its runs do not show) starts from the default's shipped cache, and the
-  // run then writes this profile's own.
+  // Per chunk: the cache the build shipped, else the one this machine wrote; for the entry file, its profile's. In
+  // cli.cjs a profile the build did not warm (a format its runs do not show, another command) starts from the
+  // default's shipped cache, and the run then writes this profile's own.
   const cacheFor = (name) => {
     if (key === undefined) return {};
     const mine = name === entry ? profile : undefined;
-    const fallback = mine !== undefined && mine !== DEFAULT_PROFILE ? cacheFile(dir, name, key, DEFAULT_PROFILE) : undefined;
+    const fallback = name === 'cli.cjs' && mine !== DEFAULT_PROFILE ? cacheFile(dir, name, key, DEFAULT_PROFILE) : undefined;
     const ownFile = own && cacheFile(own, name, key, mine);
     for (const from of [cacheFile(dir, name, key, mine), ownFile, fallback]) {
       const cachedData = from && readOrUndefined(from);

@@ -66,7 +66,7 @@ const lazyBuiltins = {
 // chalk detects the terminal's colour level when it is loaded (its vendored supports-color: node:tty, node:os, the
 // environment and argv, and esbuild's copy of `process` as an ES module), for its default instances. The CLI decides
 // colour itself and gives chalk the level (src/cli/palette.ts), so in the bundle that detection is a module saying
-// "no colour": chalk's styling is unchanged, and a colour run no longer pays for detecting twice (~0.5 ms).
+// "no colour": chalk's styling is unchanged, and a colour run no longer pays for detecting twice (0.2–0.5 ms, measured).
 const chalkDetection = {
   name: 'chalk-detection',
   setup(b) {

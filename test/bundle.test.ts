@@ -71,7 +71,8 @@ test.each([
   expect(bin.cacheProfile('cli.cjs', argv, () => terminal)).toBe(profile);
 });
 
-test('only cli.cjs has cache profiles', () => {
+test('only cli.cjs has cache profiles, and only for its signing commands', () => {
+  for (const command of ['verify', 'probe', 'doctor', 'help']) expect(bin.cacheProfile('cli.cjs', [command, '--format', 'json'], () => true), command).toBeUndefined();
   expect(bin.cacheProfile('cli-decode.cjs', ['decode', '--format', 'json'], () => false)).toBeUndefined();
   expect(bin.cacheProfile('cli-bare.cjs', ['--format', 'table'], () => true)).toBeUndefined();
 });

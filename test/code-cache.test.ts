@@ -133,6 +133,18 @@ describe('the code cache bin uses, for each chunk a run loads', () => {
     ]);
   });
 
+  test("verify, not a signing command, starts from the default's shipped cache and writes one without a profile", async () => {
+    const dir = join(home, 'verify');
+    // A CONNECT that does not verify (exit 1): a run that worked, not a usage error.
+    const args = ['verify', 'aliyun', '--secret', 'x', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00'];
+    const first = await run([], { XDG_CACHE_HOME: dir }, args);
+    expect(first.code).toBe(1);
+    expect(report(first).get('cli.cjs')).toMatch(/^accepted .*dist[\\/]bundle[\\/]cli\.c\.\w+\..*\.cache; wrote .*verify[\\/]mqtt-sign[\\/]cli\.\w+\.v\d.*\.cache$/);
+    const second = await run([], { XDG_CACHE_HOME: dir }, args);
+    expect(report(second).get('cli.cjs')).toMatch(/^accepted .*verify[\\/]mqtt-sign[\\/]cli\.\w+\.v\d.*\.cache$/);
+    expect([second.code, second.out]).toEqual([first.code, first.out]);
+  });
+
   test('a usage error (an unknown format) writes no cache', async () => {
     const dir = join(home, 'usage-error');
     const r = await run(['--max-old-space-size=96'], { XDG_CACHE_HOME: dir }, withFormat('--format', 'nope'));
