@@ -223,6 +223,9 @@ for (const file of outputFiles) {
     const wrapped = new RegExp(`module\\.exports=${toCommonJs[1].replace(/\$/g, '\\$')}\\(([\\w$]+)\\)`);
     if (!wrapped.test(code)) throw new Error(`dist/bundle/${name}: __toCommonJS is defined but its module.exports was not found`);
     code = code.replace(wrapped, 'module.exports=$1');
+    // Without that use, esbuild's helpers for it (and for copying properties, unless an import of a Node module still
+    // needs them) are dead code in every chunk: ~350 bytes each, ~9 kB of cli.cjs that every run reads. Shaken out.
+    ({ code } = await transform(code, { target: 'node20', platform: 'node', minify: true, treeShaking: true, logLevel: 'warning' }));
   }
   code = code.replace(/(\brequire\(|\bimport\()"\.\/([\w-]+)\.js"\)/g, (call, how, base) => {
     if (!names.includes(`${base}.cjs`)) throw new Error(`dist/bundle/${name}: ${call} names no chunk`);
