@@ -128,11 +128,14 @@ function writeCache(where, file, script) {
 const cacheFile = (where, name, key, profile) =>
   join(where, `${name.endsWith('.cjs') ? name.slice(0, -4) : name}${profile === undefined ? '' : `.${profile}`}.${key}.cache`);
 
+/** The same device as /dev/null (a shell's `> /dev/null`, a spawn's 'ignore'). */
+const isDevNull = (st) => st.isCharacterDevice() && st.rdev !== 0 && st.rdev === statSync('/dev/null').rdev;
+
 /** stdout is a terminal, as far as a stat tells: a character device other than /dev/null (bin cannot ask isatty cheaply). */
 function stdoutIsTerminal() {
   try {
     const out = fstatSync(1);
-    return out.isCharacterDevice() && out.rdev !== statSync('/dev/null').rdev;
+    return out.isCharacterDevice() && !isDevNull(out);
   } catch {
     return false;
   }
@@ -252,8 +255,7 @@ function savedHelp(argv, env = process.env) {
   const lang = named ?? ((env.LC_ALL || env.LC_MESSAGES || env.LANG || '').slice(0, 2).toLowerCase() === 'zh' ? 'zh' : 'en');
   try {
     const out = fstatSync(1);
-    const devNull = out.isCharacterDevice() && out.rdev !== 0 && out.rdev === statSync('/dev/null').rdev;
-    if (!(out.isFile() || out.isFIFO() || out.isSocket() || devNull) || !bundleFresh()) return undefined;
+    if (!(out.isFile() || out.isFIFO() || out.isSocket() || isDevNull(out)) || !bundleFresh()) return undefined;
     return readFileSync(join(dir, `help.${lang}.txt`), 'utf8');
   } catch {
     return undefined;

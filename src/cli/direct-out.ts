@@ -40,8 +40,9 @@ export function directOutStream(fd: number, open: () => NodeJS.WriteStream, limi
     if (direct === undefined) {
       try {
         const st = fstatSync(fd);
-        terminal = st.isCharacterDevice() && !isDevNull(st) && characterDeviceIsTerminal(fd, st.rdev);
-        direct = st.isFile() || st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && (terminal || isDevNull(st)));
+        const devNull = st.isCharacterDevice() && isDevNull(st);
+        terminal = st.isCharacterDevice() && !devNull && characterDeviceIsTerminal(fd, st.rdev);
+        direct = st.isFile() || st.isFIFO() || st.isSocket() || terminal || devNull;
       } catch {
         direct = false;
       }

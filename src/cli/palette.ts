@@ -11,10 +11,5 @@ export async function palette(color: boolean): Promise<Paint> {
   // Level 1 (16 colours) is enough for five keys and works on every terminal, including Windows conhost.
   const chalk = new Chalk({ level: 1 });
   // Each style chain once: every `chalk.red` makes a new styling function (a table paints a few hundred cells).
-  const error = chalk.red.bold;
-  const warn = chalk.yellow;
-  const ok = chalk.green;
-  const dim = chalk.dim;
-  const field = chalk.cyan;
-  return { error: (t) => error(t), warn: (t) => warn(t), ok: (t) => ok(t), dim: (t) => dim(t), field: (t) => field(t) };
+  return { error: chalk.red.bold, warn: chalk.yellow, ok: chalk.green, dim: chalk.dim, field: chalk.cyan };
 }
