@@ -80,9 +80,17 @@ export function termSafe(text: string, max: number = TERM_MAX): string {
   return out;
 }
 
+/**
+ * Message parameters whose values are the tool's own words, never the user's or the network's: an option's name, a
+ * modem, format or platform name, a rule, the allowed values. Escaped like any value, but cut only at a whole line's
+ * length (a list of 40 modem names is longer than TERM_MAX and must be read whole), and never masked as a secret
+ * (src/cli/secrets.ts).
+ */
+export const TOOL_WORDS: ReadonlySet<string> = new Set(['option', 'other', 'modem', 'command', 'rule', 'allowed', 'platform', 'format', 'formats', 'dialects', 'modules', 'field', 'kind', 'flag', 'env']);
+
 /** Every string value of `params` through termSafe; numbers and the rest as they are. */
 export function termSafeParams<T extends Readonly<Record<string, unknown>>>(params: T, max: number = TERM_MAX): T {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) out[key] = typeof value === 'string' ? termSafe(value, max) : value;
+  for (const [key, value] of Object.entries(params)) out[key] = typeof value === 'string' ? termSafe(value, TOOL_WORDS.has(key) ? Math.max(max, TERM_LINE_MAX) : max) : value;
   return out as T;
 }

@@ -209,6 +209,24 @@ describe('secrets', () => {
     expect(r.err).toContain('***');
   });
 
+  test("a short secret is masked in the user's text, not in the tool's words (option, modem, the message itself)", async () => {
+    const topic = 't'.repeat(200);
+    const generic = ['generic', '--host', 'b.example.com', '--client-id', 'd', '--username', 'u'];
+    const modem = await run([...generic, '--password', 'mqtt', '--publish', topic, '--format', 'at', '--modem', 'esp-at-mqtt']);
+    expect(modem.code).toBe(2);
+    expect(modem.err).toMatch(/^mqtt-sign: esp-at-mqtt: the topic is 200 bytes, over the 128-byte limit .*\(set by --publish\)/);
+    const option = await run([...generic, '--password', 'p', '--publish', topic, '--format', 'at', '--modem', 'esp-at-mqtt']);
+    expect(option.err).toContain('(set by --publish)');
+    const warned = await run(['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', 'at', '--static', '--format', 'at', '--modem', 'sim900']);
+    expect(warned.code).toBe(0);
+    expect(warned.err).toContain('Aliyun accounts created after 2022-08-02');
+    // Still masked where the user's text quotes it.
+    const quoted = await run([...generic, '--password', 'mqtt', '--publish', 'a/mqtt/+']);
+    expect(quoted.code).toBe(2);
+    expect(quoted.err).toContain('a/***/+');
+    expect(quoted.err).not.toContain('a/mqtt/+');
+  });
+
   test('--copy gets plain text even when the terminal gets colour', async () => {
     const r = await run([...ALIYUN, '--copy'], { stdoutTTY: true });
     expect(ANSI.test(r.out)).toBe(true);

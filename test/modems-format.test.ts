@@ -187,9 +187,16 @@ describe('through the CLI', () => {
 
   test('an unknown --modem, a limit and a character no modem can take: exit 2, one line naming the option', async () => {
     for (const [argv, text] of [
+      // The whole list of names, not cut like a user's value.
+      [[...G, '--format', 'at'], `--format at needs --modem: one of ${MODEM_NAMES.join(', ')}`],
       [[...G, '--format', 'at', '--modem', 'nokia'], '--modem nokia is not known: give a dialect (esp8266, sim800, sim7600, quectel, esp-at-mqtt'],
       [[...G.slice(0, -1), 'p'.repeat(257), '--format', 'at', '--modem', 'simcom-mqtt'], 'the password is 257 bytes, over the 256-byte limit of AT+CMQTTCONNECT (set by --password)'],
       [['generic', '--host', '127.0.0.1', '--client-id', 'a"b', '--format', 'at', '--modem', 'quectel-mqtt'], 'the client id (set by --client-id) has " at character 1'],
+      // A keepalive is in seconds, its range the command's.
+      [[...G, '--keepalive', '3601', '--format', 'at', '--modem', 'quectel-mqtt'], 'quectel-mqtt: keepalive 3601 s is outside the 0–3600 s that AT+QMTCFG="keepalive" takes (set by --keepalive)'],
+      [[...G, '--keepalive', '7201', '--format', 'at', '--modem', 'esp-at-mqtt'], 'esp-at-mqtt: keepalive 7201 s is outside the 1–7200 s that AT+MQTTCONNCFG takes'],
+      [[...G, '--keepalive', '64801', '--format', 'at', '--modem', 'simcom-mqtt'], 'simcom-mqtt: keepalive 64801 s is outside the 1–64800 s that AT+CMQTTCONNECT takes'],
+      [[...G, '--keepalive', '0', '--format', 'at', '--modem', 'simcom-mqtt'], 'simcom-mqtt: keepalive 0 s is outside the 1–64800 s'],
     ] as const) {
       const r = await cli([...argv]);
       expect(r.code).toBe(2);

@@ -3,7 +3,7 @@
 // passes", "safe text passes unchanged", "escapes are idempotent", and the cut's bound and byte count.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { TERM_MAX, termSafe, termSafeParams } from '../src/terminal-text.js';
+import { TERM_LINE_MAX, TERM_MAX, termSafe, termSafeParams } from '../src/terminal-text.js';
 
 describe('escapes', () => {
   test.each([
@@ -52,6 +52,15 @@ describe('the cut', () => {
 
 test('termSafeParams escapes string params and leaves the rest', () => {
   expect(termSafeParams({ option: '--device', value: 'a\x1bb', n: 3, ok: true, none: undefined })).toEqual({ option: '--device', value: 'a\\x1bb', n: 3, ok: true, none: undefined });
+});
+
+test("termSafeParams cuts the user's values at TERM_MAX, the tool's own lists (allowed, modules) only at a line's length", () => {
+  const list = Array.from({ length: 40 }, (_, i) => `modem${i}`).join(', ');
+  const out = termSafeParams({ allowed: list, modules: `${list}\x1b`, value: list });
+  expect(out.allowed).toBe(list);
+  expect(out.modules).toBe(`${list}\\x1b`);
+  expect(out.value).toBe(`${list.slice(0, TERM_MAX)}…(${list.length} bytes)`);
+  expect(termSafeParams({ allowed: 'a'.repeat(TERM_LINE_MAX + 1) }).allowed).toMatch(/…\(1001 bytes\)$/);
 });
 
 // Code points a terminal acts on or that reorder/hide text (Cc, Cf, Zl, Zp, Cs): the property checks them by

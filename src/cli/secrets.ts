@@ -5,6 +5,7 @@
  */
 import { MqttSignError, UsageError } from '../errors.js';
 import { message, type Lang, type Params } from '../messages.js';
+import { TOOL_WORDS } from '../terminal-text.js';
 import type { Io } from './io.js';
 import { decodeSecret, secretProblem } from './secret-check.js';
 
@@ -70,11 +71,21 @@ export function mask(text: string, secrets: readonly string[]): string {
   return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('***'), text);
 }
 
+/**
+ * The parameters with each secret masked in every value that can hold the user's text (the same object when none
+ * does); not in the tool's own words (TOOL_WORDS), where a short secret would only garble "esp-at-mqtt" or "--publish"
+ * and show where its letters are. Masking is done here, before a message is rendered, never on the rendered text: the catalogue's words are not
+ * the user's.
+ */
+export function maskParams<P extends Readonly<Record<string, unknown>>>(params: P, secrets: readonly string[]): P {
+  const leaks = ([k, v]: [string, unknown]): boolean => !TOOL_WORDS.has(k) && typeof v === 'string' && mask(v, secrets) !== v;
+  if (!Object.entries(params).some(leaks)) return params;
+  return Object.fromEntries(Object.entries(params).map((e) => [e[0], leaks(e) ? mask(e[1] as string, secrets) : e[1]])) as P;
+}
+
 /** The same error with every parameter that contains a secret masked; other errors pass through unchanged. */
 export function redact(err: unknown, secrets: readonly string[]): unknown {
   if (!(err instanceof MqttSignError)) return err;
-  const leaks = (v: unknown): boolean => typeof v === 'string' && mask(v, secrets) !== v;
-  if (!Object.values(err.params).some(leaks)) return err;
-  const params: Params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, leaks(v) ? mask(v as string, secrets) : v]));
-  return new MqttSignError(err.code, params, err.exitCode);
+  const params = maskParams(err.params, secrets);
+  return params === err.params ? err : new MqttSignError(err.code, params as Params, err.exitCode);
 }

@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { param, quote, unquotable } from './at-escape.js';
 import { byteLength, typeableText, utf8, type Session } from './at-session.js';
-import { overLimit, type AtStep, type ResultCode } from './at-steps.js';
+import { keepaliveRange, overLimit, type AtStep, type ResultCode } from './at-steps.js';
 import type { MqttDialect } from './at-mqtt.js';
 
 const NAME = 'esp-at-mqtt';
@@ -47,7 +47,7 @@ function login(s: Session, scheme: number): AtStep[] {
 
 function connection(s: Session): AtStep {
   if (s.keepalive === 0) throw new UsageError('modem.esp.keepalive0', { modem: NAME, option: '--keepalive' });
-  if (s.keepalive > LIMITS.keepalive) overLimit(NAME, 'keepalive', '--keepalive', s.keepalive, LIMITS.keepalive, 'AT+MQTTCONNCFG');
+  if (s.keepalive > LIMITS.keepalive) keepaliveRange(NAME, s.keepalive, 1, LIMITS.keepalive, 'AT+MQTTCONNCFG');
   let lwt = '"","",0,0';
   if (s.will) {
     const topic = s.will.topic;

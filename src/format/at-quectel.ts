@@ -8,7 +8,7 @@
 import { UsageError } from '../errors.js';
 import { param, quote } from './at-escape.js';
 import { typeableText, type Session } from './at-session.js';
-import { overLimit, type AtStep, type ResultCode } from './at-steps.js';
+import { keepaliveRange, overLimit, type AtStep, type ResultCode } from './at-steps.js';
 import type { MqttDialect } from './at-mqtt.js';
 
 const NAME = 'quectel-mqtt';
@@ -24,7 +24,7 @@ export const quectel: MqttDialect = {
   before: 'modem.quectel.before',
   versions: [3, 4],
   steps(s: Session, broker, platform) {
-    if (s.keepalive > KEEPALIVE_MAX) overLimit(NAME, 'keepalive', '--keepalive', s.keepalive, KEEPALIVE_MAX, 'AT+QMTCFG="keepalive"');
+    if (s.keepalive > KEEPALIVE_MAX) keepaliveRange(NAME, s.keepalive, 0, KEEPALIVE_MAX, 'AT+QMTCFG="keepalive"');
     const steps: AtStep[] = [
       { command: `AT+QMTCFG="version",0,${s.version}`, expect: 'OK' },
       { command: `AT+QMTCFG="keepalive",0,${s.keepalive}`, expect: 'OK' },

@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../errors.js';
 import { byteLength, utf8, type Session } from './at-session.js';
-import { overLimit, type AtStep, type ResultCode } from './at-steps.js';
+import { keepaliveRange, overLimit, type AtStep, type ResultCode } from './at-steps.js';
 import type { MqttDialect } from './at-mqtt.js';
 import { param } from './at-escape.js';
 
@@ -32,7 +32,7 @@ export const simcom: MqttDialect = {
   steps(s: Session, broker) {
     if (byteLength(s.clientId) > SIMCOM_LIMITS.clientId) overLimit(NAME, 'client id', '--client-id', byteLength(s.clientId), SIMCOM_LIMITS.clientId, 'AT+CMQTTACCQ');
     if (byteLength(s.clientId) === 0) throw new UsageError('modem.simcom.emptyid', { modem: NAME, option: '--client-id' });
-    if (s.keepalive === 0 || s.keepalive > SIMCOM_LIMITS.keepalive) overLimit(NAME, 'keepalive', '--keepalive', s.keepalive, SIMCOM_LIMITS.keepalive, 'AT+CMQTTCONNECT (1–64800)');
+    if (s.keepalive === 0 || s.keepalive > SIMCOM_LIMITS.keepalive) keepaliveRange(NAME, s.keepalive, 1, SIMCOM_LIMITS.keepalive, 'AT+CMQTTCONNECT');
     const steps: AtStep[] = [
       { command: 'AT+CMQTTSTART', before: ['OK'], expect: '+CMQTTSTART: 0' },
       { command: `AT+CMQTTACCQ=0,${qq(NAME, s.clientId, 'client id', '--client-id')},${broker.tls ? 1 : 0}`, expect: 'OK' },

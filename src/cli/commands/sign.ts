@@ -16,7 +16,7 @@ import type { PlatformTopic, SignParams, SignResult, Signer, Warning } from '../
 import type { CliContext } from '../context.js';
 import { buildPackets, plan, type PacketFlags } from '../packets.js';
 import { palette } from '../palette.js';
-import { mask, redact } from '../secrets.js';
+import { mask, maskParams, redact } from '../secrets.js';
 import { askForMissingSecret, readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { runtimeSpec } from '../runtime-spec.js';
 import type { OptionSpec, OptionValues } from '../options.js';
@@ -148,7 +148,7 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
     });
     const signed = [...result.warnings, ...notes];
     // Lint text quotes inputs; a secret among them is masked like in errors (the credentials themselves are output).
-    const warnings = signed.map((w) => localize(w, lang)).map((n) => ({ ...n, message: mask(n.message, secrets) }));
+    const warnings = signed.map((w) => localize(w, lang, secrets));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
     const formatOptions = { name: opts.name, compact: opts.compact, runtime: opts.runtime, modem: opts.modem, lang, paint };
     const out = (await formatLoaders[style](formatOptions))(
@@ -234,8 +234,9 @@ function extraLine(name: string, value: string, lang: Lang): string {
 }
 
 /** A signer's warning in the user's language, when the catalogue knows its code. */
-function localize(w: Warning, lang: Lang): Notice {
-  return { code: w.code, message: catalogues.en[w.code] === undefined ? w.message : message(w.code, w.params ?? {}, lang) };
+/** The warning in the user's language, each secret masked in the values it quotes (in its text when it has no entry). */
+function localize(w: Warning, lang: Lang, secrets: readonly string[]): Notice {
+  return { code: w.code, message: catalogues.en[w.code] === undefined ? mask(w.message, secrets) : message(w.code, maskParams(w.params ?? {}, secrets), lang) };
 }
 
 /** Valid base64 of 16 bytes, so it passes every secret's check (Azure, OneNET, Tencent keys) and is no one's secret. */
