@@ -73,6 +73,17 @@ describe('esp-at-mqtt', () => {
     expect(raw.data).toEqual(binary);
     expect(commands(pub('x'.repeat(240)), 'esp-at-mqtt').some((l) => l.startsWith('AT+MQTTPUBRAW=0,"t",240'))).toBe(true);
   });
+  test('a topic under 128 bytes whose escapes make the command line over 254 is refused (SUB, UNSUB, PUBRAW)', () => {
+    const commas = ','.repeat(128);
+    const sub = usage(() => text(input({}, [{ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: commas, qos: 0 }] }]), 'esp-at-mqtt'));
+    expect(sub.message).toBe('esp-at-mqtt: the command line is 273 bytes, over the 254-byte limit of AT+MQTTSUB (set by --subscribe)');
+    const unsub = usage(() => text(input({}, [{ cmd: 'unsubscribe', messageId: 1, unsubscriptions: [commas] }]), 'esp-at-mqtt'));
+    expect(unsub.params).toMatchObject({ command: 'AT+MQTTUNSUB', option: '--unsubscribe' });
+    const pub = usage(() => text(input({}, [{ cmd: 'publish', topic: commas, payload: 'x'.repeat(300), qos: 0, retain: false }]), 'esp-at-mqtt'));
+    expect(pub.params).toMatchObject({ command: 'AT+MQTTPUBRAW', option: '--publish', length: 282 });
+    // 63 commas escape to 126 characters: the line fits.
+    expect(commands(input({}, [{ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: ','.repeat(63), qos: 0 }] }]), 'esp-at-mqtt').at(-1)).toMatch(/^AT\+MQTTSUB=0,"(\\,){63}",0$/);
+  });
   test('keepalive 0 and 5.0 are refused with the option named', () => {
     expect(usage(() => text(input({ keepalive: 0 }), 'esp-at-mqtt')).params.option).toBe('--keepalive');
     expect(usage(() => text(input({ protocolVersion: 5 }), 'esp-at-mqtt')).params.option).toBe('--protocol');

@@ -62,6 +62,12 @@ function connection(s: Session): AtStep {
   return { command, expect: 'OK' };
 }
 
+/** A command line that carries an escaped topic: each \, , and " doubles, so a topic under 128 bytes can still overflow it. */
+function fitting(command: string, option: string, name: string): string {
+  if (byteLength(command) > ESP_LINE_MAX) overLimit(NAME, 'command line', option, byteLength(command), ESP_LINE_MAX, name);
+  return command;
+}
+
 function topicParam(topic: string, option: string): string {
   if (byteLength(topic) > LIMITS.topic) overLimit(NAME, 'topic', option, byteLength(topic), LIMITS.topic, 'AT+MQTTSUB/AT+MQTTPUB');
   return esc(topic, 'topic', option);
@@ -87,9 +93,9 @@ export const esp: MqttDialect = {
     ];
     for (const a of s.actions) {
       if (a.kind === 'subscribe') {
-        for (const sub of a.subscriptions) steps.push({ command: `AT+MQTTSUB=0,${topicParam(sub.topic, '--subscribe')},${sub.qos}`, expect: 'OK' });
+        for (const sub of a.subscriptions) steps.push({ command: fitting(`AT+MQTTSUB=0,${topicParam(sub.topic, '--subscribe')},${sub.qos}`, '--subscribe', 'AT+MQTTSUB'), expect: 'OK' });
       } else if (a.kind === 'unsubscribe') {
-        for (const topic of a.topics) steps.push({ command: `AT+MQTTUNSUB=0,${topicParam(topic, '--unsubscribe')}`, expect: 'OK' });
+        for (const topic of a.topics) steps.push({ command: fitting(`AT+MQTTUNSUB=0,${topicParam(topic, '--unsubscribe')}`, '--unsubscribe', 'AT+MQTTUNSUB'), expect: 'OK' });
       } else if (a.kind === 'publish') {
         const topic = topicParam(a.topic, '--publish');
         if (a.payload.length === 0) throw new UsageError('modem.payload.empty', { modem: NAME, option: '--payload', command: 'AT+MQTTPUB/AT+MQTTPUBRAW' });
@@ -99,7 +105,7 @@ export const esp: MqttDialect = {
           steps.push({ command: short, expect: 'OK' });
         } else {
           steps.push({
-            command: `AT+MQTTPUBRAW=0,${topic},${a.payload.length},${a.qos},${a.retain ? 1 : 0}`,
+            command: fitting(`AT+MQTTPUBRAW=0,${topic},${a.payload.length},${a.qos},${a.retain ? 1 : 0}`, '--publish', 'AT+MQTTPUBRAW'),
             data: a.payload,
             before: ['OK', '>'],
             expect: '+MQTTPUB:OK',
