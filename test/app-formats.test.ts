@@ -198,6 +198,29 @@ describe('WebSocket endpoints per platform', () => {
     expect(r.stderr).toMatch(/--ws-url/);
   });
 
+  test.each([
+    ['mosquitto', ['--client-id', 'x\u001b]0;pwn\u0007'], '--client-id: the client id has \\x1b at character 2'],
+    ['mqttx', ['--client-id', 'c', '--publish', 't', '--payload', 'a\u009b2J'], '--payload: the payload has \\x9b at character 2'],
+    ['mosquitto', ['--client-id', 'c', '--subscribe', 'a/\u202eb'], '--subscribe: the topic has \\u202e at character 3'],
+    ['mqttx', ['--client-id', 'c', '--publish', 'x\rfake', '--payload', 'p'], '--publish: the topic has \\x0d at character 2'],
+    ['env', ['--client-id', 'c', '--username', 'u\u2028'], '--username: the username has \\u2028 at character 2'],
+  ])('--format %s refuses a value a printed line cannot show (%j): exit 2, one line, nothing printed', async (style, args, text) => {
+    const r = await runMain(['generic', '--host', 'h', ...args, '--format', style]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${text}, which a printed --format ${style} line cannot show as itself`);
+    expect(r.stderr).not.toMatch(/[\u001b\u0007\u009b\u202e\r\u2028]/);
+  });
+
+  test('tab and line feed are shown as they are; env does not check what it does not print (a payload)', async () => {
+    const r = await runMain(['generic', '--host', 'h', '--client-id', 'c', '--publish', 't', '--payload', 'a\tb\nc', '--format', 'mosquitto']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("-m 'a\tb\nc'");
+    const env = await runMain(['generic', '--host', 'h', '--client-id', 'c', '--publish', 't', '--payload', 'a\u001bb', '--format', 'env']);
+    expect(env.code, env.stderr).toBe(0);
+  });
+
   test('--format mosquitto without --publish or --subscribe is a usage error', async () => {
     const r = await runMain(['generic', '--host', 'h', '--client-id', 'c', '--format', 'mosquitto']);
     expect(r.code).toBe(2);

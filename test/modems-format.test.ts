@@ -100,7 +100,7 @@ describe('terminal and serial safety', () => {
   test('a control or bidi character never sits inside a quoted parameter', () => {
     // Quectel/SIMCom: an error naming the character, escaped.
     const e = usage(() => text(input({ clientId: 'a\u001b[2Jb' }), 'quectel-mqtt'));
-    expect(e.params).toMatchObject({ field: 'client id', index: 1, char: '\\x1b' });
+    expect(e.params).toMatchObject({ field: 'client id', index: 2, char: '\\x1b' });
     expect(usage(() => text(input({ username: 'u\u202e' }), 'simcom-mqtt')).params.char).toBe('\\u202e');
     // ESP-AT: the value travels as data after the LONG command's prompt, never as text in the script.
     const esp = text(input({ clientId: 'a\u001bb' }), 'esp-at-mqtt');
@@ -124,7 +124,7 @@ describe('quectel-mqtt and simcom-mqtt', () => {
     for (const modem of ['quectel-mqtt', 'simcom-mqtt']) {
       const e = usage(() => text(input({ password: 'a"b' }), modem));
       expect(e.code).toBe('modem.char');
-      expect(e.params).toMatchObject({ field: 'password', index: 1, char: '"' });
+      expect(e.params).toMatchObject({ field: 'password', index: 2, char: '"' });
     }
   });
   test('Quectel payload over 4096 bytes is an error; SIMCom takes up to 10240', () => {
@@ -202,7 +202,7 @@ describe('through the CLI', () => {
       [[...G, '--format', 'at'], `--format at needs --modem: one of ${MODEM_NAMES.join(', ')}`],
       [[...G, '--format', 'at', '--modem', 'nokia'], '--modem nokia is not known: give a dialect (esp8266, sim800, sim7600, quectel, esp-at-mqtt'],
       [[...G.slice(0, -1), 'p'.repeat(257), '--format', 'at', '--modem', 'simcom-mqtt'], 'the password is 257 bytes, over the 256-byte limit of AT+CMQTTCONNECT (set by --password)'],
-      [['generic', '--host', '127.0.0.1', '--client-id', 'a"b', '--format', 'at', '--modem', 'quectel-mqtt'], 'the client id (set by --client-id) has " at character 1'],
+      [['generic', '--host', '127.0.0.1', '--client-id', 'a"b', '--format', 'at', '--modem', 'quectel-mqtt'], 'the client id (set by --client-id) has " at character 2'],
       // A keepalive is in seconds, its range the command's.
       [[...G, '--keepalive', '3601', '--format', 'at', '--modem', 'quectel-mqtt'], 'quectel-mqtt: keepalive 3601 s is outside the 0–3600 s that AT+QMTCFG="keepalive" takes (set by --keepalive)'],
       [[...G, '--keepalive', '7201', '--format', 'at', '--modem', 'esp-at-mqtt'], 'esp-at-mqtt: keepalive 7201 s is outside the 1–7200 s that AT+MQTTCONNCFG takes'],

@@ -85,7 +85,7 @@ export function param(modem: string, quoting: Quoting, value: string, field: str
   if (bad) {
     const code = bad.char.charCodeAt(0);
     const char = bad.char === '"' ? '"' : code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-    throw new UsageError('modem.char', { modem, field, option, index: bad.index, char });
+    throw new UsageError('modem.char', { modem, field, option, index: [...value.slice(0, bad.index)].length + 1, char });
   }
   return quote(value, quoting);
 }

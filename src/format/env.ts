@@ -4,10 +4,10 @@
  */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { message } from '../messages.js';
-import { session, shellQuote, passwordText } from './_session.js';
+import { shellSession, shellQuote, passwordText } from './_session.js';
 
 export function formatEnv(input: FormatInput, options: FormatOptions = {}): Formatted {
-  const { broker, connect } = session(input, 'env');
+  const { broker, connect } = shellSession(input, 'env', true);
   const password = passwordText(connect);
   const rows: [string, string | number | boolean | undefined][] = [
     ['MQTT_HOST', broker.host],

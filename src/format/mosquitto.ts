@@ -6,7 +6,7 @@
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { UsageError } from '../errors.js';
 import { message } from '../messages.js';
-import { payloadText, session, shellQuote, versionOf, type Session, passwordText } from './_session.js';
+import { payloadText, shellSession, shellQuote, versionOf, type Session, passwordText } from './_session.js';
 
 const VERSION = { 3: 'mqttv31', 4: 'mqttv311', 5: 'mqttv5' } as const;
 /** Debian/Ubuntu's store of public roots; a private CA needs --cafile instead. */
@@ -14,7 +14,7 @@ const SYSTEM_CAS = '/etc/ssl/certs';
 
 export function formatMosquitto(input: FormatInput, options: FormatOptions = {}): Formatted {
   const lang = options.lang ?? 'en';
-  const s = session(input, 'mosquitto');
+  const s = shellSession(input, 'mosquitto');
   if (s.publishes.length === 0 && s.subscriptions.length === 0) throw new UsageError('format.mosquitto.nothing', { option: '--format mosquitto' });
   const login = loginArgs(s);
   const lines = [`# ${message('format.mosquitto.title', { url: s.broker.url }, lang)}`];

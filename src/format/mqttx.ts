@@ -6,13 +6,13 @@
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { UsageError } from '../errors.js';
 import { message } from '../messages.js';
-import { payloadText, session, shellQuote, versionOf, wsParts, type Session, passwordText } from './_session.js';
+import { payloadText, shellSession, shellQuote, versionOf, wsParts, type Session, passwordText } from './_session.js';
 
 const VERSION = { 3: '3.1', 4: '3.1.1', 5: '5' } as const;
 
 export function formatMqttx(input: FormatInput, options: FormatOptions = {}): Formatted {
   const lang = options.lang ?? 'en';
-  const s = session(input, 'mqttx');
+  const s = shellSession(input, 'mqttx');
   const tcp = target(s.broker.host, s.broker.port, s.broker.tls ? 'mqtts' : 'mqtt');
   const lines = [`# ${message('format.mqttx.title', { url: s.broker.url }, lang)}`];
   if (s.broker.tls) lines.push(`# ${message('format.app.tls', { option: '--ca ca.pem' }, lang)}`);
