@@ -218,6 +218,12 @@ describe('through the CLI', () => {
     }
   });
 
+  test('SIMCom: an IPv6 host keeps its brackets in the server URL (RFC 3986 §3.2.2); the other dialects take the bare address', async () => {
+    const at = async (modem: string) => (await cli(['generic', '--host', '[::1]:1883', '--client-id', 'd', '--format', 'at', '--modem', modem])).out.split('\n');
+    expect(await at('simcom-mqtt')).toContain('AT+CMQTTCONNECT=0,"tcp://[::1]:1883",60,1');
+    expect(await at('quectel-mqtt')).toContain('AT+QMTOPEN=0,"::1",1883');
+  });
+
   test('--lang zh: the script comments and the code table in Chinese', async () => {
     const r = await cli([...G, '--format', 'at', '--modem', 'quectel-mqtt', '--lang', 'zh']);
     expect(r.out).toContain('# 等待：OK, +QMTCONN: 0,0,0');
