@@ -103,17 +103,23 @@ const CONNECTION_KEYS: Readonly<Record<string, 'hub' | 'deviceId' | 'key' | 'mod
 /**
  * `HostName=…;DeviceId=…;SharedAccessKey=…[;ModuleId=…]` (what `az iot hub device-identity connection-string show`
  * prints, and what az iot hub generate-sas-token --login takes) spread into --hub, --device, --key, --module. Each part
- * given twice (also as its own flag) is a conflict; an unknown or missing part is named. The key is never echoed.
+ * given twice (in the string, or also as its own flag) is a conflict; an unknown or missing part is named. The key is never echoed.
  */
 function withConnectionString(values: SignParams): SignParams {
   const text = values.connectionString;
   if (text === undefined || text === '') return values;
   const option = '--connection-string';
   const out: Record<string, string | undefined> = { ...values, connectionString: undefined };
-  for (const part of text.split(';')) {
+  const seen = new Set<string>();
+  for (const [index, part] of text.split(';').entries()) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
+    // Without '=' the part may be a key mistyped around its value (SharedAccessKey:…): it is not shown.
+    if (eq < 0) throw new UsageError('azure.connectionString.noEquals', { option, index: index + 1 });
+    const key = part.slice(0, eq);
+    // A key given twice would make the last one win unnoticed (which device, which key?).
+    if (seen.has(key)) throw new UsageError('azure.connectionString.repeated', { option, part: key });
+    seen.add(key);
     const name = Object.hasOwn(CONNECTION_KEYS, key) ? CONNECTION_KEYS[key] : undefined;
     if (name === undefined) throw new UsageError('azure.connectionString.part', { option, part: key, allowed: Object.keys(CONNECTION_KEYS).join(', ') });
     const flag = `--${params.find((q) => q.name === name)!.flag}`;
