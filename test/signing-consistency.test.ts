@@ -104,7 +104,8 @@ describe.each(LANGS)('azure --connection-string (%s)', (lang) => {
     ['an unknown part', `${CS};Foo=1`, [], 'azure.connectionString.part', { option: '--connection-string', part: 'Foo', allowed: 'HostName, DeviceId, SharedAccessKey, ModuleId' }],
     ['a part also given as its flag', CS, ['--device', 'x'], 'platform.param.conflict', { option: '--connection-string', other: '--device' }],
     // The key mistyped without '=' is not shown (it used to be, as an unknown part).
-    ['a part without =', `HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey:${KEY}`, [], 'azure.connectionString.noEquals', { option: '--connection-string', index: 3 }],
+    ['a part not Name=value', `HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey:${KEY}`, [], 'azure.connectionString.malformed', { option: '--connection-string', index: 3 }],
+    ['a part without =', `HostName=h.azure-devices.net;DeviceId=d;${KEY.replaceAll('=', '')}`, [], 'azure.connectionString.malformed', { option: '--connection-string', index: 3 }],
     ['a part given twice', `${CS};DeviceId=e`, [], 'azure.connectionString.repeated', { option: '--connection-string', part: 'DeviceId' }],
     ['the key given twice', `${CS};SharedAccessKey=${KEY}`, [], 'azure.connectionString.repeated', { option: '--connection-string', part: 'SharedAccessKey' }],
   ] as const)('%s', async (_name, cs, extra, code, params) => {

@@ -114,9 +114,9 @@ function withConnectionString(values: SignParams): SignParams {
   for (const [index, part] of text.split(';').entries()) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
-    // Without '=' the part may be a key mistyped around its value (SharedAccessKey:…): it is not shown.
-    if (eq < 0) throw new UsageError('azure.connectionString.noEquals', { option, index: index + 1 });
-    const key = part.slice(0, eq);
+    const key = part.slice(0, Math.max(eq, 0));
+    // A part that is not Name=… may be a key mistyped around its value (SharedAccessKey:AAEC…=): it is not shown.
+    if (!/^[A-Za-z]{1,40}$/.test(key)) throw new UsageError('azure.connectionString.malformed', { option, index: index + 1 });
     // A key given twice would make the last one win unnoticed (which device, which key?).
     if (seen.has(key)) throw new UsageError('azure.connectionString.repeated', { option, part: key });
     seen.add(key);
