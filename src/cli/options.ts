@@ -86,7 +86,9 @@ export function parsePlain(args: readonly string[], specs: readonly OptionSpec[]
     }
     if (spec.choices !== undefined && !spec.choices.includes(value)) return undefined;
     const key = attributeOf(spec);
-    opts[key] = spec.repeat ? [...((opts[key] as string[] | undefined) ?? []), value] : value;
+    // Pushed, not copied: a command line of 60,000 --subscribe values stays linear.
+    if (spec.repeat) ((opts[key] ??= []) as string[]).push(value);
+    else opts[key] = value;
   }
   return { opts, operands };
 }
