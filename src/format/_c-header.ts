@@ -3,7 +3,8 @@
  * report), an include guard, the unused-attribute macro, one array and _LEN define per packet, then the format's code.
  */
 import type { FormatInput, FormatOptions } from './formatter.js';
-import { checkName, hex2, identifiers, rows } from './_bytes.js';
+import { checkName, identifiers } from './_bytes.js';
+import { hexCells } from './_byte-text.js';
 import { sizeReport } from './size.js';
 import { message } from '../messages.js';
 import { termSafe } from '../terminal-text.js';
@@ -40,8 +41,8 @@ export function cHeader(input: FormatInput, options: FormatOptions, parts: Heade
   const ids = identifiers(checkName(options.name ?? 'mqtt'), input.packets.map((p) => p.name));
   const arrays = input.packets.map((packet, i) => {
     const id = ids[i]!;
-    const lines = rows(packet.bytes, 16).map((row) => '    ' + Array.from(row, (b) => `0x${hex2(b)}`).join(', '));
-    return [`${parts.declare(id)} = {`, lines.join(',\n'), '};', `#define ${id.toUpperCase()}_LEN ${packet.bytes.length}`].join('\n');
+    const lines = hexCells(packet.bytes, { cell: '0x', separator: ', ', perRow: 16, indent: '    ', newline: ',\n' });
+    return [`${parts.declare(id)} = {`, lines, '};', `#define ${id.toUpperCase()}_LEN ${packet.bytes.length}`].join('\n');
   });
   const notes = parts.notes === undefined ? [] : ['', ...parts.notes];
   const head = [...describeFile(input, options), ...notes, '', ...sizeReport(input.packets, options.lang)];

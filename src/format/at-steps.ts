@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { message, type Lang } from '../messages.js';
-import { hex2 } from './_bytes.js';
+import { hexCells } from './_byte-text.js';
 
 export interface AtStep {
   /** The command line, sent as text ending in CR LF. */
@@ -35,7 +35,7 @@ export interface ResultCode {
   readonly code: string;
 }
 
-export const spaced = (bytes: Uint8Array): string => Array.from(bytes, hex2).join(' ');
+export const spaced = (bytes: Uint8Array): string => hexCells(bytes);
 
 /**
  * The steps as script lines: comment (note), command, then `# expect: …`. A step with data waits for the prompt

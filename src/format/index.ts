@@ -16,6 +16,7 @@ import { formatMqttx } from './mqttx.js';
 import { formatMosquitto } from './mosquitto.js';
 import { formatEnv } from './env.js';
 import { formatTable } from './sign-table.js';
+import { checkTextSize } from './text-limit.js';
 
 export const formats = {
   c: formatC,
@@ -35,8 +36,9 @@ export const formats = {
 
 export type FormatStyle = keyof typeof formats;
 
-/** Render `input` in `style`. Throws UsageError for a bad --name or a missing --modem. */
+/** Render `input` in `style`. Throws UsageError for a bad --name, a missing --modem or packets too large to write as text. */
 export function format(style: FormatStyle, input: FormatInput, options: FormatOptions = {}): Formatted {
+  checkTextSize(style, input);
   return formats[style](input, options);
 }
 

@@ -6,6 +6,7 @@
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { message } from '../messages.js';
 import { session, passwordText } from './_session.js';
+import { decimals } from './_byte-text.js';
 
 /** MQTT.js's default reconnectPeriod is 1 s; clouds throttle devices that reconnect that fast, so 5 s. */
 const RECONNECT_MS = 5000;
@@ -74,6 +75,6 @@ function payloadJs(payload: string | Uint8Array): string {
   try {
     return js(new TextDecoder('utf-8', { fatal: true }).decode(payload));
   } catch {
-    return `new Uint8Array([${Array.from(payload).join(', ')}])`;
+    return `new Uint8Array([${decimals(payload, ', ')}])`;
   }
 }

@@ -3,6 +3,7 @@
  * the packets the flags ask for, print them in the chosen format, with the size report and the platform lint.
  * Its options are data (signOptionSpecs); commander builds them in sign-command.ts when a run needs commander.
  */
+import { checkTextSize } from '../../format/text-limit.js';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
@@ -151,6 +152,7 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
     const warnings = signed.map((w) => localize(w, lang, secrets));
     const paint = style === 'table' && ctx.color() ? await palette(true) : undefined;
     const formatOptions = { name: opts.name, compact: opts.compact, runtime: opts.runtime, modem: opts.modem, lang, paint };
+    checkTextSize(style, { packets });
     const out = (await formatLoaders[style](formatOptions))(
       {
         packets, protocolVersion: planned.protocolVersion, platform: result.platform, broker: overrideWebsocket(result.broker, opts.wsUrl), credentials: result.credentials, warnings, extras: result.extras,
