@@ -2,6 +2,7 @@
 // and the kind (never the value), a warning for generic --password; `-` or a missing secret on a terminal is
 // asked for with echo off (a real pty), in en and zh. In-process through main() and through the built bin.
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
@@ -70,6 +71,20 @@ test('invalid UTF-8 bytes on stdin are named, not replaced silently (the built b
   const r = spawnSync(process.execPath, [BIN, ...HUAWEI, '--secret', '-'], { input: Buffer.from([0x31, 0x32, 0xff, 0x33, 0x0a]), encoding: 'utf8' });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('--secret has bytes that are not valid UTF-8 at character 3 of 4');
+});
+
+test('endless input is read only up to a bound: --secret - and --payload @ from /dev/zero are refused at once (the built bin)', () => {
+  const zero = openSync('/dev/zero', 'r');
+  const secret = spawnSync(process.execPath, [BIN, ...HUAWEI, '--secret', '-'], { stdio: [zero, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+  closeSync(zero);
+  expect([secret.status, secret.stderr.trim()]).toEqual([2, 'mqtt-sign: --secret is - but stdin holds more than 65537 bytes, more than any secret or MQTT password']);
+  const payload = spawnSync(process.execPath, [BIN, 'generic', '--host', 'h', '--client-id', 'c', '--publish', 't', '--payload', '@/dev/zero', '--format', 'raw'], { encoding: 'utf8', timeout: 120_000 });
+  expect([payload.status, payload.stderr.trim()]).toEqual([2, 'mqtt-sign: --payload file /dev/zero holds more than 268435455 bytes, more than one MQTT packet can carry']);
+  expect(payload.stdout).toBe('');
+  // The largest secret still passes: an MQTT password of 65535 bytes and a line end.
+  const big = spawnSync(process.execPath, [BIN, 'generic', '--host', 'h', '--client-id', 'c', '--username', 'u', '--password', '-', '--format', 'json'], { input: `${'p'.repeat(65_535)}\r\n`, encoding: 'utf8' });
+  expect(big.status, big.stderr).toBe(0);
+  expect(JSON.parse(big.stdout).credentials.password).toHaveLength(65_535);
 });
 
 describe('asked on the terminal (in-process, scripted)', () => {

@@ -248,6 +248,7 @@ async function payloadBytes(option: string, value: string, readFile: (path: stri
     try {
       return await readFile(path);
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new UsageError('cli.file.unreadable', { option, path, reason });
     }

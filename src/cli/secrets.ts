@@ -6,7 +6,10 @@
 import { MqttSignError, UsageError } from '../errors.js';
 import { message, type Lang, type Params } from '../messages.js';
 import { TOOL_WORDS } from '../terminal-text.js';
-import type { Io } from './io.js';
+import { readAtMost, type Io } from './io.js';
+
+/** A secret read from stdin: an MQTT password's 65535 bytes, and a line ending. */
+const SECRET_STDIN_MAX = 65_537;
 import { decodeSecret, secretProblem } from './secret-check.js';
 
 export interface SecretSource {
@@ -34,7 +37,10 @@ export async function resolveSecrets(
       if (s.value === '-') {
         if (io.stdinIsTTY && io.readSecret) return checkSecret(s, await promptSecret(s.option, io, lang), io, lang);
         if (io.stdinIsTTY) io.stderr.write(`${message('cli.stdin.prompt', { option: s.option }, lang)}\n`);
-        const text = decodeSecret(await io.readStdin()).replace(/\r?\n$/, '');
+        // Read up to a bound: `--secret - < /dev/zero` must not fill memory (an MQTT password is at most 65535 bytes).
+        const bytes = await readAtMost(io.streamStdin(), SECRET_STDIN_MAX);
+        if (bytes === null) throw new UsageError('cli.stdin.too-large', { option: s.option, max: SECRET_STDIN_MAX });
+        const text = decodeSecret(bytes).replace(/\r?\n$/, '');
         if (text === '') throw new UsageError('cli.stdin.empty', { option: s.option });
         return checkSecret(s, text, io, lang);
       }

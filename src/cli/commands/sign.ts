@@ -4,6 +4,8 @@
  * Its options are data (signOptionSpecs); commander builds them in sign-command.ts when a run needs commander.
  */
 import { checkTextSize } from '../../format/text-limit.js';
+import { VARINT_MAX } from '../../wire.js';
+import { readAtMost } from '../io.js';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
@@ -144,7 +146,12 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
       credentials: result.credentials,
       rules: result.rules,
       topics: result.topics,
-      readFile: (path) => io.readFile(path),
+      // Read up to a bound: `--payload @/dev/zero` must not fill memory; no packet carries more than this.
+      readFile: async (path) => {
+        const bytes = await readAtMost(io.streamFile(path), VARINT_MAX);
+        if (bytes === null) throw new UsageError('cli.file.too-large', { option: '--payload', path, max: VARINT_MAX });
+        return bytes;
+      },
       envelope: signer.envelope && ((name, properties, messageId) => signer.envelope!(name, properties, { now, random, messageId, params })),
     });
     const signed = [...result.warnings, ...notes];
