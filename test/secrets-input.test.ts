@@ -2,6 +2,7 @@
 // and the kind (never the value), a warning for generic --password; `-` or a missing secret on a terminal is
 // asked for with echo off (a real pty), in en and zh. In-process through main() and through the built bin.
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -31,7 +32,9 @@ const bad: [string, string, string, string, number, number][] = [
   ['tab', '1234\t5678', 'a tab', '制表符', 5, 9],
   ['no-break space', '1234\u00a05678', 'a non-ASCII space (e.g. a no-break space)', '非 ASCII 空格（如不间断空格）', 5, 9],
   ['full-width digit', '1234\uff15678', 'a full-width character that looks like ASCII', '看起来像 ASCII 的全角字符', 5, 8],
-  ['Cyrillic look-alike', 'p\u0430ssword', 'a non-ASCII character (it may look like an ASCII one)', '非 ASCII 字符（可能与 ASCII 字符形似）', 2, 8],
+  ['Cyrillic look-alike', 'p\u0430ssword', 'a Cyrillic or Greek letter drawn like a Latin one', '与拉丁字母形似的西里尔或希腊字母', 2, 8],
+  ['Greek look-alike', 'passw\u03bfrd', 'a Cyrillic or Greek letter drawn like a Latin one', '与拉丁字母形似的西里尔或希腊字母', 6, 8],
+  ['a look-alike after another script', 'p\u00e4ss\u0440', 'a Cyrillic or Greek letter drawn like a Latin one', '与拉丁字母形似的西里尔或希腊字母', 5, 5],
   ['zero-width space', `${GOOD}\u200b`, 'an invisible character (zero-width or a direction mark)', '不可见字符（零宽字符或方向标记）', 9, 9],
   ['control character', '1234\x1b5678', 'a control character', '控制字符', 5, 9],
   ['invalid UTF-8 (decoded as U+FFFD)', '1234\ufffd5678', 'bytes that are not valid UTF-8', '无效的 UTF-8 字节', 5, 9],
@@ -52,6 +55,20 @@ describe.each(['flag', 'env', 'stdin'] as const)('a secret from the %s', (via) =
       expect(r.err).not.toContain('1234');
     }
   });
+});
+
+test.each([
+  ['German', 'p\u00e4sswort1', 2, 9],
+  ['Chinese', '\u8bbe\u5907\u9274\u6743', 1, 4],
+])('a %s secret (Huawei: "arbitrary UTF-8") is signed as its UTF-8 bytes, with a warning naming where', async (_name, secret, position, length) => {
+  const r = await run([...HUAWEI.slice(0, -2), '--secret', secret, '--format', 'json']);
+  expect(r.code, r.err).toBe(0);
+  expect(r.err).toContain(`warning: --secret has a non-ASCII character (used as its UTF-8 bytes; check it is not a look-alike of an ASCII one) at character ${position} of ${length}`);
+  expect(r.err).not.toContain(secret);
+  // HMAC-SHA256 keyed by the timestamp over the secret's UTF-8 bytes (PLATFORMS.md §4).
+  expect(JSON.parse(r.out).credentials.password).toBe(createHmac('sha256', '2024010100').update(Buffer.from(secret, 'utf8')).digest('hex'));
+  // A space at the end still refuses it: the soft kind does not hide a hard one after it.
+  expect((await run([...HUAWEI, '--secret', `${secret} `])).err).toContain('a trailing space');
 });
 
 test('a plain secret signs, and spaces inside are allowed', async () => {

@@ -5,7 +5,7 @@
  * the problem names the position and the kind of character, never the value.
  */
 
-export type SecretCharKind = 'space' | 'tab' | 'cr' | 'lf' | 'control' | 'invalid-utf8' | 'unicode-space' | 'invisible' | 'fullwidth' | 'non-ascii';
+export type SecretCharKind = 'space' | 'tab' | 'cr' | 'lf' | 'control' | 'invalid-utf8' | 'unicode-space' | 'invisible' | 'fullwidth' | 'lookalike' | 'non-ascii';
 
 export interface SecretProblem {
   /** 1-based character (code point) position. */
@@ -23,6 +23,12 @@ let unicodeSpace: RegExp | undefined;
 /** Zero-width and other invisible format characters. */
 let invisible: RegExp | undefined;
 
+/**
+ * Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables for a–z, A–Z): a secret with one was
+ * almost surely typed on the wrong keyboard layout or pasted from a look-alike, never meant.
+ */
+const LOOKALIKES = 'аеорсухіјѕԁԛԝһӏАВЕЅІЈКМНОРСТХУԚԜ' + 'αβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ';
+
 function kindOf(ch: string): SecretCharKind | undefined {
   const cp = ch.codePointAt(0)!;
   if (ch === '\t') return 'tab';
@@ -34,13 +40,24 @@ function kindOf(ch: string): SecretCharKind | undefined {
   if ((unicodeSpace ??= /\p{Zs}/u).test(ch)) return 'unicode-space';
   if ((invisible ??= /[\p{Cf}\u2028\u2029]/u).test(ch) || (cp >= 0xd800 && cp <= 0xdfff)) return 'invisible';
   if (cp >= 0xff01 && cp <= 0xff5e) return 'fullwidth';
+  if (LOOKALIKES.includes(ch)) return 'lookalike';
   return 'non-ascii';
 }
 
-/** The first problem in `value`, or undefined when it is plain printable ASCII with no space at either end. */
+/**
+ * A kind that may be meant: a secret in another script (Huawei's is "arbitrary UTF-8", PLATFORMS.md §4) is used as
+ * its UTF-8 bytes with a warning; the look-alikes (full-width, Unicode spaces, invisible characters) stay refused.
+ */
+export const isSoft = (kind: SecretCharKind): boolean => kind === 'non-ascii';
+
+/**
+ * The first problem in `value`, or undefined when it is plain printable ASCII with no space at either end. A soft one
+ * (isSoft) only when there is no other: a trailing space after a Chinese character is still the problem to report.
+ */
 export function secretProblem(value: string): SecretProblem | undefined {
   const chars = Array.from(value);
   const length = chars.length;
+  let soft: SecretProblem | undefined;
   for (let i = 0; i < length; i++) {
     const ch = chars[i]!;
     const edge = i === 0 ? 'leading' : i === length - 1 ? 'trailing' : 'inside';
@@ -49,9 +66,10 @@ export function secretProblem(value: string): SecretProblem | undefined {
       continue;
     }
     const kind = kindOf(ch);
-    if (kind) return { position: i + 1, length, kind, where: edge };
+    if (kind && isSoft(kind)) soft ??= { position: i + 1, length, kind, where: edge };
+    else if (kind) return { position: i + 1, length, kind, where: edge };
   }
-  return undefined;
+  return soft;
 }
 
 /** Bytes read for a secret (stdin, the prompt) as text; undecodable bytes become U+FFFD, which secretProblem names. */

@@ -10,7 +10,7 @@ import { readAtMost, type Io } from './io.js';
 
 /** A secret read from stdin: an MQTT password's 65535 bytes, and a line ending. */
 const SECRET_STDIN_MAX = 65_537;
-import { decodeSecret, secretProblem } from './secret-check.js';
+import { decodeSecret, isSoft, secretProblem } from './secret-check.js';
 
 export interface SecretSource {
   /** "--secret", for messages. */
@@ -67,7 +67,7 @@ export function checkSecret(source: SecretSource, value: string, io: Io, lang: L
   if (!problem) return value;
   const kindKey = problem.kind === 'space' ? `secret.kind.space.${problem.where}` : `secret.kind.${problem.kind}`;
   const params = { option: source.option, kind: message(kindKey, {}, lang), position: problem.position, length: problem.length };
-  if (!source.lenient) throw new UsageError('secret.char', params);
+  if (!source.lenient && !isSoft(problem.kind)) throw new UsageError('secret.char', params);
   io.stderr.write(`${message('cli.warning', { message: message('secret.char.warning', params, lang) }, lang)}\n`);
   return value;
 }

@@ -16,7 +16,8 @@ export const en: Readonly<Record<string, string>> = {
   'secret.kind.unicode-space': 'a non-ASCII space (e.g. a no-break space)',
   'secret.kind.invisible': 'an invisible character (zero-width or a direction mark)',
   'secret.kind.fullwidth': 'a full-width character that looks like ASCII',
-  'secret.kind.non-ascii': 'a non-ASCII character (it may look like an ASCII one)',
+  'secret.kind.lookalike': 'a Cyrillic or Greek letter drawn like a Latin one',
+  'secret.kind.non-ascii': 'a non-ASCII character (used as its UTF-8 bytes; check it is not a look-alike of an ASCII one)',
   'secret.prompt': '{option} (input hidden, Enter to finish): ',
   'secret.prompt.empty': 'nothing was typed for {option}',
 };
@@ -35,7 +36,8 @@ export const zh: Readonly<Record<string, string>> = {
   'secret.kind.unicode-space': '非 ASCII 空格（如不间断空格）',
   'secret.kind.invisible': '不可见字符（零宽字符或方向标记）',
   'secret.kind.fullwidth': '看起来像 ASCII 的全角字符',
-  'secret.kind.non-ascii': '非 ASCII 字符（可能与 ASCII 字符形似）',
+  'secret.kind.lookalike': '与拉丁字母形似的西里尔或希腊字母',
+  'secret.kind.non-ascii': '非 ASCII 字符（按其 UTF-8 字节使用；请确认它不是与 ASCII 字符形似的字符）',
   'secret.prompt': '{option}（输入不回显，按回车结束）：',
   'secret.prompt.empty': '{option} 没有输入内容',
 };
