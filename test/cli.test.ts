@@ -313,3 +313,20 @@ test.each(['constructor', 'toString', '__proto__'])('%s is an unknown command, n
   expect(r.code).toBe(2);
   expect(r.err).toMatch(new RegExp(`unknown command ${name}`));
 });
+
+describe('time options are told in the user language, milliseconds named as such, nothing normalised', () => {
+  const TENCENT = ['tencent', '--product', 'ABCDEFGHIJ', '--device', 'd', '--psk', 'AAAAAAAAAAAAAAAAAAAAAA=='];
+  const ONENET = ['onenet', '--product', 'Ck2AF9QD2K', '--device', 'test', '--key', 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw='];
+  test.each([
+    [[...TENCENT, '--expires', '1718456400000'], '--expires 1718456400000 has 13 digits: milliseconds; give Unix seconds (1718456400)'],
+    [[...TENCENT, '--expires', '1718456400000', '--lang', 'zh'], '--expires 1718456400000 有 13 位数字，是毫秒；请给 Unix 秒（1718456400）'],
+    [[...TENCENT, '--expires', 'soon', '--lang', 'zh'], '--expires 必须是 Unix 秒（数字，如 1718456400），而不是 soon'],
+    [[...ONENET, '--expires', '4294967296'], '--expires 4294967296 is beyond the platform limit 4294967295 (2106-02-07T06:28:16.000Z)'],
+    [[...ONENET, '--expires', '00001790855684'], '--expires must be Unix seconds (digits, e.g. 1718456400), not 00001790855684'],
+    [['huawei', '--device', 'd_1', '--secret', '12345678', '--timestamp', '2024', '--lang', 'zh'], '--timestamp 必须是 YYYYMMDDHH（UTC），而不是 2024'],
+    [['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', SECRET, '--timestamp', 'x'], '--timestamp must be milliseconds since 1970 (digits) or none, not x'],
+  ])('%j', async (argv, line) => {
+    const r = await run(argv);
+    expect([r.code, r.err]).toEqual([2, `mqtt-sign: ${line}\n`]);
+  });
+});

@@ -12,8 +12,6 @@ const MAX_TTL = 100 * 365 * 86_400;
 /** Before 2000-01-01: a signer whose clock was never set (it starts at 1970) added its TTL to zero. */
 const CLOCK_UNSET_BEFORE = 946_684_800;
 
-const SECONDS_FORMAT = 'Unix seconds (digits, e.g. 1718456400)';
-
 /**
  * `--expires` when given (digits, not milliseconds), else now + `--ttl`. Params `expires` and `ttl`. A time in the
  * past is signed as asked (a build script pins it, or a stored token is regenerated); the lint then warns `expired`.
@@ -23,10 +21,8 @@ export function readExpiry(p: ParamReader, nowMs: number): string {
   if (!p.given('expires')) return String(now + (p.integer('ttl', 1, MAX_TTL) ?? 0));
   if (p.given('ttl')) throw new UsageError('platform.param.conflict', { option: p.option('expires'), other: p.option('ttl') });
   const value = p.require('expires');
-  if (!/^\d{1,20}$/.test(value)) throw new UsageError('platform.timestamp.format', { option: p.option('expires'), format: SECONDS_FORMAT, value });
-  if (value.length === 13) {
-    throw new UsageError('platform.timestamp.format', { option: p.option('expires'), format: `${SECONDS_FORMAT}; ${value} is milliseconds`, value });
-  }
+  if (!/^\d{1,20}$/.test(value)) throw new UsageError('platform.time.seconds', { option: p.option('expires'), value });
+  if (value.length === 13) throw new UsageError('platform.time.ms-given', { option: p.option('expires'), value, seconds: value.slice(0, -3) });
   return value;
 }
 

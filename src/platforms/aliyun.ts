@@ -222,7 +222,7 @@ function signedTimestamp(p: ParamReader, ctx: SignContext): string | undefined {
   const value = p.get('timestamp');
   if (value === undefined) return String(Math.floor(ctx.now));
   if (value === 'none') return undefined;
-  if (!/^\d{1,20}$/.test(value)) throw new UsageError('platform.timestamp.format', { option: p.option('timestamp'), format: 'digits (ms since 1970) or none', value });
+  if (!/^\d{1,20}$/.test(value)) throw new UsageError('platform.time.milliseconds', { option: p.option('timestamp'), value });
   return value;
 }
 

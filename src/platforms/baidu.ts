@@ -89,7 +89,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
 
 function timestamp(value: string, option: string): string {
   // 13 digits would be milliseconds; the digits signed are the digits sent, so nothing is normalised.
-  if (!/^(0|[1-9]\d{0,11})$/.test(value)) throw new UsageError('platform.timestamp.format', { option, format: 'Unix seconds (digits, e.g. 1583826857) or 0', value });
+  if (!/^(0|[1-9]\d{0,11})$/.test(value)) throw new UsageError('platform.time.seconds-or-0', { option, value });
   return value;
 }
 
@@ -161,7 +161,7 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
 }
 
 function timestampCause(ts: string, nowMs: number | undefined): Cause | null {
-  if (!/^\d{1,12}$/.test(ts)) return { code: 'platform.timestamp.format', params: { option: 'ts', format: 'Unix seconds or 0', value: ts } };
+  if (!/^\d{1,12}$/.test(ts)) return { code: 'platform.time.seconds-or-0', params: { option: 'ts', value: ts } };
   if (ts === '0' || nowMs === undefined) return null;
   const skew = Number(ts) - Math.floor(nowMs / 1000);
   return Math.abs(skew) > WINDOW ? { code: 'baidu.verify.skew', params: { value: ts, minutes: Math.round(skew / 60) } } : null;

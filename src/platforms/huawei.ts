@@ -71,7 +71,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   const given = p.get('timestamp');
   const timestamp = given ?? utcHour(ctx.now);
   if (given !== undefined) {
-    if (!/^\d{10}$/.test(given)) throw new UsageError('platform.timestamp.format', { option: p.option('timestamp'), format: 'YYYYMMDDHH (UTC)', value: given });
+    if (!/^\d{10}$/.test(given)) throw new UsageError('platform.time.hour', { option: p.option('timestamp'), value: given });
     if (hourStart(given) === null) throw new UsageError('huawei.timestamp.hour', { option: p.option('timestamp'), value: given });
   }
   const endpoint = readEndpoint(p, { host: DEFAULT_HOST, port: (tls) => (tls ? 8883 : 1883) });

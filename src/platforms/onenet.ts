@@ -90,7 +90,9 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   if (expires === undefined) {
     warnings.push(warning('onenet.et.default', { et, date: new Date(et * 1000).toISOString() }, 'info'));
   } else {
-    if (!/^\d{1,20}$/.test(expires)) throw new UsageError('platform.timestamp.format', { option: p.option('expires'), format: 'Unix seconds', value: expires });
+    // No leading zeros: et is signed as the number's digits, so 0001790855684 would quietly become 1790855684.
+    if (!/^(0|[1-9]\d{0,19})$/.test(expires)) throw new UsageError('platform.time.seconds', { option: p.option('expires'), value: expires });
+    if (/^[1-9]\d{12}$/.test(expires)) throw new UsageError('platform.time.ms-given', { option: p.option('expires'), value: expires, seconds: expires.slice(0, -3) });
     et = Number(expires);
     const date = new Date(Math.min(et, 8.64e12) * 1000).toISOString();
     if (et > ET_MAX) throw new UsageError('platform.expiry.limit', { option: p.option('expires'), value: expires, max: ET_MAX, date });
