@@ -1,4 +1,5 @@
 // main() in-process with a fake Io: flags → packets, formats, colour, language, secrets, clipboard, errors.
+import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { redact } from '../src/cli/secrets.js';
@@ -272,7 +273,7 @@ describe('help, version, errors', () => {
     [[''], /unknown command ""/],
     [[...ALIYUN, '--lang', ''], /--lang cannot be "": allowed en, zh/],
     [[...ALIYUN, '--host', ''], /^mqtt-sign: --host is empty \(give it a value, or leave the option out\)$/m],
-    [[...ALIYUN, '--client-id', ''], /--client-id is empty/],
+    [['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'd', '--auth-type', 'connwl', '--device-token', 't', '--client-id', ''], /--client-id is empty/],
     [[...ALIYUN, '--secret', ''], /--secret is empty/],
     [[...ALIYUN, '--port', '70000'], /--port must be a whole number from 1 to 65535, not 70000/],
     [[...ALIYUN, '--keepalive', '-1'], /--keepalive must be a whole number from 0 to 65535, not -1/],
@@ -329,4 +330,16 @@ describe('time options are told in the user language, milliseconds named as such
     const r = await run(argv);
     expect([r.code, r.err]).toEqual([2, `mqtt-sign: ${line}\n`]);
   });
+});
+
+test('aliyun: an empty clientId core is signed as PLATFORMS.md §2.1 says ("clientId" then "deviceName"); over 64 characters warns', async () => {
+  const base = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', SECRET, '--timestamp', '1700000000000', '--format', 'json'];
+  const r = await run([...base, '--client-id', '']);
+  expect(r.code, r.err).toBe(0);
+  const { credentials } = JSON.parse(r.out);
+  expect(credentials.clientId).toBe('|securemode=3,signmethod=hmacsha256,timestamp=1700000000000|');
+  expect(credentials.password).toBe(createHmac('sha256', SECRET).update('clientIddeviceNamesensor01productKeya1B2c3D4e5Ftimestamp1700000000000').digest('hex'));
+  const hex = [...base.slice(0, -1), 'hex'];
+  expect((await run([...hex, '--client-id', 'x'.repeat(64)])).err).not.toContain('characters; Aliyun takes at most 64');
+  expect((await run([...hex, '--client-id', 'x'.repeat(65)])).err).toContain('warning: the clientId before |…| is 65 characters; Aliyun takes at most 64');
 });

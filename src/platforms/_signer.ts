@@ -67,10 +67,10 @@ export function readParams(platform: string, defs: readonly SignerParam[], value
     if (!param) throw new Error(`${platform}: undeclared param ${name}`);
     return param;
   };
+  // "" is absent, but for a param that may be empty (an Aliyun clientId core, a generic clientId).
   const given = (name: string): boolean => {
-    def(name);
     const value = values[name];
-    return value !== undefined && value !== '';
+    return value !== undefined && (value !== '' || def(name).allowEmpty === true);
   };
   const get = (name: string): string | undefined => (given(name) ? values[name] : def(name).default);
   const require = (name: string): string => {

@@ -22,7 +22,7 @@ const params = [
   { name: 'productKey', flag: 'product', valueName: 'productKey', required: true, description: 'ProductKey (产品 Key), e.g. a1X2bEnP82z' },
   { name: 'deviceName', flag: 'device', valueName: 'deviceName', required: true, description: 'DeviceName (设备名称)' },
   { name: 'deviceSecret', flag: 'secret', valueName: 'deviceSecret', secret: true, env: 'MQTT_SIGN_SECRET', description: 'DeviceSecret for the 一机一密 login' },
-  { name: 'clientId', flag: 'client-id', valueName: 'id', description: 'clientId before the |…| block (default <productKey>.<deviceName>; register/regnwl: <deviceName>.<productKey>; connwl: the clientId from the regnwl reply)' },
+  { name: 'clientId', flag: 'client-id', valueName: 'id', allowEmpty: true, description: 'clientId before the |…| block (default <productKey>.<deviceName>; register/regnwl: <deviceName>.<productKey>; connwl: the clientId from the regnwl reply)' },
   { name: 'timestamp', flag: 'timestamp', valueName: 'ms|none', description: 'timestamp to sign, or none to leave it out (default: now, in ms)' },
   { name: 'signMethod', flag: 'sign-method', valueName: 'method', choices: ['hmacsha256', 'hmacsha1', 'hmacmd5'], default: 'hmacsha256', description: 'HMAC of the password' },
   { name: 'secureMode', flag: 'secure-mode', valueName: 'n', choices: ['2', '3', '-2', '8'], description: 'securemode (default 2 with --tls, else 3; register/regnwl 2 as the SDKs send; connwl -2)' },
@@ -152,7 +152,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
   const secret = p.require('deviceSecret');
   if (secret.length !== 32) warnings.push(warning('aliyun.secret.shape', { length: secret.length }));
   const timestamp = signedTimestamp(p, ctx);
-  const core = clientCore(p, `${pk}.${dn}`);
+  const core = clientCore(p, `${pk}.${dn}`, warnings);
   const standard: [string, string][] = [['securemode', secureMode], ['signmethod', method]];
   if (timestamp !== undefined) standard.push(['timestamp', timestamp]);
   const clientId = `${core}|${extBlock(standard, p)}|`;
@@ -208,11 +208,20 @@ function secureModeWarnings(secureMode: string, tls: boolean): Warning[] {
   return out;
 }
 
-function clientCore(p: ParamReader, fallback: string | undefined): string {
+/**
+ * The clientId before the |…| block. It may be "" (PLATFORMS.md §2.1: the signed content then starts "clientId"
+ * "deviceName"), except for connwl, which must send the regnwl reply's clientId; over 64 characters is a warning.
+ */
+function clientCore(p: ParamReader, fallback: string | undefined, warnings?: Warning[]): string {
   const core = fallback === undefined ? p.require('clientId') : p.get('clientId') ?? fallback;
+  if (fallback === undefined && core === '') throw new UsageError('cli.option.empty', { option: p.option('clientId') });
   if (core.includes('|')) throw new UsageError('platform.param.chars', { option: p.option('clientId'), value: core, allowed: 'any text without |' });
+  if (core.length > CORE_MAX) warnings?.push(warning('aliyun.clientId.long', { length: core.length, max: CORE_MAX }));
   return core;
 }
+
+/** Aliyun's limit on the clientId core (PLATFORMS.md §2.1, §2.3's linter). */
+const CORE_MAX = 64;
 
 function signedTimestamp(p: ParamReader, ctx: SignContext): string | undefined {
   if (p.flag('static')) {
