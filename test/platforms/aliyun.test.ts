@@ -180,7 +180,7 @@ describe('一型一密 and connwl', () => {
 
 describe('bad input: one UsageError naming the option', () => {
   test.each([
-    ['timestamp not digits', { timestamp: '12:00' }, ctx, 'platform.timestamp.format', '--timestamp'],
+    ['timestamp not digits', { timestamp: '12:00' }, ctx, 'platform.time.milliseconds', '--timestamp'],
     ['--static with --timestamp', { static: 'true', timestamp: '1' }, ctx, 'platform.param.conflict', '--static'],
     ['--ext setting a computed entry', { ext: 'securemode=2' }, ctx, 'aliyun.ext.format', '--ext'],
     ['--ext with an empty entry', { ext: 'a=1,,b=2' }, ctx, 'aliyun.ext.format', '--ext'],

@@ -145,7 +145,7 @@ describe('bad input', () => {
     ['device with a space', { deviceId: 'dev 1' }, 'platform.param.chars', '--device'],
     ['device of 129 characters', { deviceId: 'd'.repeat(129) }, 'platform.param.chars', '--device'],
     ['module with "/"', { moduleId: 'a/b' }, 'platform.param.chars', '--module'],
-    ['expiry in milliseconds', { expires: '1578941692000' }, 'platform.timestamp.format', '--expires'],
+    ['expiry in milliseconds', { expires: '1578941692000' }, 'platform.time.ms-given', '--expires'],
     ['expiry and ttl', { expires: SE, ttl: '60' }, 'platform.param.conflict', '--expires'],
     ['api-version not a date', { apiVersion: 'latest' }, 'platform.param.chars', '--api-version'],
   ];

@@ -109,9 +109,9 @@ describe('bad input', () => {
     ['device with "&"', { deviceKey: 'my&device' }, 'platform.param.chars', '--device'],
     ['clientId with "."', { clientId: 'my.device' }, 'platform.param.chars', '--client-id'],
     ['clientId of 129 bytes', { clientId: 'c'.repeat(129) }, 'platform.param.chars', '--client-id'],
-    ['timestamp in milliseconds', { timestamp: '1583826857000' }, 'platform.timestamp.format', '--timestamp'],
-    ['timestamp as a date', { timestamp: '2020-03-10' }, 'platform.timestamp.format', '--timestamp'],
-    ['timestamp with a leading zero', { timestamp: '01583826857' }, 'platform.timestamp.format', '--timestamp'],
+    ['timestamp in milliseconds', { timestamp: '1583826857000' }, 'platform.time.seconds-or-0', '--timestamp'],
+    ['timestamp as a date', { timestamp: '2020-03-10' }, 'platform.time.seconds-or-0', '--timestamp'],
+    ['timestamp with a leading zero', { timestamp: '01583826857' }, 'platform.time.seconds-or-0', '--timestamp'],
     ['lowercase algorithm', { algorithm: 'md5' }, 'platform.param.choice', '--algorithm'],
     ['unknown region', { region: 'sh' }, 'platform.param.choice', '--region'],
   ];

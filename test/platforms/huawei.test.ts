@@ -108,8 +108,8 @@ describe('defaults', () => {
 
 describe('bad input: one UsageError naming the option', () => {
   test.each([
-    ['nine digits', { timestamp: '202504140' }, 'platform.timestamp.format', '--timestamp'],
-    ['an ISO date', { timestamp: '2025-04-14T01' }, 'platform.timestamp.format', '--timestamp'],
+    ['nine digits', { timestamp: '202504140' }, 'platform.time.hour', '--timestamp'],
+    ['an ISO date', { timestamp: '2025-04-14T01' }, 'platform.time.hour', '--timestamp'],
     ['hour 24', { timestamp: '2025041424' }, 'huawei.timestamp.hour', '--timestamp'],
     ['month 13', { timestamp: '2025130101' }, 'huawei.timestamp.hour', '--timestamp'],
     ['29 February 2025', { timestamp: '2025022901' }, 'huawei.timestamp.hour', '--timestamp'],
