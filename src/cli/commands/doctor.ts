@@ -9,6 +9,7 @@ import { UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
 import { directives, doctor, doctorJson, includeOrder, parseConfig, referencedFiles, renderDoctor, runUser, type FileFact, type IncludeFact } from '../../doctor/index.js';
 import type { CliContext } from '../context.js';
+import { readAtMost } from '../io.js';
 import { palette } from '../palette.js';
 
 interface DoctorFlags {
@@ -50,10 +51,10 @@ async function run(ctx: CliContext, cmd: Command, config: string | undefined): P
   let name: string;
   if (config === undefined || config === '-') {
     if (config === undefined && io.stdinIsTTY) throw new UsageError('doctor.stdin.tty', { option: '<config>' });
-    text = await bounded(io.readStdin(), '-');
+    text = await bounded(io.streamStdin(), 'stdin');
     name = '-';
   } else {
-    text = await bounded(io.readFile(config), config);
+    text = await bounded(io.streamFile(config), config);
     name = config;
   }
   const main = parseConfig(text, name);
@@ -70,7 +71,7 @@ async function run(ctx: CliContext, cmd: Command, config: string | undefined): P
     const files = [];
     for (const n of names) {
       const path = join(d.value, n);
-      files.push(parseConfig(await bounded(io.readFile(path), path), path));
+      files.push(parseConfig(await bounded(io.streamFile(path), path), path));
     }
     includes.push({ directive: d, exists: true, files });
   }
@@ -84,14 +85,15 @@ async function run(ctx: CliContext, cmd: Command, config: string | undefined): P
   ctx.exit(report.ok ? 0 : 1);
 }
 
-async function bounded(read: Promise<Uint8Array>, path: string): Promise<string> {
-  let bytes: Uint8Array;
+/** The text of a config file, read up to MAX_FILE + 1 bytes only: a device or an endless pipe is refused, not swallowed. */
+async function bounded(source: AsyncIterable<Uint8Array>, path: string): Promise<string> {
+  let bytes: Uint8Array | null;
   try {
-    bytes = await read;
+    bytes = await readAtMost(source, MAX_FILE);
   } catch (err) {
     throw new UsageError('doctor.read.failed', { option: '<config>', path, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
   }
-  if (bytes.length > MAX_FILE) throw new UsageError('doctor.read.tooLarge', { option: '<config>', path, max: MAX_FILE });
+  if (bytes === null) throw new UsageError('doctor.read.tooLarge', { option: '<config>', path, max: MAX_FILE });
   return Buffer.from(bytes).toString('utf8');
 }
 
