@@ -187,6 +187,28 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test.for([
+    ['no security option at all', 'log_dest stderr\n'],
+    ['allow_anonymous false', 'allow_anonymous false\n'],
+    ['a password_file with no usable user', 'password_file {pw}\n'],
+  ] as const)('local-only mode with %s: doctor predicts no refusal, and an anonymous client gets CONNACK 0 (only while 1883 is free)', async ([, conf], ctx) => {
+    const { createServer } = await import('node:net');
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer().once('error', () => resolve(false)).listen(1883, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (!free) return ctx.skip();
+    const pw = files.write('pw-plain-only', 'phone:plain\n');
+    await withBroker(conf.replace('{pw}', pw), async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r)).toContain('listener.none');
+      expect(codes(r)).not.toContain('auth.anonymous-refused');
+      expect(codes(r)).not.toContain('passwd.empty');
+      expect(r.ok).toBe(!conf.includes('password_file')); // the plain-text line is still an error for that user
+      expect(run.running).toBe(true);
+      expect(await connackFrom('127.0.0.1', 1883, login())).toBe(0);
+    });
+  });
+
   test('no websockets listener at all: ws.none', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n`, async (_run, path) => {

@@ -14,6 +14,10 @@ const HASH7 = 'dev1:$7$101$' + Buffer.alloc(12, 1).toString('base64') + '$' + Bu
 describe('doctor rules', () => {
   test.each([
     ['no listener → local-only', 'allow_anonymous true', ['listener.none'], []],
+    // mosquitto 2.0 forces allow_anonymous true in local-only mode (test/doctor-broker.test.ts: CONNACK 0).
+    ['local-only lets anonymous clients in', 'log_dest stdout', ['listener.none'], ['auth.anonymous-refused']],
+    ['local-only overrides allow_anonymous false', 'allow_anonymous false', ['listener.none'], ['auth.anonymous-refused']],
+    ['local-only, per_listener_settings true', 'per_listener_settings true\nlog_dest stdout', ['listener.none'], ['auth.anonymous-refused']],
     ['listener on ::1', 'listener 1883 ::1\nallow_anonymous true', ['listener.localhost'], ['listener.none']],
     ['listener on localhost', 'listener 1883 localhost\nallow_anonymous true', ['listener.localhost'], []],
     ['bind_address localhost (default listener)', 'port 1883\nbind_address localhost\nallow_anonymous true', ['listener.localhost'], ['listener.none']],
@@ -48,6 +52,11 @@ describe('doctor rules', () => {
     expect(codes(conf, { '/p': file(null, false, null) })).toContain('passwd.missing');
     expect(codes(conf, { '/p': file('x', true, false) })).toContain('passwd.unreadable');
     expect(codes(conf, { '/p': file('\n# only a comment\n') })).toContain('passwd.empty');
+    // Local-only mode: the file is still opened at start, but anonymous clients get in, so an empty one refuses nobody.
+    const local = codes('password_file /p', { '/p': file('u:plain\n') });
+    expect(local).toContain('passwd.line.plain');
+    expect(local).not.toContain('passwd.empty');
+    expect(codes('password_file /p', { '/p': file(null, false, null) })).toContain('passwd.missing');
     const good = codes(conf, { '/p': file(`${HASH7}\n`) });
     expect(good.filter((c) => c.startsWith('passwd') || c.startsWith('auth'))).toEqual([]);
   });

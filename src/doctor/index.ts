@@ -140,7 +140,7 @@ export function doctor(input: DoctorInput): DoctorReport {
       if (!tls) findings.push(f('ws.no-tls', 'warning'));
       if (bind !== null && !IP.test(bind)) findings.push(f('ws.bind-name', 'warning', { bind }));
     }
-    if (perListener) findings.push(...authFindings(b.security, String(lport), f, input.facts));
+    if (perListener) findings.push(...authFindings(b.security, String(lport), f, input.facts, localOnly));
     findings.push(...tlsFindings(b, f, input));
     // max_connections belongs to its listener.
     const conns = b.options.get('max_connections');
@@ -150,7 +150,7 @@ export function doctor(input: DoctorInput): DoctorReport {
   // Global login rules are judged once, for every port together.
   if (!perListener && listeners.length > 0) {
     const ports = listeners.map((l) => l.port).join(', ');
-    findings.push(...authFindings(global.security, ports, (code, severity, params = {}) => whole(code, severity, { port: ports, ...params }), input.facts));
+    findings.push(...authFindings(global.security, ports, (code, severity, params = {}) => whole(code, severity, { port: ports, ...params }), input.facts, localOnly));
   }
   if (listeners.length > 0 && listeners.every((l) => l.protocol === 'websockets')) findings.push(whole('ws.only', 'error', {}));
   else if (!listeners.some((l) => l.protocol === 'websockets')) findings.push(whole('ws.none', 'warning', {}));
@@ -167,9 +167,13 @@ export function doctor(input: DoctorInput): DoctorReport {
 
 type At = (code: string, severity: Severity, params?: Finding['params']) => Finding;
 
-function authFindings(security: ReadonlyMap<string, Directive>, port: string, f: At, facts: DoctorInput['facts']): Finding[] {
+/**
+ * `localOnly`: mosquitto 2.0 forces allow_anonymous true in local-only mode, even over an explicit false (conf.c
+ * config__read; mosquitto.conf(5) allow_anonymous); a password_file is still opened at start, so its checks stay.
+ */
+function authFindings(security: ReadonlyMap<string, Directive>, port: string, f: At, facts: DoctorInput['facts'], localOnly: boolean): Finding[] {
   const out: Finding[] = [];
-  const anonymous = security.get('allow_anonymous')?.value === 'true';
+  const anonymous = localOnly || security.get('allow_anonymous')?.value === 'true';
   const auth = AUTH_OPTIONS.some((o) => security.has(o));
   if (!anonymous && !auth) {
     const d = security.get('allow_anonymous');
