@@ -209,6 +209,23 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test.each([
+    ['port and listener on one port', 'port {p}\nlistener {p}\n', true],
+    ['the same listener twice', 'listener {p} 127.0.0.1\nlistener {p} 127.0.0.1\n', true],
+    ['all addresses, then 127.0.0.1', 'listener {p}\nlistener {p} 127.0.0.1\n', true],
+    ['a websockets listener on a plain one\'s port', 'listener {p}\nlistener {p}\nprotocol websockets\n', true],
+    ['two addresses on one port', 'listener {p} 127.0.0.1\nlistener {p} 127.0.0.2\n', false],
+    ['ipv4 and ipv6 halves of one port', 'listener {p}\nsocket_domain ipv4\nlistener {p}\nsocket_domain ipv6\n', false],
+  ])('%s: doctor says duplicate exactly when mosquitto cannot open the second socket', async (_name, conf, clash) => {
+    const port = await freePort();
+    await withBroker(`${conf.replaceAll('{p}', String(port))}allow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r).includes('listener.duplicate')).toBe(clash);
+      expect(run.running).toBe(!clash);
+      if (clash) expect(run.log).toMatch(/Address already in use|Unable to create websockets listener/);
+    });
+  });
+
   test('no websockets listener at all: ws.none', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n`, async (_run, path) => {

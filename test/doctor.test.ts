@@ -36,6 +36,16 @@ describe('doctor rules', () => {
     ['max_keepalive 70000', 'listener 1883\nallow_anonymous true\nmax_keepalive 70000', ['limits.keepalive-invalid'], []],
     ['message_size_limit 100', 'listener 1883\nallow_anonymous true\nmessage_size_limit 100', ['limits.message-size'], []],
     ['max_connections 3', 'listener 1883\nallow_anonymous true\nmax_connections 3', ['limits.connections'], []],
+    ['port and listener on the same port', 'port 1883\nlistener 1883\nallow_anonymous true', ['listener.duplicate'], []],
+    ['the same listener twice', 'listener 1883\nlistener 1883\nallow_anonymous true', ['listener.duplicate'], []],
+    ['all addresses, then 127.0.0.1', 'listener 1883\nlistener 1883 127.0.0.1\nallow_anonymous true', ['listener.duplicate'], []],
+    ['127.0.0.1, then localhost', 'listener 1883 127.0.0.1\nlistener 1883 localhost\nallow_anonymous true', ['listener.duplicate'], []],
+    ['two websockets listeners on one port', 'listener 8083\nprotocol websockets\nlistener 8083\nprotocol websockets\nlistener 1883\nallow_anonymous true', ['listener.duplicate'], []],
+    ['all addresses, then bind_interface lo', 'listener 1883\nlistener 1883\nbind_interface lo\nallow_anonymous true', ['listener.duplicate'], []],
+    ['two addresses on one port', 'listener 1883 127.0.0.1\nlistener 1883 127.0.0.2\nallow_anonymous true', [], ['listener.duplicate']],
+    ['ipv4 and ipv6 halves of one port', 'listener 1883\nsocket_domain ipv4\nlistener 1883\nsocket_domain ipv6\nallow_anonymous true', [], ['listener.duplicate']],
+    ['ipv4 only, then ::1', 'listener 1883\nsocket_domain ipv4\nlistener 1883 ::1\nallow_anonymous true', [], ['listener.duplicate']],
+    ['two interfaces on one port', 'listener 1883\nbind_interface lo\nlistener 1883\nbind_interface eth0\nallow_anonymous true', [], ['listener.duplicate']],
     ['unknown option', 'listener 1883\nallow_anonymous true\nlisten 1884', ['option.unknown'], []],
     ['bad port', 'listener 99999\nallow_anonymous true', ['option.port'], []],
     ['bad integer', 'listener 1883\nallow_anonymous true\nmax_connections lots', ['option.int'], []],
@@ -153,6 +163,12 @@ describe('doctor on the command line', () => {
     } finally {
       files.remove();
     }
+  });
+
+  test('a duplicate names the line of the listener it clashes with', () => {
+    const r = judge('listener 1883\nallow_anonymous true\nlistener 8083\nport 1883');
+    expect(r.findings.find((f) => f.code === 'listener.duplicate')).toMatchObject({ severity: 'error', line: 4, params: { port: 1883, first: 'm.conf:1' } });
+    expect(r.ok).toBe(false);
   });
 
   test('max_connections is judged per listener', () => {

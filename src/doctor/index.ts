@@ -118,6 +118,8 @@ export function doctor(input: DoctorInput): DoctorReport {
   }
 
   const listeners: ListenerReport[] = [];
+  const sockets = new SocketTable();
+  const opened: { line: Directive; open: () => Opened | undefined; f: At }[] = [];
   for (const b of effective) {
     const lport = b.at ? Number(b.at.args[0]) : port ? Number(port.args[0]) : 1883;
     const bind = b.at ? (b.at.args[1] ?? null) : localOnly ? 'localhost' : (bindAddress?.value ?? null);
@@ -135,6 +137,7 @@ export function doctor(input: DoctorInput): DoctorReport {
     const f = (code: string, severity: Severity, params: Finding['params'] = {}): Finding =>
       line ? at(line, code, severity, { port: lport, ...params }) : whole(code, severity, { port: lport, ...params });
 
+    if (lport > 0 && line !== undefined) opened.push({ line, open: () => sockets.add(lport, bind, b.options.get('socket_domain')?.value, iface, line), f });
     if (reach === 'localhost-only' && !localOnly) findings.push(f('listener.localhost', 'warning', { bind: iface === 'lo' ? 'lo' : String(bind) }));
     if (protocol === 'websockets') {
       if (!tls) findings.push(f('ws.no-tls', 'warning'));
@@ -145,6 +148,14 @@ export function doctor(input: DoctorInput): DoctorReport {
     // max_connections belongs to its listener.
     const conns = b.options.get('max_connections');
     if (conns && Number(conns.value) >= 0 && Number(conns.value) < FEW_CONNECTIONS) findings.push(at(conns, 'limits.connections', 'warning', { value: Number(conns.value) }));
+  }
+
+  // In file order, so the second of two clashing lines is the one named (the default listener's `port` may come last).
+  const position = new Map(all.map((d, i) => [d, i] as const));
+  opened.sort((a, b) => position.get(a.line)! - position.get(b.line)!);
+  for (const o of opened) {
+    const clash = o.open();
+    if (clash !== undefined) findings.push(o.f('listener.duplicate', 'error', { first: clash === null ? '-' : `${clash.file}:${clash.line}` }));
   }
 
   // Global login rules are judged once, for every port together.
@@ -166,6 +177,61 @@ export function doctor(input: DoctorInput): DoctorReport {
 }
 
 type At = (code: string, severity: Severity, params?: Finding['params']) => Finding;
+
+type Family = 4 | 6;
+/** The line of a listener already opened; null for one without a line of its own. */
+type Opened = Directive | null;
+
+/** What earlier listeners hold on one port, for one interface choice: any address, the wildcard, each address. */
+interface PortHold {
+  readonly any: Map<Family, Opened>;
+  readonly wildcard: Map<Family, Opened>;
+  readonly address: Map<string, Opened>;
+}
+
+/**
+ * The sockets mosquitto opens, to tell when a listener asks for one an earlier listener holds: mosquitto then exits
+ * with "Address already in use" (or "Unable to create websockets listener"). Observed with 2.0.11: the same port on
+ * the wildcard and on any address of the same family clashes; another address, another family (socket_domain, or
+ * an IPv6 address beside IPv4 ones) or another bind_interface does not. Each listener costs O(1) (no pairwise scan).
+ */
+class SocketTable {
+  /** port → bind_interface ('' for none, '*' for every listener whatever its interface) → what is held. */
+  readonly #ports = new Map<number, Map<string, PortHold>>();
+
+  /** Records the listener; returns the earlier listener it clashes with, or undefined. */
+  add(port: number, bind: string | null, domain: string | undefined, iface: string | undefined, line: Directive | undefined): Opened | undefined {
+    const families: Family[] = domain === 'ipv4' ? [4] : domain === 'ipv6' ? [6] : [4, 6];
+    // An IPv4 or IPv6 address binds only its own family; "localhost" resolves to 127.0.0.1 (its ::1 depends on /etc/hosts).
+    const address = bind === null ? null : /^localhost$/i.test(bind) ? '127.0.0.1' : bind.toLowerCase();
+    const own: Family[] = address === null ? families : /^\d{1,3}(\.\d{1,3}){3}$/.test(address) ? [4] : address.includes(':') ? [6] : families;
+    const held = this.#ports.get(port) ?? new Map<string, PortHold>();
+    this.#ports.set(port, held);
+    const hold = (key: string): PortHold => {
+      let h = held.get(key);
+      if (h === undefined) held.set(key, (h = { any: new Map(), wildcard: new Map(), address: new Map() }));
+      return h;
+    };
+    // A listener on an interface clashes with ones on the same interface or on none; one on none clashes with all.
+    const against = iface === undefined ? [held.get('*')] : [held.get(`=${iface}`), held.get('')];
+    let clash: Opened | undefined;
+    for (const h of against) {
+      if (h === undefined) continue;
+      for (const f of own) {
+        clash ??= address === null ? h.any.get(f) : (h.wildcard.get(f) ?? h.address.get(`${f} ${address}`));
+      }
+    }
+    const opened: Opened = line ?? null;
+    for (const h of [hold('*'), hold(iface === undefined ? '' : `=${iface}`)]) {
+      for (const f of own) {
+        if (!h.any.has(f)) h.any.set(f, opened);
+        if (address === null && !h.wildcard.has(f)) h.wildcard.set(f, opened);
+        if (address !== null && !h.address.has(`${f} ${address}`)) h.address.set(`${f} ${address}`, opened);
+      }
+    }
+    return clash;
+  }
+}
 
 /**
  * `localOnly`: mosquitto 2.0 forces allow_anonymous true in local-only mode, even over an explicit false (conf.c
