@@ -226,6 +226,21 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test.each([
+    ['after allow_anonymous', 'allow_anonymous true\nper_listener_settings true\nlistener {p} 127.0.0.1\nallow_anonymous true\n', true],
+    ['after check_retain_source', 'check_retain_source true\nper_listener_settings true\nlistener {p} 127.0.0.1\nallow_anonymous true\n', true],
+    ['first', 'per_listener_settings true\nlistener {p} 127.0.0.1\nallow_anonymous true\n', false],
+    ['false, after allow_anonymous', 'listener {p} 127.0.0.1\nallow_anonymous true\nper_listener_settings false\n', false],
+  ])('per_listener_settings %s: doctor calls it fatal exactly when mosquitto refuses to start', async (_name, conf, late) => {
+    const port = await freePort();
+    await withBroker(conf.replaceAll('{p}', String(port)), async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r).includes('auth.per-listener-late')).toBe(late);
+      expect(run.running).toBe(!late);
+      if (late) expect(run.log).toMatch(/per_listener_settings must be set before any other security settings/);
+    });
+  });
+
   test('no websockets listener at all: ws.none', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n`, async (_run, path) => {

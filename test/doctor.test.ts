@@ -46,6 +46,11 @@ describe('doctor rules', () => {
     ['ipv4 and ipv6 halves of one port', 'listener 1883\nsocket_domain ipv4\nlistener 1883\nsocket_domain ipv6\nallow_anonymous true', [], ['listener.duplicate']],
     ['ipv4 only, then ::1', 'listener 1883\nsocket_domain ipv4\nlistener 1883 ::1\nallow_anonymous true', [], ['listener.duplicate']],
     ['two interfaces on one port', 'listener 1883\nbind_interface lo\nlistener 1883\nbind_interface eth0\nallow_anonymous true', [], ['listener.duplicate']],
+    ['per_listener_settings true after allow_anonymous', 'allow_anonymous true\nper_listener_settings true\nlistener 1883\nallow_anonymous true', ['auth.per-listener-late'], []],
+    ['per_listener_settings true after check_retain_source', 'listener 1883\ncheck_retain_source true\nper_listener_settings true\nallow_anonymous true', ['auth.per-listener-late'], []],
+    ['per_listener_settings true first', 'per_listener_settings true\nlistener 1883\nallow_anonymous true', [], ['auth.per-listener-late']],
+    ['per_listener_settings false after allow_anonymous', 'listener 1883\nallow_anonymous true\nper_listener_settings false', [], ['auth.per-listener-late']],
+    ['per_listener_settings true after a listener option only', 'listener 1883\nmax_connections 50\nper_listener_settings true\nallow_anonymous true', [], ['auth.per-listener-late']],
     ['unknown option', 'listener 1883\nallow_anonymous true\nlisten 1884', ['option.unknown'], []],
     ['bad port', 'listener 99999\nallow_anonymous true', ['option.port'], []],
     ['bad integer', 'listener 1883\nallow_anonymous true\nmax_connections lots', ['option.int'], []],
@@ -163,6 +168,12 @@ describe('doctor on the command line', () => {
     } finally {
       files.remove();
     }
+  });
+
+  test('per_listener_settings too late: the finding is on its line and names the option before it', () => {
+    const r = judge('listener 1883\npassword_file /p\nallow_anonymous true\nper_listener_settings true\nper_listener_settings true');
+    const late = r.findings.filter((f) => f.code === 'auth.per-listener-late');
+    expect(late).toEqual([expect.objectContaining({ severity: 'error', line: 4, params: { option: 'password_file', first: 'm.conf:2' } })]);
   });
 
   test('a duplicate names the line of the listener it clashes with', () => {

@@ -79,6 +79,9 @@ export function doctor(input: DoctorInput): DoctorReport {
   }
   for (const d of all) if (d.option === 'include_dir' && d.file !== input.main.file) findings.push(at(d, 'include.nested', 'warning', {}));
 
+  const late = perListenerTooLate(all);
+  if (late !== undefined) findings.push(at(late.at, 'auth.per-listener-late', 'error', { option: late.after.option, first: `${late.after.file}:${late.after.line}` }));
+
   const last = (name: string): Directive | undefined => all.findLast((d) => d.option === name);
   const perListener = last('per_listener_settings')?.value === 'true';
   const global: Block = { options: new Map(), security: new Map() };
@@ -177,6 +180,22 @@ export function doctor(input: DoctorInput): DoctorReport {
 }
 
 type At = (code: string, severity: Severity, params?: Finding['params']) => Finding;
+
+/** The options after which mosquitto 2.0.11 has chosen where security settings go (conf.c conf__set_cur_security_options). */
+const SECURITY_CHOSEN = new Set(['acl_file', 'allow_anonymous', 'allow_zero_length_clientid', 'auth_plugin', 'plugin', 'auto_id_prefix', 'check_retain_source', 'password_file', 'psk_file']);
+
+/**
+ * The first `per_listener_settings true` that follows one of those options, and the first such option: mosquitto
+ * refuses to start ("per_listener_settings must be set before any other security settings"); a false one is accepted.
+ */
+function perListenerTooLate(all: readonly Directive[]): { at: Directive; after: Directive } | undefined {
+  let after: Directive | undefined;
+  for (const d of all) {
+    if (d.option === 'per_listener_settings' && d.value === 'true' && after !== undefined) return { at: d, after };
+    if (after === undefined && SECURITY_CHOSEN.has(d.option)) after = d;
+  }
+  return undefined;
+}
 
 type Family = 4 | 6;
 /** The line of a listener already opened; null for one without a line of its own. */
