@@ -263,6 +263,51 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test.each([
+    ['protocol foo', 'protocol foo\n', 'option.enum', /Invalid protocol value/],
+    ['socket_domain ipv7', 'socket_domain ipv7\n', 'option.enum', /Invalid socket_domain value/],
+    ['max_qos 7', 'max_qos 7\n', 'option.enum', /max_qos must be between 0 and 2/],
+    ['log_dest foo', 'log_dest foo\n', 'option.enum', /Invalid log_dest value/],
+    ['log_type foo', 'log_type foo\n', 'option.enum', /Invalid log_type value/],
+    ['start_type foo', 'connection b\naddress 127.0.0.1:1\nstart_type foo\n', 'option.enum', /Invalid start_type value/],
+    ['bridge_protocol_version mqttv5', 'connection b\naddress 127.0.0.1:1\nbridge_protocol_version mqttv5\n', 'option.enum', /Invalid bridge_protocol_version value/],
+    ['topic direction sideways', 'connection b\naddress 127.0.0.1:1\ntopic a/# sideways\n', 'option.enum', /Invalid bridge topic direction/],
+    ['protocol mqtt', 'protocol mqtt\n', null, null],
+    ['max_qos 1', 'max_qos 1\n', null, null],
+    ['log_dest none', 'log_dest none\n', null, null],
+    ['log_type internal', 'log_type internal\n', null, null],
+    ['topic direction IN', 'connection b\naddress 127.0.0.1:1\ntopic a/# IN\n', null, null],
+    ['tls_version foo on a plain listener', 'tls_version foo\n', null, null],
+  ])('%s: an enumerated value is fatal exactly when doctor says so', async (_name, tail, code, log) => {
+    const port = await freePort();
+    const conf = `listener ${port} 127.0.0.1\nallow_anonymous true\n${tail}`;
+    await withBroker(conf, async (run, path) => {
+      const r = await doctor(path);
+      const fatal = r.findings.filter((f) => f.severity === 'error');
+      if (code === null) expect(fatal).toEqual([]);
+      else expect(fatal).toEqual([expect.objectContaining({ code, line: conf.trimEnd().split('\n').length })]);
+      expect(run.running).toBe(code === null);
+      if (log !== null) expect(run.log).toMatch(log);
+    });
+  });
+
+  test.each([
+    ['foo', true],
+    ['tlsv1', true],
+    ['tlsv1.1', false],
+    ['tlsv1.3', false],
+  ])('tls_version %s on a TLS listener: fatal exactly when doctor says so', async (version, fatal) => {
+    const port = await freePort();
+    const cert = files.write('v.crt', certs.good.cert);
+    const key = files.write('v.key', certs.good.key);
+    await withBroker(`listener ${port} 127.0.0.1\ncertfile ${cert}\nkeyfile ${key}\ntls_version ${version}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r).includes('tls.version-invalid')).toBe(fatal);
+      expect(run.running).toBe(!fatal);
+      if (fatal) expect(run.log).toMatch(/Unsupported tls_version/);
+    });
+  });
+
   test('max_keepalive 30: a warning only; an MQTT 3.1.1 client with keepalive 60 is still accepted', async () => {
     const port = await freePort();
     await withBroker(`max_keepalive 30\nlistener ${port} 127.0.0.1\nallow_anonymous true\n`, async (run, path) => {

@@ -51,6 +51,22 @@ describe('doctor rules', () => {
     ['per_listener_settings true first', 'per_listener_settings true\nlistener 1883\nallow_anonymous true', [], ['auth.per-listener-late']],
     ['per_listener_settings false after allow_anonymous', 'listener 1883\nallow_anonymous true\nper_listener_settings false', [], ['auth.per-listener-late']],
     ['per_listener_settings true after a listener option only', 'listener 1883\nmax_connections 50\nper_listener_settings true\nallow_anonymous true', [], ['auth.per-listener-late']],
+    ['protocol foo', 'listener 1883\nprotocol foo\nallow_anonymous true', ['option.enum'], []],
+    ['socket_domain ipv7', 'listener 1883\nsocket_domain ipv7\nallow_anonymous true', ['option.enum'], []],
+    ['max_qos 7', 'listener 1883\nmax_qos 7\nallow_anonymous true', ['option.enum'], []],
+    ['max_qos -1', 'listener 1883\nmax_qos -1\nallow_anonymous true', ['option.enum'], []],
+    ['max_qos 1', 'listener 1883\nmax_qos 1\nallow_anonymous true', [], ['option.enum']],
+    ['log_dest foo', 'listener 1883\nallow_anonymous true\nlog_dest foo', ['option.enum'], []],
+    ['log_dest none and file <path>', 'listener 1883\nallow_anonymous true\nlog_dest none\nlog_dest file /var/log/m.log', [], ['option.enum']],
+    ['log_type foo', 'listener 1883\nallow_anonymous true\nlog_type foo', ['option.enum'], []],
+    ['log_type internal (2.0.11 takes it)', 'listener 1883\nallow_anonymous true\nlog_type internal', [], ['option.enum']],
+    ['start_type foo', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\nstart_type foo', ['option.enum'], []],
+    ['bridge_protocol_version mqttv5', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\nbridge_protocol_version mqttv5', ['option.enum'], []],
+    ['topic direction sideways', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\ntopic a/# sideways', ['option.enum'], []],
+    ['topic direction IN (any case)', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\ntopic a/# IN 1', [], ['option.enum']],
+    ['tls_version foo on a TLS listener', 'listener 8883\ncertfile /c\nkeyfile /k\ntls_version foo\nallow_anonymous true', ['tls.version-invalid'], ['tls.old-version']],
+    ['tls_version tlsv1 on a TLS listener', 'listener 8883\ncertfile /c\nkeyfile /k\ntls_version tlsv1\nallow_anonymous true', ['tls.version-invalid'], []],
+    ['tls_version foo on a plain listener (ignored)', 'listener 1883\ntls_version foo\nallow_anonymous true', [], ['tls.version-invalid']],
     ['unknown option', 'listener 1883\nallow_anonymous true\nlisten 1884', ['option.unknown'], []],
     ['bad port', 'listener 99999\nallow_anonymous true', ['option.port'], []],
     ['bad integer', 'listener 1883\nallow_anonymous true\nmax_connections lots', ['option.int'], []],
@@ -168,6 +184,12 @@ describe('doctor on the command line', () => {
     } finally {
       files.remove();
     }
+  });
+
+  test('an enumerated value names the allowed ones and the word mosquitto reads', () => {
+    const r = judge('listener 1883\nprotocol websocket extra\nallow_anonymous true');
+    expect(r.findings[0]).toMatchObject({ code: 'option.enum', line: 2, params: { option: 'protocol', value: 'websocket', allowed: 'mqtt, websockets' } });
+    expect(renderDoctor(r, 'en')).toContain('protocol websocket: must be one of mqtt, websockets');
   });
 
   test('per_listener_settings too late: the finding is on its line and names the option before it', () => {

@@ -65,6 +65,7 @@ interface Block {
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|ip6-localhost)$/i;
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
 const AUTH_OPTIONS = ['password_file', 'plugin', 'auth_plugin', 'psk_file'];
+const TLS_VERSIONS = ['tlsv1.3', 'tlsv1.2', 'tlsv1.1'];
 /** MQTT.js, mosquitto_pub and most device SDKs default to a 60 s keepalive. */
 const TYPICAL_KEEPALIVE = 60;
 const SMALL_MESSAGE = 4096;
@@ -281,7 +282,11 @@ function authFindings(security: ReadonlyMap<string, Directive>, port: string, f:
 function tlsFindings(b: Block, f: At, input: DoctorInput): Finding[] {
   const out: Finding[] = [];
   const version = b.options.get('tls_version');
-  if (version && /^tlsv1(\.1)?$/.test(version.value)) out.push(at(version, 'tls.old-version', 'warning', { value: version.value }));
+  // Read only when the listener sets up TLS: then a value outside mosquitto.conf(5)'s list stops mosquitto
+  // ("Unsupported tls_version"); on a plain listener 2.0.11 ignores it.
+  const tls = b.options.has('certfile') || b.options.has('psk_hint');
+  if (version && tls && !TLS_VERSIONS.includes(version.value)) out.push(at(version, 'tls.version-invalid', 'error', { value: version.value, allowed: TLS_VERSIONS.join(', ') }));
+  else if (version && /^tlsv1(\.1)?$/.test(version.value)) out.push(at(version, 'tls.old-version', 'warning', { value: version.value }));
   const cert = b.options.get('certfile');
   const key = b.options.get('keyfile');
   if ((cert === undefined) !== (key === undefined)) out.push(f('tls.pair', 'error', { missing: cert ? 'keyfile' : 'certfile' }));

@@ -47,7 +47,7 @@ export function parseConfig(text: string, file: string): ParsedFile {
     }
     const problem = checkValue(option, spec, value);
     if (problem !== undefined) {
-      problems.push({ code: problem, severity: 'error', ...at, params: { option, value } });
+      problems.push({ code: problem.code, severity: 'error', ...at, params: { option, value, ...problem.params } });
       continue;
     }
     directives.push({ ...at, option, spec, value, args: value === '' ? [] : value.split(BLANK) });
@@ -55,14 +55,29 @@ export function parseConfig(text: string, file: string): ParsedFile {
   return { file, directives, problems };
 }
 
+interface Problem {
+  readonly code: string;
+  readonly params?: Finding['params'];
+}
+
 /** mosquitto stops with "Empty <option> value", "Invalid <option> value" or a boolean it cannot read. */
-function checkValue(option: string, spec: OptionSpec, value: string): string | undefined {
-  if (value === '') return 'option.empty';
-  if (spec.kind === 'bool' && value !== 'true' && value !== 'false') return 'option.bool';
-  if (spec.kind === 'int' && !/^-?\d{1,10}$/.test(value)) return 'option.int';
+function checkValue(option: string, spec: OptionSpec, value: string): Problem | undefined {
+  if (value === '') return { code: 'option.empty' };
+  if (spec.kind === 'bool' && value !== 'true' && value !== 'false') return { code: 'option.bool' };
+  if (spec.kind === 'int' && !/^-?\d{1,10}$/.test(value)) return { code: 'option.int' };
   if (option === 'listener' || option === 'port') {
     const port = Number(value.split(BLANK)[0]);
-    if (!/^\d{1,5}$/.test(value.split(BLANK)[0]!) || port > 65535) return 'option.port';
+    if (!/^\d{1,5}$/.test(value.split(BLANK)[0]!) || port > 65535) return { code: 'option.port' };
+  }
+  if (spec.values !== undefined) {
+    // bridge_protocol_version is compared whole; the others by their first word, the only one mosquitto reads.
+    const word = spec.kind === 'int' ? String(Number(value)) : option === 'bridge_protocol_version' ? value : value.split(BLANK)[0]!;
+    if (!spec.values.includes(word)) return { code: 'option.enum', params: { value: word, allowed: spec.values.join(', ') } };
+  }
+  // topic <pattern> [in|out|both …]: the direction is read without regard to case.
+  if (option === 'topic') {
+    const direction = value.split(BLANK)[1];
+    if (direction !== undefined && !/^(in|out|both)$/i.test(direction)) return { code: 'option.enum', params: { option: 'topic direction', value: direction, allowed: 'out, in, both' } };
   }
   return undefined;
 }
