@@ -241,6 +241,19 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test('include_dir holding a directory named sub.conf: doctor calls it fatal, and mosquitto refuses to start', async () => {
+    const port = await freePort();
+    execFileSync('mkdir', ['-p', `${files.dir}/dir.d/sub.conf`]);
+    execFileSync('chmod', ['-R', '755', `${files.dir}/dir.d`]);
+    await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\ninclude_dir ${files.dir}/dir.d\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.exit).toBe(1);
+      expect(r.findings.find((f) => f.code === 'include.directory')).toMatchObject({ severity: 'error', line: 3 });
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(/is a directory/);
+    });
+  });
+
   test('no websockets listener at all: ws.none', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n`, async (_run, path) => {

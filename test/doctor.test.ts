@@ -204,6 +204,34 @@ describe('doctor on the command line', () => {
     expect(r.ok).toBe(false);
   });
 
+  test('a directory named *.conf in an include_dir is a finding (exit 1), not a usage error', async () => {
+    const { runMain } = await import('./helpers/run-main.js');
+    const { confDir } = await import('./helpers/mosquitto-conf.js');
+    const { mkdirSync } = await import('node:fs');
+    const files = confDir();
+    try {
+      mkdirSync(`${files.dir}/conf.d/sub.conf`, { recursive: true });
+      files.write('conf.d/a.conf', 'allow_anonymous true\n');
+      const path = files.write('m.conf', `listener 1883\ninclude_dir ${files.dir}/conf.d\n`);
+      const r = await runMain(['doctor', path, '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect(report.findings[0]).toMatchObject({ code: 'include.directory', severity: 'error', line: 2 });
+      // The readable file beside it still counts.
+      expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('auth.anonymous-refused');
+    } finally {
+      files.remove();
+    }
+  });
+
+  test('an include_dir entry the edge could not read for another reason is a warning that it went unjudged', () => {
+    const main = parseConfig('listener 1883\nallow_anonymous true\ninclude_dir /d', 'm.conf');
+    const r = doctor({ main, includes: [{ directive: main.directives[2]!, exists: true, files: [], failed: [{ path: '/d/x.conf', reason: 'EACCES' }] }], facts: {}, now: NOW });
+    expect(r.findings[0]).toMatchObject({ code: 'include.unreadable', severity: 'warning', line: 3, params: { path: '/d/x.conf', reason: 'EACCES' } });
+    expect(r.ok).toBe(true);
+  });
+
   test('max_connections is judged per listener', () => {
     const r = judge('listener 1883\nmax_connections 2\nlistener 1884\nallow_anonymous true');
     expect(r.findings.filter((f) => f.code === 'limits.connections').map((f) => f.line)).toEqual([2]);

@@ -19,6 +19,8 @@ export interface IncludeFact {
   readonly exists: boolean;
   /** The .conf files in mosquitto's load order, parsed. */
   readonly files: readonly ParsedFile[];
+  /** The .conf entries the edge could not read, with the error code (EISDIR for a directory). */
+  readonly failed?: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export interface DoctorInput {
@@ -77,6 +79,12 @@ export function doctor(input: DoctorInput): DoctorReport {
   for (const inc of input.includes) {
     for (const f of inc.files) findings.push(...f.problems);
     if (!inc.exists) findings.push(at(inc.directive, 'include.missing', 'error', { dir: inc.directive.value }));
+    // mosquitto 2.0.11 stops on a directory ("Config file … is a directory"); any other failure may be this user's
+    // alone (mosquitto reads its config as root), so it is a warning that the file went unjudged.
+    for (const x of inc.failed ?? []) {
+      if (x.reason === 'EISDIR') findings.push(at(inc.directive, 'include.directory', 'error', { path: x.path }));
+      else findings.push(at(inc.directive, 'include.unreadable', 'warning', { path: x.path, reason: x.reason }));
+    }
   }
   for (const d of all) if (d.option === 'include_dir' && d.file !== input.main.file) findings.push(at(d, 'include.nested', 'warning', {}));
 
