@@ -1,6 +1,6 @@
 // doctor's core on configurations given as text: one row per rule, plus parsing edge cases and hostile input.
 import { describe, expect, test } from 'vitest';
-import { doctor, doctorJson, includeOrder, parseConfig, renderDoctor, type FileFact } from '../src/doctor/index.js';
+import { doctor, doctorJson, includeOrder, KEPT_PER_CODE, parseConfig, renderDoctor, type FileFact } from '../src/doctor/index.js';
 import { checkPasswd } from '../src/doctor/passwd.js';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -131,6 +131,48 @@ describe('parsing', () => {
     const r = judge(junk + '\n' + 'x'.repeat(1 << 20));
     expect(r.findings.length).toBeGreaterThan(0);
     expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('bounded output', () => {
+  test('250,000 unknown-option lines: 20 kept, one "more" line counting the rest, true totals', () => {
+    const main = parseConfig('foo\n'.repeat(250_000), 'm.conf');
+    expect(main.problems).toHaveLength(KEPT_PER_CODE);
+    expect(main.omitted).toEqual({ 'option.unknown': 250_000 - KEPT_PER_CODE });
+    const r = doctor({ main, includes: [], facts: {}, now: NOW });
+    const unknown = r.findings.filter((f) => f.code === 'option.unknown');
+    expect(unknown.map((f) => f.line)).toEqual(Array.from({ length: KEPT_PER_CODE }, (_, i) => i + 1));
+    const more = r.findings[KEPT_PER_CODE]!;
+    expect(more).toMatchObject({ code: 'more', severity: 'error', file: null, line: null, params: { n: 250_000 - KEPT_PER_CODE, of: 'option.unknown' } });
+    const text = renderDoctor(r, 'en');
+    expect(text.split('\n').length).toBeLessThan(100);
+    expect(text).toContain(`… and ${250_000 - KEPT_PER_CODE} more findings of the same kind (option.unknown)`);
+    expect(text).toContain('250000 error(s), 2 warning(s)');
+    const json = JSON.parse(doctorJson(r, 'zh'));
+    expect(json.findings[KEPT_PER_CODE]).toMatchObject({ code: 'more', message: expect.stringContaining(String(250_000 - KEPT_PER_CODE)), fix: null });
+  });
+
+  test('the cap counts across the main file and include_dir files, and over findings doctor itself makes', () => {
+    const main = parseConfig('listener 1883\nallow_anonymous true\n' + 'foo\n'.repeat(15) + 'include_dir /d', 'm.conf');
+    const inc = parseConfig('bar\n'.repeat(15), '/d/a.conf');
+    const r = doctor({ main, includes: [{ directive: main.directives.at(-1)!, exists: true, files: [inc] }], facts: {}, now: NOW });
+    expect(r.findings.filter((f) => f.code === 'option.unknown')).toHaveLength(KEPT_PER_CODE);
+    expect(r.findings.find((f) => f.code === 'more')!.params).toEqual({ n: 10, of: 'option.unknown' });
+    const dups = judge('allow_anonymous true\n' + 'listener 1883\n'.repeat(1000));
+    expect(dups.findings.filter((f) => f.code === 'listener.duplicate')).toHaveLength(KEPT_PER_CODE);
+    expect(dups.findings.find((f) => f.code === 'more')!.params).toEqual({ n: 999 - KEPT_PER_CODE, of: 'listener.duplicate' });
+  });
+
+  test('a few findings of a kind get no "more" line', () => {
+    expect(codes('listener 1883\nallow_anonymous true\n' + 'foo\n'.repeat(KEPT_PER_CODE))).not.toContain('more');
+  });
+
+  test('the text report lists 50 listeners and counts the rest; JSON lists them all', () => {
+    const r = judge('allow_anonymous true\n' + Array.from({ length: 120 }, (_, i) => `listener ${2000 + i}`).join('\n'));
+    const text = renderDoctor(r, 'en');
+    expect(text).toContain('… and 70 more listeners');
+    expect(text).not.toContain('2050 ');
+    expect(JSON.parse(doctorJson(r, 'en')).listeners).toHaveLength(120);
   });
 });
 

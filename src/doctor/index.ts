@@ -4,12 +4,12 @@
  * file the config names; this module says which listeners exist, who can reach them, and what will fail.
  * Observed with mosquitto 2.0.11 (test/doctor-broker.test.ts checks each prediction against the real broker).
  */
-import type { Directive, ParsedFile } from './parse.js';
+import { KEPT_PER_CODE, type Directive, type ParsedFile } from './parse.js';
 import { checkPasswd } from './passwd.js';
 import { checkCertificate } from './tls.js';
 import type { DoctorReport, FileFact, Finding, ListenerReport, Reach, Severity } from './types.js';
 
-export { parseConfig, includeOrder, type Directive, type ParsedFile } from './parse.js';
+export { parseConfig, includeOrder, KEPT_PER_CODE, type Directive, type ParsedFile } from './parse.js';
 export { renderDoctor, doctorJson } from './render.js';
 export type { DoctorReport, FileFact, Finding, ListenerReport, Reach, Severity } from './types.js';
 
@@ -185,7 +185,32 @@ export function doctor(input: DoctorInput): DoctorReport {
   findings.push(whole('check.public-address', 'info', {}));
   const rank = { error: 0, warning: 1, info: 2 } as const;
   const sorted = findings.map((x, i) => [x, i] as const).sort(([a, i], [b, j]) => rank[a.severity] - rank[b.severity] || i - j).map(([x]) => x);
-  return { ok: !findings.some((x) => x.severity === 'error'), listeners, findings: sorted };
+  const omitted = new Map<string, number>();
+  for (const f of [input.main, ...input.includes.flatMap((i) => i.files)]) {
+    for (const [code, n] of Object.entries(f.omitted)) omitted.set(code, (omitted.get(code) ?? 0) + n);
+  }
+  return { ok: !findings.some((x) => x.severity === 'error'), listeners, findings: capped(sorted, omitted) };
+}
+
+/**
+ * At most KEPT_PER_CODE findings of each code, the first ones; right after the last kept one, a `more` finding
+ * counting the rest (with those the parser only counted), so output stays bounded and the totals stay true.
+ */
+function capped(sorted: readonly Finding[], omitted: ReadonlyMap<string, number>): Finding[] {
+  const total = new Map<string, number>();
+  for (const f of sorted) total.set(f.code, (total.get(f.code) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const f of sorted) {
+    const n = (seen.get(f.code) ?? 0) + 1;
+    seen.set(f.code, n);
+    if (n > KEPT_PER_CODE) continue;
+    out.push(f);
+    const all = total.get(f.code)!;
+    const rest = all - Math.min(all, KEPT_PER_CODE) + (omitted.get(f.code) ?? 0);
+    if (n === Math.min(all, KEPT_PER_CODE) && rest > 0) out.push({ code: 'more', severity: f.severity, file: null, line: null, params: { n: rest, of: f.code } });
+  }
+  return out;
 }
 
 type At = (code: string, severity: Severity, params?: Finding['params']) => Finding;

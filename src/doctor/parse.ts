@@ -21,14 +21,31 @@ export interface Directive {
 export interface ParsedFile {
   readonly file: string;
   readonly directives: readonly Directive[];
+  /** At most KEPT_PER_CODE problems of each code; the rest are only counted in `omitted`. */
   readonly problems: readonly Finding[];
+  /** How many problems of each code were counted but not kept. */
+  readonly omitted: Readonly<Record<string, number>>;
 }
+
+/**
+ * Findings of one code kept in a report (per file while parsing, then overall); the rest become one "and N more"
+ * line, so 250,000 bad lines cost a count, not 250,000 objects and 500,000 output lines.
+ */
+export const KEPT_PER_CODE = 20;
 
 const BLANK = /[ \t]+/;
 
 export function parseConfig(text: string, file: string): ParsedFile {
   const directives: Directive[] = [];
   const problems: Finding[] = [];
+  const kept = new Map<string, number>();
+  const omitted: Record<string, number> = {};
+  const problem = (f: Finding): void => {
+    const n = (kept.get(f.code) ?? 0) + 1;
+    kept.set(f.code, n);
+    if (n <= KEPT_PER_CODE) problems.push(f);
+    else omitted[f.code] = (omitted[f.code] ?? 0) + 1;
+  };
   let start = 0;
   for (let line = 1; start <= text.length; line++) {
     const end = text.indexOf('\n', start);
@@ -42,17 +59,17 @@ export function parseConfig(text: string, file: string): ParsedFile {
     const spec = optionSpec(option);
     const at = { file, line };
     if (spec === undefined) {
-      problems.push({ code: 'option.unknown', severity: 'error', ...at, params: { option } });
+      problem({ code: 'option.unknown', severity: 'error', ...at, params: { option } });
       continue;
     }
-    const problem = checkValue(option, spec, value);
-    if (problem !== undefined) {
-      problems.push({ code: problem.code, severity: 'error', ...at, params: { option, value, ...problem.params } });
+    const bad = checkValue(option, spec, value);
+    if (bad !== undefined) {
+      problem({ code: bad.code, severity: 'error', ...at, params: { option, value, ...bad.params } });
       continue;
     }
     directives.push({ ...at, option, spec, value, args: value === '' ? [] : value.split(BLANK) });
   }
-  return { file, directives, problems };
+  return { file, directives, problems, omitted };
 }
 
 interface Problem {

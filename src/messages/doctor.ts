@@ -13,6 +13,7 @@ export const en: Readonly<Record<string, string>> = {
   'doctor.title.listeners': 'listeners',
   'doctor.title.findings': 'findings',
   'doctor.listeners.none': '(none: mosquitto would not start)',
+  'doctor.listeners.more': '… and {n} more listeners',
   'doctor.bind.all': 'all addresses',
   'doctor.plain': 'plain',
   'doctor.reach': 'reachable from: {reach}',
@@ -23,6 +24,7 @@ export const en: Readonly<Record<string, string>> = {
   'doctor.summary.ok': 'no errors, {warnings} warning(s): mosquitto should start and accept the clients described above',
   'doctor.summary.failed': '{errors} error(s), {warnings} warning(s): clients will fail as described above',
 
+  'doctor.more': '… and {n} more findings of the same kind ({of}), not shown one by one',
   'doctor.option.unknown': 'unknown option "{option}": mosquitto 2.0 refuses to start (Unknown configuration variable)',
   'doctor.option.unknown.hint': 'check the spelling against mosquitto.conf(5), or delete the line',
   'doctor.option.empty': '{option} has no value: mosquitto refuses to start',
@@ -137,6 +139,7 @@ export const zh: Readonly<Record<string, string>> = {
   'doctor.title.listeners': '监听端口',
   'doctor.title.findings': '检查结果',
   'doctor.listeners.none': '（无：mosquitto 无法启动）',
+  'doctor.listeners.more': '……另有 {n} 个 listener',
   'doctor.bind.all': '所有地址',
   'doctor.plain': '明文',
   'doctor.reach': '可访问范围：{reach}',
@@ -147,6 +150,7 @@ export const zh: Readonly<Record<string, string>> = {
   'doctor.summary.ok': '没有错误，{warnings} 个警告：mosquitto 应能启动并按上述情况接受客户端',
   'doctor.summary.failed': '{errors} 个错误，{warnings} 个警告：客户端会按上述情况失败',
 
+  'doctor.more': '……另有 {n} 条同类结果（{of}），不再逐条列出',
   'doctor.option.unknown': '未知选项 "{option}"：mosquitto 2.0 会拒绝启动（Unknown configuration variable）',
   'doctor.option.unknown.hint': '对照 mosquitto.conf(5) 检查拼写，或删除该行',
   'doctor.option.empty': '{option} 没有值：mosquitto 会拒绝启动',
