@@ -187,6 +187,73 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test.for([
+    ['no security option at all', 'log_dest stderr\n'],
+    ['allow_anonymous false', 'allow_anonymous false\n'],
+    ['a password_file with no usable user', 'password_file {pw}\n'],
+  ] as const)('local-only mode with %s: doctor predicts no refusal, and an anonymous client gets CONNACK 0 (only while 1883 is free)', async ([, conf], ctx) => {
+    const { createServer } = await import('node:net');
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer().once('error', () => resolve(false)).listen(1883, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (!free) return ctx.skip();
+    const pw = files.write('pw-plain-only', 'phone:plain\n');
+    await withBroker(conf.replace('{pw}', pw), async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r)).toContain('listener.none');
+      expect(codes(r)).not.toContain('auth.anonymous-refused');
+      expect(codes(r)).not.toContain('passwd.empty');
+      expect(r.ok).toBe(!conf.includes('password_file')); // the plain-text line is still an error for that user
+      expect(run.running).toBe(true);
+      expect(await connackFrom('127.0.0.1', 1883, login())).toBe(0);
+    });
+  });
+
+  test.each([
+    ['port and listener on one port', 'port {p}\nlistener {p}\n', true],
+    ['the same listener twice', 'listener {p} 127.0.0.1\nlistener {p} 127.0.0.1\n', true],
+    ['all addresses, then 127.0.0.1', 'listener {p}\nlistener {p} 127.0.0.1\n', true],
+    ['a websockets listener on a plain one\'s port', 'listener {p}\nlistener {p}\nprotocol websockets\n', true],
+    ['two addresses on one port', 'listener {p} 127.0.0.1\nlistener {p} 127.0.0.2\n', false],
+    ['ipv4 and ipv6 halves of one port', 'listener {p}\nsocket_domain ipv4\nlistener {p}\nsocket_domain ipv6\n', false],
+  ])('%s: doctor says duplicate exactly when mosquitto cannot open the second socket', async (_name, conf, clash) => {
+    const port = await freePort();
+    await withBroker(`${conf.replaceAll('{p}', String(port))}allow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r).includes('listener.duplicate')).toBe(clash);
+      expect(run.running).toBe(!clash);
+      if (clash) expect(run.log).toMatch(/Address already in use|Unable to create websockets listener/);
+    });
+  });
+
+  test.each([
+    ['after allow_anonymous', 'allow_anonymous true\nper_listener_settings true\nlistener {p} 127.0.0.1\nallow_anonymous true\n', true],
+    ['after check_retain_source', 'check_retain_source true\nper_listener_settings true\nlistener {p} 127.0.0.1\nallow_anonymous true\n', true],
+    ['first', 'per_listener_settings true\nlistener {p} 127.0.0.1\nallow_anonymous true\n', false],
+    ['false, after allow_anonymous', 'listener {p} 127.0.0.1\nallow_anonymous true\nper_listener_settings false\n', false],
+  ])('per_listener_settings %s: doctor calls it fatal exactly when mosquitto refuses to start', async (_name, conf, late) => {
+    const port = await freePort();
+    await withBroker(conf.replaceAll('{p}', String(port)), async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r).includes('auth.per-listener-late')).toBe(late);
+      expect(run.running).toBe(!late);
+      if (late) expect(run.log).toMatch(/per_listener_settings must be set before any other security settings/);
+    });
+  });
+
+  test('include_dir holding a directory named sub.conf: doctor calls it fatal, and mosquitto refuses to start', async () => {
+    const port = await freePort();
+    execFileSync('mkdir', ['-p', `${files.dir}/dir.d/sub.conf`]);
+    execFileSync('chmod', ['-R', '755', `${files.dir}/dir.d`]);
+    await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\ninclude_dir ${files.dir}/dir.d\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.exit).toBe(1);
+      expect(r.findings.find((f) => f.code === 'include.directory')).toMatchObject({ severity: 'error', line: 3 });
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(/is a directory/);
+    });
+  });
+
   test('no websockets listener at all: ws.none', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.1\nallow_anonymous true\n`, async (_run, path) => {
@@ -206,6 +273,51 @@ tools.describe('doctor against a real mosquitto', () => {
       expect(r.findings.find((f) => f.code === code)).toMatchObject({ severity: 'error', line: 3 });
       expect(run.running).toBe(false);
       expect(run.log).toMatch(log);
+    });
+  });
+
+  test.each([
+    ['protocol foo', 'protocol foo\n', 'option.enum', /Invalid protocol value/],
+    ['socket_domain ipv7', 'socket_domain ipv7\n', 'option.enum', /Invalid socket_domain value/],
+    ['max_qos 7', 'max_qos 7\n', 'option.enum', /max_qos must be between 0 and 2/],
+    ['log_dest foo', 'log_dest foo\n', 'option.enum', /Invalid log_dest value/],
+    ['log_type foo', 'log_type foo\n', 'option.enum', /Invalid log_type value/],
+    ['start_type foo', 'connection b\naddress 127.0.0.1:1\nstart_type foo\n', 'option.enum', /Invalid start_type value/],
+    ['bridge_protocol_version mqttv5', 'connection b\naddress 127.0.0.1:1\nbridge_protocol_version mqttv5\n', 'option.enum', /Invalid bridge_protocol_version value/],
+    ['topic direction sideways', 'connection b\naddress 127.0.0.1:1\ntopic a/# sideways\n', 'option.enum', /Invalid bridge topic direction/],
+    ['protocol mqtt', 'protocol mqtt\n', null, null],
+    ['max_qos 1', 'max_qos 1\n', null, null],
+    ['log_dest none', 'log_dest none\n', null, null],
+    ['log_type internal', 'log_type internal\n', null, null],
+    ['topic direction IN', 'connection b\naddress 127.0.0.1:1\ntopic a/# IN\n', null, null],
+    ['tls_version foo on a plain listener', 'tls_version foo\n', null, null],
+  ])('%s: an enumerated value is fatal exactly when doctor says so', async (_name, tail, code, log) => {
+    const port = await freePort();
+    const conf = `listener ${port} 127.0.0.1\nallow_anonymous true\n${tail}`;
+    await withBroker(conf, async (run, path) => {
+      const r = await doctor(path);
+      const fatal = r.findings.filter((f) => f.severity === 'error');
+      if (code === null) expect(fatal).toEqual([]);
+      else expect(fatal).toEqual([expect.objectContaining({ code, line: conf.trimEnd().split('\n').length })]);
+      expect(run.running).toBe(code === null);
+      if (log !== null) expect(run.log).toMatch(log);
+    });
+  });
+
+  test.each([
+    ['foo', true],
+    ['tlsv1', true],
+    ['tlsv1.1', false],
+    ['tlsv1.3', false],
+  ])('tls_version %s on a TLS listener: fatal exactly when doctor says so', async (version, fatal) => {
+    const port = await freePort();
+    const cert = files.write('v.crt', certs.good.cert);
+    const key = files.write('v.key', certs.good.key);
+    await withBroker(`listener ${port} 127.0.0.1\ncertfile ${cert}\nkeyfile ${key}\ntls_version ${version}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r).includes('tls.version-invalid')).toBe(fatal);
+      expect(run.running).toBe(!fatal);
+      if (fatal) expect(run.log).toMatch(/Unsupported tls_version/);
     });
   });
 

@@ -101,6 +101,17 @@ describe('readAtMost', () => {
   });
 });
 
+test('a 1 MiB config of 250,000 unknown-option lines: a bounded report (20 lines and one "and N more"), exit 1', async () => {
+  const path = join(files.dir, 'unknown.conf');
+  writeFileSync(path, 'foo\n'.repeat(250_000));
+  const r = await doctor([path]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(1);
+  expect(r.stdout.split('\n').length).toBeLessThan(100);
+  expect(r.stdout).toContain('… and 249980 more findings of the same kind (option.unknown)');
+  expect(r.stdout).toContain('250000 error(s)');
+});
+
 // A file of exactly the limit is still read (the limit is inclusive).
 test('a config of exactly 1 MiB is judged, not refused', async () => {
   const head = 'listener 1883\nallow_anonymous true\n';

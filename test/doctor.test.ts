@@ -1,6 +1,6 @@
 // doctor's core on configurations given as text: one row per rule, plus parsing edge cases and hostile input.
 import { describe, expect, test } from 'vitest';
-import { doctor, doctorJson, includeOrder, parseConfig, renderDoctor, type FileFact } from '../src/doctor/index.js';
+import { doctor, doctorJson, includeOrder, KEPT_PER_CODE, parseConfig, renderDoctor, type FileFact } from '../src/doctor/index.js';
 import { checkPasswd } from '../src/doctor/passwd.js';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -14,6 +14,10 @@ const HASH7 = 'dev1:$7$101$' + Buffer.alloc(12, 1).toString('base64') + '$' + Bu
 describe('doctor rules', () => {
   test.each([
     ['no listener → local-only', 'allow_anonymous true', ['listener.none'], []],
+    // mosquitto 2.0 forces allow_anonymous true in local-only mode (test/doctor-broker.test.ts: CONNACK 0).
+    ['local-only lets anonymous clients in', 'log_dest stdout', ['listener.none'], ['auth.anonymous-refused']],
+    ['local-only overrides allow_anonymous false', 'allow_anonymous false', ['listener.none'], ['auth.anonymous-refused']],
+    ['local-only, per_listener_settings true', 'per_listener_settings true\nlog_dest stdout', ['listener.none'], ['auth.anonymous-refused']],
     ['listener on ::1', 'listener 1883 ::1\nallow_anonymous true', ['listener.localhost'], ['listener.none']],
     ['listener on localhost', 'listener 1883 localhost\nallow_anonymous true', ['listener.localhost'], []],
     ['bind_address localhost (default listener)', 'port 1883\nbind_address localhost\nallow_anonymous true', ['listener.localhost'], ['listener.none']],
@@ -32,6 +36,37 @@ describe('doctor rules', () => {
     ['max_keepalive 70000', 'listener 1883\nallow_anonymous true\nmax_keepalive 70000', ['limits.keepalive-invalid'], []],
     ['message_size_limit 100', 'listener 1883\nallow_anonymous true\nmessage_size_limit 100', ['limits.message-size'], []],
     ['max_connections 3', 'listener 1883\nallow_anonymous true\nmax_connections 3', ['limits.connections'], []],
+    ['port and listener on the same port', 'port 1883\nlistener 1883\nallow_anonymous true', ['listener.duplicate'], []],
+    ['the same listener twice', 'listener 1883\nlistener 1883\nallow_anonymous true', ['listener.duplicate'], []],
+    ['all addresses, then 127.0.0.1', 'listener 1883\nlistener 1883 127.0.0.1\nallow_anonymous true', ['listener.duplicate'], []],
+    ['127.0.0.1, then localhost', 'listener 1883 127.0.0.1\nlistener 1883 localhost\nallow_anonymous true', ['listener.duplicate'], []],
+    ['two websockets listeners on one port', 'listener 8083\nprotocol websockets\nlistener 8083\nprotocol websockets\nlistener 1883\nallow_anonymous true', ['listener.duplicate'], []],
+    ['all addresses, then bind_interface lo', 'listener 1883\nlistener 1883\nbind_interface lo\nallow_anonymous true', ['listener.duplicate'], []],
+    ['two addresses on one port', 'listener 1883 127.0.0.1\nlistener 1883 127.0.0.2\nallow_anonymous true', [], ['listener.duplicate']],
+    ['ipv4 and ipv6 halves of one port', 'listener 1883\nsocket_domain ipv4\nlistener 1883\nsocket_domain ipv6\nallow_anonymous true', [], ['listener.duplicate']],
+    ['ipv4 only, then ::1', 'listener 1883\nsocket_domain ipv4\nlistener 1883 ::1\nallow_anonymous true', [], ['listener.duplicate']],
+    ['two interfaces on one port', 'listener 1883\nbind_interface lo\nlistener 1883\nbind_interface eth0\nallow_anonymous true', [], ['listener.duplicate']],
+    ['per_listener_settings true after allow_anonymous', 'allow_anonymous true\nper_listener_settings true\nlistener 1883\nallow_anonymous true', ['auth.per-listener-late'], []],
+    ['per_listener_settings true after check_retain_source', 'listener 1883\ncheck_retain_source true\nper_listener_settings true\nallow_anonymous true', ['auth.per-listener-late'], []],
+    ['per_listener_settings true first', 'per_listener_settings true\nlistener 1883\nallow_anonymous true', [], ['auth.per-listener-late']],
+    ['per_listener_settings false after allow_anonymous', 'listener 1883\nallow_anonymous true\nper_listener_settings false', [], ['auth.per-listener-late']],
+    ['per_listener_settings true after a listener option only', 'listener 1883\nmax_connections 50\nper_listener_settings true\nallow_anonymous true', [], ['auth.per-listener-late']],
+    ['protocol foo', 'listener 1883\nprotocol foo\nallow_anonymous true', ['option.enum'], []],
+    ['socket_domain ipv7', 'listener 1883\nsocket_domain ipv7\nallow_anonymous true', ['option.enum'], []],
+    ['max_qos 7', 'listener 1883\nmax_qos 7\nallow_anonymous true', ['option.enum'], []],
+    ['max_qos -1', 'listener 1883\nmax_qos -1\nallow_anonymous true', ['option.enum'], []],
+    ['max_qos 1', 'listener 1883\nmax_qos 1\nallow_anonymous true', [], ['option.enum']],
+    ['log_dest foo', 'listener 1883\nallow_anonymous true\nlog_dest foo', ['option.enum'], []],
+    ['log_dest none and file <path>', 'listener 1883\nallow_anonymous true\nlog_dest none\nlog_dest file /var/log/m.log', [], ['option.enum']],
+    ['log_type foo', 'listener 1883\nallow_anonymous true\nlog_type foo', ['option.enum'], []],
+    ['log_type internal (2.0.11 takes it)', 'listener 1883\nallow_anonymous true\nlog_type internal', [], ['option.enum']],
+    ['start_type foo', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\nstart_type foo', ['option.enum'], []],
+    ['bridge_protocol_version mqttv5', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\nbridge_protocol_version mqttv5', ['option.enum'], []],
+    ['topic direction sideways', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\ntopic a/# sideways', ['option.enum'], []],
+    ['topic direction IN (any case)', 'listener 1883\nallow_anonymous true\nconnection b\naddress 10.0.0.1\ntopic a/# IN 1', [], ['option.enum']],
+    ['tls_version foo on a TLS listener', 'listener 8883\ncertfile /c\nkeyfile /k\ntls_version foo\nallow_anonymous true', ['tls.version-invalid'], ['tls.old-version']],
+    ['tls_version tlsv1 on a TLS listener', 'listener 8883\ncertfile /c\nkeyfile /k\ntls_version tlsv1\nallow_anonymous true', ['tls.version-invalid'], []],
+    ['tls_version foo on a plain listener (ignored)', 'listener 1883\ntls_version foo\nallow_anonymous true', [], ['tls.version-invalid']],
     ['unknown option', 'listener 1883\nallow_anonymous true\nlisten 1884', ['option.unknown'], []],
     ['bad port', 'listener 99999\nallow_anonymous true', ['option.port'], []],
     ['bad integer', 'listener 1883\nallow_anonymous true\nmax_connections lots', ['option.int'], []],
@@ -48,6 +83,11 @@ describe('doctor rules', () => {
     expect(codes(conf, { '/p': file(null, false, null) })).toContain('passwd.missing');
     expect(codes(conf, { '/p': file('x', true, false) })).toContain('passwd.unreadable');
     expect(codes(conf, { '/p': file('\n# only a comment\n') })).toContain('passwd.empty');
+    // Local-only mode: the file is still opened at start, but anonymous clients get in, so an empty one refuses nobody.
+    const local = codes('password_file /p', { '/p': file('u:plain\n') });
+    expect(local).toContain('passwd.line.plain');
+    expect(local).not.toContain('passwd.empty');
+    expect(codes('password_file /p', { '/p': file(null, false, null) })).toContain('passwd.missing');
     const good = codes(conf, { '/p': file(`${HASH7}\n`) });
     expect(good.filter((c) => c.startsWith('passwd') || c.startsWith('auth'))).toEqual([]);
   });
@@ -91,6 +131,48 @@ describe('parsing', () => {
     const r = judge(junk + '\n' + 'x'.repeat(1 << 20));
     expect(r.findings.length).toBeGreaterThan(0);
     expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('bounded output', () => {
+  test('250,000 unknown-option lines: 20 kept, one "more" line counting the rest, true totals', () => {
+    const main = parseConfig('foo\n'.repeat(250_000), 'm.conf');
+    expect(main.problems).toHaveLength(KEPT_PER_CODE);
+    expect(main.omitted).toEqual({ 'option.unknown': 250_000 - KEPT_PER_CODE });
+    const r = doctor({ main, includes: [], facts: {}, now: NOW });
+    const unknown = r.findings.filter((f) => f.code === 'option.unknown');
+    expect(unknown.map((f) => f.line)).toEqual(Array.from({ length: KEPT_PER_CODE }, (_, i) => i + 1));
+    const more = r.findings[KEPT_PER_CODE]!;
+    expect(more).toMatchObject({ code: 'more', severity: 'error', file: null, line: null, params: { n: 250_000 - KEPT_PER_CODE, of: 'option.unknown' } });
+    const text = renderDoctor(r, 'en');
+    expect(text.split('\n').length).toBeLessThan(100);
+    expect(text).toContain(`… and ${250_000 - KEPT_PER_CODE} more findings of the same kind (option.unknown)`);
+    expect(text).toContain('250000 error(s), 2 warning(s)');
+    const json = JSON.parse(doctorJson(r, 'zh'));
+    expect(json.findings[KEPT_PER_CODE]).toMatchObject({ code: 'more', message: expect.stringContaining(String(250_000 - KEPT_PER_CODE)), fix: null });
+  });
+
+  test('the cap counts across the main file and include_dir files, and over findings doctor itself makes', () => {
+    const main = parseConfig('listener 1883\nallow_anonymous true\n' + 'foo\n'.repeat(15) + 'include_dir /d', 'm.conf');
+    const inc = parseConfig('bar\n'.repeat(15), '/d/a.conf');
+    const r = doctor({ main, includes: [{ directive: main.directives.at(-1)!, exists: true, files: [inc] }], facts: {}, now: NOW });
+    expect(r.findings.filter((f) => f.code === 'option.unknown')).toHaveLength(KEPT_PER_CODE);
+    expect(r.findings.find((f) => f.code === 'more')!.params).toEqual({ n: 10, of: 'option.unknown' });
+    const dups = judge('allow_anonymous true\n' + 'listener 1883\n'.repeat(1000));
+    expect(dups.findings.filter((f) => f.code === 'listener.duplicate')).toHaveLength(KEPT_PER_CODE);
+    expect(dups.findings.find((f) => f.code === 'more')!.params).toEqual({ n: 999 - KEPT_PER_CODE, of: 'listener.duplicate' });
+  });
+
+  test('a few findings of a kind get no "more" line', () => {
+    expect(codes('listener 1883\nallow_anonymous true\n' + 'foo\n'.repeat(KEPT_PER_CODE))).not.toContain('more');
+  });
+
+  test('the text report lists 50 listeners and counts the rest; JSON lists them all', () => {
+    const r = judge('allow_anonymous true\n' + Array.from({ length: 120 }, (_, i) => `listener ${2000 + i}`).join('\n'));
+    const text = renderDoctor(r, 'en');
+    expect(text).toContain('… and 70 more listeners');
+    expect(text).not.toContain('2050 ');
+    expect(JSON.parse(doctorJson(r, 'en')).listeners).toHaveLength(120);
   });
 });
 
@@ -144,6 +226,52 @@ describe('doctor on the command line', () => {
     } finally {
       files.remove();
     }
+  });
+
+  test('an enumerated value names the allowed ones and the word mosquitto reads', () => {
+    const r = judge('listener 1883\nprotocol websocket extra\nallow_anonymous true');
+    expect(r.findings[0]).toMatchObject({ code: 'option.enum', line: 2, params: { option: 'protocol', value: 'websocket', allowed: 'mqtt, websockets' } });
+    expect(renderDoctor(r, 'en')).toContain('protocol websocket: must be one of mqtt, websockets');
+  });
+
+  test('per_listener_settings too late: the finding is on its line and names the option before it', () => {
+    const r = judge('listener 1883\npassword_file /p\nallow_anonymous true\nper_listener_settings true\nper_listener_settings true');
+    const late = r.findings.filter((f) => f.code === 'auth.per-listener-late');
+    expect(late).toEqual([expect.objectContaining({ severity: 'error', line: 4, params: { option: 'password_file', first: 'm.conf:2' } })]);
+  });
+
+  test('a duplicate names the line of the listener it clashes with', () => {
+    const r = judge('listener 1883\nallow_anonymous true\nlistener 8083\nport 1883');
+    expect(r.findings.find((f) => f.code === 'listener.duplicate')).toMatchObject({ severity: 'error', line: 4, params: { port: 1883, first: 'm.conf:1' } });
+    expect(r.ok).toBe(false);
+  });
+
+  test('a directory named *.conf in an include_dir is a finding (exit 1), not a usage error', async () => {
+    const { runMain } = await import('./helpers/run-main.js');
+    const { confDir } = await import('./helpers/mosquitto-conf.js');
+    const { mkdirSync } = await import('node:fs');
+    const files = confDir();
+    try {
+      mkdirSync(`${files.dir}/conf.d/sub.conf`, { recursive: true });
+      files.write('conf.d/a.conf', 'allow_anonymous true\n');
+      const path = files.write('m.conf', `listener 1883\ninclude_dir ${files.dir}/conf.d\n`);
+      const r = await runMain(['doctor', path, '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect(report.findings[0]).toMatchObject({ code: 'include.directory', severity: 'error', line: 2 });
+      // The readable file beside it still counts.
+      expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('auth.anonymous-refused');
+    } finally {
+      files.remove();
+    }
+  });
+
+  test('an include_dir entry the edge could not read for another reason is a warning that it went unjudged', () => {
+    const main = parseConfig('listener 1883\nallow_anonymous true\ninclude_dir /d', 'm.conf');
+    const r = doctor({ main, includes: [{ directive: main.directives[2]!, exists: true, files: [], failed: [{ path: '/d/x.conf', reason: 'EACCES' }] }], facts: {}, now: NOW });
+    expect(r.findings[0]).toMatchObject({ code: 'include.unreadable', severity: 'warning', line: 3, params: { path: '/d/x.conf', reason: 'EACCES' } });
+    expect(r.ok).toBe(true);
   });
 
   test('max_connections is judged per listener', () => {

@@ -4,12 +4,12 @@
  * file the config names; this module says which listeners exist, who can reach them, and what will fail.
  * Observed with mosquitto 2.0.11 (test/doctor-broker.test.ts checks each prediction against the real broker).
  */
-import type { Directive, ParsedFile } from './parse.js';
+import { KEPT_PER_CODE, type Directive, type ParsedFile } from './parse.js';
 import { checkPasswd } from './passwd.js';
 import { checkCertificate } from './tls.js';
 import type { DoctorReport, FileFact, Finding, ListenerReport, Reach, Severity } from './types.js';
 
-export { parseConfig, includeOrder, type Directive, type ParsedFile } from './parse.js';
+export { parseConfig, includeOrder, KEPT_PER_CODE, type Directive, type ParsedFile } from './parse.js';
 export { renderDoctor, doctorJson } from './render.js';
 export type { DoctorReport, FileFact, Finding, ListenerReport, Reach, Severity } from './types.js';
 
@@ -19,6 +19,8 @@ export interface IncludeFact {
   readonly exists: boolean;
   /** The .conf files in mosquitto's load order, parsed. */
   readonly files: readonly ParsedFile[];
+  /** The .conf entries the edge could not read, with the error code (EISDIR for a directory). */
+  readonly failed?: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export interface DoctorInput {
@@ -65,6 +67,7 @@ interface Block {
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|ip6-localhost)$/i;
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
 const AUTH_OPTIONS = ['password_file', 'plugin', 'auth_plugin', 'psk_file'];
+const TLS_VERSIONS = ['tlsv1.3', 'tlsv1.2', 'tlsv1.1'];
 /** MQTT.js, mosquitto_pub and most device SDKs default to a 60 s keepalive. */
 const TYPICAL_KEEPALIVE = 60;
 const SMALL_MESSAGE = 4096;
@@ -76,8 +79,17 @@ export function doctor(input: DoctorInput): DoctorReport {
   for (const inc of input.includes) {
     for (const f of inc.files) findings.push(...f.problems);
     if (!inc.exists) findings.push(at(inc.directive, 'include.missing', 'error', { dir: inc.directive.value }));
+    // mosquitto 2.0.11 stops on a directory ("Config file … is a directory"); any other failure may be this user's
+    // alone (mosquitto reads its config as root), so it is a warning that the file went unjudged.
+    for (const x of inc.failed ?? []) {
+      if (x.reason === 'EISDIR') findings.push(at(inc.directive, 'include.directory', 'error', { path: x.path }));
+      else findings.push(at(inc.directive, 'include.unreadable', 'warning', { path: x.path, reason: x.reason }));
+    }
   }
   for (const d of all) if (d.option === 'include_dir' && d.file !== input.main.file) findings.push(at(d, 'include.nested', 'warning', {}));
+
+  const late = perListenerTooLate(all);
+  if (late !== undefined) findings.push(at(late.at, 'auth.per-listener-late', 'error', { option: late.after.option, first: `${late.after.file}:${late.after.line}` }));
 
   const last = (name: string): Directive | undefined => all.findLast((d) => d.option === name);
   const perListener = last('per_listener_settings')?.value === 'true';
@@ -118,6 +130,8 @@ export function doctor(input: DoctorInput): DoctorReport {
   }
 
   const listeners: ListenerReport[] = [];
+  const sockets = new SocketTable();
+  const opened: { line: Directive; open: () => Opened | undefined; f: At }[] = [];
   for (const b of effective) {
     const lport = b.at ? Number(b.at.args[0]) : port ? Number(port.args[0]) : 1883;
     const bind = b.at ? (b.at.args[1] ?? null) : localOnly ? 'localhost' : (bindAddress?.value ?? null);
@@ -135,22 +149,31 @@ export function doctor(input: DoctorInput): DoctorReport {
     const f = (code: string, severity: Severity, params: Finding['params'] = {}): Finding =>
       line ? at(line, code, severity, { port: lport, ...params }) : whole(code, severity, { port: lport, ...params });
 
+    if (lport > 0 && line !== undefined) opened.push({ line, open: () => sockets.add(lport, bind, b.options.get('socket_domain')?.value, iface, line), f });
     if (reach === 'localhost-only' && !localOnly) findings.push(f('listener.localhost', 'warning', { bind: iface === 'lo' ? 'lo' : String(bind) }));
     if (protocol === 'websockets') {
       if (!tls) findings.push(f('ws.no-tls', 'warning'));
       if (bind !== null && !IP.test(bind)) findings.push(f('ws.bind-name', 'warning', { bind }));
     }
-    if (perListener) findings.push(...authFindings(b.security, String(lport), f, input.facts));
+    if (perListener) findings.push(...authFindings(b.security, String(lport), f, input.facts, localOnly));
     findings.push(...tlsFindings(b, f, input));
     // max_connections belongs to its listener.
     const conns = b.options.get('max_connections');
     if (conns && Number(conns.value) >= 0 && Number(conns.value) < FEW_CONNECTIONS) findings.push(at(conns, 'limits.connections', 'warning', { value: Number(conns.value) }));
   }
 
+  // In file order, so the second of two clashing lines is the one named (the default listener's `port` may come last).
+  const position = new Map(all.map((d, i) => [d, i] as const));
+  opened.sort((a, b) => position.get(a.line)! - position.get(b.line)!);
+  for (const o of opened) {
+    const clash = o.open();
+    if (clash !== undefined) findings.push(o.f('listener.duplicate', 'error', { first: clash === null ? '-' : `${clash.file}:${clash.line}` }));
+  }
+
   // Global login rules are judged once, for every port together.
   if (!perListener && listeners.length > 0) {
     const ports = listeners.map((l) => l.port).join(', ');
-    findings.push(...authFindings(global.security, ports, (code, severity, params = {}) => whole(code, severity, { port: ports, ...params }), input.facts));
+    findings.push(...authFindings(global.security, ports, (code, severity, params = {}) => whole(code, severity, { port: ports, ...params }), input.facts, localOnly));
   }
   if (listeners.length > 0 && listeners.every((l) => l.protocol === 'websockets')) findings.push(whole('ws.only', 'error', {}));
   else if (!listeners.some((l) => l.protocol === 'websockets')) findings.push(whole('ws.none', 'warning', {}));
@@ -162,14 +185,114 @@ export function doctor(input: DoctorInput): DoctorReport {
   findings.push(whole('check.public-address', 'info', {}));
   const rank = { error: 0, warning: 1, info: 2 } as const;
   const sorted = findings.map((x, i) => [x, i] as const).sort(([a, i], [b, j]) => rank[a.severity] - rank[b.severity] || i - j).map(([x]) => x);
-  return { ok: !findings.some((x) => x.severity === 'error'), listeners, findings: sorted };
+  const omitted = new Map<string, number>();
+  for (const f of [input.main, ...input.includes.flatMap((i) => i.files)]) {
+    for (const [code, n] of Object.entries(f.omitted)) omitted.set(code, (omitted.get(code) ?? 0) + n);
+  }
+  return { ok: !findings.some((x) => x.severity === 'error'), listeners, findings: capped(sorted, omitted) };
+}
+
+/**
+ * At most KEPT_PER_CODE findings of each code, the first ones; right after the last kept one, a `more` finding
+ * counting the rest (with those the parser only counted), so output stays bounded and the totals stay true.
+ */
+function capped(sorted: readonly Finding[], omitted: ReadonlyMap<string, number>): Finding[] {
+  const total = new Map<string, number>();
+  for (const f of sorted) total.set(f.code, (total.get(f.code) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const f of sorted) {
+    const n = (seen.get(f.code) ?? 0) + 1;
+    seen.set(f.code, n);
+    if (n > KEPT_PER_CODE) continue;
+    out.push(f);
+    const all = total.get(f.code)!;
+    const rest = all - Math.min(all, KEPT_PER_CODE) + (omitted.get(f.code) ?? 0);
+    if (n === Math.min(all, KEPT_PER_CODE) && rest > 0) out.push({ code: 'more', severity: f.severity, file: null, line: null, params: { n: rest, of: f.code } });
+  }
+  return out;
 }
 
 type At = (code: string, severity: Severity, params?: Finding['params']) => Finding;
 
-function authFindings(security: ReadonlyMap<string, Directive>, port: string, f: At, facts: DoctorInput['facts']): Finding[] {
+/** The options after which mosquitto 2.0.11 has chosen where security settings go (conf.c conf__set_cur_security_options). */
+const SECURITY_CHOSEN = new Set(['acl_file', 'allow_anonymous', 'allow_zero_length_clientid', 'auth_plugin', 'plugin', 'auto_id_prefix', 'check_retain_source', 'password_file', 'psk_file']);
+
+/**
+ * The first `per_listener_settings true` that follows one of those options, and the first such option: mosquitto
+ * refuses to start ("per_listener_settings must be set before any other security settings"); a false one is accepted.
+ */
+function perListenerTooLate(all: readonly Directive[]): { at: Directive; after: Directive } | undefined {
+  let after: Directive | undefined;
+  for (const d of all) {
+    if (d.option === 'per_listener_settings' && d.value === 'true' && after !== undefined) return { at: d, after };
+    if (after === undefined && SECURITY_CHOSEN.has(d.option)) after = d;
+  }
+  return undefined;
+}
+
+type Family = 4 | 6;
+/** The line of a listener already opened; null for one without a line of its own. */
+type Opened = Directive | null;
+
+/** What earlier listeners hold on one port, for one interface choice: any address, the wildcard, each address. */
+interface PortHold {
+  readonly any: Map<Family, Opened>;
+  readonly wildcard: Map<Family, Opened>;
+  readonly address: Map<string, Opened>;
+}
+
+/**
+ * The sockets mosquitto opens, to tell when a listener asks for one an earlier listener holds: mosquitto then exits
+ * with "Address already in use" (or "Unable to create websockets listener"). Observed with 2.0.11: the same port on
+ * the wildcard and on any address of the same family clashes; another address, another family (socket_domain, or
+ * an IPv6 address beside IPv4 ones) or another bind_interface does not. Each listener costs O(1) (no pairwise scan).
+ */
+class SocketTable {
+  /** port → bind_interface ('' for none, '*' for every listener whatever its interface) → what is held. */
+  readonly #ports = new Map<number, Map<string, PortHold>>();
+
+  /** Records the listener; returns the earlier listener it clashes with, or undefined. */
+  add(port: number, bind: string | null, domain: string | undefined, iface: string | undefined, line: Directive | undefined): Opened | undefined {
+    const families: Family[] = domain === 'ipv4' ? [4] : domain === 'ipv6' ? [6] : [4, 6];
+    // An IPv4 or IPv6 address binds only its own family; "localhost" resolves to 127.0.0.1 (its ::1 depends on /etc/hosts).
+    const address = bind === null ? null : /^localhost$/i.test(bind) ? '127.0.0.1' : bind.toLowerCase();
+    const own: Family[] = address === null ? families : /^\d{1,3}(\.\d{1,3}){3}$/.test(address) ? [4] : address.includes(':') ? [6] : families;
+    const held = this.#ports.get(port) ?? new Map<string, PortHold>();
+    this.#ports.set(port, held);
+    const hold = (key: string): PortHold => {
+      let h = held.get(key);
+      if (h === undefined) held.set(key, (h = { any: new Map(), wildcard: new Map(), address: new Map() }));
+      return h;
+    };
+    // A listener on an interface clashes with ones on the same interface or on none; one on none clashes with all.
+    const against = iface === undefined ? [held.get('*')] : [held.get(`=${iface}`), held.get('')];
+    let clash: Opened | undefined;
+    for (const h of against) {
+      if (h === undefined) continue;
+      for (const f of own) {
+        clash ??= address === null ? h.any.get(f) : (h.wildcard.get(f) ?? h.address.get(`${f} ${address}`));
+      }
+    }
+    const opened: Opened = line ?? null;
+    for (const h of [hold('*'), hold(iface === undefined ? '' : `=${iface}`)]) {
+      for (const f of own) {
+        if (!h.any.has(f)) h.any.set(f, opened);
+        if (address === null && !h.wildcard.has(f)) h.wildcard.set(f, opened);
+        if (address !== null && !h.address.has(`${f} ${address}`)) h.address.set(`${f} ${address}`, opened);
+      }
+    }
+    return clash;
+  }
+}
+
+/**
+ * `localOnly`: mosquitto 2.0 forces allow_anonymous true in local-only mode, even over an explicit false (conf.c
+ * config__read; mosquitto.conf(5) allow_anonymous); a password_file is still opened at start, so its checks stay.
+ */
+function authFindings(security: ReadonlyMap<string, Directive>, port: string, f: At, facts: DoctorInput['facts'], localOnly: boolean): Finding[] {
   const out: Finding[] = [];
-  const anonymous = security.get('allow_anonymous')?.value === 'true';
+  const anonymous = localOnly || security.get('allow_anonymous')?.value === 'true';
   const auth = AUTH_OPTIONS.some((o) => security.has(o));
   if (!anonymous && !auth) {
     const d = security.get('allow_anonymous');
@@ -192,7 +315,11 @@ function authFindings(security: ReadonlyMap<string, Directive>, port: string, f:
 function tlsFindings(b: Block, f: At, input: DoctorInput): Finding[] {
   const out: Finding[] = [];
   const version = b.options.get('tls_version');
-  if (version && /^tlsv1(\.1)?$/.test(version.value)) out.push(at(version, 'tls.old-version', 'warning', { value: version.value }));
+  // Read only when the listener sets up TLS: then a value outside mosquitto.conf(5)'s list stops mosquitto
+  // ("Unsupported tls_version"); on a plain listener 2.0.11 ignores it.
+  const tls = b.options.has('certfile') || b.options.has('psk_hint');
+  if (version && tls && !TLS_VERSIONS.includes(version.value)) out.push(at(version, 'tls.version-invalid', 'error', { value: version.value, allowed: TLS_VERSIONS.join(', ') }));
+  else if (version && /^tlsv1(\.1)?$/.test(version.value)) out.push(at(version, 'tls.old-version', 'warning', { value: version.value }));
   const cert = b.options.get('certfile');
   const key = b.options.get('keyfile');
   if ((cert === undefined) !== (key === undefined)) out.push(f('tls.pair', 'error', { missing: cert ? 'keyfile' : 'certfile' }));

@@ -17,9 +17,15 @@ export type OptionScope = 'global' | 'listener' | 'security' | 'bridge';
 export interface OptionSpec {
   readonly kind: OptionKind;
   readonly scope: OptionScope;
+  /**
+   * The values mosquitto accepts, as mosquitto.conf(5) lists them, checked on the value's first word (mosquitto reads
+   * only that one and ignores the rest) or, for max_qos, as a number. Anything else stops mosquitto at start.
+   */
+  readonly values?: readonly string[];
 }
 
 const o = (kind: OptionKind, scope: OptionScope = 'global'): OptionSpec => ({ kind, scope });
+const oneOf = (values: readonly string[], scope: OptionScope = 'global', kind: OptionKind = 'str'): OptionSpec => ({ kind, scope, values });
 
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   // General options
@@ -36,11 +42,13 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   clientid_prefixes: o('str'),
   connection_messages: o('bool'),
   include_dir: o('str'),
-  log_dest: o('args'),
+  // mosquitto.conf(5) lists stdout stderr syslog topic file dlt; 2.0.11 also takes none (conf.c, and it starts with it).
+  log_dest: oneOf(['stdout', 'stderr', 'syslog', 'topic', 'file', 'dlt', 'none'], 'global', 'args'),
   log_facility: o('int'),
   log_timestamp: o('bool'),
   log_timestamp_format: o('str'),
-  log_type: o('args'),
+  // The man page's list, plus internal, which 2.0.11 takes too (conf.c, and it starts with it).
+  log_type: oneOf(['debug', 'error', 'warning', 'notice', 'information', 'subscribe', 'unsubscribe', 'websockets', 'none', 'all', 'internal'], 'global', 'args'),
   max_inflight_bytes: o('int'),
   max_inflight_messages: o('int'),
   max_keepalive: o('int'),
@@ -70,12 +78,12 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   http_dir: o('str', 'listener'),
   listener: o('args'),
   max_connections: o('int', 'listener'),
-  max_qos: o('int', 'listener'),
+  max_qos: oneOf(['0', '1', '2'], 'listener', 'int'),
   max_topic_alias: o('int', 'listener'),
   mount_point: o('str', 'listener'),
   port: o('int'),
-  protocol: o('str', 'listener'),
-  socket_domain: o('str', 'listener'),
+  protocol: oneOf(['mqtt', 'websockets'], 'listener'),
+  socket_domain: oneOf(['ipv4', 'ipv6'], 'listener'),
   use_username_as_clientid: o('bool', 'listener'),
   websockets_headers_size: o('int', 'listener'),
   websockets_log_level: o('int'),
@@ -111,7 +119,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   bridge_keyfile: o('str', 'bridge'),
   bridge_max_packet_size: o('int', 'bridge'),
   bridge_outgoing_retain: o('bool', 'bridge'),
-  bridge_protocol_version: o('str', 'bridge'),
+  bridge_protocol_version: oneOf(['mqttv50', 'mqttv311', 'mqttv31'], 'bridge'),
   bridge_psk: o('str', 'bridge'),
   bridge_require_ocsp: o('bool', 'bridge'),
   bridge_tls_version: o('str', 'bridge'),
@@ -131,7 +139,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   remote_username: o('str', 'bridge'),
   restart_timeout: o('args', 'bridge'),
   round_robin: o('bool', 'bridge'),
-  start_type: o('str', 'bridge'),
+  start_type: oneOf(['automatic', 'lazy', 'once'], 'bridge'),
   threshold: o('int', 'bridge'),
   topic: o('args', 'bridge'),
   try_private: o('bool', 'bridge'),

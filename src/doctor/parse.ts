@@ -21,14 +21,31 @@ export interface Directive {
 export interface ParsedFile {
   readonly file: string;
   readonly directives: readonly Directive[];
+  /** At most KEPT_PER_CODE problems of each code; the rest are only counted in `omitted`. */
   readonly problems: readonly Finding[];
+  /** How many problems of each code were counted but not kept. */
+  readonly omitted: Readonly<Record<string, number>>;
 }
+
+/**
+ * Findings of one code kept in a report (per file while parsing, then overall); the rest become one "and N more"
+ * line, so 250,000 bad lines cost a count, not 250,000 objects and 500,000 output lines.
+ */
+export const KEPT_PER_CODE = 20;
 
 const BLANK = /[ \t]+/;
 
 export function parseConfig(text: string, file: string): ParsedFile {
   const directives: Directive[] = [];
   const problems: Finding[] = [];
+  const kept = new Map<string, number>();
+  const omitted: Record<string, number> = {};
+  const problem = (f: Finding): void => {
+    const n = (kept.get(f.code) ?? 0) + 1;
+    kept.set(f.code, n);
+    if (n <= KEPT_PER_CODE) problems.push(f);
+    else omitted[f.code] = (omitted[f.code] ?? 0) + 1;
+  };
   let start = 0;
   for (let line = 1; start <= text.length; line++) {
     const end = text.indexOf('\n', start);
@@ -42,27 +59,42 @@ export function parseConfig(text: string, file: string): ParsedFile {
     const spec = optionSpec(option);
     const at = { file, line };
     if (spec === undefined) {
-      problems.push({ code: 'option.unknown', severity: 'error', ...at, params: { option } });
+      problem({ code: 'option.unknown', severity: 'error', ...at, params: { option } });
       continue;
     }
-    const problem = checkValue(option, spec, value);
-    if (problem !== undefined) {
-      problems.push({ code: problem, severity: 'error', ...at, params: { option, value } });
+    const bad = checkValue(option, spec, value);
+    if (bad !== undefined) {
+      problem({ code: bad.code, severity: 'error', ...at, params: { option, value, ...bad.params } });
       continue;
     }
     directives.push({ ...at, option, spec, value, args: value === '' ? [] : value.split(BLANK) });
   }
-  return { file, directives, problems };
+  return { file, directives, problems, omitted };
+}
+
+interface Problem {
+  readonly code: string;
+  readonly params?: Finding['params'];
 }
 
 /** mosquitto stops with "Empty <option> value", "Invalid <option> value" or a boolean it cannot read. */
-function checkValue(option: string, spec: OptionSpec, value: string): string | undefined {
-  if (value === '') return 'option.empty';
-  if (spec.kind === 'bool' && value !== 'true' && value !== 'false') return 'option.bool';
-  if (spec.kind === 'int' && !/^-?\d{1,10}$/.test(value)) return 'option.int';
+function checkValue(option: string, spec: OptionSpec, value: string): Problem | undefined {
+  if (value === '') return { code: 'option.empty' };
+  if (spec.kind === 'bool' && value !== 'true' && value !== 'false') return { code: 'option.bool' };
+  if (spec.kind === 'int' && !/^-?\d{1,10}$/.test(value)) return { code: 'option.int' };
   if (option === 'listener' || option === 'port') {
     const port = Number(value.split(BLANK)[0]);
-    if (!/^\d{1,5}$/.test(value.split(BLANK)[0]!) || port > 65535) return 'option.port';
+    if (!/^\d{1,5}$/.test(value.split(BLANK)[0]!) || port > 65535) return { code: 'option.port' };
+  }
+  if (spec.values !== undefined) {
+    // bridge_protocol_version is compared whole; the others by their first word, the only one mosquitto reads.
+    const word = spec.kind === 'int' ? String(Number(value)) : option === 'bridge_protocol_version' ? value : value.split(BLANK)[0]!;
+    if (!spec.values.includes(word)) return { code: 'option.enum', params: { value: word, allowed: spec.values.join(', ') } };
+  }
+  // topic <pattern> [in|out|both …]: the direction is read without regard to case.
+  if (option === 'topic') {
+    const direction = value.split(BLANK)[1];
+    if (direction !== undefined && !/^(in|out|both)$/i.test(direction)) return { code: 'option.enum', params: { option: 'topic direction', value: direction, allowed: 'out, in, both' } };
   }
   return undefined;
 }

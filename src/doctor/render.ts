@@ -8,6 +8,9 @@ import type { Paint } from '../format/types.js';
 import { termSafe, termSafeParams } from '../terminal-text.js';
 import type { DoctorReport, Finding } from './types.js';
 
+/** Listener rows in the text report; a config with thousands of listener lines gets one "and N more" row. */
+const SHOWN_LISTENERS = 50;
+
 const plainPaint = { error: (t: string) => t, warn: (t: string) => t, ok: (t: string) => t, dim: (t: string) => t, field: (t: string) => t };
 
 /** JSON keeps exact values; the terminal gets paths and values from the user's files through termSafe. */
@@ -29,10 +32,11 @@ export function renderDoctor(report: DoctorReport, lang: Lang, paint: Paint = pl
   const t = (code: string, params = {}) => message(code, params, lang);
   const out: string[] = [paint.field(t('doctor.title.listeners'))];
   if (report.listeners.length === 0) out.push(`  ${t('doctor.listeners.none')}`);
-  for (const l of report.listeners) {
+  for (const l of report.listeners.slice(0, SHOWN_LISTENERS)) {
     const bind = l.bind === null ? t('doctor.bind.all') : termSafe(l.bind);
     out.push(`  ${String(l.port).padEnd(6)}${bind.padEnd(16)} ${l.protocol.padEnd(11)}${(l.tls ? 'TLS' : t('doctor.plain')).padEnd(6)} ${t('doctor.reach', { reach: termSafe(l.reachableFrom) })}`);
   }
+  if (report.listeners.length > SHOWN_LISTENERS) out.push(`  ${t('doctor.listeners.more', { n: report.listeners.length - SHOWN_LISTENERS })}`);
   out.push('', paint.field(t('doctor.title.findings')));
   const colour = { error: paint.error, warning: paint.warn, info: paint.dim } as const;
   for (const f of report.findings) {
@@ -41,7 +45,8 @@ export function renderDoctor(report: DoctorReport, lang: Lang, paint: Paint = pl
     out.push(`  ${colour[f.severity](t(`doctor.severity.${f.severity}`).padEnd(8))}${where}${text}`);
     if (fix !== null) out.push(`          ${paint.dim(t('doctor.fix', { fix }))}`);
   }
-  const count = (s: Finding['severity']) => report.findings.filter((f) => f.severity === s).length;
+  // A `more` finding stands for n findings of its severity.
+  const count = (s: Finding['severity']) => report.findings.reduce((n, f) => n + (f.severity !== s ? 0 : f.code === 'more' ? Number(f.params.n) : 1), 0);
   const summary = t(report.ok ? 'doctor.summary.ok' : 'doctor.summary.failed', { errors: count('error'), warnings: count('warning') });
   out.push('', report.ok ? paint.ok(summary) : paint.error(summary), '');
   return out.join('\n');

@@ -38,7 +38,8 @@ export async function runConf(confPath: string): Promise<ConfRun> {
   const up = new Promise<boolean>((resolve) => {
     const onData = (d: Buffer) => {
       log += d.toString();
-      if (/ running\b/.test(log)) resolve(true);
+      // The whole line: local-only mode's warning ("clients running on this machine") comes before the sockets open.
+      if (/mosquitto version \S+ running/.test(log)) resolve(true);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

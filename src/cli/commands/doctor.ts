@@ -69,11 +69,21 @@ async function run(ctx: CliContext, cmd: Command, config: string | undefined): P
       continue;
     }
     const files = [];
+    const failed = [];
     for (const n of names) {
       const path = join(d.value, n);
-      files.push(parseConfig(await bounded(io.streamFile(path), path), path));
+      // A directory named *.conf, or a file that cannot be opened, is the config's problem (a finding), not a usage error.
+      let bytes: Uint8Array | null;
+      try {
+        bytes = await readAtMost(io.streamFile(path), MAX_FILE);
+      } catch (err) {
+        failed.push({ path, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
+        continue;
+      }
+      if (bytes === null) throw new UsageError('doctor.read.tooLarge', { option: '<config>', path, max: MAX_FILE });
+      files.push(parseConfig(Buffer.from(bytes).toString('utf8'), path));
     }
-    includes.push({ directive: d, exists: true, files });
+    includes.push({ directive: d, exists: true, files, failed });
   }
   const all = directives(main, includes);
   const account = await userAccount(runUser(all));
