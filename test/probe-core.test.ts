@@ -148,7 +148,8 @@ const rows: Row[] = [
   { name: 'mqtt: an HTTP answer', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send(bytes('HTTP/1.1 400 Bad Request\r\n')) } }), ok: false, failed: ['mqtt', 'probe.cause.http-not-mqtt'] },
   { name: 'mqtt: an SSH banner', target: 'mqtt://broker.test:22', script: () => ({ server: { plain: (_b, l) => l.send(bytes('SSH-2.0-OpenSSH_9.2\r\n')) } }), ok: false, failed: ['mqtt', 'probe.cause.ssh'] },
   { name: 'mqtt: garbage', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0xff, 0x00, 0x13, 0x37]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
-  { name: 'mqtt: a CONNACK with a bad length', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0x20, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
+  { name: 'mqtt: a CONNACK with a bad length', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0x20, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.connack-oversize'] },
+  { name: 'mqtt: a CONNACK of Remaining Length 1', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0x20, 0x01, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
   { name: 'mqtt: a packet other than CONNACK', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0xd0, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
   {
     name: 'mqtt: CONNACK 5 on a generic broker',

@@ -12,6 +12,7 @@ import {
   errorCode,
   foreignCause,
   isoDate,
+  oversizeCause,
   tcpCause,
   tlsHandshakeCause,
   tlsNotSpoken,
@@ -218,7 +219,9 @@ class Run {
       params: { seconds: this.seconds },
     });
     if (arrival.kind === 'foreign') {
-      return this.fail('mqtt', start, { code: 'probe.mqtt.foreign', params: { version } }, foreignCause(arrival.bytes, 'mqtt'));
+      const { bytes, size, limit } = arrival;
+      const cause = size !== undefined && limit !== undefined ? oversizeCause(bytes, size, limit, true) : foreignCause(bytes, 'mqtt');
+      return this.fail('mqtt', start, { code: 'probe.mqtt.foreign', params: { version } }, cause);
     }
     if (arrival.kind === 'closed') {
       // A TLS server hangs up on plain bytes: if the same port completes a handshake, that is the answer.
