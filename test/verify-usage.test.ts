@@ -116,3 +116,18 @@ describe("the broker's CONNACK, explained for the platform", () => {
     expect(without.connects[0]!.connack).toBeNull();
   });
 });
+
+describe('a password_file line is judged before any hashing', () => {
+  test('an iteration count over the cap: exit 2 at once, naming --password-file-line and the maximum', async () => {
+    const hash = Buffer.alloc(64, 2).toString('base64');
+    const line = `alice:$7$2000000000$AQEBAQEBAQEBAQEB$${hash}`;
+    const input = spaced(encode({ cmd: 'connect', clientId: 'c1', username: 'alice', password: 'x', keepalive: 60 }));
+    const started = Date.now();
+    const r = await run(['verify', 'generic', input, '--password-file-line', line]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('--password-file-line');
+    expect(r.err).toContain('1000000');
+  });
+});

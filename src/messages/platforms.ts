@@ -44,6 +44,7 @@ export const en: Readonly<Record<string, string>> = {
   'passwd.line': '{option} is not a mosquitto password_file line: {value}',
   'passwd.line.hint': 'expected user:$7$<iterations>$<base64 salt>$<base64 hash> or user:$6$<base64 salt>$<base64 hash>',
   'passwd.lineType': '{option}: hash type ${type}$ is not supported; only $7$ (PBKDF2-SHA512) and $6$ (SHA-512)',
+  'passwd.lineIterations': '{option}: {value} PBKDF2 iterations is over the maximum of {max} this tool hashes (mosquitto_passwd writes 101, or 210000 from 2.1)',
   'passwd.lineSalt': '{option}: the salt is {length} bytes; mosquitto drops entries whose salt is not {expected} bytes',
 
   // Aliyun (src/platforms/aliyun.ts).
@@ -305,6 +306,7 @@ export const zh: Readonly<Record<string, string>> = {
   'passwd.line': '{option} 不是 mosquitto password_file 行：{value}',
   'passwd.line.hint': '应为 user:$7$<迭代次数>$<base64 盐>$<base64 哈希> 或 user:$6$<base64 盐>$<base64 哈希>',
   'passwd.lineType': '{option}：不支持哈希类型 ${type}$，只支持 $7$（PBKDF2-SHA512）和 $6$（SHA-512）',
+  'passwd.lineIterations': '{option}：PBKDF2 迭代次数 {value} 超过本工具计算的上限 {max}（mosquitto_passwd 写入 101，2.1 起为 210000）',
   'passwd.lineSalt': '{option}：盐为 {length} 字节；盐不是 {expected} 字节的条目会被 mosquitto 丢弃',
 
   'aliyun.param.mode': '{mode} 登录不使用 {option}（它属于：{modes}）',
