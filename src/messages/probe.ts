@@ -7,6 +7,7 @@ export const en: Readonly<Record<string, string>> = {
   // Target and options.
   'probe.target.invalid': 'cannot probe {value}: give an {allowed}',
   'probe.target.invalid.hint': 'e.g. mqtt://broker.example.com:1883, mqtts://host:8883, ws://host:8083/mqtt, 192.168.1.10:1883',
+  'probe.target.userinfo': 'cannot probe {value}: a user name or password in the URL is not sent; give them with --username and --password (or --password - to keep the password off the command line)',
   'probe.option.timeout': '--timeout must be a number of seconds above 0 and at most {max}, not {value}',
   'probe.option.cafile': 'cannot read --cafile {value}',
 
@@ -148,6 +149,7 @@ export const en: Readonly<Record<string, string>> = {
 export const zh: Readonly<Record<string, string>> = {
   'probe.target.invalid': '无法探测 {value}：请给出 {allowed}',
   'probe.target.invalid.hint': '例如 mqtt://broker.example.com:1883、mqtts://host:8883、ws://host:8083/mqtt、192.168.1.10:1883',
+  'probe.target.userinfo': '无法探测 {value}：URL 中的用户名或密码不会被发送；请用 --username 和 --password 给出（或用 --password - 让密码不出现在命令行上）',
   'probe.option.timeout': '--timeout 必须是大于 0 且不超过 {max} 的秒数，而不是 {value}',
   'probe.option.cafile': '无法读取 --cafile {value}',
 
