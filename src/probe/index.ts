@@ -173,7 +173,9 @@ class Run {
     };
     const problem = certificateCause(facts, host);
     if (problem && !this.options.insecure) return this.fail('tls', start, detail, problem);
-    this.record('tls', start, true, problem ? { code: 'probe.tls.insecure', params: { ...detail.params, problem: problem.code } } : detail, null);
+    // The problem is rendered inside the detail from the same params (report.ts): it needs its own ({error}, {host}…).
+    const insecure: Text = { code: 'probe.tls.insecure', params: { ...problem?.params, ...detail.params, problem: problem?.code } };
+    this.record('tls', start, true, problem ? insecure : detail, null);
     return link;
   }
 
