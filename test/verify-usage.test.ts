@@ -131,3 +131,32 @@ describe('a password_file line is judged before any hashing', () => {
     expect(r.err).toContain('1000000');
   });
 });
+
+describe('the input and a secret cannot both read stdin', () => {
+  const hex = connect(good);
+  test.each([
+    ['input left out, stdin piped', ['verify', 'aliyun', '--secret', '-']],
+    ['input "-"', ['verify', 'aliyun', '-', '--secret', '-']],
+    ['generic --password -', ['verify', 'generic', '--password', '-']],
+  ])('%s: exit 2, one line naming the option, nothing read', async (_name, argv) => {
+    const f = fakeIo({ stdin: `${hex}\n` });
+    const code = await main(argv, f.io);
+    expect(code).toBe(2);
+    expect(f.stdout()).toBe('');
+    expect(f.stderr().trim().split('\n')).toHaveLength(1);
+    expect(f.stderr()).toContain(argv.includes('--password') ? '--password is -' : '--secret is -');
+    expect(f.stderr()).toContain('stdin');
+    expect(f.stderr()).not.toContain('empty');
+  });
+
+  test('in zh', async () => {
+    const f = fakeIo({ stdin: `${hex}\n` });
+    expect(await main(['--lang', 'zh', 'verify', 'aliyun', '--secret', '-'], f.io)).toBe(2);
+    expect(f.stderr()).toContain('标准输入');
+  });
+
+  test('a secret from stdin with the input as an argument still works', async () => {
+    const f = fakeIo({ stdin: `${secret}\n` });
+    expect(await main(['verify', 'aliyun', hex, '--secret', '-'], f.io)).toBe(0);
+  });
+});
