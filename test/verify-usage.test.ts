@@ -42,6 +42,24 @@ describe('the platform left out', () => {
     expect(r.err).not.toContain('unknown command');
   });
 
+  test.each([[['verify']], [['verify', '--format', 'json']], [['verify', '--secret', 'x']]])('%j, no platform and no input: one line naming the missing argument and the platforms, exit 2', async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('missing argument platform');
+    expect(r.err).toContain('verify <platform> [input]');
+    for (const id of Object.keys(platforms)) expect(r.err).toContain(id);
+    expect(r.err).not.toContain('Usage:');
+  });
+
+  test('no platform, in zh: the same line as other commands use for a missing argument', async () => {
+    const r = await run(['--lang', 'zh', 'verify']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(message('cli.commander.missingArgument', { name: 'platform' }, 'zh'));
+  });
+
   test('in zh', async () => {
     const r = await run(['--lang', 'zh', 'verify', 'good.hex', '--secret', 'x']);
     expect(r.code).toBe(2);

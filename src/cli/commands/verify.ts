@@ -38,7 +38,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .allowExcessArguments()
     .action(() => {
       const first = firstOperand(verify.args, valueFlags);
-      if (first === undefined) return verify.help({ error: true });
+      // Nothing at all: one line, as commander says a missing argument elsewhere, with the platforms to choose from.
+      if (first === undefined) throw new UsageError('verify.platform.none', { option: '<platform>', platforms: ids.join(', ') });
       throw new UsageError('verify.platform.missing', { option: '<platform>', value: termSafe(first), platforms: ids.join(', ') });
     });
   for (const signer of Object.values(platforms)) {
