@@ -341,9 +341,10 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   const p = readParams(ID, params, values);
   const parsed = parseClientId(login.clientId);
   const entries = parsed?.entries ?? new Map<string, string>();
-  // Without securemode or signmethod the device did not sign for Aliyun at all: nothing to recompute, and a
-  // username or password "expected" from empty parts would only mislead.
-  if (!entries.has('securemode') && !entries.has('signmethod')) {
+  // Without securemode or signmethod, and no deviceName&productKey username, the device did not sign for Aliyun at
+  // all: nothing to recompute, and a username or password "expected" from empty parts would only mislead. (With
+  // such a username it is an Aliyun device that lost its |…| block: the checks below say so.)
+  if (!entries.has('securemode') && !entries.has('signmethod') && !(login.username ?? '').includes('&')) {
     return { ok: false, fields: [fieldCheck('clientId', false, null, login.clientId, { code: 'aliyun.verify.notAliyun' })], warnings: [] };
   }
   const authType = entries.get('authType');
