@@ -295,12 +295,13 @@ describe('help, version, errors', () => {
     expect(r.err).not.toContain(SECRET);
   });
 
-  test('verify without a platform: its help on stderr, exit 2, no stray line', async () => {
+  test('verify without a platform: one line naming the missing argument, exit 2 (the help is --help)', async () => {
     const r = await run(['verify']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/Usage: mqtt-sign verify/);
-    expect(r.err).not.toMatch(/mqtt-sign: /);
+    expect(r.err).toMatch(/^mqtt-sign: missing argument platform: verify <platform> \[input\] \(platforms: aliyun, /);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).not.toMatch(/Usage: mqtt-sign verify/);
   });
 
   test('MQTT_SIGN_DEBUG=1 adds the stack', async () => {

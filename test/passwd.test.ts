@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import { passwdLine, parsePasswdLine, passwdMatches } from '../src/platforms/_passwd.js';
+import { passwdLine, parsePasswdLine, passwdMatches, PASSWD_MAX_ITERATIONS } from '../src/platforms/_passwd.js';
 import { needsTools, whichTool } from './helpers/tools.js';
 import vectors from './fixtures/vectors/mosquitto.json' with { type: 'json' };
 
@@ -78,6 +78,7 @@ describe('generating', () => {
     ['0 iterations', () => passwdLine('u', 'p', salt12, 0), 'passwd.iterations', '--iterations'],
     ['fractional iterations', () => passwdLine('u', 'p', salt12, 1.5), 'passwd.iterations', '--iterations'],
     ['iterations beyond a C int', () => passwdLine('u', 'p', salt12, 2 ** 31), 'passwd.iterations', '--iterations'],
+    ['iterations over the cap', () => passwdLine('u', 'p', salt12, PASSWD_MAX_ITERATIONS + 1), 'passwd.iterations', '--iterations'],
     ['11-byte salt', () => passwdLine('u', 'p', salt12.subarray(1)), 'passwd.salt', 'ctx.salt'],
   ];
   test.each(bad)('%s is refused', (_what, call, code, option) => {
@@ -112,8 +113,30 @@ describe('reading a line', () => {
     ['hash of 63 bytes', `u:$7$101$AAECAwQFBgcICQoL$${Buffer.alloc(63).toString('base64')}`, 'passwd.line'],
     ['extra field', `u:$6$AAECAwQFBgcICQoL$${hash}$x`, 'passwd.line'],
     ['16-byte salt, which mosquitto drops', `u:$7$101$AAECAwQFBgcICQoLDA0ODw==$${hash}`, 'passwd.lineSalt'],
+    ['iterations one over the cap', `u:$7$${PASSWD_MAX_ITERATIONS + 1}$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineIterations'],
+    ['two billion iterations', `u:$7$2000000000$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineIterations'],
+    ['iterations past a C int', `u:$7$99999999999999999999$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineIterations'],
   ];
   test.each(bad)('%s is refused', (_what, line, code) => {
     expect(() => parsePasswdLine(line)).toThrow(expect.objectContaining({ code, params: expect.objectContaining({ option: '--password-file-line' }) }));
+  });
+
+  test('every count mosquitto_passwd writes by default is read: 101 (2.0) and 210000 (2.1), and the cap itself', () => {
+    for (const n of [101, 210_000, PASSWD_MAX_ITERATIONS]) expect(parsePasswdLine(`u:$7$${n}$AAECAwQFBgcICQoL$${hash}`).iterations).toBe(n);
+  });
+
+  test('a line over the cap is refused before any hashing, naming the option and the maximum', () => {
+    const started = Date.now();
+    const error = (() => {
+      try {
+        parsePasswdLine(`alice:$7$2000000000$AAECAwQFBgcICQoL$${hash}`);
+      } catch (e) {
+        return e as UsageError;
+      }
+    })();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(error).toMatchObject({ code: 'passwd.lineIterations', exitCode: 2, params: { option: '--password-file-line', max: PASSWD_MAX_ITERATIONS } });
+    expect(error!.message).toContain('--password-file-line');
+    expect(error!.message).toContain(String(PASSWD_MAX_ITERATIONS));
   });
 });

@@ -160,6 +160,22 @@ needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
   });
 });
 
+describe('a URL that carries a password', () => {
+  test.each([
+    [['probe', 'mqtt://alice:S3cretPassw0rd@127.0.0.1:18860']],
+    [['probe', 'mqtt://alice:S3cretPassw0rd@127.0.0.1:18860', '--format', 'json']],
+    [['--lang', 'zh', 'probe', 'alice:S3cretPassw0rd@127.0.0.1:18860']],
+    [['probe', 'generic', '--host', '127.0.0.1', '--client-id', 'c', '--url', 'mqtt://alice:S3cretPassw0rd@127.0.0.1:18860']],
+  ])('%j: exit 2, one line, the password masked', async (argv) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('alice:***@127.0.0.1:18860');
+    expect(r.err + r.out).not.toContain('S3cretPassw0rd');
+  });
+});
+
 describe('Ctrl-C', () => {
   let silence: FaultServer;
   beforeAll(async () => {

@@ -2,7 +2,7 @@
 // including those loopback cannot produce for real (a dropped SYN, a DNS timeout, a handshake that never ends).
 // Every row also checks that the probe left no link open and no timer pending.
 import { describe, expect, test } from 'vitest';
-import { parseTarget, probe, type ProbeOptions, type ProbeResult } from '../src/probe/index.js';
+import { parseTarget, probe, probeReport, probeText, type ProbeOptions, type ProbeResult } from '../src/probe/index.js';
 import { connackServer, FakeTransport, goodFacts, stall, VirtualClock, type FakeLink, type Script, type Server } from './helpers/fake-transport.js';
 
 const bytes = (text: string) => Array.from(new TextEncoder().encode(text));
@@ -148,7 +148,8 @@ const rows: Row[] = [
   { name: 'mqtt: an HTTP answer', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send(bytes('HTTP/1.1 400 Bad Request\r\n')) } }), ok: false, failed: ['mqtt', 'probe.cause.http-not-mqtt'] },
   { name: 'mqtt: an SSH banner', target: 'mqtt://broker.test:22', script: () => ({ server: { plain: (_b, l) => l.send(bytes('SSH-2.0-OpenSSH_9.2\r\n')) } }), ok: false, failed: ['mqtt', 'probe.cause.ssh'] },
   { name: 'mqtt: garbage', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0xff, 0x00, 0x13, 0x37]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
-  { name: 'mqtt: a CONNACK with a bad length', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0x20, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
+  { name: 'mqtt: a CONNACK with a bad length', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0x20, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.connack-oversize'] },
+  { name: 'mqtt: a CONNACK of Remaining Length 1', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0x20, 0x01, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
   { name: 'mqtt: a packet other than CONNACK', target: 'mqtt://broker.test', script: () => ({ server: { plain: (_b, l) => l.send([0xd0, 0x00]) } }), ok: false, failed: ['mqtt', 'probe.cause.not-mqtt'] },
   {
     name: 'mqtt: CONNACK 5 on a generic broker',
@@ -219,6 +220,20 @@ describe('probe core', () => {
     row.check?.(result);
     expect(transport.open).toEqual([]);
     expect(clock.pending).toBe(0);
+  });
+
+  // Every step's detail and cause, as each row's code passes its params, in both languages: no {name} left over.
+  const insecureRows: Row[] = ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_REVOKED', null].map((chainError) => ({
+    name: `tls --insecure: ${chainError ?? 'wrong host name'}`,
+    target: 'mqtts://broker.test',
+    script: () => ({ tls: [{ ...goodFacts, chainError, hostnameError: chainError ? null : 'not in altnames' }], server: { tls: plainConnack } }),
+    options: { insecure: true },
+    ok: true,
+  }));
+  test.each([...rows, ...insecureRows].flatMap((row) => (['en', 'zh'] as const).map((lang) => ({ ...row, lang }))))('$name ($lang): every placeholder filled', async (row) => {
+    const { result } = await run(row);
+    const rendered = JSON.stringify(probeReport(result, row.lang)) + probeText(result, row.lang);
+    expect(rendered).not.toMatch(/\{\w+\}/);
   });
 
   test('the steps of each transport, in order', async () => {

@@ -7,6 +7,7 @@ import { MqttSignError } from '../src/errors.js';
 import { catalogues } from '../src/messages.js';
 import { en, zh } from '../src/messages/probe.js';
 import { connackCause, connackMeaning, parseTarget, recognise } from '../src/probe/index.js';
+import { maskUserinfo } from '../src/probe/target.js';
 import targets from './fixtures/probe-targets.json' with { type: 'json' };
 import connack from './fixtures/probe-connack.json' with { type: 'json' };
 
@@ -24,6 +25,40 @@ describe('parseTarget', () => {
     }
     expect(error).toBeInstanceOf(MqttSignError);
     expect(error).toMatchObject({ code: 'probe.target.invalid', exitCode: 2, params: { option: 'target', value: input } });
+  });
+
+  const thrown = (input: string) => {
+    try {
+      parseTarget(input);
+    } catch (e) {
+      return e as MqttSignError;
+    }
+    throw new Error(`${input} was accepted`);
+  };
+
+  test.each([
+    ['mqtt://alice:S3cretPassw0rd@127.0.0.1:18860', 'mqtt://alice:***@127.0.0.1:18860'],
+    ['wss://alice:p@ss:w0rd@host/mqtt?x=1', 'wss://alice:***@host/mqtt?x=1'],
+    ['mqtt://alice@host', 'mqtt://alice@host'],
+    ['mqtt://:S3cretPassw0rd@host', 'mqtt://:***@host'],
+  ])('credentials in %j: a usage error that echoes %j', (input, shown) => {
+    const error = thrown(input);
+    expect(error).toMatchObject({ code: 'probe.target.userinfo', exitCode: 2, params: { option: 'target', value: shown } });
+    expect(error.message).not.toMatch(/S3cret|p@ss|w0rd/);
+  });
+
+  test.each([
+    ['alice:S3cretPassw0rd@127.0.0.1:18860', 'alice:***@127.0.0.1:18860'],
+    ['ftp://alice:S3cretPassw0rd@host', 'ftp://alice:***@host'],
+    ['mqtt://alice:S3cretPassw0rd@host:99999', 'mqtt://alice:***@host:99999'],
+  ])('an invalid target with credentials, %j, is echoed masked', (input, shown) => {
+    const error = thrown(input);
+    expect(error.params.value).toBe(shown);
+    expect(error.message).not.toContain('S3cretPassw0rd');
+  });
+
+  test('maskUserinfo leaves a target without a password as it is', () => {
+    for (const input of ['mqtt://host:1883', 'ws://host/a:b@c', 'host:1883', '[::1]:1883', 'mqtt://alice@host']) expect(maskUserinfo(input)).toBe(input);
   });
 });
 

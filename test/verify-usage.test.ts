@@ -42,6 +42,24 @@ describe('the platform left out', () => {
     expect(r.err).not.toContain('unknown command');
   });
 
+  test.each([[['verify']], [['verify', '--format', 'json']], [['verify', '--secret', 'x']]])('%j, no platform and no input: one line naming the missing argument and the platforms, exit 2', async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('missing argument platform');
+    expect(r.err).toContain('verify <platform> [input]');
+    for (const id of Object.keys(platforms)) expect(r.err).toContain(id);
+    expect(r.err).not.toContain('Usage:');
+  });
+
+  test('no platform, in zh: the same line as other commands use for a missing argument', async () => {
+    const r = await run(['--lang', 'zh', 'verify']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(message('cli.commander.missingArgument', { name: 'platform' }, 'zh'));
+  });
+
   test('in zh', async () => {
     const r = await run(['--lang', 'zh', 'verify', 'good.hex', '--secret', 'x']);
     expect(r.code).toBe(2);
@@ -114,5 +132,49 @@ describe("the broker's CONNACK, explained for the platform", () => {
     expect(withAck.connects[0]!.connack).toEqual({ code: 5, name: 'Connection Refused, not authorized', meaning: message('reply.v3.connack.5'), platformMeaning: expect.stringContaining(message('reply.connack.aliyun.5')) });
     const without = JSON.parse((await run(['verify', 'aliyun', connect(good), '--secret', secret, '--format', 'json'])).out) as { connects: { connack: unknown }[] };
     expect(without.connects[0]!.connack).toBeNull();
+  });
+});
+
+describe('a password_file line is judged before any hashing', () => {
+  test('an iteration count over the cap: exit 2 at once, naming --password-file-line and the maximum', async () => {
+    const hash = Buffer.alloc(64, 2).toString('base64');
+    const line = `alice:$7$2000000000$AQEBAQEBAQEBAQEB$${hash}`;
+    const input = spaced(encode({ cmd: 'connect', clientId: 'c1', username: 'alice', password: 'x', keepalive: 60 }));
+    const started = Date.now();
+    const r = await run(['verify', 'generic', input, '--password-file-line', line]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('--password-file-line');
+    expect(r.err).toContain('1000000');
+  });
+});
+
+describe('the input and a secret cannot both read stdin', () => {
+  const hex = connect(good);
+  test.each([
+    ['input left out, stdin piped', ['verify', 'aliyun', '--secret', '-']],
+    ['input "-"', ['verify', 'aliyun', '-', '--secret', '-']],
+    ['generic --password -', ['verify', 'generic', '--password', '-']],
+  ])('%s: exit 2, one line naming the option, nothing read', async (_name, argv) => {
+    const f = fakeIo({ stdin: `${hex}\n` });
+    const code = await main(argv, f.io);
+    expect(code).toBe(2);
+    expect(f.stdout()).toBe('');
+    expect(f.stderr().trim().split('\n')).toHaveLength(1);
+    expect(f.stderr()).toContain(argv.includes('--password') ? '--password is -' : '--secret is -');
+    expect(f.stderr()).toContain('stdin');
+    expect(f.stderr()).not.toContain('empty');
+  });
+
+  test('in zh', async () => {
+    const f = fakeIo({ stdin: `${hex}\n` });
+    expect(await main(['--lang', 'zh', 'verify', 'aliyun', '--secret', '-'], f.io)).toBe(2);
+    expect(f.stderr()).toContain('标准输入');
+  });
+
+  test('a secret from stdin with the input as an argument still works', async () => {
+    const f = fakeIo({ stdin: `${secret}\n` });
+    expect(await main(['verify', 'aliyun', hex, '--secret', '-'], f.io)).toBe(0);
   });
 });

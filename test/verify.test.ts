@@ -102,6 +102,31 @@ describe('verify', () => {
     expect(JSON.parse(r.out).connects[0].fields.find((f: { name: string }) => f.name === 'password').cause).toContain('whole clientId');
   });
 
+  test('a clientId with no Aliyun parameters is named as not Aliyun-signed, nothing "expected" from empty parts', async () => {
+    const files = { 'qos.pcapng': readFileSync(new URL('./fixtures/captures/mqtt311-qos-retain.pcapng', import.meta.url)) };
+    for (const lang of ['en', 'zh']) {
+      const f = fakeIo({ files });
+      const r = { code: await main(['--lang', lang, 'verify', 'aliyun', 'qos.pcapng', '--secret', 'abc'], f.io), out: f.stdout(), err: f.stderr() };
+      expect(r.code).toBe(1);
+      expect(r.err).toBe('');
+      expect(r.out).toContain('corpus-sub311');
+      expect(r.out).toContain(lang === 'en' ? 'not an Aliyun-signed one: it has no securemode or signmethod parameter' : '不是按阿里云签名的');
+      expect(r.out).not.toMatch(/timestamp=,|expected &|✗ username|✗ password/);
+    }
+    const json = JSON.parse((await verify(['aliyun', 'qos.pcapng', '--secret', 'abc', '--format', 'json'], { files })).out);
+    expect(json.connects[0]).toMatchObject({ ok: false, fields: [{ name: 'clientId', ok: false }] });
+    expect(json.connects[0].fields).toHaveLength(1);
+  });
+
+  test('an Aliyun clientId with no password: the missing password is the cause, not a mistake it happens to match', async () => {
+    const { clientId, username } = aliyun.vector.expected;
+    const hex = Buffer.from(encode({ cmd: 'connect', clientId, username: username!, keepalive: 300 })).toString('hex');
+    const r = await verify(['aliyun', hex, '--secret', 'secret', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const password = JSON.parse(r.out).connects[0].fields.find((f: { name: string }) => f.name === 'password');
+    expect(password.cause).toContain('has no password');
+  });
+
   test('the secret from its environment variable, and from stdin with -', async () => {
     const hex = connectHex(aliyun.vector);
     expect((await verify(['aliyun', hex], { env: { MQTT_SIGN_SECRET: 'secret' } })).code).toBe(0);

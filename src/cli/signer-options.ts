@@ -42,8 +42,9 @@ export interface SignerInput {
  * Read the parsed options back into the signer's params; secrets from env or stdin where asked. `askMissing`: find a
  * secret nobody gave by a dry run of the signer and, on a terminal, ask for it; a caller that signs anyway passes
  * false and asks after its own signing fails (askForMissingSecret), which saves a whole signing on every run.
+ * `inputOnStdin`: whether the command's input will be read from stdin, asked only when a secret is `-`.
  */
-export async function readSignerOptions(opts: OptionValues, signer: Signer, io: Io, lang: Lang, askMissing = true): Promise<SignerInput> {
+export async function readSignerOptions(opts: OptionValues, signer: Signer, io: Io, lang: Lang, askMissing = true, inputOnStdin?: () => boolean): Promise<SignerInput> {
   const values = new Map<string, string | undefined>();
   const specs = signerOptionSpecs(signer);
   for (const [i, param] of signer.params.entries()) {
@@ -54,6 +55,9 @@ export async function readSignerOptions(opts: OptionValues, signer: Signer, io: 
     values.set(param.name, param.boolean ? (raw === true ? 'true' : undefined) : (raw as string | undefined));
   }
   const secretParams = signer.params.filter((p) => p.secret);
+  // A secret read first would take the input's bytes and leave "the input is empty": refused before either is read.
+  const fromStdin = secretParams.find((p) => values.get(p.name) === '-');
+  if (fromStdin && inputOnStdin?.()) throw new UsageError('cli.stdin.input', { option: `--${fromStdin.flag}` });
   const resolved = await resolveSecrets(
     secretParams.map((p) => ({ option: `--${p.flag}`, env: p.env, value: values.get(p.name), lenient: FREE_TEXT.has(`${signer.id}.${p.name}`) })),
     io,

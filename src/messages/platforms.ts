@@ -47,6 +47,7 @@ export const en: Readonly<Record<string, string>> = {
   'passwd.line': '{option} is not a mosquitto password_file line: {value}',
   'passwd.line.hint': 'expected user:$7$<iterations>$<base64 salt>$<base64 hash> or user:$6$<base64 salt>$<base64 hash>',
   'passwd.lineType': '{option}: hash type ${type}$ is not supported; only $7$ (PBKDF2-SHA512) and $6$ (SHA-512)',
+  'passwd.lineIterations': '{option}: {value} PBKDF2 iterations is over the maximum of {max} this tool hashes (mosquitto_passwd writes 101, or 210000 from 2.1)',
   'passwd.lineSalt': '{option}: the salt is {length} bytes; mosquitto drops entries whose salt is not {expected} bytes',
 
   // Aliyun (src/platforms/aliyun.ts).
@@ -61,6 +62,8 @@ export const en: Readonly<Record<string, string>> = {
   'aliyun.clientId.long': 'the clientId before |…| is {length} characters; Aliyun takes at most {max}',
   'aliyun.dynreg.reply': 'the broker answers on {topic} with {fields} and then disconnects',
   'aliyun.dynreg.securemode': 'the official SDKs send securemode=2; the doc asks new public and Enterprise instances for --secure-mode -2',
+  'aliyun.verify.notAliyun': 'this clientId is not an Aliyun-signed one: it has no securemode or signmethod parameter (core|securemode=2,signmethod=hmacsha256,timestamp=…|) and the username is not deviceName&productKey, so there is no signature to check',
+  'aliyun.verify.noPassword': 'the CONNECT has no password; an Aliyun device sends the HMAC signature as the password',
   'aliyun.verify.clientIdFormat': 'the clientId has no |…| parameter block (core|securemode=…,signmethod=…|)',
   'aliyun.verify.username': 'the username must be deviceName&productKey',
   'aliyun.verify.usernameOrder': 'the username is productKey&deviceName; Aliyun expects deviceName&productKey',
@@ -312,6 +315,7 @@ export const zh: Readonly<Record<string, string>> = {
   'passwd.line': '{option} 不是 mosquitto password_file 行：{value}',
   'passwd.line.hint': '应为 user:$7$<迭代次数>$<base64 盐>$<base64 哈希> 或 user:$6$<base64 盐>$<base64 哈希>',
   'passwd.lineType': '{option}：不支持哈希类型 ${type}$，只支持 $7$（PBKDF2-SHA512）和 $6$（SHA-512）',
+  'passwd.lineIterations': '{option}：PBKDF2 迭代次数 {value} 超过本工具计算的上限 {max}（mosquitto_passwd 写入 101，2.1 起为 210000）',
   'passwd.lineSalt': '{option}：盐为 {length} 字节；盐不是 {expected} 字节的条目会被 mosquitto 丢弃',
 
   'aliyun.param.mode': '{mode} 登录不使用 {option}（它属于：{modes}）',
@@ -325,6 +329,8 @@ export const zh: Readonly<Record<string, string>> = {
   'aliyun.clientId.long': '|…| 前的 clientId 有 {length} 个字符；阿里云最多接受 {max} 个',
   'aliyun.dynreg.reply': '服务器会在 {topic} 上回复 {fields}，然后断开连接',
   'aliyun.dynreg.securemode': '官方 SDK 发送 securemode=2；文档要求新版公共实例和企业版实例使用 --secure-mode -2',
+  'aliyun.verify.notAliyun': '这个 clientId 不是按阿里云签名的：它没有 securemode 或 signmethod 参数（core|securemode=2,signmethod=hmacsha256,timestamp=…|），username 也不是 deviceName&productKey，没有可校验的签名',
+  'aliyun.verify.noPassword': 'CONNECT 没有密码；阿里云设备要把 HMAC 签名作为密码发送',
   'aliyun.verify.clientIdFormat': 'clientId 缺少 |…| 参数块（core|securemode=…,signmethod=…|）',
   'aliyun.verify.username': 'username 必须是 deviceName&productKey',
   'aliyun.verify.usernameOrder': 'username 写成了 productKey&deviceName；阿里云要求 deviceName&productKey',

@@ -7,6 +7,7 @@ export const en: Readonly<Record<string, string>> = {
   // Target and options.
   'probe.target.invalid': 'cannot probe {value}: give an {allowed}',
   'probe.target.invalid.hint': 'e.g. mqtt://broker.example.com:1883, mqtts://host:8883, ws://host:8083/mqtt, 192.168.1.10:1883',
+  'probe.target.userinfo': 'cannot probe {value}: a user name or password in the URL is not sent; give them with --username and --password (or --password - to keep the password off the command line)',
   'probe.option.timeout': '--timeout must be a number of seconds above 0 and at most {max}, not {value}',
   'probe.option.cafile': 'cannot read --cafile {value}',
 
@@ -86,6 +87,10 @@ export const en: Readonly<Record<string, string>> = {
   'probe.cause.ssh.hint': 'the port number is wrong: MQTT is usually 1883, MQTT over TLS 8883',
   'probe.cause.not-mqtt': 'the server answered with bytes that are no MQTT ({bytes}): this is not an MQTT broker',
   'probe.cause.not-mqtt.hint': 'check the port number; a proxy or another service listens here',
+  'probe.cause.connack-oversize': 'the server does not speak MQTT: its first packet ({bytes}) is a CONNACK header announcing {size} bytes, and a CONNACK is at most {limit} bytes; refused at the header, nothing more was kept',
+  'probe.cause.connack-oversize.hint': 'check the port number; a proxy or another service listens here',
+  'probe.cause.packet-oversize': 'the server sent a packet ({bytes}) announcing {size} bytes, over the {limit} bytes a probe accepts; refused at the header, nothing more was kept',
+  'probe.cause.packet-oversize.hint': 'a broker that sends this much on a fresh session is broken or hostile; use --topic with a topic that carries no large retained message',
   'probe.cause.ws-status': 'an HTTP server (server: {server}) answered {status} on {path} instead of switching to WebSocket',
   'probe.cause.ws-status.hint': 'check the path (mosquitto accepts any path, EMQX uses /mqtt) and that this port is the MQTT over WebSocket listener, not a plain web server',
   'probe.cause.ws-subprotocol': 'the WebSocket server on {path} did not agree to the "mqtt" subprotocol: it is not an MQTT over WebSocket endpoint',
@@ -144,6 +149,7 @@ export const en: Readonly<Record<string, string>> = {
 export const zh: Readonly<Record<string, string>> = {
   'probe.target.invalid': '无法探测 {value}：请给出 {allowed}',
   'probe.target.invalid.hint': '例如 mqtt://broker.example.com:1883、mqtts://host:8883、ws://host:8083/mqtt、192.168.1.10:1883',
+  'probe.target.userinfo': '无法探测 {value}：URL 中的用户名或密码不会被发送；请用 --username 和 --password 给出（或用 --password - 让密码不出现在命令行上）',
   'probe.option.timeout': '--timeout 必须是大于 0 且不超过 {max} 的秒数，而不是 {value}',
   'probe.option.cafile': '无法读取 --cafile {value}',
 
@@ -221,6 +227,10 @@ export const zh: Readonly<Record<string, string>> = {
   'probe.cause.ssh.hint': '端口号错了：MQTT 通常是 1883，MQTT over TLS 是 8883',
   'probe.cause.not-mqtt': '服务器回应的字节不是 MQTT（{bytes}）：这不是 MQTT Broker',
   'probe.cause.not-mqtt.hint': '检查端口号；这里监听的是代理或其他服务',
+  'probe.cause.connack-oversize': '服务器不讲 MQTT：它的第一个报文（{bytes}）是声称 {size} 字节的 CONNACK 报头，而 CONNACK 最多 {limit} 字节；在报头处即已拒绝，其余字节没有保留',
+  'probe.cause.connack-oversize.hint': '检查端口号；这里监听的是代理或其他服务',
+  'probe.cause.packet-oversize': '服务器发来一个声称 {size} 字节的报文（{bytes}），超过探测接受的 {limit} 字节；在报头处即已拒绝，其余字节没有保留',
+  'probe.cause.packet-oversize.hint': '在新会话上发送这么大报文的 Broker 有故障或怀有恶意；用 --topic 指定一个没有大保留消息的主题',
   'probe.cause.ws-status': 'HTTP 服务器（server：{server}）对 {path} 回应 {status}，没有切换到 WebSocket',
   'probe.cause.ws-status.hint': '检查路径（mosquitto 接受任意路径，EMQX 用 /mqtt），并确认该端口是 MQTT over WebSocket 监听端口而不是普通 Web 服务器',
   'probe.cause.ws-subprotocol': '{path} 上的 WebSocket 服务器不接受 "mqtt" 子协议：它不是 MQTT over WebSocket 接入点',

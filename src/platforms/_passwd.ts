@@ -7,12 +7,16 @@ import { createHash, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { base64Strict } from './_crypto.js';
 
-/** mosquitto_passwd 2.0.x default; newer sources use 1000, but 101 keeps our lines byte-equal to 2.0's. */
+/** mosquitto_passwd 2.0.x default; 2.1 sources use 210000, but 101 keeps our lines byte-equal to 2.0's. */
 export const PASSWD_DEFAULT_ITERATIONS = 101;
+/**
+ * mosquitto takes any count up to a C int, but a line saying 2,000,000,000 would keep pbkdf2Sync busy for over an
+ * hour. Real lines carry 101 (mosquitto_passwd 2.0) or 210000 (2.1's default, OWASP's figure for PBKDF2-SHA512);
+ * 1,000,000 leaves room for a hand-raised -I and costs about half a second.
+ */
+export const PASSWD_MAX_ITERATIONS = 1_000_000;
 /** mosquitto only loads entries whose salt is exactly this many bytes. */
 const PASSWD_SALT_BYTES = 12;
-/** mosquitto keeps the iteration count in a C int. */
-const MAX_ITERATIONS = 2 ** 31 - 1;
 const LINE_OPTION = '--password-file-line';
 
 export interface PasswdEntry {
@@ -31,8 +35,8 @@ export function passwdLine(username: string, password: string, salt: Uint8Array,
   if (username === '' || /[:\r\n]/.test(username)) throw new UsageError('passwd.username', { option: '--username', value: username });
   // mosquitto refuses such a user even when the client sends a zero-length password (PLATFORMS.md §8.1).
   if (password === '') throw new UsageError('passwd.passwordEmpty', { option: '--password' });
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-    throw new UsageError('passwd.iterations', { option: '--iterations', value: iterations, max: MAX_ITERATIONS });
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > PASSWD_MAX_ITERATIONS) {
+    throw new UsageError('passwd.iterations', { option: '--iterations', value: iterations, max: PASSWD_MAX_ITERATIONS });
   }
   if (salt.length !== PASSWD_SALT_BYTES) throw new UsageError('passwd.salt', { option: 'ctx.salt', length: salt.length, expected: PASSWD_SALT_BYTES });
   const hash = pbkdf2Sync(password, salt, iterations, 64, 'sha512');
@@ -54,7 +58,11 @@ export function parsePasswdLine(line: string): PasswdEntry {
   const iterationsText = type === '7' ? parts.shift() : undefined;
   if (parts.length !== 2) throw malformed();
   const iterations = iterationsText === undefined ? null : Number(iterationsText);
-  if (iterations !== null && (!/^\d+$/.test(iterationsText ?? '') || iterations < 1 || iterations > MAX_ITERATIONS)) throw malformed();
+  if (iterations !== null && (!/^\d+$/.test(iterationsText ?? '') || iterations < 1)) throw malformed();
+  // Checked before any hashing: the count comes from the line, and PBKDF2's time grows with it.
+  if (iterations !== null && iterations > PASSWD_MAX_ITERATIONS) {
+    throw new UsageError('passwd.lineIterations', { option: LINE_OPTION, value: iterationsText, max: PASSWD_MAX_ITERATIONS });
+  }
   const salt = base64Strict(parts[0] ?? '');
   const hash = base64Strict(parts[1] ?? '');
   if (!salt || !hash || hash.length !== 64) throw malformed();

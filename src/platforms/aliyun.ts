@@ -350,6 +350,12 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   const p = readParams(ID, params, values);
   const parsed = parseClientId(login.clientId);
   const entries = parsed?.entries ?? new Map<string, string>();
+  // Without securemode or signmethod, and no deviceName&productKey username, the device did not sign for Aliyun at
+  // all: nothing to recompute, and a username or password "expected" from empty parts would only mislead. (With
+  // such a username it is an Aliyun device that lost its |…| block: the checks below say so.)
+  if (!entries.has('securemode') && !entries.has('signmethod') && !(login.username ?? '').includes('&')) {
+    return { ok: false, fields: [fieldCheck('clientId', false, null, login.clientId, { code: 'aliyun.verify.notAliyun' })], warnings: [] };
+  }
   const authType = entries.get('authType');
   const registration = authType === 'register' || authType === 'regnwl';
 
@@ -416,6 +422,8 @@ function checkPassword(
   const compute = (method: string, k: Uint8Array | string, text: string): string => hmac(SIGN_METHODS[method]!, k, text).toString('hex');
   const actual = login.password?.toLowerCase() ?? null;
   const expected = compute(label, key, content);
+  // The mistakes below answer null when they do not apply: a missing password would match the first of them.
+  if (actual === null) return { ok: false, expected, cause: { code: 'aliyun.verify.noPassword' } };
   // Any hex case is accepted (PLATFORMS.md §2.1); uppercase is LinkSDK / iotkit style, worth a note only.
   if (expected === actual) return { ok: true, expected, cause: login.password !== actual ? { code: 'aliyun.verify.upperHex' } : null };
 

@@ -4,7 +4,7 @@
  * `--passwd-line` also prints the mosquitto password_file line for the user ($7$ PBKDF2-SHA512).
  */
 import { UsageError } from '../errors.js';
-import { parsePasswdLine, passwdLine, passwdMatches, PASSWD_DEFAULT_ITERATIONS, type PasswdEntry } from './_passwd.js';
+import { parsePasswdLine, passwdLine, passwdMatches, PASSWD_DEFAULT_ITERATIONS, PASSWD_MAX_ITERATIONS, type PasswdEntry } from './_passwd.js';
 import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { fieldCheck, loginConnect, readParams, topic, warning, type Cause, type ParamReader } from './_signer.js';
 import { lintConnect } from './lint.js';
@@ -64,7 +64,7 @@ function sign(values: SignParams, ctx: SignContext): SignResult {
 
   let extras: Record<string, string> | undefined;
   if (p.flag('passwdLine')) {
-    const line = passwdLine(username ?? '', password ?? '', ctx.salt ?? new Uint8Array(), p.integer('iterations', 1, 2 ** 31 - 1)!);
+    const line = passwdLine(username ?? '', password ?? '', ctx.salt ?? new Uint8Array(), p.integer('iterations', 1, PASSWD_MAX_ITERATIONS)!);
     extras = { passwdLine: line };
   } else if (p.given('iterations')) {
     throw new UsageError('generic.param.requires', { option: p.option('iterations'), other: p.option('passwdLine') });

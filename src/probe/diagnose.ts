@@ -101,6 +101,14 @@ export function foreignCause(bytes: Uint8Array, expected: 'mqtt' | 'tls' | 'webs
   return { code: 'probe.cause.not-mqtt', params };
 }
 
+/**
+ * A packet whose fixed header announced more than the probe accepts; it was refused before its body was read.
+ * As the first packet, a CONNACK header with an impossible length: what answered does not speak MQTT.
+ */
+export function oversizeCause(bytes: Uint8Array, size: number, limit: number, first: boolean): Text {
+  return { code: first ? 'probe.cause.connack-oversize' : 'probe.cause.packet-oversize', params: { bytes: hexPreview(bytes), size, limit } };
+}
+
 /** YYYY-MM-DD of an epoch-ms instant, UTC. */
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -12,6 +12,7 @@ import {
   errorCode,
   foreignCause,
   isoDate,
+  oversizeCause,
   tcpCause,
   tlsHandshakeCause,
   tlsNotSpoken,
@@ -172,7 +173,9 @@ class Run {
     };
     const problem = certificateCause(facts, host);
     if (problem && !this.options.insecure) return this.fail('tls', start, detail, problem);
-    this.record('tls', start, true, problem ? { code: 'probe.tls.insecure', params: { ...detail.params, problem: problem.code } } : detail, null);
+    // The problem is rendered inside the detail from the same params (report.ts): it needs its own ({error}, {host}…).
+    const insecure: Text = { code: 'probe.tls.insecure', params: { ...problem?.params, ...detail.params, problem: problem?.code } };
+    this.record('tls', start, true, problem ? insecure : detail, null);
     return link;
   }
 
@@ -218,7 +221,9 @@ class Run {
       params: { seconds: this.seconds },
     });
     if (arrival.kind === 'foreign') {
-      return this.fail('mqtt', start, { code: 'probe.mqtt.foreign', params: { version } }, foreignCause(arrival.bytes, 'mqtt'));
+      const { bytes, size, limit } = arrival;
+      const cause = size !== undefined && limit !== undefined ? oversizeCause(bytes, size, limit, true) : foreignCause(bytes, 'mqtt');
+      return this.fail('mqtt', start, { code: 'probe.mqtt.foreign', params: { version } }, cause);
     }
     if (arrival.kind === 'closed') {
       // A TLS server hangs up on plain bytes: if the same port completes a handshake, that is the answer.

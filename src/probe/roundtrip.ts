@@ -3,7 +3,7 @@
  * for our own message to come back. The time bound is the caller's (bounded()); `progress.stage` says what we
  * were waiting for when it ran out.
  */
-import { foreignCause } from './diagnose.js';
+import { foreignCause, oversizeCause } from './diagnose.js';
 import type { Session } from './session.js';
 import type { Text } from './types.js';
 
@@ -23,7 +23,10 @@ export async function roundtrip(session: Session, topic: string, payload: string
   for (;;) {
     const arrival = await session.next(signal);
     if (arrival.kind === 'closed') return { code: 'probe.cause.roundtrip-closed', params: { topic, stage: progress.stage } };
-    if (arrival.kind === 'foreign') return foreignCause(arrival.bytes, 'mqtt');
+    if (arrival.kind === 'foreign') {
+      const { bytes, size, limit } = arrival;
+      return size !== undefined && limit !== undefined ? oversizeCause(bytes, size, limit, false) : foreignCause(bytes, 'mqtt');
+    }
     const packet = arrival.packet;
     if (packet.cmd === 'suback' && packet.messageId === SUBSCRIBE_ID && progress.stage === 'SUBACK') {
       // [MQTT-3.9.3] 0x80 (3.1.1) or any reason code ≥ 0x80 (5.0) is a refused subscription.

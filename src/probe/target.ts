@@ -22,7 +22,7 @@ export const DEFAULT_WS_PATH = '/mqtt';
 export function parseTarget(input: string): ProbeTarget {
   const text = input.trim();
   const invalid = () =>
-    new UsageError('probe.target.invalid', { option: 'target', value: input, allowed: 'mqtt://, mqtts://, ws://, wss:// URL or host:port' });
+    new UsageError('probe.target.invalid', { option: 'target', value: maskUserinfo(input), allowed: 'mqtt://, mqtts://, ws://, wss:// URL or host:port' });
   const withScheme = /^([a-z][a-z0-9+.-]*):\/\//i.test(text);
   // A bare IPv6 address ("::1") gets its brackets; "[::1]:1883" already has them.
   const full = withScheme ? text : /:.*:/.test(text) && !text.startsWith('[') ? `mqtt://[${text}]` : `mqtt://${text}`;
@@ -34,13 +34,30 @@ export function parseTarget(input: string): ProbeTarget {
   }
   const transport = schemes[url.protocol.toLowerCase()];
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (!transport || host === '' || url.username || url.password) throw invalid();
+  if (!transport || host === '') throw invalid();
+  // Credentials go in the CONNECT, not the URL; what the URL carried is named, its password never echoed.
+  if (url.username || url.password) throw new UsageError('probe.target.userinfo', { option: 'target', value: maskUserinfo(input) });
   const port = url.port === '' ? defaultPorts[transport] : Number(url.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid();
   // "ws://host:8080" has no path of its own; "ws://host:8080/" asks for "/" explicitly.
   const hasPath = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*[/?]/i.test(full);
   const path = hasPath ? `${url.pathname}${url.search}` : DEFAULT_WS_PATH;
   return { host, port, transport, path };
+}
+
+/**
+ * `input` with the password of its userinfo (between the first ":" and the last "@" before the path, as URL
+ * parsers split it) replaced by ***, for echoing a target back.
+ */
+export function maskUserinfo(input: string): string {
+  const start = /^\s*[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0].length ?? 0;
+  const rest = input.slice(start);
+  const end = rest.search(/[/?#]/);
+  const authority = end < 0 ? rest : rest.slice(0, end);
+  const at = authority.lastIndexOf('@');
+  const colon = authority.indexOf(':');
+  if (at < 0 || colon < 0 || colon > at) return input;
+  return `${input.slice(0, start)}${authority.slice(0, colon + 1)}***${rest.slice(at)}`;
 }
 
 /** The target as a URL again, for reports: mqtts://host:8883, ws://[::1]:8080/mqtt. */

@@ -316,6 +316,18 @@ describe('verify: each known mistake, made on purpose, is named', () => {
     expect(check(login(h('sha256', secret, good), { clientId: core })).bad[0]).toEqual(['clientId', 'aliyun.verify.clientIdFormat']);
   });
 
+  test('no |…| parameters and no deviceName&productKey username: not an Aliyun login, one field, nothing "expected"', () => {
+    for (const over of [{ clientId: 'corpus-sub311', username: null, password: null }, { clientId: 'dev|x=1|', username: 'alice', password: 'pw' }]) {
+      const r = aliyun.verify!(login('', over), { deviceSecret: secret }, { now: NOW });
+      expect(r.ok).toBe(false);
+      expect(r.fields).toEqual([expect.objectContaining({ name: 'clientId', ok: false, expected: null, causeCode: 'aliyun.verify.notAliyun' })]);
+    }
+  });
+
+  test('an Aliyun clientId with no password: named as missing, not as a mistake that does not apply', () => {
+    expect(check(login('', { password: null })).bad).toEqual([['password', 'aliyun.verify.noPassword']]);
+  });
+
   test('an unknown signmethod label', () => {
     expect(check(login(h('sha256', secret, good), { clientId: `${core}|securemode=2,signmethod=sha256|` })).bad).toEqual([['password', 'aliyun.verify.signmethodLabel']]);
   });

@@ -38,7 +38,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .allowExcessArguments()
     .action(() => {
       const first = firstOperand(verify.args, valueFlags);
-      if (first === undefined) return verify.help({ error: true });
+      // Nothing at all: one line, as commander says a missing argument elsewhere, with the platforms to choose from.
+      if (first === undefined) throw new UsageError('verify.platform.none', { option: '<platform>', platforms: ids.join(', ') });
       throw new UsageError('verify.platform.missing', { option: '<platform>', value: termSafe(first), platforms: ids.join(', ') });
     });
   for (const signer of Object.values(platforms)) {
@@ -70,7 +71,10 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const { io } = ctx;
   const lang = ctx.lang();
   const opts = cmd.opts() as InputFlags & { format: 'text' | 'json'; showPassword?: boolean };
-  const { params, secrets } = await readSignerOptions(cmd.opts(), signer, io, lang);
+  // The input is read from stdin when it is "-", or left out with stdin not a terminal (at-log-input.ts); on a
+  // terminal a secret's "-" is a prompt with echo off, which leaves stdin to the input.
+  const inputOnStdin = () => !io.stdinIsTTY && (input === undefined || input === '-');
+  const { params, secrets } = await readSignerOptions(cmd.opts(), signer, io, lang, true, inputOnStdin);
   requireSecret(signer, params);
   const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
   // A captured password that does not verify may still be someone's real one: shown masked unless asked.
