@@ -79,6 +79,10 @@ describe('TextReader streaming', () => {
   });
 });
 
+/** Base64 of about `chars` characters: a PUBLISH header claiming 256 MB, then 'A's (the packet never completes). */
+const unfinishedBase64 = (chars: number) => Buffer.concat([Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f]), Buffer.alloc(unfinishedBase64Bytes(chars) - 5, 'A')]).toString('base64');
+const unfinishedBase64Bytes = (chars: number) => Math.floor((chars * 3) / 4 / 3) * 3;
+
 /** Milliseconds for the slowest of a few runs of fn(n). */
 function timeOf(fn: () => void): number {
   const t0 = performance.now();
@@ -119,6 +123,14 @@ describe('TextReader is linear on hostile text', () => {
       name: 'n spaces between two words (no quadratic trim)',
       make: (n) => `x${' '.repeat(n)}y 10 00`,
       check: (_n, run) => expect(hex(run())).toBe('1000'),
+    },
+    {
+      // A base64 first line (a PUBLISH claiming 256 MB, so never complete) and as many blank lines: each line was
+      // once answered by rescanning every held line. Under 64 KiB of text it stays undecided and is refused as hex;
+      // over it, the window closes (blank lines count) and it is read as base64.
+      name: 'a base64 line of n/20 characters, then n/20 blank lines',
+      make: (n) => `${unfinishedBase64(n / 20)}${'\n'.repeat(n / 20)}`,
+      check: (n, run) => (n / 10 < 64 * 1024 ? expect(run).toThrowError(/line 1: no hex bytes found/) : expect(run().length).toBe(unfinishedBase64Bytes(n / 20))),
     },
     {
       name: 'n nested brackets',
@@ -162,6 +174,18 @@ describe('TextReader is linear on hostile text', () => {
 });
 
 describe('TextReader details', () => {
+  test('base64 sniffing: blank lines and lines of spaces count toward the 64 KiB window, so it closes', () => {
+    for (const filler of ['\n', ' \n']) {
+      const reader = new TextReader();
+      // 40 000 characters of base64, then 30 000 short lines: under the window by characters, over it with them.
+      const first = reader.push(`${unfinishedBase64(40_000)}\n${filler.repeat(30_000)}`);
+      // Decided while reading (base64), not held until the end.
+      expect(first.reduce((n, s) => n + s.bytes.length, 0)).toBe(unfinishedBase64Bytes(40_000));
+      expect(reader.end()).toEqual([]);
+    }
+  });
+
+
   test('a modem echoing the data back in a marked log is not a second copy', () => {
     const log = ['[1]发→◇AT+CIPSEND=2', '[2]收←◆AT+CIPSEND=2', '[3]收←◆> ', '[4]发→◇C0 00', '[5]收←◆C0 00', '[6]收←◆SEND OK', '[7]收←◆+IPD,2:D0 00'];
     const segs = plain(readAll(log.map((l) => l.replace(/^\[(\d)\]/, '[10:00:0$1.000]')).join('\n')));
