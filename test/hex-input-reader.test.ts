@@ -102,7 +102,7 @@ describe('TextReader is linear on hostile text', () => {
     {
       name: "'aa ' * n + 'zz' (a line of bytes with a non-byte at the end: refused, not read without it)",
       make: (n) => `${'aa '.repeat(n)}zz`,
-      check: (_n, run) => expect(run).toThrowError(/line 1: no hex bytes found in aa aa/),
+      check: (n, run) => expect(run).toThrowError(new RegExp(`line 1, column ${3 * n + 1}: zz is not a hex byte`)),
     },
     {
       name: "'TX: ' + 'aa ' * n + 'zz' (a marked log line: the run of bytes before the trailing word)",
@@ -174,6 +174,29 @@ describe('TextReader is linear on hostile text', () => {
 });
 
 describe('TextReader details', () => {
+  // A line's longest run of bytes was read and the rest dropped without a word: `c0 00 x e0 00 c0 00` gave only
+  // e0 00 c0 00, `1O 10 0c …` a CONNECT without the 1O, and `c0 00 extra words here` nothing after a good line.
+  test.each([
+    ['a byte before a stray word', 'c0 00 x e0 00 c0 00', /line 1, column 1: c0 looks like a byte but is outside the run/],
+    ['a mistyped byte (letter O) before the run', '1O 10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00', /line 1, column 1: 1O looks like a byte/],
+    ['a line of bytes then words, after a good line', 'e0 00\nc0 00 extra words here\n', /line 2, column 7: extra is not a hex byte, after bytes/],
+    ['a non-byte between bytes', 'e0 00 gg c0 00', /line 1, column 7: gg is not a hex byte/],
+    ['a byte in a marked line\'s text after the run', '[10:22:31.456] TX: c0 00 zz 0d', /line 1, column 29: 0d looks like a byte/],
+    ['a byte-like label before a marked line\'s run', '2024-01-05 10:22:31 RX: ab x 20 02 00 00', /line 1, column 25: ab looks like a byte/],
+  ])('nothing that may be data is dropped from a line: %s is refused at its column', (_name, text, error) => {
+    expect(() => readAll(text)).toThrowError(error);
+  });
+
+  test.each([
+    ['a label', 'hello: 10 0C 00 04', '100c0004'],
+    ['a label with a number', 'Frame 7 data: 20 02 00 00', '20020000'],
+    ['a marked line with a trailing word', 'TX: c0 00 zz', 'c000'],
+    ['a timestamped marked line', '[10:22:31.456] RX: 20 02 00 00', '20020000'],
+  ])('what is left out around the bytes is a label or a word: %s', (_name, text, bytes) => {
+    expect(plain(readAll(text)).map((s) => s.bytes)).toEqual([bytes]);
+  });
+
+
   test('base64 sniffing: blank lines and lines of spaces count toward the 64 KiB window, so it closes', () => {
     for (const filler of ['\n', ' \n']) {
       const reader = new TextReader();

@@ -171,7 +171,7 @@ export class TextReader {
       return this.#sniffMore(null, line, out);
     }
     this.#sniffed = true;
-    const run = longestHexRun(content, line, !prefix.marked);
+    const run = longestHexRun(content, line, !prefix.marked, prefix.start);
     if (run) return this.#emit(out, run, line, direction, time);
     this.#note(trimmed, line);
   }
