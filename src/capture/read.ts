@@ -194,7 +194,9 @@ async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOp
       const slice = chunk.subarray(from, Math.min(chunk.length, from + BINARY_SLICE));
       sinceLastPacket += slice.length;
       splitter.push(slice);
-      if (sinceLastPacket > NOT_MQTT_LIMIT) {
+      // Bytes of a packet still arriving are not judged yet (a PUBLISH larger than the limit is fine); they count
+      // once it is complete and turns out malformed.
+      if (sinceLastPacket - splitter.arriving > NOT_MQTT_LIMIT) {
         splitter.end('input', false);
         if (out.length > 0) yield out;
         throw notMqtt();
@@ -281,7 +283,10 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
         const slice = from === 0 && bytes.length <= BINARY_SLICE ? bytes : bytes.subarray(from, Math.min(bytes.length, from + BINARY_SLICE));
         progress.bytes += slice.length;
         splitter.push(slice);
-        if (progress.bytes - progress.bytesAtPacket > NOT_MQTT_LIMIT) {
+        // As in binaryBatches: a packet still arriving is not judged yet, and text carrying its bytes is not text
+        // without bytes (TEXT_NOT_MQTT_LIMIT).
+        if (splitter.arriving > 0) progress.textAtPacket = progress.text;
+        if (progress.bytes - progress.bytesAtPacket - arrivingIn(splitters) > NOT_MQTT_LIMIT) {
           for (const each of splitters.values()) each.end('input', false);
           if (out.length > 0) yield out;
           throw notMqtt();
@@ -302,6 +307,13 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
   if (!any) throw new MqttSignError('capture.input.empty', {}, 2);
   for (const splitter of splitters.values()) splitter.end('input', true);
   if (out.length > 0) yield out;
+}
+
+/** Bytes held by the splitters of packets still arriving (one per direction, so at most three). */
+function arrivingIn(splitters: Map<Direction | undefined, Splitter>): number {
+  let n = 0;
+  for (const splitter of splitters.values()) n += splitter.arriving;
+  return n;
 }
 
 /** The start of the input reads as text: no control bytes but whitespace, and UTF-8 (a character cut at the end is fine). */

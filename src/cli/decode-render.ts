@@ -133,7 +133,7 @@ function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, pla
     head: () => {},
     packet(p, problems, out) {
       let text = `${heading(p, paint, lang)}\n`;
-      text += p.packet ? renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }) : `${paint.dim(hexBlock(p.bytes))}\n`;
+      text += p.packet ? renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }) : unparsed(p.bytes, paint, lang);
       for (const line of platformLines(p, lang, platform)) text += `${paint.warn('→')} ${line}\n`;
       for (const problem of problems) text += `${paint.error('✗')} ${termSafe(sentence(problem), TERM_LINE_MAX)}\n`;
       out.text(`${text}\n`);
@@ -171,6 +171,18 @@ function heading(p: CapturedPacket, paint: Paint, lang: Lang): string {
   }
   parts.push(paint.dim(message('decode.where.bytes', { offset: p.offset, length: p.bytes.length }, lang)));
   return parts.join('  ');
+}
+
+/**
+ * Bytes that did not decode, shown in the table: the first SHOWN_BYTES as hex, then how many more. A 16 MiB cut-off
+ * stretch was once a 50 MB hex dump on the terminal; the count says what is left out and where to get it whole.
+ */
+const SHOWN_BYTES = 256;
+
+function unparsed(bytes: Uint8Array, paint: Paint, lang: Lang): string {
+  const shown = paint.dim(hexBlock(bytes.subarray(0, SHOWN_BYTES)));
+  if (bytes.length <= SHOWN_BYTES) return `${shown}\n`;
+  return `${shown}\n${paint.dim(message('decode.bytes.more', { count: bytes.length - SHOWN_BYTES }, lang))}\n`;
 }
 
 function hexBlock(bytes: Uint8Array): string {
