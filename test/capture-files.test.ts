@@ -49,6 +49,14 @@ function bigPcapng(data: Uint8Array): Buffer {
   return Buffer.concat([head, block]);
 }
 
+/** The file with its last block's trailing length one more than its leading one. */
+function trailerOff(file: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(file);
+  const view = new DataView(out.buffer);
+  view.setUint32(out.length - 4, view.getUint32(out.length - 4, true) + 4, true);
+  return out;
+}
+
 /** Length of the file header (and, for pcapng, section and interface blocks) before the first record. */
 const headerLength = (file: Buffer) => (captureFormat(file) === 'pcap' ? 24 : file.length - file.readUInt32LE(file.length - 4));
 
@@ -177,6 +185,8 @@ describe('files built here', () => {
     ['pcap with an absurd record length', Uint8Array.from([...pcapFile(LINK.RAW, []), 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0]), 'capture.file.record'],
     ['pcapng cut inside a block', pcapngFile(frames(LINK.RAW, [seg])).subarray(0, 70), 'capture.file.truncated'],
     ['pcapng header only half there', pcapngFile([]).subarray(0, 8), 'capture.file.header'],
+    // Was accepted silently: the length at a block's end must repeat the one at its start.
+    ['pcapng block whose trailing length differs', trailerOff(pcapngFile(frames(LINK.RAW, [seg]))), 'capture.file.trailer'],
   ])('%s', (_name, bytes, code) => {
     const r = captureFormat(bytes) === 'pcapng' ? new PcapngReader() : new PcapReader();
     let error: unknown;

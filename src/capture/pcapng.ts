@@ -3,6 +3,7 @@
  * timestamp resolution, Enhanced, Simple and (obsolete) Packet Blocks.
  * Format: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html
  */
+import { MqttSignError } from '../errors.js';
 import { Chunker, corrupt, type Frame, type FrameReader, type Parsed } from './frame.js';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
@@ -68,6 +69,10 @@ export class PcapngReader implements FrameReader {
       // The fixed part of each block type must fit in the block, or reading it would run past the block's end.
       const least = MIN_LENGTH[type];
       if (least !== undefined && length < least) throw corrupt('capture.file.block', offset + pos, length);
+      // Every block repeats its length at its end: a mismatch means the length (or the block) is damaged, and reading
+      // on from it would frame the rest of the file wrongly.
+      const trailer = view.getUint32(pos + length - 4, little);
+      if (trailer !== length) throw new MqttSignError('capture.file.trailer', { offset: offset + pos, detail: length, trailer }, 1);
       if (type === SHB) {
         this.started = true;
         this.interfaces = [];
