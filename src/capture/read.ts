@@ -24,6 +24,11 @@ export interface ReadOptions {
   readonly protocolVersion?: ProtocolVersion;
   /** Told about each TCP stream of a capture that is skipped (TLS), so a caller can say why it shows no packets. */
   readonly onSkippedStream?: (stream: SkippedStream) => void;
+  /**
+   * Asked once the first bytes are in: true reads the input as text whatever bytes it holds (a command-line argument
+   * that is no file: an argument is text, and cannot carry a binary's bytes intact, so it is never read as them).
+   */
+  readonly textOnly?: () => boolean;
 }
 
 /**
@@ -141,10 +146,11 @@ export async function readInput(
       }
     },
   };
-  const format = captureFormat(head);
+  const textOnly = options.textOnly?.() ?? false;
+  const format = textOnly ? null : captureFormat(head);
   if (format) return { kind: format, batches: readCaptureBatches(rest, options.onSkippedStream, stats), stats };
   if (head.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
-  if (options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
+  if (textOnly || options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
     const progress: TextProgress = { text: 0, bytes: 0, textAtPacket: 0, bytesAtPacket: 0 };
     return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding, progress), options, progress), stats };
   }
