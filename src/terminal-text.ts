@@ -10,7 +10,9 @@
  * A value longer than `max` characters (after escaping) is cut and ends with `…(N bytes)`, N its UTF-8 length,
  * so a 130 KB value cannot become a 130 KB error line. Linear in the input; a cut value costs only its head
  * and a byte count.
- * JSON output does not use this: JSON escaping already keeps controls out and must keep exact values.
+ * JSON output does not use this (it must keep exact values): it goes through src/json-text.ts, which writes the same
+ * classes as \uXXXX escapes, since JSON.stringify's own escaping stops at C0 controls and leaves C1, Cf, U+2028 and
+ * U+2029 raw.
  * Model: git's core.quotePath, ls --quoting-style=escape (shown, not interpreted); Unicode general categories
  * from https://www.unicode.org/reports/tr44/#General_Category_Values, bidi risk from https://trojansource.codes/.
  */

@@ -35,6 +35,8 @@ describe('decode [input]: a file if it opens, else data', () => {
     ['no file, no bytes', ['capture.pcap'], /^mqtt-sign: capture\.pcap is not a file \(ENOENT\) and not readable as bytes; line 1: no hex bytes found in capture\.pcap/],
     ['no file, odd hex', ['10 0C 0'], /^mqtt-sign: 10 0C 0 is not a file \(ENOENT\) and not readable as bytes; line 1: 0 has an odd number of hex digits/],
     ['--input base64 !!!', ['!!!', '--input', 'base64'], /^mqtt-sign: !!! is not a file \(ENOENT\) and not readable as bytes; !!! is not base64/],
+    // Was read as binary packet bytes (exit 1, a malformed packet) because of the control character: an argument is text.
+    ['no file, text with a control character', ['\x01hello'], /^mqtt-sign: \\x01hello is not a file \(ENOENT\) and not readable as bytes; line 1: no hex bytes found in \\x01hello/],
   ])('%s: one line, exit 2', async (_name, args, expected) => {
     const r = await decode(args);
     expect(r.code).toBe(2);

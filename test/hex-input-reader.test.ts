@@ -79,6 +79,10 @@ describe('TextReader streaming', () => {
   });
 });
 
+/** Base64 of about `chars` characters: a PUBLISH header claiming 256 MB, then 'A's (the packet never completes). */
+const unfinishedBase64 = (chars: number) => Buffer.concat([Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f]), Buffer.alloc(unfinishedBase64Bytes(chars) - 5, 'A')]).toString('base64');
+const unfinishedBase64Bytes = (chars: number) => Math.floor((chars * 3) / 4 / 3) * 3;
+
 /** Milliseconds for the slowest of a few runs of fn(n). */
 function timeOf(fn: () => void): number {
   const t0 = performance.now();
@@ -98,7 +102,7 @@ describe('TextReader is linear on hostile text', () => {
     {
       name: "'aa ' * n + 'zz' (a line of bytes with a non-byte at the end: refused, not read without it)",
       make: (n) => `${'aa '.repeat(n)}zz`,
-      check: (_n, run) => expect(run).toThrowError(/line 1: no hex bytes found in aa aa/),
+      check: (n, run) => expect(run).toThrowError(new RegExp(`line 1, column ${3 * n + 1}: zz is not a hex byte`)),
     },
     {
       name: "'TX: ' + 'aa ' * n + 'zz' (a marked log line: the run of bytes before the trailing word)",
@@ -119,6 +123,14 @@ describe('TextReader is linear on hostile text', () => {
       name: 'n spaces between two words (no quadratic trim)',
       make: (n) => `x${' '.repeat(n)}y 10 00`,
       check: (_n, run) => expect(hex(run())).toBe('1000'),
+    },
+    {
+      // A base64 first line (a PUBLISH claiming 256 MB, so never complete) and as many blank lines: each line was
+      // once answered by rescanning every held line. Under 64 KiB of text it stays undecided and is refused as hex;
+      // over it, the window closes (blank lines count) and it is read as base64.
+      name: 'a base64 line of n/20 characters, then n/20 blank lines',
+      make: (n) => `${unfinishedBase64(n / 20)}${'\n'.repeat(n / 20)}`,
+      check: (n, run) => (n / 10 < 64 * 1024 ? expect(run).toThrowError(/line 1: no hex bytes found/) : expect(run().length).toBe(unfinishedBase64Bytes(n / 20))),
     },
     {
       name: 'n nested brackets',
@@ -162,6 +174,41 @@ describe('TextReader is linear on hostile text', () => {
 });
 
 describe('TextReader details', () => {
+  // A line's longest run of bytes was read and the rest dropped without a word: `c0 00 x e0 00 c0 00` gave only
+  // e0 00 c0 00, `1O 10 0c …` a CONNECT without the 1O, and `c0 00 extra words here` nothing after a good line.
+  test.each([
+    ['a byte before a stray word', 'c0 00 x e0 00 c0 00', /line 1, column 1: c0 looks like a byte but is outside the run/],
+    ['a mistyped byte (letter O) before the run', '1O 10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00', /line 1, column 1: 1O looks like a byte/],
+    ['a line of bytes then words, after a good line', 'e0 00\nc0 00 extra words here\n', /line 2, column 7: extra is not a hex byte, after bytes/],
+    ['a non-byte between bytes', 'e0 00 gg c0 00', /line 1, column 7: gg is not a hex byte/],
+    ['a byte in a marked line\'s text after the run', '[10:22:31.456] TX: c0 00 zz 0d', /line 1, column 29: 0d looks like a byte/],
+    ['a byte-like label before a marked line\'s run', '2024-01-05 10:22:31 RX: ab x 20 02 00 00', /line 1, column 25: ab looks like a byte/],
+  ])('nothing that may be data is dropped from a line: %s is refused at its column', (_name, text, error) => {
+    expect(() => readAll(text)).toThrowError(error);
+  });
+
+  test.each([
+    ['a label', 'hello: 10 0C 00 04', '100c0004'],
+    ['a label with a number', 'Frame 7 data: 20 02 00 00', '20020000'],
+    ['a marked line with a trailing word', 'TX: c0 00 zz', 'c000'],
+    ['a timestamped marked line', '[10:22:31.456] RX: 20 02 00 00', '20020000'],
+  ])('what is left out around the bytes is a label or a word: %s', (_name, text, bytes) => {
+    expect(plain(readAll(text)).map((s) => s.bytes)).toEqual([bytes]);
+  });
+
+
+  test('base64 sniffing: blank lines and lines of spaces count toward the 64 KiB window, so it closes', () => {
+    for (const filler of ['\n', ' \n']) {
+      const reader = new TextReader();
+      // 40 000 characters of base64, then 30 000 short lines: under the window by characters, over it with them.
+      const first = reader.push(`${unfinishedBase64(40_000)}\n${filler.repeat(30_000)}`);
+      // Decided while reading (base64), not held until the end.
+      expect(first.reduce((n, s) => n + s.bytes.length, 0)).toBe(unfinishedBase64Bytes(40_000));
+      expect(reader.end()).toEqual([]);
+    }
+  });
+
+
   test('a modem echoing the data back in a marked log is not a second copy', () => {
     const log = ['[1]发→◇AT+CIPSEND=2', '[2]收←◆AT+CIPSEND=2', '[3]收←◆> ', '[4]发→◇C0 00', '[5]收←◆C0 00', '[6]收←◆SEND OK', '[7]收←◆+IPD,2:D0 00'];
     const segs = plain(readAll(log.map((l) => l.replace(/^\[(\d)\]/, '[10:00:0$1.000]')).join('\n')));

@@ -1,5 +1,5 @@
 // decode's JSON is written by hand into bytes (src/cli/packet-json.ts, src/cli/byte-sink.ts): it must be exactly the
-// text JSON.stringify would write for the documented object, for any payload (control bytes, quotes, backslashes,
+// text toJson (src/json-text.ts: JSON.stringify, plus escapes for what a terminal acts on) writes for the documented object, for any payload (control bytes, quotes, backslashes,
 // non-ASCII, byte order marks, invalid UTF-8) and whatever the piece boundaries of the output.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -8,6 +8,7 @@ import { writePacketJson } from '../src/cli/packet-json.js';
 import { problemText } from '../src/cli/decode-render.js';
 import { decodeBytes } from '../src/capture/read.js';
 import { encode } from '../src/mqtt/encode.js';
+import { toJson } from '../src/json-text.js';
 
 function written(f: (out: ByteSink) => void): { text: string; pieces: number } {
   const pieces: Uint8Array[] = [];
@@ -31,9 +32,12 @@ describe('ByteSink', () => {
     expect(written((out) => out.hex(all)).text).toBe(Buffer.from(all).toString('hex'));
   });
 
-  test('jsonUtf8 writes what JSON.stringify writes for every control byte, quote and backslash', () => {
+  test('jsonUtf8 writes what toJson writes for every control byte, quote, backslash, C1 and format character', () => {
     const text = `${Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('')}"\\/\u007f é 中 😀 \u2028`;
-    expect(written((out) => out.jsonUtf8(new TextEncoder().encode(text))).text).toBe(JSON.stringify(text));
+    expect(written((out) => out.jsonUtf8(new TextEncoder().encode(text))).text).toBe(toJson(text));
+    const hostile = 'é\u0085\u009b2J\u202e\u2066\u200b\ufeff\u2029\u{e0001}中';
+    expect(written((out) => out.jsonUtf8(new TextEncoder().encode(hostile))).text).toBe(toJson(hostile));
+    expect(JSON.parse(toJson(hostile))).toBe(hostile);
   });
 
   test('output larger than a piece is handed on in pieces, in order, nothing lost', () => {
@@ -53,20 +57,20 @@ describe('ByteSink', () => {
 });
 
 describe('a packet as JSON', () => {
-  test('any payload: the line is JSON.stringify canonical, hex is the bytes, utf8 present exactly when the payload is UTF-8', () => {
+  test('any payload: the line is toJson canonical, hex is the bytes, utf8 present exactly when the payload is UTF-8', () => {
     fc.assert(
       fc.property(
         fc.oneof(
           fc.uint8Array({ maxLength: 300 }),
           fc.string({ unit: 'binary', maxLength: 200 }).map((s) => new TextEncoder().encode(s)),
-          fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '\ufeff'), maxLength: 50 }).map((s) => new TextEncoder().encode(s)),
+          fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '\ufeff', '\u009b', '\u202e', '\u2028'), maxLength: 50 }).map((s) => new TextEncoder().encode(s)),
         ),
-        fc.string({ unit: fc.constantFrom('a', '/', '"', '\\', '\t', 'ü'), minLength: 1, maxLength: 20 }),
+        fc.string({ unit: fc.constantFrom('a', '/', '"', '\\', '\t', 'ü', '\u0085', '\u2066'), minLength: 1, maxLength: 20 }),
         (payload, topic) => {
           const bytes = publish(payload, topic);
           const line = lineOf(bytes);
           const object = JSON.parse(line);
-          expect(JSON.stringify(object)).toBe(line);
+          expect(toJson(object)).toBe(line);
           expect(object.hex).toBe(Buffer.from(bytes).toString('hex'));
           expect(object.packet.topic).toBe(topic);
           let text: string | undefined;

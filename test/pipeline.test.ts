@@ -269,6 +269,42 @@ describe('verdicts', () => {
     expect(seen).toBe(count);
   }, 60_000);
 
+  // A valid PUBLISH larger than the limit was cut off as "not MQTT": its bytes, still arriving after its header,
+  // counted as bytes without a packet. They count once it is complete and malformed (junk still stops).
+  describe('a PUBLISH larger than the limit decodes, as binary and as hex text', () => {
+    const payload = new Uint8Array(NOT_MQTT_LIMIT + (1 << 20)).fill(0x78);
+    const big = encode({ cmd: 'publish', topic: 'a/b', payload, qos: 0, retain: false, dup: false }, { protocolVersion: 4 });
+    const hexLines = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(.{64})/g, '$1\n');
+    test.each([
+      ['binary', () => big],
+      ['hex text (xxd -p)', () => new TextEncoder().encode(`${hexLines(big)}\nc000\n`)],
+    ])('%s', async (_name, make) => {
+      const { batches } = await readInput(chunked(make(), 1 << 16));
+      const got: { cmd: string | undefined; length: number; problems: number }[] = [];
+      for await (const batch of batches) for (const p of batch) got.push({ cmd: p.packet?.cmd, length: p.bytes.length, problems: p.problems.length });
+      expect(got[0]).toEqual({ cmd: 'publish', length: big.length, problems: 0 });
+    }, 60_000);
+
+    test('a header claiming more than the limit followed by junk still ends in a verdict or a cut-off, not a hang', async () => {
+      // 30 ff ff ff 7f claims 256 MiB; 20 MiB of zeros arrive: at the end of the input it is a cut-off packet.
+      const input = new Uint8Array(NOT_MQTT_LIMIT + (4 << 20));
+      input.set([0x30, 0xff, 0xff, 0xff, 0x7f]);
+      const { batches } = await readInput(chunked(input, 1 << 16));
+      const codes: string[] = [];
+      for await (const batch of batches) for (const p of batch) codes.push(...p.problems.map((x) => x.code));
+      expect(codes).toEqual(['capture.problem.cut-off-input']);
+    });
+  });
+
+  test('table: bytes that did not decode show their first 256 and a count, not a dump of all of them', async () => {
+    const input = new Uint8Array(100_000);
+    input.set([0x30, 0xff, 0xff, 0xff, 0x7f]);
+    const { code, out } = await decode(['cut.bin', '--format', 'table'], { files: { 'cut.bin': input } });
+    expect(code).toBe(1);
+    expect(out).toContain(`… ${100_000 - 256} more bytes not shown`);
+    expect(out.length).toBeLessThan(5000);
+  });
+
   test('text whose packets keep coming is read to the end, however much else it holds', async () => {
     // 20 MiB of log lines, a PINGREQ every ~1 MiB of them: more than the limit in all, never that much in a row.
     const filler = 'I (1234) wifi: still here, nothing to see\n'.repeat(Math.ceil((1 << 20) / 42));

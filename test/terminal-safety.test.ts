@@ -7,6 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { parseTarget, probe, probeReport, probeText } from '../src/probe/index.js';
 import { TERM_LINE_MAX } from '../src/terminal-text.js';
+import { jsonQuote, toJson } from '../src/json-text.js';
+import { encode } from '../src/mqtt/encode.js';
 import { fakeIo } from './helpers/fake-io.js';
 import { connackServer, FakeTransport, goodFacts, VirtualClock } from './helpers/fake-transport.js';
 
@@ -95,6 +97,66 @@ describe('JSON keeps exact values', () => {
     expect(await main(['generic', '--host', 'h', '--client-id', 'c', '--publish', 'a/\u009b31m', '--payload', 'x\u202ey', '--format', 'json'], fake.io)).toBe(0);
     const json = JSON.parse(fake.stdout()) as { packets: { hex: string }[] };
     expect(Buffer.from(json.packets[1]!.hex, 'hex').includes(Buffer.from('a/\u009b31m'))).toBe(true);
+  });
+});
+
+// decode's tsv, json and jsonl once let C1 (U+009B CSI, U+0085), format characters (U+202E, U+2066, U+200B, U+FEFF,
+// a tag character), U+2028/U+2029 and DEL through raw: tsv escaped only C0, JSON.stringify only C0.
+describe('decode tsv, json and jsonl: hostile values escaped, JSON values exact', () => {
+  const evil = 'a\x1b[31mRED\x07\u009b2J\u202eevil\u0085\r\nX\x7f\u2028\u2029\ufeff\u200b\u2066\u{e0001}z';
+  const packets = [
+    encode({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 60, clientId: evil, username: evil, password: Buffer.from(evil) }),
+    encode({ cmd: 'publish', topic: evil, payload: Buffer.from(evil), qos: 0, retain: false, dup: false }),
+    encode(
+      { cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 0, retain: false, dup: false, properties: { userProperties: { [evil]: evil }, contentType: evil } },
+      { protocolVersion: 5 },
+    ),
+  ];
+  const files = { 'evil.bin': Buffer.concat(packets.slice(0, 2)), 'evil5.bin': packets[2]! };
+
+  async function run(file: string, format: string, protocol = '3.1.1') {
+    const fake = fakeIo({ files });
+    const code = await main(['decode', file, '--format', format, '--protocol', protocol], fake.io);
+    return { code, out: fake.stdout(), err: fake.stderr() };
+  }
+
+  test('tsv: every such character as an escape, C1 as \\x9b like C0', async () => {
+    const { code, out } = await run('evil.bin', 'tsv');
+    expect(code).toBe(0);
+    expect(out.replace(/[\t\n]/g, ' ')).not.toMatch(UNSAFE);
+    const keys = out.trimEnd().split('\n').slice(1).map((l) => l.split('\t')[6]);
+    const shown = 'a\\x1b[31mRED\\x07\\x9b2J\\u202eevil\\x85\\r\\nX\\x7f\\u2028\\u2029\\ufeff\\u200b\\u2066\\u{e0001}z';
+    expect(keys).toEqual([shown, shown]);
+  });
+
+  test.each(['json', 'jsonl'])('%s: no raw C1, Cf, U+2028/9 or DEL, and JSON.parse gives back the exact values', async (format) => {
+    for (const [file, protocol] of [['evil.bin', '3.1.1'], ['evil5.bin', '5']] as const) {
+      const { code, out } = await run(file, format, protocol);
+      expect(code).toBe(0);
+      expect(out.replace(/\n/g, ' ')).not.toMatch(UNSAFE);
+      const docs = format === 'json' ? (JSON.parse(out) as { packets: unknown[] }).packets : out.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown).slice(0, -1);
+      const values = docs.map((d) => (d as { packet: Record<string, unknown> }).packet);
+      if (file === 'evil.bin') {
+        const [connect, publish] = values as [Record<string, unknown>, Record<string, unknown>];
+        expect([connect.clientId, connect.username, (connect.password as { utf8: string }).utf8]).toEqual([evil, evil, evil]);
+        expect([publish.topic, (publish.payload as { utf8: string }).utf8]).toEqual([evil, evil]);
+      } else {
+        const properties = (values[0] as { properties: { userProperties: Record<string, unknown>; contentType: string } }).properties;
+        expect(properties.userProperties).toEqual({ [evil]: evil });
+        expect(properties.contentType).toBe(evil);
+      }
+    }
+  });
+
+  test('json-text: as JSON.stringify for everything else, and parses back to the same value', () => {
+    const values: unknown[] = [evil, { [evil]: [evil, 1, null, true] }, 'plain ascii', '中文 ünïcödé', '\ud800 lone', 'tab\there'];
+    for (const v of values) {
+      const text = toJson(v);
+      expect(text).not.toMatch(UNSAFE);
+      expect(JSON.parse(text)).toEqual(v);
+    }
+    expect(toJson({ a: ['中文'] }, 2)).toBe(JSON.stringify({ a: ['中文'] }, null, 2));
+    expect(jsonQuote('\u009b\u{e0001}')).toBe('"\\u009b\\udb40\\udc01"');
   });
 });
 

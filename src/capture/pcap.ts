@@ -2,12 +2,16 @@
  * Classic libpcap files, read as a stream of records.
  * Format: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-04.html (24-byte file header, 16-byte record headers).
  */
-import { Chunker, corrupt, type Frame, type FrameReader } from './frame.js';
+import { Chunker, corrupt, type Frame, type FrameReader, type Parsed } from './frame.js';
 
 /** Magic numbers as read big-endian: microsecond and nanosecond files, in either byte order. */
 export const PCAP_MAGIC = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1] as const;
 
-/** The largest record we accept; real snap lengths are at most 256 KiB, so more means a corrupt file. */
+/**
+ * The largest record we accept. Real snap lengths are at most 256 KiB (tcpdump's and Wireshark's default, and
+ * libpcap's own maximum), so more means a corrupt length field; the cap also bounds what a record held across chunks
+ * may cost in memory, whatever the file claims.
+ */
 const MAX_RECORD = 16 << 20;
 
 export class PcapReader implements FrameReader {
@@ -19,9 +23,9 @@ export class PcapReader implements FrameReader {
     this.chunks.feed(chunk, (buf, pos, offset) => this.parse(buf, pos, offset, onFrame));
   }
 
-  private parse(buf: Uint8Array, pos: number, offset: number, onFrame: (frame: Frame) => void): number {
+  private parse(buf: Uint8Array, pos: number, offset: number, onFrame: (frame: Frame) => void): Parsed {
     if (!this.header) {
-      if (buf.length - pos < 24) return pos;
+      if (buf.length - pos < 24) return { end: pos, need: 24 };
       this.header = readHeader(buf, pos);
       pos += 24;
     }
@@ -30,7 +34,7 @@ export class PcapReader implements FrameReader {
     while (buf.length - pos >= 16) {
       const incl = view.getUint32(pos + 8, little);
       if (incl > MAX_RECORD) throw corrupt('capture.file.record', offset + pos, incl);
-      if (buf.length - pos - 16 < incl) break;
+      if (buf.length - pos - 16 < incl) return { end: pos, need: 16 + incl };
       const frac = view.getUint32(pos + 4, little);
       const frame: Frame = {
         number: ++this.count,
@@ -43,7 +47,7 @@ export class PcapReader implements FrameReader {
       onFrame(view.getUint32(pos + 12, little) > incl ? { ...frame, snaplen: this.header.snaplen } : frame);
       pos += 16 + incl;
     }
-    return pos;
+    return { end: pos, need: 16 };
   }
 
   end(): void {

@@ -3,7 +3,8 @@
  * timestamp resolution, Enhanced, Simple and (obsolete) Packet Blocks.
  * Format: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html
  */
-import { Chunker, corrupt, type Frame, type FrameReader } from './frame.js';
+import { MqttSignError } from '../errors.js';
+import { Chunker, corrupt, type Frame, type FrameReader, type Parsed } from './frame.js';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -17,7 +18,10 @@ const EPB = 6;
 /** The least length of each block type that carries fixed fields: header, fields, trailing length (the spec's figures). */
 const MIN_LENGTH: Readonly<Record<number, number>> = { [SHB]: 28, [IDB]: 20, [PB]: 32, [SPB]: 16, [EPB]: 32 };
 
-/** Blocks larger than this mean a corrupt file (a packet block holds one frame of at most a few hundred KiB). */
+/**
+ * Blocks larger than this mean a corrupt length field: a packet block holds one frame (snap lengths are at most
+ * 256 KiB in tcpdump, dumpcap and libpcap). The cap also bounds what a block held across chunks may cost in memory.
+ */
 const MAX_BLOCK = 16 << 20;
 
 interface Interface {
@@ -45,7 +49,7 @@ export class PcapngReader implements FrameReader {
     this.chunks.feed(chunk, (buf, pos, offset) => this.parse(buf, pos, offset, onFrame));
   }
 
-  private parse(buf: Uint8Array, pos: number, offset: number, onFrame: (frame: Frame) => void): number {
+  private parse(buf: Uint8Array, pos: number, offset: number, onFrame: (frame: Frame) => void): Parsed {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     while (buf.length - pos >= 12) {
       if (view.getUint32(pos, false) === SHB) {
@@ -61,10 +65,14 @@ export class PcapngReader implements FrameReader {
       const type = view.getUint32(pos, little);
       const length = view.getUint32(pos + 4, little);
       if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) throw corrupt('capture.file.block', offset + pos, length);
-      if (buf.length - pos < length) break;
+      if (buf.length - pos < length) return { end: pos, need: length };
       // The fixed part of each block type must fit in the block, or reading it would run past the block's end.
       const least = MIN_LENGTH[type];
       if (least !== undefined && length < least) throw corrupt('capture.file.block', offset + pos, length);
+      // Every block repeats its length at its end: a mismatch means the length (or the block) is damaged, and reading
+      // on from it would frame the rest of the file wrongly.
+      const trailer = view.getUint32(pos + length - 4, little);
+      if (trailer !== length) throw new MqttSignError('capture.file.trailer', { offset: offset + pos, detail: length, trailer }, 1);
       if (type === SHB) {
         this.started = true;
         this.interfaces = [];
@@ -91,7 +99,7 @@ export class PcapngReader implements FrameReader {
       // Other blocks (name resolution, statistics, custom, decryption secrets) carry no frames.
       pos += length;
     }
-    return pos;
+    return { end: pos, need: 12 };
   }
 
   end(): void {

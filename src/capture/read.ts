@@ -24,6 +24,11 @@ export interface ReadOptions {
   readonly protocolVersion?: ProtocolVersion;
   /** Told about each TCP stream of a capture that is skipped (TLS), so a caller can say why it shows no packets. */
   readonly onSkippedStream?: (stream: SkippedStream) => void;
+  /**
+   * Asked once the first bytes are in: true reads the input as text whatever bytes it holds (a command-line argument
+   * that is no file: an argument is text, and cannot carry a binary's bytes intact, so it is never read as them).
+   */
+  readonly textOnly?: () => boolean;
 }
 
 /**
@@ -141,10 +146,11 @@ export async function readInput(
       }
     },
   };
-  const format = captureFormat(head);
+  const textOnly = options.textOnly?.() ?? false;
+  const format = textOnly ? null : captureFormat(head);
   if (format) return { kind: format, batches: readCaptureBatches(rest, options.onSkippedStream, stats), stats };
   if (head.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
-  if (options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
+  if (textOnly || options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
     const progress: TextProgress = { text: 0, bytes: 0, textAtPacket: 0, bytesAtPacket: 0 };
     return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding, progress), options, progress), stats };
   }
@@ -194,7 +200,9 @@ async function* binaryBatches(chunks: AsyncIterable<Uint8Array>, options: ReadOp
       const slice = chunk.subarray(from, Math.min(chunk.length, from + BINARY_SLICE));
       sinceLastPacket += slice.length;
       splitter.push(slice);
-      if (sinceLastPacket > NOT_MQTT_LIMIT) {
+      // Bytes of a packet still arriving are not judged yet (a PUBLISH larger than the limit is fine); they count
+      // once it is complete and turns out malformed.
+      if (sinceLastPacket - splitter.arriving > NOT_MQTT_LIMIT) {
         splitter.end('input', false);
         if (out.length > 0) yield out;
         throw notMqtt();
@@ -281,7 +289,10 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
         const slice = from === 0 && bytes.length <= BINARY_SLICE ? bytes : bytes.subarray(from, Math.min(bytes.length, from + BINARY_SLICE));
         progress.bytes += slice.length;
         splitter.push(slice);
-        if (progress.bytes - progress.bytesAtPacket > NOT_MQTT_LIMIT) {
+        // As in binaryBatches: a packet still arriving is not judged yet, and text carrying its bytes is not text
+        // without bytes (TEXT_NOT_MQTT_LIMIT).
+        if (splitter.arriving > 0) progress.textAtPacket = progress.text;
+        if (progress.bytes - progress.bytesAtPacket - arrivingIn(splitters) > NOT_MQTT_LIMIT) {
           for (const each of splitters.values()) each.end('input', false);
           if (out.length > 0) yield out;
           throw notMqtt();
@@ -302,6 +313,13 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
   if (!any) throw new MqttSignError('capture.input.empty', {}, 2);
   for (const splitter of splitters.values()) splitter.end('input', true);
   if (out.length > 0) yield out;
+}
+
+/** Bytes held by the splitters of packets still arriving (one per direction, so at most three). */
+function arrivingIn(splitters: Map<Direction | undefined, Splitter>): number {
+  let n = 0;
+  for (const splitter of splitters.values()) n += splitter.arriving;
+  return n;
 }
 
 /** The start of the input reads as text: no control bytes but whitespace, and UTF-8 (a character cut at the end is fine). */

@@ -56,6 +56,8 @@ export class Splitter {
   private whole: Uint8Array | null = null;
   /** The pending packet's full size, which `whole` grows to (it may start smaller: see MAX_PREALLOCATED). */
   private wholeLength = 0;
+  /** `whole` is a packet whose header was read and whose declared length is arriving (not a malformed one's wait). */
+  private framed = false;
   /** Stream offset of the first pending byte (= of buf[0] while processing). */
   private offset = 0;
   private syncing: boolean;
@@ -95,6 +97,15 @@ export class Splitter {
     private readonly pieceEnds = true,
   ) {
     this.syncing = midstream;
+  }
+
+  /**
+   * Bytes held of a packet whose header has been read and whose declared length is still arriving (0 when none).
+   * A reader's "no packet in N bytes" verdict leaves these out until the packet is judged: a 20 MiB PUBLISH is not
+   * junk while it arrives. What is held is bounded by the largest length a header can declare (256 MiB).
+   */
+  get arriving(): number {
+    return this.whole !== null && this.framed ? this.partsLength : 0;
   }
 
   /** `missing` bytes were never captured here: drop any partial packet and resynchronise after the hole. */
@@ -269,6 +280,7 @@ export class Splitter {
       if (n > rest.length && (n <= MAX_PREALLOCATED || this.waitFor === 0)) {
         this.whole = new Uint8Array(Math.min(n, Math.max(2 * rest.length, GROW_FROM)));
         this.wholeLength = n;
+        this.framed = this.waitFor === 0;
         this.whole.set(rest);
         this.parts = [this.whole];
       } else {

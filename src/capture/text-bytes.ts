@@ -155,9 +155,10 @@ function isDigits(s: string, a: number, b: number): boolean {
  * The longest run of adjacent whole-byte hex tokens in a line of a log (`SEND HEX> 10 0C …`), by index, in one pass.
  * `strict` (a line with no timestamp or marker): the run must be at least two tokens apart only by spaces or commas
  * and end the line (`hello: 10 0C …`), so a word or a base64 line that happens to hold `ab` is not read as a byte.
- * Returns null when there is none.
+ * Returns null when there is none. Nothing that could be data is dropped silently: a byte-like token left out around
+ * the run, or a line that starts as bytes and then is not, is a usage error naming its line and column.
  */
-export function longestHexRun(s: string, line: number, strict = false): Uint8Array | null {
+export function longestHexRun(s: string, line: number, strict = false, start = 0): Uint8Array | null {
   let bestStart = -1;
   let bestEnd = -1;
   let bestCount = 0;
@@ -190,8 +191,20 @@ export function longestHexRun(s: string, line: number, strict = false): Uint8Arr
     }
     lastTokenEnd = i;
   }
-  if (strict && (bestCount < 2 || bestEnd !== lastTokenEnd)) return null;
+  if (strict && (bestCount < 2 || bestEnd !== lastTokenEnd)) {
+    // Nothing read from the line. One that starts as bytes (two or more) and then has something else was meant as
+    // bytes: refused at that token, rather than skipped as a line of prose would be.
+    const first = leadingRun(s);
+    if (first.count >= 2 && first.next < n) throw skipped(s, first.next, line, start, 'capture.input.trailing');
+    return null;
+  }
   if (bestCount === 0) return null;
+  // What is left out around the run is a label (`hello: `, `TX: `) or a trailing word; a token there that looks like
+  // a byte (`c0`, `0x1f`, `1O`) could be data, so the line is refused at it rather than read without it.
+  const stray = strayByte(s, 0, bestStart);
+  if (stray >= 0) throw skipped(s, stray, line, start);
+  const after = strayByte(s, bestEnd, n);
+  if (after >= 0) throw skipped(s, after, line, start);
   const out = new ByteBuf();
   i = bestStart;
   while (i < bestEnd) {
@@ -205,6 +218,52 @@ export function longestHexRun(s: string, line: number, strict = false): Uint8Arr
     pushHexPairs(out, s, from, i, line);
   }
   return out.take();
+}
+
+/**
+ * The first token in s[from..to) that looks like a byte, or -1: whole-byte hex (`c0`, `0a0b`, `0x1f`), or two
+ * characters one of which is a digit (`1O`, `0G`: a byte mistyped). Words (`hello`, `TX`, `bytes`, `zz`) are not.
+ */
+function strayByte(s: string, from: number, to: number): number {
+  let i = from;
+  while (i < to) {
+    if (!isAlnum(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const a = i;
+    while (i < to && isAlnum(s.charCodeAt(i))) i++;
+    const hexFrom = isPrefixed(s, a, i) ? a + 2 : a;
+    if (((i - hexFrom) % 2 === 0 && isHexString(s, hexFrom, i)) || (i - a === 2 && (isDigits(s, a, a + 1) || isDigits(s, a + 1, a + 2)))) return a;
+  }
+  return -1;
+}
+
+/** The run of whole-byte hex tokens a line starts with (apart only by spaces or commas): its length, and where what follows it starts. */
+function leadingRun(s: string): { count: number; next: number } {
+  let i = 0;
+  let count = 0;
+  const n = s.length;
+  while (i < n) {
+    while (i < n && !isAlnum(s.charCodeAt(i))) {
+      if (count > 0 && !onlySpacing(s, i, i + 1)) return { count, next: i };
+      i++;
+    }
+    if (i >= n) break;
+    const a = i;
+    while (i < n && isAlnum(s.charCodeAt(i))) i++;
+    const from = isPrefixed(s, a, i) ? a + 2 : a;
+    if ((i - from) % 2 !== 0 || !isHexString(s, from, i)) return { count, next: a };
+    count++;
+  }
+  return { count, next: n };
+}
+
+/** The refusal for a token that would be skipped: the line, the column (from 1; s starts at `start` in the line) and the token. */
+function skipped(s: string, at: number, line: number, start: number, code = 'capture.input.skipped'): UsageError {
+  let end = at;
+  while (end < s.length && end < at + 24 && !isSpace(s.charCodeAt(end))) end++;
+  return new UsageError(code, { line, column: start + at + 1, token: clip(s.slice(at, end) || s.slice(at, at + 1)) });
 }
 
 /** Whether s[a..b) is only spaces, tabs and commas (the gaps between bytes in a pasted line). */

@@ -12,6 +12,8 @@ export interface LogPrefix {
   direction?: Direction;
   /** The rest of the line. */
   content: string;
+  /** Where in the line the content starts (for columns in messages). */
+  start: number;
   /** Whether a timestamp or marker was taken off the front (not just spaces). */
   marked: boolean;
 }
@@ -136,5 +138,5 @@ export function logPrefix(line: string): LogPrefix {
   let end = line.length;
   for (let c = line.charCodeAt(end - 1); end > pos && (c <= 32 || c === 0x25a1 || c === 0x3000 || c === 0xa0); c = line.charCodeAt(end - 1)) end--;
   const content = line.slice(pos, end);
-  return { ...(time !== undefined ? { time } : {}), ...(direction ? { direction } : {}), content, marked: found };
+  return { ...(time !== undefined ? { time } : {}), ...(direction ? { direction } : {}), content, start: pos, marked: found };
 }

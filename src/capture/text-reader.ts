@@ -52,9 +52,11 @@ export class TextReader {
   /** Whether a line with content was seen: base64 is recognised only from the first one. */
   #sniffed = false;
   #base64Carry = '';
-  /** Lines held while deciding whether the text is base64 (at most SNIFF_WINDOW characters). */
+  /** Lines held while deciding whether the text is base64 (at most SNIFF_WINDOW characters, line breaks included). */
   #held: { text: string; line: number }[] = [];
   #heldSize = 0;
+  /** The held lines read as base64 so far: each line is scanned once when it arrives, never the whole again. */
+  #heldScan = new Base64Scan();
   #emitted = 0;
   /** The direction (and time) of a marker line with no data, for the unmarked data lines after it. */
   #carry: { direction: Direction; time?: string } | null = null;
@@ -93,7 +95,7 @@ export class TextReader {
       this.#pending = '';
       this.#read(line, out);
     }
-    if (this.#held.length > 0) this.#release(looksLikeBase64(this.#held.map((h) => h.text).join('\n'), true), out);
+    if (this.#held.length > 0) this.#release(this.#heldScan.plausible(true), out);
     if (this.#mode === 'base64') this.#base64Flush(out);
     if (this.#emitted === 0) {
       if (this.#modem.mqttCommands) throw new UsageError('capture.input.at-mqtt');
@@ -163,11 +165,13 @@ export class TextReader {
     }
     if (!this.#sniffed && this.#encoding === 'auto' && looksLikeBase64(trimmed, false)) {
       this.#held.push({ text, line });
-      this.#heldSize = text.length;
-      return this.#sniffMore('', line, out);
+      this.#heldSize = text.length + 1;
+      this.#heldScan = new Base64Scan();
+      this.#heldScan.add(text);
+      return this.#sniffMore(null, line, out);
     }
     this.#sniffed = true;
-    const run = longestHexRun(content, line, !prefix.marked);
+    const run = longestHexRun(content, line, !prefix.marked, prefix.start);
     if (run) return this.#emit(out, run, line, direction, time);
     this.#note(trimmed, line);
   }
@@ -176,17 +180,18 @@ export class TextReader {
    * The first lines look like base64 but its first packet is not complete yet: hold them (a bounded window) until
    * it is (base64), a line is not base64 (then they are read as anything else), or the window is full (base64).
    */
-  #sniffMore(text: string, line: number, out: TextSegment[]): void {
-    if (text !== '') {
+  #sniffMore(text: string | null, line: number, out: TextSegment[]): void {
+    if (text !== null) {
       if (!base64Chars(text)) {
         this.#release(false, out);
         return this.#readLine(text, line, out);
       }
+      // Blank lines count too (with their line break): otherwise a run of them would hold the window open forever.
       this.#held.push({ text, line });
-      this.#heldSize += text.length;
+      this.#heldSize += text.length + 1;
+      this.#heldScan.add(text);
     }
-    const joined = this.#held.map((h) => h.text).join('\n');
-    if (looksLikeBase64(joined, true) || this.#heldSize > SNIFF_WINDOW) this.#release(true, out);
+    if (this.#heldScan.plausible(true) || this.#heldSize > SNIFF_WINDOW) this.#release(true, out);
   }
 
   #release(asBase64: boolean, out: TextSegment[]): void {
@@ -313,22 +318,46 @@ function base64Bytes(s: string): Uint8Array {
  * first packet must fit in the text (false while more lines may follow). One pass; only the first bytes are decoded.
  */
 export function looksLikeBase64(text: string, complete = true): boolean {
-  let count = 0;
-  let pad = 0;
-  let head = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
-    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
-    if (c === 61) pad++;
-    else if (!ok || pad > 0) return false;
-    if (count < 8) head += text[i];
-    count++;
+  const scan = new Base64Scan();
+  scan.add(text);
+  return scan.plausible(complete);
+}
+
+/**
+ * looksLikeBase64 fed piece by piece (the pieces as if joined by line breaks): what it keeps is a count, the padding
+ * and the first 8 characters, so held lines are each scanned once and the verdict after each costs nothing more.
+ */
+class Base64Scan {
+  #count = 0;
+  #pad = 0;
+  #head = '';
+  #bad = false;
+
+  add(text: string): void {
+    if (this.#bad) return;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+      const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
+      if (c === 61) this.#pad++;
+      else if (!ok || this.#pad > 0) {
+        this.#bad = true;
+        return;
+      }
+      if (this.#count < 8) this.#head += text[i];
+      this.#count++;
+    }
   }
-  if (count < 4 || pad > 2 || (count - pad) % 4 === 1) return false;
-  const total = Math.floor(((count - pad) * 3) / 4);
-  const fits = (need: number) => need <= total || !complete;
-  return plausibleMqtt(base64Bytes(head.slice(0, head.length - (head.length % 4))), fits);
+
+  plausible(complete: boolean): boolean {
+    const count = this.#count;
+    const pad = this.#pad;
+    if (this.#bad || count < 4 || pad > 2 || (count - pad) % 4 === 1) return false;
+    const total = Math.floor(((count - pad) * 3) / 4);
+    const fits = (need: number) => need <= total || !complete;
+    const head = this.#head;
+    return plausibleMqtt(base64Bytes(head.slice(0, head.length - (head.length % 4))), fits);
+  }
 }
 
 function plausibleMqtt(b: Uint8Array, fits: (need: number) => boolean): boolean {

@@ -4,7 +4,8 @@
  * never through a JS string (building, joining and re-encoding those strings was most of `--format jsonl`'s time and
  * most of its garbage).
  */
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
+import { hasJsonUnsafe, jsonQuote } from '../json-text.js';
 
 /** Bytes handed on at a time: large enough that a write costs little, small enough to bound what is in flight. */
 const PIECE = 64 * 1024;
@@ -17,8 +18,8 @@ const SPARE = 64;
 /** Bytes turned into hex per native call (see hex()). */
 const HEX_SLICE = 4096;
 
-/** 1 for the bytes a JSON string cannot hold as they are: below 0x20, `"` and `\`. */
-const ESCAPED = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b === 0x22 || b === 0x5c ? 1 : 0));
+/** 1 for the bytes a JSON string cannot hold as they are: below 0x20, `"` and `\`; and DEL, kept off the terminal. */
+const ESCAPED = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b === 0x22 || b === 0x5c || b === 0x7f ? 1 : 0));
 
 /** What JSON.stringify writes for each byte < 0x20 inside a string (RFC 8259 §7: short escapes where they exist). */
 const CONTROL_ESCAPES: readonly string[] = Array.from({ length: 32 }, (_, c) =>
@@ -72,9 +73,9 @@ export class ByteSink {
     this.pos += buf.write(s, this.pos, 'utf8');
   }
 
-  /** A JSON string literal of any text (JSON.stringify's escaping). */
+  /** A JSON string literal of any text (JSON.stringify's escaping, and src/json-text.ts's for the terminal). */
   jsonString(s: string): void {
-    this.text(JSON.stringify(s));
+    this.text(jsonQuote(s));
   }
 
   /**
@@ -91,18 +92,23 @@ export class ByteSink {
   }
 
   /**
-   * Bytes known to be valid UTF-8 as a JSON string literal, exactly as JSON.stringify(new TextDecoder().decode(bytes))
-   * writes it: `"` and `\` escaped, bytes below 0x20 escaped, every other byte copied (valid UTF-8 holds no lone
-   * surrogate, the only other thing JSON.stringify escapes).
+   * Bytes known to be valid UTF-8 as a JSON string literal, exactly as jsonQuote(new TextDecoder().decode(bytes))
+   * writes it: `"` and `\` escaped, bytes below 0x20 and DEL escaped, every other byte copied (valid UTF-8 holds no
+   * lone surrogate). Text beyond ASCII is checked for the characters src/json-text.ts escapes (C1, bidi, zero-width,
+   * U+2028/U+2029); one that holds any takes the string path, the rest is copied byte for byte.
    */
   jsonUtf8(bytes: Uint8Array): void {
+    if (!isAscii(bytes)) {
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      if (hasJsonUnsafe(text)) return this.text(jsonQuote(text));
+    }
     this.ascii('"');
     let from = 0;
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
       if (ESCAPED[b] === 0) continue;
       this.raw(bytes, from, i);
-      this.ascii(b < 0x20 ? CONTROL_ESCAPES[b]! : b === 0x22 ? '\\"' : '\\\\');
+      this.ascii(b < 0x20 ? CONTROL_ESCAPES[b]! : b === 0x22 ? '\\"' : b === 0x7f ? '\\u007f' : '\\\\');
       from = i + 1;
     }
     this.raw(bytes, from, bytes.length);

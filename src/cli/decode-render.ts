@@ -9,6 +9,7 @@
  */
 import { hint, message, type Lang } from '../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../terminal-text.js';
+import { toJson } from '../json-text.js';
 import type { CapturedPacket } from '../capture/packet.js';
 import type { Problem } from '../capture/diagnose.js';
 import type { Repeat } from '../capture/repeats.js';
@@ -57,8 +58,8 @@ export function renderer(format: DecodeFormat, paint: Paint, lang: Lang, renderF
           writePacketJson(out, p, problems, text, lang, platform);
           out.text('\n');
         },
-        repeat: (run, out) => out.text(`${JSON.stringify({ repeat: repeatJson(run) })}\n`),
-        tail: (s, out) => out.text(`${JSON.stringify({ summary: summaryJson(s) })}\n`),
+        repeat: (run, out) => out.text(`${toJson({ repeat: repeatJson(run) })}\n`),
+        tail: (s, out) => out.text(`${toJson({ summary: summaryJson(s) })}\n`),
       };
     case 'tsv':
       return {
@@ -84,8 +85,8 @@ function jsonRenderer(lang: Lang, platform: string | undefined): Renderer {
       first = false;
       writePacketJson(out, p, problems, text, lang, platform);
     },
-    repeat: (run, out) => out.text(`,\n  ${JSON.stringify({ repeat: repeatJson(run) })}`),
-    tail: (s, out) => out.text(`${first ? '' : '\n'}], "summary": ${JSON.stringify(summaryJson(s))}}\n`),
+    repeat: (run, out) => out.text(`,\n  ${toJson({ repeat: repeatJson(run) })}`),
+    tail: (s, out) => out.text(`${first ? '' : '\n'}], "summary": ${toJson(summaryJson(s))}}\n`),
   };
 }
 
@@ -132,7 +133,7 @@ function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, pla
     head: () => {},
     packet(p, problems, out) {
       let text = `${heading(p, paint, lang)}\n`;
-      text += p.packet ? renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }) : `${paint.dim(hexBlock(p.bytes))}\n`;
+      text += p.packet ? renderFields(p.bytes, p.fields, { paint, lang, codeVersion: p.protocolVersion }) : unparsed(p.bytes, paint, lang);
       for (const line of platformLines(p, lang, platform)) text += `${paint.warn('→')} ${line}\n`;
       for (const problem of problems) text += `${paint.error('✗')} ${termSafe(sentence(problem), TERM_LINE_MAX)}\n`;
       out.text(`${text}\n`);
@@ -170,6 +171,18 @@ function heading(p: CapturedPacket, paint: Paint, lang: Lang): string {
   }
   parts.push(paint.dim(message('decode.where.bytes', { offset: p.offset, length: p.bytes.length }, lang)));
   return parts.join('  ');
+}
+
+/**
+ * Bytes that did not decode, shown in the table: the first SHOWN_BYTES as hex, then how many more. A 16 MiB cut-off
+ * stretch was once a 50 MB hex dump on the terminal; the count says what is left out and where to get it whole.
+ */
+const SHOWN_BYTES = 256;
+
+function unparsed(bytes: Uint8Array, paint: Paint, lang: Lang): string {
+  const shown = paint.dim(hexBlock(bytes.subarray(0, SHOWN_BYTES)));
+  if (bytes.length <= SHOWN_BYTES) return `${shown}\n`;
+  return `${shown}\n${paint.dim(message('decode.bytes.more', { count: bytes.length - SHOWN_BYTES }, lang))}\n`;
 }
 
 function hexBlock(bytes: Uint8Array): string {
@@ -262,14 +275,37 @@ function keyOf(p: CapturedPacket): string {
   }
 }
 
-/** A TSV cell never holds a tab, a line break or a control character: backslash escapes as in PostgreSQL's text format. */
+/**
+ * A TSV cell never holds a tab, a line break or a character a terminal acts on: backslash escapes as in PostgreSQL's
+ * text format for C0, DEL and C1 (\x9b); format characters (bidi, zero-width), U+2028/U+2029 and lone surrogates as
+ * \u202e or \u{e0001}, the forms termSafe (src/terminal-text.ts) shows them in.
+ */
 function tsvCell(text: string): string {
-  if (!/[\u0000-\u001f\u007f\\]/.test(text)) return text;
-  return text.replace(/[\u0000-\u001f\u007f\\]/g, (c) => {
+  if (plainCell(text) || !TSV_UNSAFE().test(text)) return text;
+  return text.replace(TSV_UNSAFE_ALL(), (c) => {
     if (c === '\\') return '\\\\';
     if (c === '\t') return '\\t';
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    const cp = c.codePointAt(0)!;
+    if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
+    if (cp <= 0xffff) return `\\u${cp.toString(16).padStart(4, '0')}`;
+    return `\\u{${cp.toString(16)}}`;
   });
 }
+
+/** Printable ASCII without a backslash (most client ids and topics): nothing to escape, no Unicode class built. */
+function plainCell(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return false;
+  }
+  return true;
+}
+
+const TSV_UNSAFE_SOURCE = '[\\\\\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]';
+// Made on first use, as in terminal-text.ts: the Unicode classes cost to build and only tsv needs these.
+let tsvUnsafe: RegExp | undefined;
+let tsvUnsafeAll: RegExp | undefined;
+const TSV_UNSAFE = (): RegExp => (tsvUnsafe ??= new RegExp(TSV_UNSAFE_SOURCE, 'u'));
+const TSV_UNSAFE_ALL = (): RegExp => (tsvUnsafeAll ??= new RegExp(TSV_UNSAFE_SOURCE, 'gu'));

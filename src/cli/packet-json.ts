@@ -1,7 +1,7 @@
 /**
  * One decoded packet as a JSON object (a `packets[]` entry of `--format json`, a line of `--format jsonl`), written
- * straight into a ByteSink. The text is exactly what JSON.stringify would make of the documented object (same keys,
- * same order, same escaping); it is written by hand so that no intermediate object, string or hex copy is made per
+ * straight into a ByteSink. The text is exactly what toJson (src/json-text.ts: JSON.stringify, with the characters a
+ * terminal acts on escaped too) would make of the documented object (same keys, same order); it is written by hand so that no intermediate object, string or hex copy is made per
  * packet: the packet's `hex` and a UTF-8 payload go from its bytes to the output bytes.
  *
  * The packet's bytes appear once, as `hex`. A binary value inside `packet` (payload, password, correlation data, …)
@@ -17,6 +17,7 @@ import { isBinaryField } from '../mqtt/decode.js';
 import type { ReplyMeaning } from '../mqtt/replies.js';
 import type { ByteSink } from './byte-sink.js';
 import { replyMeanings } from './replies.js';
+import { jsonQuote } from '../json-text.js';
 
 export function writePacketJson(
   out: ByteSink,
@@ -69,7 +70,7 @@ const fieldHeads = new Map<string, string>();
 function fieldHead(name: string): string {
   let head = fieldHeads.get(name);
   if (head === undefined) {
-    head = `{"name":${JSON.stringify(name)},"offset":`;
+    head = `{"name":${jsonQuote(name)},"offset":`;
     // Bounded all the same, should a name ever come from the input.
     if (fieldHeads.size < 512) fieldHeads.set(name, head);
   }

@@ -197,7 +197,8 @@ async function openBatches(
     const arg = argumentInput(io, input, size === undefined ? undefined : interrupt?.signal);
     if (io.stderr.isTTY) total = io.fileSize ? (size ?? null) : null;
     try {
-      const { batches, stats } = await readInput(size === null ? withPauses(arg.chunks, PAUSE_MS) : arg.chunks, options);
+      // The argument as data is text (hex, a C array, base64 …): never read as binary packet bytes, as `hello` is not.
+      const { batches, stats } = await readInput(size === null ? withPauses(arg.chunks, PAUSE_MS) : arg.chunks, { ...options, textOnly: () => arg.notAFile() !== undefined });
       return { batches: explainedBatches(batches, input, arg), stats, total };
     } catch (err) {
       throw explainArgument(err, input, arg);
