@@ -202,3 +202,25 @@ test('the table of a SUBSCRIBE with 150,000 filters renders (no spread of every 
   expect(await main(['decode', 'sub.bin'], fake.io), fake.stderr()).toBe(0);
   expect(fake.stdout()).toContain('packets: 1, problems: 0');
 });
+
+describe('sign outputs that quote the user text: JSON escapes, JavaScript literals, C comments', () => {
+  const HOSTILE = 'd\u009b2J\u202eevil\u2028x';
+  const run = async (argv: string[]) => {
+    const fake = fakeIo();
+    const code = await main(argv, fake.io);
+    return { code, out: fake.stdout(), err: fake.stderr() };
+  };
+  const generic = ['generic', '--host', 'h', '--client-id', HOSTILE, '--username', HOSTILE, '--publish', 't', '--payload', 'p'];
+  test.each(['json', 'mqttjs', 'c', 'arduino'])('--format %s: nothing a terminal acts on, raw', async (style) => {
+    const r = await run([...generic, '--format', style]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(UNSAFE);
+    expect(r.out).toContain('\\u202e');
+    if (style === 'json') expect(JSON.parse(r.out).credentials.clientId).toBe(HOSTILE);
+  });
+  test('the mqttjs snippet still means the same value in JavaScript', async () => {
+    const r = await run([...generic, '--format', 'mqttjs']);
+    const literal = /clientId: ("[^"]*")/.exec(r.out)![1]!;
+    expect(new Function(`return ${literal}`)()).toBe(HOSTILE);
+  });
+});

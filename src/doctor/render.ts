@@ -3,6 +3,7 @@
  * {"ok", "listeners": [{"port", "bind", "protocol", "tls", "reachableFrom"}],
  *  "findings": [{"code", "severity", "file", "line", "message", "fix"}]}
  */
+import { toJson } from '../json-text.js';
 import { hint, message, type Lang } from '../messages.js';
 import type { Paint } from '../format/types.js';
 import { termSafe, termSafeParams } from '../terminal-text.js';
@@ -25,7 +26,7 @@ export function doctorJson(report: DoctorReport, lang: Lang): string {
     listeners: report.listeners.map((l) => ({ port: l.port, bind: l.bind, protocol: l.protocol, tls: l.tls, reachableFrom: l.reachableFrom })),
     findings: report.findings.map((f) => ({ code: f.code, severity: f.severity, file: f.file, line: f.line, ...texts(f, lang) })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${toJson(doc, 2)}\n`;
 }
 
 export function renderDoctor(report: DoctorReport, lang: Lang, paint: Paint = plainPaint): string {

@@ -2,6 +2,7 @@
  * The C header every C-family format writes (private to src/format): one comment on top (title, login, notes, size
  * report), an include guard, the unused-attribute macro, one array and _LEN define per packet, then the format's code.
  */
+import { jsonQuote } from '../json-text.js';
 import type { FormatInput, FormatOptions } from './formatter.js';
 import { checkName, identifiers } from './_bytes.js';
 import { hexCells } from './_byte-text.js';
@@ -68,8 +69,8 @@ function describeFile(input: FormatInput, options: FormatOptions): string[] {
 
 function login(input: FormatInput): string[] {
   if (!input.credentials) return [];
-  const lines = [`clientId: ${JSON.stringify(input.credentials.clientId)}`];
-  if (input.credentials.username !== null) lines.push(`username: ${JSON.stringify(input.credentials.username)}`);
+  const lines = [`clientId: ${jsonQuote(input.credentials.clientId)}`];
+  if (input.credentials.username !== null) lines.push(`username: ${jsonQuote(input.credentials.username)}`);
   return lines;
 }
 

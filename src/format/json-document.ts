@@ -9,6 +9,7 @@
  * then wait for the line `expect` (an ERROR or a result from the dialect's code table means it failed). `reply`
  * (hex, raw TCP dialects) is what the broker answers when all is well.
  */
+import { toJson } from '../json-text.js';
 import type { FormatInput, Formatted } from './formatter.js';
 import type { AtScript } from './at.js';
 import { stepsJson } from './at-steps.js';
@@ -28,7 +29,7 @@ export function jsonDocument(input: FormatInput, script?: Pick<AtScript, 'modem'
     ...(input.extras && Object.keys(input.extras).length > 0 ? { extras: { ...input.extras } } : {}),
     ...(script ? { modem: script.modem, dialect: script.dialect, at: stepsJson(script.steps) } : {}),
   };
-  return { output: `${JSON.stringify(doc, null, 2)}\n`, report: [], warnings: script?.warnings ?? [] };
+  return { output: `${toJson(doc, 2)}\n`, report: [], warnings: script?.warnings ?? [] };
 }
 
 /** `json` without --modem. */

@@ -3,6 +3,7 @@
  * a mini program (`wx`) gets `wxs://`/`wx://`, which MQTT.js maps to wx.connectSocket; a page or uni-app gets the
  * ws(s):// URL; Node gets mqtt(s)://. Option names are MQTT.js's (https://github.com/mqttjs/MQTT.js#client).
  */
+import { toJson } from '../json-text.js';
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { message } from '../messages.js';
 import { session, passwordText } from './_session.js';
@@ -16,7 +17,8 @@ const CONNECT_TIMEOUT_MS = 30_000;
 const LOG = ['console', 'log'].join('.');
 const ERR = ['console', 'error'].join('.');
 
-const js = (value: unknown): string => JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+// A JavaScript literal that is also safe to print: no bidi, C1 or separator character raw (U+2028 ends a line in old JavaScript).
+const js = (value: unknown): string => toJson(value);
 
 export function formatMqttjs(input: FormatInput, options: FormatOptions = {}): Formatted {
   const lang = options.lang ?? 'en';

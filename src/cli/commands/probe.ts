@@ -3,6 +3,7 @@
  * why a device cannot connect. The edge part: flags, secrets, the CA file, the real sockets and clock, Ctrl-C,
  * and printing; the dialogue itself is src/probe.
  */
+import { toJson } from '../../json-text.js';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
@@ -195,7 +196,7 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
     const paint = await palette(ctx.color());
     if (flags.format === 'json') {
       const report = { ...probeReport(result, lang), ...(rules && kind ? { client: kind, rules: ruleReport(rules, lang) } : {}) };
-      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      io.stdout.write(`${toJson(report, 2)}\n`);
     } else {
       io.stdout.write(probeText(result, lang, paint));
       if (rules && kind) io.stdout.write(rulesText(kind, result, rules, lang, paint));

@@ -3,6 +3,7 @@
  * the packets the flags ask for, print them in the chosen format, with the size report and the platform lint.
  * Its options are data (signOptionSpecs); commander builds them in sign-command.ts when a run needs commander.
  */
+import { toJson } from '../../json-text.js';
 import { checkTextSize } from '../../format/text-limit.js';
 import { VARINT_MAX } from '../../wire.js';
 import { readAtMost } from '../io.js';
@@ -273,7 +274,7 @@ function printTopics(result: SignResult, style: FormatStyle, ctx: CliContext): v
   const { io } = ctx;
   if (style === 'json') {
     const topics = result.topics.map((t: PlatformTopic) => ({ name: t.name, direction: t.direction, topic: t.topic, description: t.description, payload: t.payload ?? null }));
-    io.stdout.write(`${JSON.stringify({ platform: result.platform, topics }, null, 2)}\n`);
+    io.stdout.write(`${toJson({ platform: result.platform, topics }, 2)}\n`);
     return;
   }
   if (result.topics.length === 0) {

@@ -3,6 +3,7 @@
  * each login with the secret through the platform's verify(), and report every field right or wrong with
  * its likely cause, plus the platform lint. One subcommand per platform, so each takes its own secret flags.
  */
+import { toJson } from '../../json-text.js';
 import { Option, type Command } from 'commander';
 import { MqttSignError, UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
@@ -111,7 +112,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
       repeat: r.repeat ? { count: r.repeat.count, index: r.repeat.copy.index, lastIndex: r.repeat.last.index } : null,
     };
     // As JSON.stringify(whole, null, 2) would lay it out; a string's own newlines are escaped, so only layout moves.
-    io.stdout.write(`${written === 1 ? '{\n  "connects": [\n' : ',\n'}    ${JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ')}`);
+    io.stdout.write(`${written === 1 ? '{\n  "connects": [\n' : ',\n'}    ${toJson(entry, 2).replace(/\n/g, '\n    ')}`);
   };
   /** Writes the settled reports at the head; the newest stays, since a run of its copies may still grow (attach). */
   const release = async (): Promise<void> => {
