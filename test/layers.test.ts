@@ -10,18 +10,20 @@ const allowed: Record<string, readonly string[]> = {
   messages: [],
   // Pure text escaping for terminals: imports nothing, anyone may use it.
   'terminal-text': [],
+  // JSON text safe to print (src/json-text.ts): imports nothing either.
+  'json-text': [],
   errors: ['messages', 'terminal-text'],
   wire: ['errors', 'messages', 'terminal-text'],
   mqtt: ['wire', 'errors', 'messages', 'terminal-text'],
   platforms: ['errors', 'messages', 'terminal-text'],
-  format: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
+  format: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text', 'json-text'],
   capture: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
   probe: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
-  doctor: ['errors', 'messages', 'format', 'terminal-text'],
+  doctor: ['errors', 'messages', 'format', 'terminal-text', 'json-text'],
   // Node stream adapters around the pure codec (node:stream is not I/O by itself; the caller owns the ends).
   stream: ['mqtt', 'errors', 'messages', 'terminal-text'],
-  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'terminal-text', 'stream'],
-  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'index', 'terminal-text', 'stream'],
+  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'terminal-text', 'stream', 'json-text'],
+  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'index', 'terminal-text', 'stream', 'json-text'],
 };
 
 /** Node modules and globals that only the edge may touch. */
