@@ -33,6 +33,12 @@ test("pythonBytesLines: Python's repr of each row (printable ASCII, \\\\ and \\'
   );
 });
 
+test('a text past 64 KiB (made in a Buffer) is the same as a short one (made by String.fromCharCode)', () => {
+  const b = Uint8Array.from({ length: 40_000 }, (_, i) => (i * 131 + 7) & 255);
+  expect(hexCells(b, { separator: ', ', cell: '0x' })).toBe(Array.from(b, (x) => `0x${HEX(x)}`).join(', '));
+  expect(decimals(b, ', ')).toBe(Array.from(b).join(', '));
+});
+
 test('decimals: the bytes as a JavaScript array lists them', () => {
   fc.assert(
     fc.property(bytes, (b) => {

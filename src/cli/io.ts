@@ -11,6 +11,8 @@ import { addAbortSignal } from 'node:stream';
 import { directOutStream } from './direct-out.js';
 import type { OutStream } from './writer.js';
 
+export { readAtMost } from './read-at-most.js';
+
 export type { OutStream } from './writer.js';
 
 export interface Io {
@@ -43,20 +45,6 @@ async function* chunks(stream: AsyncIterable<Buffer>): AsyncIterable<Uint8Array>
   for await (const chunk of stream) yield chunk;
 }
 
-/**
- * All of `source` when it holds at most `max` bytes, else null. It stops at the first chunk past `max` (leaving the
- * loop destroys the stream), so /dev/zero or an endless pipe costs about `max` bytes of memory, not what they would send.
- */
-export async function readAtMost(source: AsyncIterable<Uint8Array>, max: number): Promise<Uint8Array | null> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of source) {
-    total += chunk.length;
-    if (total > max) return null;
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts, total);
-}
 
 export function realIo(): Io {
   // A reader that stops early (`mqtt-sign … | head`) closes the pipe: that ends the output, it is not an error.

@@ -6,7 +6,8 @@
 import { MqttSignError, UsageError } from '../errors.js';
 import { message, type Lang, type Params } from '../messages.js';
 import { TOOL_WORDS } from '../terminal-text.js';
-import { readAtMost, type Io } from './io.js';
+import type { Io } from './io.js';
+import { readAtMost } from './read-at-most.js';
 
 /** A secret read from stdin: an MQTT password's 65535 bytes, and a line ending. */
 const SECRET_STDIN_MAX = 65_537;

@@ -5,12 +5,15 @@
  */
 const DIGITS = '0123456789ABCDEF0123456789abcdef';
 
+/** Text up to this long is made by String.fromCharCode: a Buffer's first use costs a short run ~0.1 ms (its pool, latin1Slice). */
+const SMALL = 1 << 16;
+
 /** A Latin-1 text of at most `capacity` characters, written by code unit. */
 class Writer {
-  readonly #buf: Buffer;
+  readonly #buf: Uint8Array;
   #length = 0;
   constructor(capacity: number) {
-    this.#buf = Buffer.allocUnsafe(capacity);
+    this.#buf = capacity <= SMALL ? new Uint8Array(capacity) : Buffer.allocUnsafe(capacity);
   }
   /** ASCII text (the formats' own punctuation). */
   text(text: string): void {
@@ -25,7 +28,8 @@ class Writer {
     this.#buf[this.#length++] = DIGITS.charCodeAt(base + (byte & 15));
   }
   done(): string {
-    return this.#buf.toString('latin1', 0, this.#length);
+    const used = this.#buf.subarray(0, this.#length);
+    return used.length <= SMALL ? String.fromCharCode(...used) : Buffer.from(used.buffer, used.byteOffset, used.length).toString('latin1');
   }
 }
 

@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
 import { directives, doctor, doctorJson, includeOrder, parseConfig, referencedFiles, renderDoctor, runUser, type FileFact, type IncludeFact } from '../../doctor/index.js';
 import type { CliContext } from '../context.js';
-import { readAtMost } from '../io.js';
+import { readAtMost } from '../read-at-most.js';
 import { palette } from '../palette.js';
 
 interface DoctorFlags {

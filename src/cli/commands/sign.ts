@@ -6,7 +6,7 @@
 import { toJson } from '../../json-text.js';
 import { checkTextSize } from '../../format/text-limit.js';
 import { VARINT_MAX } from '../../wire.js';
-import { readAtMost } from '../io.js';
+import { readAtMost } from '../read-at-most.js';
 import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
