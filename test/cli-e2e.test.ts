@@ -210,6 +210,7 @@ const BAD: [string, string[], RegExp, string?][] = [
   ['an empty SUBSCRIBE filter', [...A, '--subscribe', '=1'], /^mqtt-sign: --subscribe: /],
   ['an invalid UNSUBSCRIBE filter', [...A, '--unsubscribe', '/a#'], /^mqtt-sign: --unsubscribe: .*"\/a#" is not a valid topic filter/],
   ['a wildcard in the will topic', [...A, '--will-topic', 'a/#'], /^mqtt-sign: --will-topic: /],
+  ['a generic password over 65535 bytes', ['generic', '--host', 'h', '--client-id', 'c', '--username', 'u', '--password', 'p'.repeat(65_536)], /^mqtt-sign: --password: password is 65536 bytes; the limit is 65535/],
   ['a subscription QoS of 3', [...A, '--subscribe', 'a/b=3'], /--subscribe a\/b=3: the QoS after = must be 0, 1 or 2/],
   ['an unreadable @file', [...A, '--publish', 't', '--payload', '@/nonexistent/payload.bin'], /cannot read --payload file \/nonexistent\/payload.bin: ENOENT/],
   ['bad hex: payload', [...A, '--publish', 't', '--payload', 'hex:0g'], /--payload hex:… is not hex/],

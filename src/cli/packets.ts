@@ -166,6 +166,10 @@ const FLAG_OF_FIELD: readonly [RegExp, string][] = [
   [/^payload\b/, '--payload'],
   [/^messageId\b/, '--message-id'],
   [/^keepalive\b/, '--keepalive'],
+  // The login: typed as such for generic; a platform derives them from its own flags, which check their lengths first.
+  [/^clientId\b/, '--client-id'],
+  [/^username\b/, '--username'],
+  [/^password\b/, '--password'],
 ];
 
 function encodeNamingFlag(packet: Packet, version: ProtocolVersion): Uint8Array {
