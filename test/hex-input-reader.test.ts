@@ -100,9 +100,14 @@ describe('TextReader is linear on hostile text', () => {
       check: (n, run) => expect(run().length).toBe(n),
     },
     {
-      name: "'aa ' * n + 'zz' (a line of bytes with a non-byte at the end: refused, not read without it)",
+      name: "'aa ' * n + 'zz' (a line of bytes with a word after them: a comment, the bytes read)",
       make: (n) => `${'aa '.repeat(n)}zz`,
-      check: (n, run) => expect(run).toThrowError(new RegExp(`line 1, column ${3 * n + 1}: zz is not a hex byte`)),
+      check: (n, run) => expect(run().length).toBe(n),
+    },
+    {
+      name: "'aa ' * n + 'zz 0d' (a byte-like token after the comment: refused at its column)",
+      make: (n) => `${'aa '.repeat(n)}zz 0d`,
+      check: (n, run) => expect(run).toThrowError(new RegExp(`line 1, column ${3 * n + 4}: 0d looks like a byte but comes after the run`)),
     },
     {
       name: "'TX: ' + 'aa ' * n + 'zz' (a marked log line: the run of bytes before the trailing word)",
@@ -179,8 +184,7 @@ describe('TextReader details', () => {
   test.each([
     ['a byte before a stray word', 'c0 00 x e0 00 c0 00', /line 1, column 1: c0 looks like a byte but is outside the run/],
     ['a mistyped byte (letter O) before the run', '1O 10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00', /line 1, column 1: 1O looks like a byte/],
-    ['a line of bytes then words, after a good line', 'e0 00\nc0 00 extra words here\n', /line 2, column 7: extra is not a hex byte, after bytes/],
-    ['a non-byte between bytes', 'e0 00 gg c0 00', /line 1, column 7: gg is not a hex byte/],
+    ['a non-byte between bytes', 'e0 00 gg c0 00', /line 1, column 10: c0 looks like a byte but comes after the run/],
     ['a byte in a marked line\'s text after the run', '[10:22:31.456] TX: c0 00 zz 0d', /line 1, column 29: 0d looks like a byte/],
     ['a byte-like label before a marked line\'s run', '2024-01-05 10:22:31 RX: ab x 20 02 00 00', /line 1, column 25: ab looks like a byte/],
   ])('nothing that may be data is dropped from a line: %s is refused at its column', (_name, text, error) => {
@@ -192,8 +196,19 @@ describe('TextReader details', () => {
     ['a label with a number', 'Frame 7 data: 20 02 00 00', '20020000'],
     ['a marked line with a trailing word', 'TX: c0 00 zz', 'c000'],
     ['a timestamped marked line', '[10:22:31.456] RX: 20 02 00 00', '20020000'],
+    // A label ends at its last colon; what is before it is never data (an ESP-IDF tick count, a byte count, an offset).
+    ['an ESP-IDF log line', 'I (1234) mqtt: c0 00', 'c000'],
+    ['a byte count in the label', 'TX (14 bytes): c0 00', 'c000'],
+    ['a packet number', 'packet 10: c0 00', 'c000'],
+    ['an offset written with 0x', '0x0000: c0 00', 'c000'],
+    // Words after a line's bytes are a comment.
+    ['a comment in parentheses', 'c0 00 (ping)', 'c000'],
+    ['a C comment', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00 // CONNECT', '100c00044d5154540402003c0000'],
   ])('what is left out around the bytes is a label or a word: %s', (_name, text, bytes) => {
     expect(plain(readAll(text)).map((s) => s.bytes)).toEqual([bytes]);
+  });
+  test('a line of bytes and words after a good line is read, not skipped as prose', () => {
+    expect(plain(readAll('e0 00\nc0 00 extra words here\n')).map((s) => s.bytes).join('')).toBe('e000c000');
   });
 
 

@@ -192,30 +192,39 @@ export function longestHexRun(s: string, line: number, strict = false, start = 0
     lastTokenEnd = i;
   }
   if (strict && (bestCount < 2 || bestEnd !== lastTokenEnd)) {
-    // Nothing read from the line. One that starts as bytes (two or more) and then has something else was meant as
-    // bytes: refused at that token, rather than skipped as a line of prose would be.
+    // A line that starts as bytes (two or more) and then has words was meant as bytes with a comment (`c0 00 (ping)`,
+    // `… // CONNECT`): the bytes are read, unless the rest holds a token that looks like a byte, where it is refused.
+    // Any other line is prose, skipped.
     const first = leadingRun(s);
-    if (first.count >= 2 && first.next < n) throw skipped(s, first.next, line, start, 'capture.input.trailing');
-    return null;
+    if (first.count < 2 || first.next >= n) return null;
+    const stray = strayByte(s, first.next, n);
+    if (stray >= 0) throw skipped(s, stray, line, start, 'capture.input.trailing');
+    return readRun(s, 0, first.next, line);
   }
   if (bestCount === 0) return null;
-  // What is left out around the run is a label (`hello: `, `TX: `) or a trailing word; a token there that looks like
-  // a byte (`c0`, `0x1f`, `1O`) could be data, so the line is refused at it rather than read without it.
-  const stray = strayByte(s, 0, bestStart);
+  // What is left out around the run is a label (`hello: `, `TX (14 bytes): `, `I (1234) mqtt: `, `0x0000: `) or a
+  // trailing word. A token after the label's last colon, or after the run, that looks like a byte (`c0`, `0x1f`, `1O`)
+  // could be data, so the line is refused at it rather than read without it; the label itself is not data.
+  const label = s.lastIndexOf(':', bestStart - 1);
+  const stray = strayByte(s, label + 1, bestStart);
   if (stray >= 0) throw skipped(s, stray, line, start);
   const after = strayByte(s, bestEnd, n);
-  if (after >= 0) throw skipped(s, after, line, start);
+  if (after >= 0) throw skipped(s, after, line, start, 'capture.input.trailing');
+  return readRun(s, bestStart, bestEnd, line);
+}
+
+/** The bytes of the hex tokens in s[from..to). */
+function readRun(s: string, from: number, to: number, line: number): Uint8Array {
   const out = new ByteBuf();
-  i = bestStart;
-  while (i < bestEnd) {
+  let i = from;
+  while (i < to) {
     if (!isAlnum(s.charCodeAt(i))) {
       i++;
       continue;
     }
     const a = i;
-    while (i < bestEnd && isAlnum(s.charCodeAt(i))) i++;
-    const from = isPrefixed(s, a, i) ? a + 2 : a;
-    pushHexPairs(out, s, from, i, line);
+    while (i < to && isAlnum(s.charCodeAt(i))) i++;
+    pushHexPairs(out, s, isPrefixed(s, a, i) ? a + 2 : a, i, line);
   }
   return out.take();
 }
