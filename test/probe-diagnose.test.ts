@@ -51,6 +51,10 @@ describe('parseTarget', () => {
     ['alice:S3cretPassw0rd@127.0.0.1:18860', 'alice:***@127.0.0.1:18860'],
     ['ftp://alice:S3cretPassw0rd@host', 'ftp://alice:***@host'],
     ['mqtt://alice:S3cretPassw0rd@host:99999', 'mqtt://alice:***@host:99999'],
+    // A password typed with / ? or #: a URL parser reads less of it, but it is still masked whole.
+    ['mqtt://alice:S3cretPassw0rd/x@host', 'mqtt://alice:***@host'],
+    ['mqtt://alice:S3cretPassw0rd#x@host', 'mqtt://alice:***@host'],
+    ['mqtt://alice:S3cretPassw0rd?x@host:1883', 'mqtt://alice:***@host:1883'],
   ])('an invalid target with credentials, %j, is echoed masked', (input, shown) => {
     const error = thrown(input);
     expect(error.params.value).toBe(shown);
@@ -58,7 +62,12 @@ describe('parseTarget', () => {
   });
 
   test('maskUserinfo leaves a target without a password as it is', () => {
-    for (const input of ['mqtt://host:1883', 'ws://host/a:b@c', 'host:1883', '[::1]:1883', 'mqtt://alice@host']) expect(maskUserinfo(input)).toBe(input);
+    for (const input of ['mqtt://host:1883', 'host:1883', '[::1]:1883', 'mqtt://alice@host', 'ws://host/a@b']) expect(maskUserinfo(input)).toBe(input);
+    // An "@" after a ":" in a path is masked too: the safe side.
+    expect(maskUserinfo('ws://host/a:b@c')).toBe('ws://host/a:***@c');
+  });
+  test('a target without a scheme that carries credentials is named as such, not as an IPv6 address', () => {
+    expect(thrown('alice:S3cretPassw0rd@example.com:1883').code).toBe('probe.target.userinfo');
   });
 });
 

@@ -49,8 +49,8 @@ export async function readSignerOptions(opts: OptionValues, signer: Signer, io: 
   const specs = signerOptionSpecs(signer);
   for (const [i, param] of signer.params.entries()) {
     const raw: unknown = opts[attributeOf(specs[i]!)];
-    // The library reads '' as "not given"; from the command line it is an empty $VAR, which must not quietly
-    // sign for the default host or clientId instead.
+    // The library reads '' as "not given" (but for a param that may be empty); from the command line it is an empty
+    // $VAR, which must not quietly sign for the default host or clientId instead.
     if (raw === '' && !param.allowEmpty) throw new UsageError('cli.option.empty', { option: `--${param.flag}` });
     values.set(param.name, param.boolean ? (raw === true ? 'true' : undefined) : (raw as string | undefined));
   }

@@ -287,7 +287,7 @@ export const zh: Readonly<Record<string, string>> = {
   'platform.random.missing': '{platform} 需要随机数：请传 {option} <值>',
   'platform.time.seconds': '{option} 必须是 Unix 秒（数字，如 1718456400），而不是 {value}',
   'platform.time.seconds-or-0': '{option} 必须是 Unix 秒（数字，如 1583826857）或 0，而不是 {value}',
-  'platform.time.milliseconds': '{option} 必须是自 1970 年起的毫秒数（数字）或不填，而不是 {value}',
+  'platform.time.milliseconds': '{option} 必须是自 1970 年起的毫秒数（数字）或 none，而不是 {value}',
   'platform.time.hour': '{option} 必须是 YYYYMMDDHH（UTC），而不是 {value}',
   'platform.time.ms-given': '{option} {value} 有 13 位数字，是毫秒；请给 Unix 秒（{seconds}）',
   'platform.expiry.limit': '{option} {value} 超出平台上限 {max}（{date}）',

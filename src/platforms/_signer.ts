@@ -44,9 +44,9 @@ export function checkParams(signer: Signer, values: SignParams): void {
 export interface ParamReader {
   /** "--flag" of a param, for error messages. */
   option(name: string): string;
-  /** True when the caller gave a non-empty value (defaults do not count). */
+  /** True when the caller gave a value (defaults do not count); "" counts only for a param that allows it (allowEmpty). */
   given(name: string): boolean;
-  /** The value given, else the param's default, else undefined. An empty string counts as absent. */
+  /** The value given, else the param's default, else undefined. An empty string counts as absent, unless the param allows it. */
   get(name: string): string | undefined;
   /** Like get(), but absent is a UsageError naming the flag (for params required only in some modes). */
   require(name: string): string;

@@ -216,7 +216,9 @@ function clientCore(p: ParamReader, fallback: string | undefined, warnings?: War
   const core = fallback === undefined ? p.require('clientId') : p.get('clientId') ?? fallback;
   if (fallback === undefined && core === '') throw new UsageError('cli.option.empty', { option: p.option('clientId') });
   if (core.includes('|')) throw new UsageError('platform.param.chars', { option: p.option('clientId'), value: core, allowed: 'any text without |' });
-  if (core.length > CORE_MAX) warnings?.push(warning('aliyun.clientId.long', { length: core.length, max: CORE_MAX }));
+  // Characters, not UTF-16 units: an emoji is one.
+  const length = [...core].length;
+  if (length > CORE_MAX) warnings?.push(warning('aliyun.clientId.long', { length, max: CORE_MAX }));
   return core;
 }
 

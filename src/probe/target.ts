@@ -25,7 +25,7 @@ export function parseTarget(input: string): ProbeTarget {
     new UsageError('probe.target.invalid', { option: 'target', value: maskUserinfo(input), allowed: 'mqtt://, mqtts://, ws://, wss:// URL or host:port' });
   const withScheme = /^([a-z][a-z0-9+.-]*):\/\//i.test(text);
   // A bare IPv6 address ("::1") gets its brackets; "[::1]:1883" already has them.
-  const full = withScheme ? text : /:.*:/.test(text) && !text.startsWith('[') ? `mqtt://[${text}]` : `mqtt://${text}`;
+  const full = withScheme ? text : /:.*:/.test(text) && !text.startsWith('[') && !text.includes('@') ? `mqtt://[${text}]` : `mqtt://${text}`;
   let url: URL;
   try {
     url = new URL(full);
@@ -46,18 +46,17 @@ export function parseTarget(input: string): ProbeTarget {
 }
 
 /**
- * `input` with the password of its userinfo (between the first ":" and the last "@" before the path, as URL
- * parsers split it) replaced by ***, for echoing a target back.
+ * `input` with the password of its userinfo replaced by ***, for echoing a target back: everything between the
+ * first ":" and the last "@". Not cut at the path as a URL parser would: a password typed with a "/", "?" or "#" in it
+ * makes the parser read less of it, but it is still the user's secret (an "@" in a path is masked too: safe side).
  */
 export function maskUserinfo(input: string): string {
   const start = /^\s*[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0].length ?? 0;
   const rest = input.slice(start);
-  const end = rest.search(/[/?#]/);
-  const authority = end < 0 ? rest : rest.slice(0, end);
-  const at = authority.lastIndexOf('@');
-  const colon = authority.indexOf(':');
+  const at = rest.lastIndexOf('@');
+  const colon = rest.indexOf(':');
   if (at < 0 || colon < 0 || colon > at) return input;
-  return `${input.slice(0, start)}${authority.slice(0, colon + 1)}***${rest.slice(at)}`;
+  return `${input.slice(0, start)}${rest.slice(0, colon + 1)}***${rest.slice(at)}`;
 }
 
 /** The target as a URL again, for reports: mqtts://host:8883, ws://[::1]:8080/mqtt. */
