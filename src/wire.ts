@@ -53,7 +53,10 @@ export function isWellFormedUtf8(bytes: Uint8Array): boolean {
 
 /**
  * Small packets are carved from a shared 8 KiB ArrayBuffer, as Node's Buffer.allocUnsafe does: one view per packet
- * instead of a fresh ArrayBuffer, which is several times faster. A packet's bytes are never shared with another's.
+ * instead of a fresh ArrayBuffer, which is several times faster. A packet's bytes are never shared with another's, but
+ * its `.buffer` is the pool's: the pool starts zeroed (no memory of the process shows through it), a packet with
+ * credentials (CONNECT, AUTH: `own`) gets a buffer of its own, and a pool whose buffer the caller transferred
+ * (postMessage, structuredClone; it is then detached) is replaced rather than written into.
  */
 const POOL_SIZE = 8 * 1024;
 // Made for the first small packet: a run that only decodes never needs it.
@@ -68,17 +71,21 @@ export class ByteWriter {
   private readonly start: number;
   private pos: number;
 
-  constructor(size: number, target?: Uint8Array, offset = 0) {
+  constructor(size: number, target?: Uint8Array, offset = 0, own = false) {
     if (target) {
       // encodeInto: the caller's buffer, already checked to hold `size` bytes from `offset`; no allocation at all.
       this.buf = Buffer.from(target.buffer, target.byteOffset, target.byteLength);
       this.start = offset;
     } else if (size > POOL_SIZE >>> 2) {
+      // Written whole (its size is computed beforehand), so nothing uninitialised is left in it.
       this.buf = Buffer.allocUnsafeSlow(size);
       this.start = 0;
+    } else if (own) {
+      this.buf = Buffer.alloc(size);
+      this.start = 0;
     } else {
-      if (pool === undefined || poolOffset + size > POOL_SIZE) {
-        pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+      if (pool === undefined || poolOffset + size > POOL_SIZE || pool.buffer.byteLength === 0) {
+        pool = Buffer.alloc(POOL_SIZE);
         poolOffset = 0;
       }
       this.buf = pool;

@@ -130,7 +130,8 @@ export function packetWriter(type: number, flags: number, remaining: number, ver
   const size = 1 + varintLength(remaining) + remaining;
   const into = target;
   if (into === undefined) {
-    const w = new ByteWriter(size);
+    // CONNECT (1) and AUTH (15) carry credentials: never in the shared pool another packet's .buffer shows.
+    const w = new ByteWriter(size, undefined, 0, type === 1 || type === 15);
     w.u8((type << 4) | flags);
     w.varint(remaining);
     return w;
