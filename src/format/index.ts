@@ -17,6 +17,7 @@ import { formatMosquitto } from './mosquitto.js';
 import { formatEnv } from './env.js';
 import { formatTable } from './sign-table.js';
 import { checkTextSize } from './text-limit.js';
+import { UsageError } from '../errors.js';
 
 export const formats = {
   c: formatC,
@@ -38,8 +39,10 @@ export type FormatStyle = keyof typeof formats;
 
 /** Render `input` in `style`. Throws UsageError for a bad --name, a missing --modem or packets too large to write as text. */
 export function format(style: FormatStyle, input: FormatInput, options: FormatOptions = {}): Formatted {
+  // The library takes any string: only the map's own styles (not toString, constructor, __proto__).
+  if (typeof style !== 'string' || !Object.hasOwn(formats, style)) throw new UsageError('format.unknown', { option: 'style', value: String(style), allowed: Object.keys(formats).join(', ') });
   checkTextSize(style, input);
-  return formats[style](input, options);
+  return formats[style](input, options ?? {});
 }
 
 export { formatTable };

@@ -4,6 +4,7 @@
  * bytes needs a 2-byte Remaining Length, which hand-made packets get wrong.
  */
 import { message, type Lang } from '../messages.js';
+import { termSafe } from '../terminal-text.js';
 import type { NamedPacket } from './types.js';
 import { remainingLength } from './_bytes.js';
 
@@ -37,10 +38,15 @@ export function sizes(packets: readonly NamedPacket[]): SizeSummary {
 /** The report as plain lines, without comment markers; each format frames them its own way. */
 export function sizeReport(packets: readonly NamedPacket[], lang: Lang = 'en'): string[] {
   const summary = sizes(packets);
-  const width = Math.max(...summary.packets.map((p) => p.name.length));
+  // A packet's name is the caller's (the library takes any): escaped as on a terminal, so a line feed in it cannot
+  // end the comment a format puts the report in (a Python or AT line of its own), nor an ESC reach the terminal.
+  const names = summary.packets.map((p) => termSafe(p.name, Infinity));
+  // A loop, not Math.max(...names): 25,000 packets are more arguments than a call takes.
+  let width = 0;
+  for (const name of names) width = Math.max(width, name.length);
   return [
-    ...summary.packets.map((p) =>
-      message('format.size.packet', { name: p.name.padEnd(width), length: p.length, width: p.lengthWidth, rest: p.remainingLength }, lang),
+    ...summary.packets.map((p, i) =>
+      message('format.size.packet', { name: names[i]!.padEnd(width), length: p.length, width: p.lengthWidth, rest: p.remainingLength }, lang),
     ),
     message('format.size.total', { total: summary.total, buffer: summary.buffer }, lang),
   ];

@@ -24,12 +24,16 @@ export function missingParam(platform: string, param: SignerParam): UsageError {
  * silently ignored), every required param present, every value with choices one of them.
  */
 export function checkParams(signer: Signer, values: SignParams): void {
+  // The library takes whatever JavaScript passes: not an object of params is named, not a TypeError from inside.
+  if (typeof values !== 'object' || values === null) throw new UsageError('platform.params.type', { platform: signer.id, value: values === null ? 'null' : typeof values });
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) continue;
     const param = signer.params.find((p) => p.name === name);
     if (!param) {
       throw new UsageError('platform.param.unknown', { platform: signer.id, value: name, allowed: signer.params.map((p) => p.name).join(', ') });
     }
+    // Every param is text (what the CLI reads from argv): a number or a Buffer would sign something else per platform.
+    if (typeof value !== 'string') throw new UsageError('platform.param.type', { option: option(param), value: typeof value });
     if (param.choices && value !== '' && !param.choices.includes(value)) {
       throw new UsageError('platform.param.choice', { option: option(param), value, allowed: param.choices.join(', ') });
     }

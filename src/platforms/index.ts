@@ -28,7 +28,8 @@ export const platforms: Readonly<Record<string, Signer>> = {
 export { aliases } from './names.js';
 
 export function getSigner(id: string): Signer {
-  const key = aliases[id] ?? id;
+  if (typeof id !== 'string') throw new UsageError('platform.unknown', { option: 'platform', value: String(id), allowed: Object.keys(platforms).join(', ') });
+  const key = Object.hasOwn(aliases, id) ? aliases[id]! : id;
   // Own keys only: "toString" must not find Object.prototype's.
   const signer = Object.hasOwn(platforms, key) ? platforms[key] : undefined;
   if (!signer) throw new UsageError('platform.unknown', { option: 'platform', value: id, allowed: Object.keys(platforms).join(', ') });

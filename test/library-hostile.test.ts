@@ -1,0 +1,65 @@
+// The library as a careless or hostile caller uses it (a review found each of these): the encoder's shared pool,
+// format() with any string, sign() with loosely typed params, packet names that are the caller's text.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { encode, format, sign } from '../src/index.js';
+import { UsageError } from '../src/errors.js';
+import { needsTools } from './helpers/tools.js';
+
+const connect = { cmd: 'connect', clientId: 'c', username: 'u', password: 'SECRET-PASSWORD', keepalive: 60 } as const;
+const publish = (payload: string) => ({ cmd: 'publish', topic: 't', payload, qos: 0, retain: false }) as const;
+
+test("a CONNECT's credentials are in no other packet's .buffer; the pool starts zeroed", () => {
+  const login = encode(connect);
+  expect(login.buffer.byteLength).toBe(login.length);
+  const pub = encode(publish('x'));
+  expect(Buffer.from(pub.buffer).includes('SECRET-PASSWORD')).toBe(false);
+  // What the pool holds beyond the packets written so far is zeros, not the process's old memory.
+  const tail = new Uint8Array(pub.buffer, pub.byteOffset + pub.length + 8);
+  expect(tail.every((b) => b === 0)).toBe(true);
+});
+
+test('a pool the caller transferred (detached) is replaced: the next encodes work and earlier packets are theirs', () => {
+  const first = encode(publish('a'));
+  structuredClone(first, { transfer: [first.buffer] });
+  for (let i = 0; i < 2000; i++) expect(Buffer.from(encode(publish(`p${i}`))).toString()).toContain(`p${i}`);
+});
+
+test('format() takes only its own styles: an unknown name or an Object.prototype key is a UsageError listing them', () => {
+  const input = { packets: [{ name: 'connect', bytes: encode(connect) }] };
+  for (const style of ['nope', 'toString', 'constructor', '__proto__', 42]) {
+    expect(() => format(style as never, input), String(style)).toThrowError(UsageError);
+    expect(() => format(style as never, input)).toThrowError(/is not a format: one of c, hex/);
+  }
+});
+
+test("a packet's name (the caller's text) cannot end the comment the size report sits in, nor reach a terminal raw", () => {
+  const bytes = encode(publish('x'));
+  const python = format('python', { packets: [{ name: "pub\nprint('INJECTED') #", bytes }] }).output as string;
+  expect(python.split('\n').filter((line) => line.startsWith('print('))).toEqual([]);
+  const hex = format('hex', { packets: [{ name: 'p\u001b[31m', bytes }] });
+  expect(JSON.stringify(hex)).not.toContain('\\u001b[31m');
+});
+
+needsTools(['python3']).test('the python output with a hostile packet name runs without running the name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-sign-py-'));
+  try {
+    const file = join(dir, 'gen.py');
+    writeFileSync(file, format('python', { packets: [{ name: "pub\nprint('INJECTED') #", bytes: encode(publish('x')) }] }).output as string);
+    expect(execFileSync('python3', [file], { encoding: 'utf8' })).toBe('');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sign() with params that are not strings, or no object at all, or a platform that is not a string: a UsageError naming it', () => {
+  const ctx = { now: 1_700_000_000_000, random: 'r' };
+  expect(() => sign('onenet-legacy', { deviceId: 123 as never, productId: '1', apiKey: 'k' }, ctx)).toThrowError(/--device-id must be a string, not a number/);
+  expect(() => sign('azure', { connectionString: Buffer.from('x') as never }, ctx)).toThrowError(/--connection-string must be a string, not a object/);
+  expect(() => sign('aliyun', null as never, ctx)).toThrowError(/aliyun: the params must be an object of strings, not null/);
+  expect(() => sign(null as never, {}, ctx)).toThrowError(/unknown platform null; choose one of/);
+  expect(() => sign('toString', {}, ctx)).toThrowError(UsageError);
+});
