@@ -24,7 +24,7 @@ test("a CONNECT's credentials are in no other packet's .buffer; the pool starts 
 
 test('a pool the caller transferred (detached) is replaced: the next encodes work and earlier packets are theirs', () => {
   const first = encode(publish('a'));
-  structuredClone(first, { transfer: [first.buffer] });
+  structuredClone(first, { transfer: [first.buffer as ArrayBuffer] });
   for (let i = 0; i < 2000; i++) expect(Buffer.from(encode(publish(`p${i}`))).toString()).toContain(`p${i}`);
 });
 
