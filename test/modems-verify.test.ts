@@ -64,3 +64,43 @@ describe('verify <platform> from modem command logs', () => {
     expect(loginsFromAtLog('# AT+QMTCONN=0,"<clientId>"\n// AT+QMTCONN=0,"x","y","z"')).toEqual([]);
   });
 });
+
+describe('verify finds a modem login anywhere in a log, in any case', () => {
+  /** main() with the file and stdin read in chunks of `size` bytes, as a real stream delivers them. */
+  async function chunked(argv: string[], text: string, size: number, from: 'file' | 'stdin') {
+    const fake = fakeIo({ files: { 'log.txt': text }, stdin: text });
+    const bytes = new TextEncoder().encode(text);
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    }
+    const file = fake.io.streamFile.bind(fake.io);
+    if (from === 'file') fake.io.streamFile = (path) => (path === 'log.txt' ? chunks() : file(path));
+    else fake.io.streamStdin = chunks;
+    const code = await main(from === 'file' ? [...argv, 'log.txt'] : argv, fake.io);
+    return { code, out: fake.stdout(), err: fake.stderr() };
+  }
+
+  test.each(['file', 'stdin'] as const)('a login after the first 64 KiB of a %s, split between two chunks, is read', async (from) => {
+    const script = (await run([...SIGN, '--format', 'at', '--modem', 'quectel-mqtt'])).out;
+    const line = script.split('\n').find((l) => l.startsWith('AT+QMTCONN='))!;
+    const text = '\n'.repeat(17 * 4096 - 6) + line + '\n';
+    // 4096-byte chunks: "AT+QMTCONN=" starts 6 bytes before a chunk's end.
+    const r = await chunked(VERIFY, text, 4096, from);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('credentials read from the modem commands AT+QMTCONN');
+    expect(r.out).toContain(`✓ clientId  ${CLIENT}`);
+  });
+
+  test('a command name in lower or mixed case is read, as the modem reads it', async () => {
+    const script = (await run([...SIGN, '--format', 'at', '--modem', 'quectel-mqtt'])).out;
+    const line = script.split('\n').find((l) => l.startsWith('AT+QMTCONN='))!;
+    for (const name of ['at+qmtconn=', 'At+QMTCONN=', 'aT+QmtConn=']) {
+      const r = await run([...VERIFY, 'log.txt'], { files: { 'log.txt': `RX: OK\n${line.replace('AT+QMTCONN=', name)}\n` } });
+      expect(r.code, `${name}: ${r.err}`).toBe(0);
+      expect(r.out).toContain(`✓ clientId  ${CLIENT}`);
+    }
+    expect(commandOf('at+cmqttaccq=0,"id",1')).toBe('AT+CMQTTACCQ=0,"id",1');
+    // "AT+" inside a word is not a command.
+    expect(commandOf('format+x')).toBeUndefined();
+  });
+});

@@ -19,18 +19,23 @@ export interface AtLogin {
   readonly commands: readonly string[];
 }
 
-const MARKERS = /AT\+(MQTTUSERCFG|QMTCONN|CMQTTCONNECT|CMQTTACCQ)=/;
+/** Modems read a command's name in any case (`at+qmtconn=`, `At+QMTCONN=`), so these match it in any case. */
+const MARKERS = /AT\+(MQTTUSERCFG|QMTCONN|CMQTTCONNECT|CMQTTACCQ)=/i;
+/** The longest text MARKERS matches ("AT+CMQTTCONNECT="). */
+export const MARKER_MAX = 'AT+CMQTTCONNECT='.length;
 
 /** Cheap test before parsing: does the text hold a modem MQTT login command at all? */
 export const hasAtLogin = (text: string): boolean => MARKERS.test(text);
 
-/** The command on a log line: from `AT+` on, or the content of the C string literal that starts with `"AT+`. */
+/**
+ * The command on a log line: from `AT+` on, or the content of the C string literal that starts with `"AT+`. `AT+`
+ * is found in any case (not inside a word), and the command's name is returned in capitals, as the modem reads it.
+ */
 export function commandOf(line: string): string | undefined {
-  const quoted = line.indexOf('"AT+');
-  const at = line.indexOf('AT+');
+  const at = line.search(/(?<![A-Za-z])AT\+/i);
   if (at < 0) return undefined;
-  if (quoted >= 0 && quoted === at - 1 && line.slice(at).includes('\\"')) return cString(line, quoted + 1);
-  return line.slice(at).replace(/\r$/, '').replace(/\\r\\n"?.*$/, '');
+  const command = line[at - 1] === '"' && line.slice(at).includes('\\"') ? cString(line, at) : line.slice(at).replace(/\r$/, '').replace(/\\r\\n"?.*$/, '');
+  return command.replace(/^AT\+[A-Za-z]+/i, (name) => name.toUpperCase());
 }
 
 /** A C string literal's content from `start` (after the opening quote) to the closing quote, escapes resolved. */
