@@ -54,7 +54,7 @@ describe('verify <platform> from modem command logs', () => {
   test('an ESP-AT line with a comma left unescaped is the answer: exit 1 naming the line', async () => {
     const problems: AtLogProblem[] = [];
     expect(loginsFromAtLog(`x\nAT+MQTTUSERCFG=0,1,"${CLIENT}","u","p",0,0,""`, problems)).toEqual([]);
-    expect(problems).toEqual([{ line: 2, command: 'AT+MQTTUSERCFG' }]);
+    expect(problems).toEqual([{ line: 2, command: 'AT+MQTTUSERCFG', reason: 'unescaped' }]);
     const r = await run([...VERIFY, `AT+MQTTUSERCFG=0,1,"${CLIENT}","dev1&a1X2bEnP82z","x",0,0,""`]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('line 1: AT+MQTTUSERCFG has a comma or double quote inside a quoted value that is not escaped');
@@ -102,5 +102,43 @@ describe('verify finds a modem login anywhere in a log, in any case', () => {
     expect(commandOf('at+cmqttaccq=0,"id",1')).toBe('AT+CMQTTACCQ=0,"id",1');
     // "AT+" inside a word is not a command.
     expect(commandOf('format+x')).toBeUndefined();
+  });
+});
+
+describe('verify reads a capture\'s line ends and trailing blanks, and names a malformed command', () => {
+  test.each(['esp-at-mqtt', 'quectel-mqtt', 'simcom-mqtt'])('%s: CR LF, CR CR LF (raw echo), CR alone, and a trailing tab or spaces', async (modem) => {
+    const script = (await run([...SIGN, '--format', 'at', '--modem', modem])).out;
+    const lines = script.split('\n');
+    const variants = {
+      crlf: lines.join('\r\n'),
+      crcrlf: lines.join('\r\r\n'),
+      cr: lines.join('\r'),
+      tab: lines.map((l) => (l.startsWith('AT+') ? `${l}\t` : l)).join('\n'),
+      spaces: lines.map((l) => (l.startsWith('AT+') ? `${l}  \r` : l)).join('\r\n'),
+    };
+    for (const [name, text] of Object.entries(variants)) {
+      const r = await run([...VERIFY, 'log.txt'], { files: { 'log.txt': text } });
+      expect(r.code, `${name}: ${r.err}`).toBe(0);
+      expect(r.out).toContain(`✓ clientId  ${CLIENT}`);
+    }
+  });
+
+  test('line numbers count CR CR LF and CR alone as one line end', () => {
+    const problems: AtLogProblem[] = [];
+    loginsFromAtLog('OK\r\r\nOK\rAT+QMTCONN=0,"c","u\r\r\n', problems);
+    expect(problems).toEqual([{ line: 3, command: 'AT+QMTCONN', reason: 'unclosed' }]);
+  });
+
+  test.each([
+    ['an unclosed quote (Quectel)', 'AT+QMTCONN=0,"c","user\nname","p"', 'line 2: AT+QMTCONN has a double quote that is not closed on its line'],
+    ['a command wrapped after a comma (SIMCom)', 'AT+CMQTTACCQ=0,"id",0\nAT+CMQTTCONNECT=0,"tcp://h:1883",60,1,\n"u","p"', 'line 3: AT+CMQTTCONNECT ends with a comma'],
+    ['a double quote inside a value (Quectel)', 'AT+QMTCONN=0,"c","u"x","p"', 'line 2: AT+QMTCONN has text after a quoted value\'s closing quote'],
+    ['too few parameters (Quectel)', 'AT+QMTCONN=0', 'line 2: AT+QMTCONN has fewer parameters than the command needs'],
+    ['an unclosed quote (ESP-AT)', 'AT+MQTTUSERCFG=0,1,"c","u","p,0,0,""', 'line 2: AT+MQTTUSERCFG has a comma or double quote'],
+  ])('%s: exit 1 naming the line and the problem, not "empty"', async (_name, command, expected) => {
+    const r = await run([...VERIFY, 'log.txt'], { files: { 'log.txt': `OK\n${command}\n` } });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(expected);
+    expect(r.err).not.toContain('empty');
   });
 });

@@ -78,7 +78,7 @@ function asPackets(text: string, io: Io): AtLogInput {
   const logins = loginsFromAtLog(text, problems);
   // The modem would not read such a line as written: that is the answer, and verify fails with it.
   const bad = problems[0];
-  if (bad && logins.length === 0) throw new MqttSignError('verify.at.unescaped', { line: bad.line, command: bad.command }, 1);
+  if (bad && logins.length === 0) throw new MqttSignError(`verify.at.${bad.reason}`, { line: bad.line, command: bad.command }, 1);
   const hex = logins.map((l) =>
     Buffer.from(
       encode({

@@ -5,7 +5,7 @@
  * Parameters are unescaped with at-escape.ts, the module the script generators quote with; a command inside a C
  * string literal (`"AT+MQTTUSERCFG=0,1,\"id\\,x\",…"`) is first unescaped as C. Linear in the input.
  */
-import { splitParams, type Quoting } from './at-escape.js';
+import { readParams, type ParamProblem, type Quoting } from './at-escape.js';
 
 export interface AtLogin {
   readonly dialect: 'esp-at-mqtt' | 'quectel-mqtt' | 'simcom-mqtt';
@@ -34,7 +34,7 @@ export const hasAtLogin = (text: string): boolean => MARKERS.test(text);
 export function commandOf(line: string): string | undefined {
   const at = line.search(/(?<![A-Za-z])AT\+/i);
   if (at < 0) return undefined;
-  const command = line[at - 1] === '"' && line.slice(at).includes('\\"') ? cString(line, at) : line.slice(at).replace(/\r$/, '').replace(/\\r\\n"?.*$/, '');
+  const command = line[at - 1] === '"' && line.slice(at).includes('\\"') ? cString(line, at) : line.slice(at).replace(/\\r\\n"?.*$/, '').trimEnd();
   return command.replace(/^AT\+[A-Za-z]+/i, (name) => name.toUpperCase());
 }
 
@@ -68,22 +68,36 @@ interface Esp {
   commands: string[];
 }
 
-/** A login command the modem would not read as written (ESP-AT: a comma or quote inside quotes not escaped). */
+/** A login command the modem would not read as written, and why (see readParams; 'count': too few parameters). */
 export interface AtLogProblem {
   /** 1-based line number. */
   readonly line: number;
   readonly command: string;
+  readonly reason: ParamProblem | 'count';
 }
 
+/** Commands whose unreadable line is recorded as a problem: each is (part of) a login. */
+const LOGIN_COMMANDS = new Set(['MQTTUSERCFG', 'QMTCONN', 'CMQTTACCQ', 'CMQTTCONNECT']);
+
+/** Line ends of a capture: LF, CR LF, CR CR LF (a raw echo), or CR alone; each is one end, so lines count right. */
+const LINE_END = /\r*\n|\r/;
+
 export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): AtLogin[] {
-  const lines = text.split('\n');
+  const lines = text.split(LINE_END);
   const logins: AtLogin[] = [];
   let esp: Esp | undefined;
   let quectel = { version: 4 as 3 | 4, keepalive: 120, tls: false };
   let simcomId: string | undefined;
   let simcomTls = false;
-  const params = (command: string, name: string, quoting: Quoting) =>
-    command.startsWith(`AT+${name}=`) ? splitParams(command.slice(name.length + 4), quoting) : undefined;
+  let line = 0;
+  const params = (command: string, name: string, quoting: Quoting, least = 0) => {
+    if (!command.startsWith(`AT+${name}=`)) return undefined;
+    const p = readParams(command.slice(name.length + 4), quoting);
+    const reason = typeof p === 'string' ? p : p.length < least ? 'count' : undefined;
+    if (reason === undefined) return p as Exclude<typeof p, string>;
+    if (LOGIN_COMMANDS.has(name)) problems.push({ line, command: `AT+${name}`, reason });
+    return undefined;
+  };
   const flushEsp = () => {
     if (esp) logins.push({ dialect: 'esp-at-mqtt', clientId: esp.clientId, username: esp.username || null, password: esp.password || null, keepalive: esp.keepalive, protocolVersion: 4, tls: esp.tls, commands: esp.commands });
     esp = undefined;
@@ -92,12 +106,10 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
     if (comment(lines[i]!)) continue;
     const command = commandOf(lines[i]!);
     if (command === undefined) continue;
+    line = i + 1;
     let p;
-    if (command.startsWith('AT+MQTTUSERCFG=') && (params(command, 'MQTTUSERCFG', 'esp')?.length ?? 0) < 5) {
-      problems.push({ line: i + 1, command: 'AT+MQTTUSERCFG' });
-      continue;
-    }
-    if ((p = params(command, 'MQTTUSERCFG', 'esp')) && p.length >= 5) {
+    if (command.startsWith('AT+MQTTUSERCFG=') && !(p = params(command, 'MQTTUSERCFG', 'esp', 5))) continue;
+    if (p) {
       flushEsp();
       esp = { clientId: p[2]!.value, username: p[3]!.value, password: p[4]!.value, keepalive: 120, tls: Number(p[1]!.value) >= 2 && Number(p[1]!.value) !== 6, commands: ['AT+MQTTUSERCFG'] };
       continue;
@@ -129,17 +141,17 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
       if (key === 'ssl') quectel.tls = p[2]!.value === '1';
       continue;
     }
-    if ((p = params(command, 'QMTCONN', 'plain')) && p.length >= 2) {
+    if ((p = params(command, 'QMTCONN', 'plain', 2))) {
       logins.push({ dialect: 'quectel-mqtt', clientId: p[1]!.value, username: p[2]?.value ?? null, password: p[3]?.value ?? null, keepalive: quectel.keepalive, protocolVersion: quectel.version, tls: quectel.tls, commands: ['AT+QMTCONN'] });
       quectel = { version: 4, keepalive: 120, tls: false };
       continue;
     }
-    if ((p = params(command, 'CMQTTACCQ', 'plain')) && p.length >= 2) {
+    if ((p = params(command, 'CMQTTACCQ', 'plain', 2))) {
       simcomId = p[1]!.value;
       simcomTls = p[2]?.value === '1';
       continue;
     }
-    if ((p = params(command, 'CMQTTCONNECT', 'plain')) && p.length >= 4) {
+    if ((p = params(command, 'CMQTTCONNECT', 'plain', 4))) {
       logins.push({
         dialect: 'simcom-mqtt',
         clientId: simcomId ?? '',
