@@ -34,7 +34,7 @@ describe('verify <platform> from modem command logs', () => {
   test('a long password sent with AT+MQTTLONGPASSWORD in a serial log (typed after >) is read whole', () => {
     const log = ['[10:00:01.123]TX: AT+MQTTUSERCFG=0,1,"id\\,1","user","",0,0,""', 'OK', 'AT+MQTTLONGPASSWORD=0,70', 'OK', '>' + 'p'.repeat(70), 'OK', 'AT+MQTTCONN=0,"h",1883,0'].join('\r\n');
     expect(loginsFromAtLog(log)).toEqual([
-      { dialect: 'esp-at-mqtt', clientId: 'id,1', username: 'user', password: 'p'.repeat(70), keepalive: 120, protocolVersion: 4, tls: false, commands: ['AT+MQTTUSERCFG', 'AT+MQTTLONGPASSWORD'] },
+      { dialect: 'esp-at-mqtt', clientId: 'id,1', username: 'user', password: 'p'.repeat(70), keepalive: 120, protocolVersion: 4, tls: false, commands: ['AT+MQTTUSERCFG', 'AT+MQTTLONGPASSWORD'], line: 1 },
     ]);
   });
 
@@ -140,5 +140,32 @@ describe('verify reads a capture\'s line ends and trailing blanks, and names a m
     expect(r.code).toBe(1);
     expect(r.err).toContain(expected);
     expect(r.err).not.toContain('empty');
+  });
+});
+
+describe('a login no CONNECT can carry is a login that does not verify, not the end of the run', () => {
+  test('a 70000-byte password after a good login: exit 1, the good one verified, the long one named with MQTT 3.1.1 §1.5.3', async () => {
+    const script = (await run([...SIGN, '--format', 'at', '--modem', 'quectel-mqtt'])).out;
+    const good = script.split('\n').find((l) => l.startsWith('AT+QMTCONN='))!;
+    const long = `AT+QMTCONN=0,"c","u","${'p'.repeat(70000)}"`;
+    const r = await run([...VERIFY, 'log.txt'], { files: { 'log.txt': `${good}\nOK\n${long}\n${good}\n` } });
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toContain(`✓ clientId  ${CLIENT}`);
+    expect(r.out).toContain('line 3: AT+QMTCONN: password is 70000 bytes; the limit is 65535 [MQTT 3.1.1 §1.5.3]');
+    expect(r.out).toContain('2 of 3 CONNECTs verify');
+    const json = await run([...VERIFY, 'log.txt', '--format', 'json'], { files: { 'log.txt': `${good}\n${long}\n` } });
+    expect(json.code).toBe(1);
+    const doc = JSON.parse(json.out) as { ok: boolean; connects: { ok: boolean; warnings: { code: string; message: string }[] }[] };
+    expect(doc.connects.map((c) => c.ok)).toEqual([true, false]);
+    expect(doc.connects[1]!.warnings[0]!.message).toContain('line 2: AT+QMTCONN: password is 70000 bytes');
+  });
+
+  test('a malformed login command beside good ones is reported too, not dropped', async () => {
+    const script = (await run([...SIGN, '--format', 'at', '--modem', 'quectel-mqtt'])).out;
+    const good = script.split('\n').find((l) => l.startsWith('AT+QMTCONN='))!;
+    const r = await run([...VERIFY, 'log.txt'], { files: { 'log.txt': `AT+QMTCONN=0,"c","u\n${good}\n` } });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('line 1: AT+QMTCONN has a double quote that is not closed on its line');
+    expect(r.out).toContain('1 of 2 CONNECTs verify');
   });
 });

@@ -20,6 +20,8 @@ export interface AtLogInput {
   readonly input: string | undefined;
   readonly io: Io;
   readonly logins: readonly AtLogin[];
+  /** Logins that cannot be checked, in line order: each counts as a CONNECT that does not verify. */
+  readonly refused?: readonly AtRefused[];
 }
 
 export async function atLogInput(input: string | undefined, io: Io): Promise<AtLogInput> {
@@ -73,26 +75,69 @@ async function* watch(p: Peeked): AsyncIterable<Uint8Array> {
   }
 }
 
+/**
+ * A login the modem log holds that cannot be checked as a CONNECT: a field the packet cannot carry, or (beside
+ * logins that can be) a command the modem would not read as written. verify reports each as not verifying.
+ */
+export interface AtRefused {
+  readonly line: number;
+  readonly command: string;
+  /** The catalogue entry and values saying why. */
+  readonly code: string;
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+/** MQTT 3.1 and 3.1.1 carry a client id, username and password with a 2-byte length. */
+const FIELD_MAX = 0xffff;
+
 function asPackets(text: string, io: Io): AtLogInput {
   const problems: AtLogProblem[] = [];
-  const logins = loginsFromAtLog(text, problems);
+  const all = loginsFromAtLog(text, problems);
   // The modem would not read such a line as written: that is the answer, and verify fails with it.
   const bad = problems[0];
-  if (bad && logins.length === 0) throw new MqttSignError(`verify.at.${bad.reason}`, { line: bad.line, command: bad.command }, 1);
-  const hex = logins.map((l) =>
-    Buffer.from(
-      encode({
-        cmd: 'connect',
-        protocolVersion: l.protocolVersion,
-        clientId: l.clientId,
-        keepalive: l.keepalive,
-        clean: true,
-        ...(l.username !== null ? { username: l.username } : {}),
-        ...(l.password !== null ? { password: l.password } : {}),
-      }),
-    ).toString('hex'),
-  );
-  return { input: hex.join(' ') || undefined, io, logins };
+  if (bad && all.length === 0) throw new MqttSignError(`verify.at.${bad.reason}`, { line: bad.line, command: bad.command }, 1);
+  const refused: AtRefused[] = problems.map((p) => ({ line: p.line, command: p.command, code: `verify.at.${p.reason}`, params: { line: p.line, command: p.command } }));
+  const logins: AtLogin[] = [];
+  const hex: string[] = [];
+  for (const l of all) {
+    const command = l.commands[l.commands.length - 1]!;
+    const field = tooLong(l);
+    if (field) {
+      refused.push({ line: l.line, command, code: 'verify.at.refused', params: { line: l.line, command, code: 'codec.encode.too-long', ...field } });
+      continue;
+    }
+    try {
+      hex.push(
+        Buffer.from(
+          encode({
+            cmd: 'connect',
+            protocolVersion: l.protocolVersion,
+            clientId: l.clientId,
+            keepalive: l.keepalive,
+            clean: true,
+            ...(l.username !== null ? { username: l.username } : {}),
+            ...(l.password !== null ? { password: l.password } : {}),
+          }),
+        ).toString('hex'),
+      );
+      logins.push(l);
+    } catch (err) {
+      if (!(err instanceof MqttSignError)) throw err;
+      refused.push({ line: l.line, command, code: 'verify.at.refused', params: { line: l.line, command, code: err.code, ...(err.params as Record<string, string | number>) } });
+    }
+  }
+  refused.sort((a, b) => a.line - b.line);
+  return { input: hex.join(' ') || undefined, io, logins, refused };
+}
+
+/** The first field over the 2-byte length of MQTT 3.1/3.1.1 (§1.5.3), with the values of codec.encode.too-long. */
+function tooLong(l: AtLogin): Record<string, string | number> | undefined {
+  const fields = [['clientId', l.clientId], ['username', l.username], ['password', l.password]] as const;
+  for (const [field, value] of fields) {
+    const length = value === null ? 0 : Buffer.byteLength(value);
+    if (length > FIELD_MAX) return { field, value: length, limit: FIELD_MAX, rule: 'MQTT 3.1.1 §1.5.3' };
+  }
+  return undefined;
 }
 
 export interface Peeked {

@@ -17,6 +17,8 @@ export interface AtLogin {
   readonly tls: boolean;
   /** The commands the login was read from, e.g. ["AT+MQTTUSERCFG", "AT+MQTTLONGPASSWORD"]. */
   readonly commands: readonly string[];
+  /** 1-based line of its login command (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT). */
+  readonly line: number;
 }
 
 /** Modems read a command's name in any case (`at+qmtconn=`, `At+QMTCONN=`), so these match it in any case. */
@@ -66,6 +68,7 @@ interface Esp {
   keepalive: number;
   tls: boolean;
   commands: string[];
+  line: number;
 }
 
 /** A login command the modem would not read as written, and why (see readParams; 'count': too few parameters). */
@@ -99,7 +102,7 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
     return undefined;
   };
   const flushEsp = () => {
-    if (esp) logins.push({ dialect: 'esp-at-mqtt', clientId: esp.clientId, username: esp.username || null, password: esp.password || null, keepalive: esp.keepalive, protocolVersion: 4, tls: esp.tls, commands: esp.commands });
+    if (esp) logins.push({ dialect: 'esp-at-mqtt', clientId: esp.clientId, username: esp.username || null, password: esp.password || null, keepalive: esp.keepalive, protocolVersion: 4, tls: esp.tls, commands: esp.commands, line: esp.line });
     esp = undefined;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -111,7 +114,7 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
     if (command.startsWith('AT+MQTTUSERCFG=') && !(p = params(command, 'MQTTUSERCFG', 'esp', 5))) continue;
     if (p) {
       flushEsp();
-      esp = { clientId: p[2]!.value, username: p[3]!.value, password: p[4]!.value, keepalive: 120, tls: Number(p[1]!.value) >= 2 && Number(p[1]!.value) !== 6, commands: ['AT+MQTTUSERCFG'] };
+      esp = { clientId: p[2]!.value, username: p[3]!.value, password: p[4]!.value, keepalive: 120, tls: Number(p[1]!.value) >= 2 && Number(p[1]!.value) !== 6, commands: ['AT+MQTTUSERCFG'], line };
       continue;
     }
     const long = /^AT\+MQTTLONG(CLIENTID|USERNAME|PASSWORD)=\s*0\s*,\s*(\d+)/.exec(command);
@@ -142,7 +145,7 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
       continue;
     }
     if ((p = params(command, 'QMTCONN', 'plain', 2))) {
-      logins.push({ dialect: 'quectel-mqtt', clientId: p[1]!.value, username: p[2]?.value ?? null, password: p[3]?.value ?? null, keepalive: quectel.keepalive, protocolVersion: quectel.version, tls: quectel.tls, commands: ['AT+QMTCONN'] });
+      logins.push({ dialect: 'quectel-mqtt', clientId: p[1]!.value, username: p[2]?.value ?? null, password: p[3]?.value ?? null, keepalive: quectel.keepalive, protocolVersion: quectel.version, tls: quectel.tls, commands: ['AT+QMTCONN'], line });
       quectel = { version: 4, keepalive: 120, tls: false };
       continue;
     }
@@ -161,6 +164,7 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
         protocolVersion: 4,
         tls: simcomTls || p[1]!.value.startsWith('ssl://'),
         commands: simcomId === undefined ? ['AT+CMQTTCONNECT'] : ['AT+CMQTTACCQ', 'AT+CMQTTCONNECT'],
+        line,
       });
     }
   }

@@ -93,6 +93,7 @@ export const en: Readonly<Record<string, string>> = {
   'verify.at.cut': 'line {line}: {command} ends with a comma: the rest of the command is missing (is it wrapped onto the next line?)',
   'verify.at.quote':
     'line {line}: {command} has text after a quoted value\'s closing quote; this modem has no escape for a double quote, so a value cannot hold one and the modem does not read this login as written',
+  'verify.at.refused': 'line {line}: {command}: {reason}; no CONNECT can carry this login, so the broker never gets it',
   'verify.at.count': 'line {line}: {command} has fewer parameters than the command needs, so the modem refuses it',
 };
 
@@ -181,5 +182,6 @@ export const zh: Readonly<Record<string, string>> = {
   'verify.at.unclosed': '第 {line} 行：{command} 中有一个双引号在本行内没有闭合；指令在行尾结束，模组收不到这次登录（指令是否被折到了下一行？）',
   'verify.at.cut': '第 {line} 行：{command} 以逗号结尾：指令的其余部分缺失（是否被折到了下一行？）',
   'verify.at.quote': '第 {line} 行：{command} 的带引号值在闭合引号之后还有文字；此模组没有双引号的转义写法，值中不能含双引号，模组不会按所写内容读取这次登录',
+  'verify.at.refused': '第 {line} 行：{command}：{reason}；CONNECT 无法携带这次登录，服务器永远收不到它',
   'verify.at.count': '第 {line} 行：{command} 的参数少于指令所需，模组会拒绝它',
 };

@@ -144,7 +144,14 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     // A modem MQTT command log or firmware line (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT) becomes its CONNECTs.
     const check = async (at: AtLogInput): Promise<void> => {
       for (const login of at.logins) io.stderr.write(`${message('verify.at.where', { commands: login.commands.join(' + ') }, lang)}\n`);
-      await checkPackets(await openPackets(at.input, opts, at.io, (s) => skipped.push(s)));
+      if (at.input !== undefined || !at.refused?.length) await checkPackets(await openPackets(at.input, opts, at.io, (s) => skipped.push(s)));
+      // A login the log holds but no CONNECT can carry: reported after the CONNECTs, numbered on from them.
+      let index = at.logins.length;
+      for (const r of at.refused ?? []) {
+        const reason = r.code === 'verify.at.refused' ? message(String(r.params.code), r.params, lang) : '';
+        const text = message(r.code, { ...r.params, reason }, lang);
+        pending.push({ index: index++, where: { stream: null, time: null, frame: null }, result: { ok: false, fields: [], warnings: [{ code: r.code, message: text }] } });
+      }
     };
     // stdin that turns out to be a modem log past its first 64 KiB: the packet reader stops there, the log is read.
     await check(await atLogInput(input, io)).catch(async (err: unknown) => {
