@@ -363,6 +363,29 @@ tools.describe('the C reply readers under ASan/UBSan', () => {
   }, 600_000);
 });
 
+tools.describe('suback_codes', () => {
+  test.each([4, 5] as const)('(v%i) codes NULL with max 0 counts the codes, as its comment says; too small an array is E_SPACE', (version) => {
+  const suback = version === 5 ? '90 06 00 07 00 00 01 80' : '90 05 00 07 00 01 80';
+  const bytes = suback.split(' ').map((h) => `0x${h}`).join(', ');
+  const main = `#include <stdio.h>
+#include "runtime.h"
+int main(void) {
+  static const uint8_t p[] = { ${bytes} };
+  uint8_t codes[3] = { 0xee, 0xee, 0xee };
+  uint16_t id = 0;
+  long count = mqtt_suback_codes(p, sizeof p, NULL, NULL, 0);
+  long counted = mqtt_suback_codes(p, sizeof p, &id, NULL, 0);
+  long small = mqtt_suback_codes(p, sizeof p, NULL, codes, 2);
+  long all = mqtt_suback_codes(p, sizeof p, NULL, codes, 3);
+  printf("%ld %ld:%u %ld %ld:%02x%02x%02x\\n", count, counted, (unsigned)id, small, all, codes[0], codes[1], codes[2]);
+  return 0;
+}
+`;
+  const exe = buildC(tempDir(`suback-count-${version}`), header(version), main, [...STRICT_C, ...SANITIZE]);
+  expect(runC(exe).toString()).toBe('3 3:7 -4 3:000180\n');
+  });
+});
+
 tools.test('envelope writers: the id in decimal from 0 to 4294967295, and nothing written when it does not fit', () => {
   const connect = encode(connectFrom({ clientId: 'fw' }, {}));
   const runtime: RuntimeSpec = {

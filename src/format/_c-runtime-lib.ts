@@ -159,7 +159,7 @@ ${v5 ? `  /* 5.0 §3.4.2.1: a Reason Code may follow, then properties (a code of
 /*
  * A SUBACK: its Packet Identifier into *packet_id and one code per filter into codes (0, 1, 2 = the QoS granted;
  * 0x80 or more = refused). Returns the number of codes, or a negative ${P}_E_ value (${P}_E_SPACE when there are
- * more than max; codes may be NULL with max 0 to count them).
+ * more than max; codes may be NULL, with max 0, to count them: the count is returned and nothing is written).
  */
 static inline long ${p}_suback_codes(const uint8_t *p, size_t n, uint16_t *packet_id, uint8_t *codes, size_t max) {
   size_t body, rest, at, i;
@@ -169,8 +169,10 @@ static inline long ${p}_suback_codes(const uint8_t *p, size_t n, uint16_t *packe
   if ((p[0] & 0x0fu) != 0 || rest < ${v5 ? 4 : 3}u) return ${P}_E_MALFORMED;
 ${v5 ? `  at = ${p}_skip_properties(p, body + 2u, body + rest);
   if (at == 0 || at == body + rest) return ${P}_E_MALFORMED;
-` : '  at = body + 2u;\n'}  if (body + rest - at > max) return ${P}_E_SPACE;
+` : '  at = body + 2u;\n'}  /* codes NULL: count them only (nothing is written, so max does not limit). */
+  if (codes && body + rest - at > max) return ${P}_E_SPACE;
   if (packet_id) *packet_id = (uint16_t)((p[body] << 8) | p[body + 1u]);
+  if (!codes) return (long)(body + rest - at);
   for (i = 0; at + i < body + rest; i++) codes[i] = p[at + i];
   return (long)i;
 }
