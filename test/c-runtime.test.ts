@@ -311,6 +311,7 @@ function frameLength(b: Uint8Array): number {
 const E_SHORT = -1;
 const E_TYPE = -2;
 const E_MALFORMED = -3;
+const E_REFUSED = -5;
 
 tools.describe('the C reply readers under ASan/UBSan', () => {
   test.each([4, 5] as const)('protocol level %i: 120000 mutated, truncated and random packets; lengths exact; decode() agrees', (version) => {
@@ -344,7 +345,9 @@ tools.describe('the C reply readers under ASan/UBSan', () => {
         return; // decode refuses it: the C may refuse or read it, but it must not read past the input (ASan).
       }
       expect(Number(c), label).toBe(packet.cmd === 'connack' ? (version === 5 ? packet.reasonCode : packet.returnCode) : E_TYPE);
-      expect(Number(a), label).toBe(packet.cmd === 'puback' ? packet.messageId : E_TYPE);
+      // A PUBACK of Packet Identifier 0 is malformed [MQTT-2.3.1-1]; a 5.0 one with a Reason Code of 0x80 or more is a refusal.
+      const puback = packet.cmd !== 'puback' ? E_TYPE : packet.messageId === 0 ? E_MALFORMED : (packet.reasonCode ?? 0) >= 0x80 ? E_REFUSED : packet.messageId;
+      expect(Number(a), label).toBe(puback);
       expect(s, label).toBe(packet.cmd === 'suback' ? `${packet.granted.length}:${packet.messageId}:${Buffer.from(packet.granted).toString('hex')}` : `${E_TYPE}:0:`);
       if (packet.cmd === 'publish') {
         const [rc, toff, tlen, poff, plen, qos, retain, dup, id] = p.split(':').map(Number) as number[];
@@ -361,6 +364,56 @@ tools.describe('the C reply readers under ASan/UBSan', () => {
     // The mutations must leave plenty of packets decode() accepts, of every kind, for the agreement to mean something.
     for (const [kind, n] of Object.entries(agreed)) expect(n, kind).toBeGreaterThan(500);
   }, 600_000);
+});
+
+tools.describe('suback_codes', () => {
+  test.each([4, 5] as const)('(v%i) codes NULL with max 0 counts the codes, as its comment says; too small an array is E_SPACE', (version) => {
+  const suback = version === 5 ? '90 06 00 07 00 00 01 80' : '90 05 00 07 00 01 80';
+  const bytes = suback.split(' ').map((h) => `0x${h}`).join(', ');
+  const main = `#include <stdio.h>
+#include "runtime.h"
+int main(void) {
+  static const uint8_t p[] = { ${bytes} };
+  uint8_t codes[3] = { 0xee, 0xee, 0xee };
+  uint16_t id = 0;
+  long count = mqtt_suback_codes(p, sizeof p, NULL, NULL, 0);
+  long counted = mqtt_suback_codes(p, sizeof p, &id, NULL, 0);
+  long small = mqtt_suback_codes(p, sizeof p, NULL, codes, 2);
+  long all = mqtt_suback_codes(p, sizeof p, NULL, codes, 3);
+  printf("%ld %ld:%u %ld %ld:%02x%02x%02x\\n", count, counted, (unsigned)id, small, all, codes[0], codes[1], codes[2]);
+  return 0;
+}
+`;
+  const exe = buildC(tempDir(`suback-count-${version}`), header(version), main, [...STRICT_C, ...SANITIZE]);
+  expect(runC(exe).toString()).toBe('3 3:7 -4 3:000180\n');
+  });
+});
+
+tools.describe('puback_id', () => {
+  test.each([
+    [4, '40 02 00 00', '-3 -3:0'],
+    [4, '40 02 00 05', '5 0:5'],
+    [5, '40 02 00 00', '-3 -3:0'],
+    [5, '40 03 00 01 80', '-5 128:1'],
+    [5, '40 04 00 02 97 00', '-5 151:2'],
+    [5, '40 03 00 03 10', '3 16:3'],
+    [5, '40 02 00 04', '4 0:4'],
+  ] as const)('(v%i) %s: id 0 is malformed, a refused 5.0 PUBLISH is MQTT_E_REFUSED and puback_reason gives its code', (version, hex, want) => {
+    const bytes = hex.split(' ').map((h) => `0x${h}`).join(', ');
+    const main = `#include <stdio.h>
+#include "runtime.h"
+int main(void) {
+  static const uint8_t p[] = { ${bytes} };
+  uint16_t id = 0;
+  long a = mqtt_puback_id(p, sizeof p);
+  int r = mqtt_puback_reason(p, sizeof p, &id);
+  printf("%ld %d:%u\\n", a, r, (unsigned)id);
+  return 0;
+}
+`;
+    const exe = buildC(tempDir(`puback-${version}-${hex.replace(/ /g, '')}`), header(version), main, [...STRICT_C, ...SANITIZE]);
+    expect(runC(exe).toString()).toBe(`${want}\n`);
+  });
 });
 
 tools.test('envelope writers: the id in decimal from 0 to 4294967295, and nothing written when it does not fit', () => {

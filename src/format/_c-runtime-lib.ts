@@ -16,6 +16,7 @@ export function runtimeLibrary(p: string, version: 3 | 4 | 5): string {
 #define ${P}_E_TYPE (-2)      /* a complete packet, but of another type */
 #define ${P}_E_MALFORMED (-3) /* lengths or flags against the MQTT rules: close the connection */
 #define ${P}_E_SPACE (-4)     /* ${p}_suback_codes: more codes than the caller's array holds */
+#define ${P}_E_REFUSED (-5)   /* ${p}_puback_id: the broker refused the PUBLISH (5.0 Reason Code 0x80 or more) */
 /* ${p}_frame_len: the Remaining Length runs past 4 bytes, or the packet cannot fit in a size_t here. */
 #define ${P}_FRAME_INVALID ((size_t)-1)
 
@@ -144,22 +145,40 @@ static inline int ${p}_connack_code(const uint8_t *p, size_t n) {
 ${v5 ? `  if (rest > 2u && ${p}_skip_properties(p, body + 2u, body + rest) == 0) return ${P}_E_MALFORMED;\n` : ''}  return p[body + 1u];
 }
 
-/* The Packet Identifier a PUBACK acknowledges (1 to 65535), or a negative ${P}_E_ value. */
-static inline long ${p}_puback_id(const uint8_t *p, size_t n) {
+/*
+ * The PUBACK's Packet Identifier into *packet_id (when not NULL) and its ${v5 ? 'Reason Code (5.0 §3.4.2.1; absent = 0, success; 0x80 or more = refused)' : 'result: always 0 in 3.1.1, which has no Reason Code'};
+ * or a negative ${P}_E_ value. A Packet Identifier of 0 is malformed [MQTT-2.3.1-1].
+ */
+static inline int ${p}_puback_reason(const uint8_t *p, size_t n, uint16_t *packet_id) {
   size_t body, rest;
+  long id;
   int e = ${p}_header(p, n, &body, &rest);
   if (e < 0) return e;
   if (p[0] >> 4 != ${P}_PUBACK) return ${P}_E_TYPE;
   if ((p[0] & 0x0fu) != 0 || ${v5 ? 'rest < 2u' : 'rest != 2u'}) return ${P}_E_MALFORMED;
-${v5 ? `  /* 5.0 §3.4.2.1: a Reason Code may follow, then properties (a code of 0x80 or more means refused). */
+  id = ((long)p[body] << 8) | (long)p[body + 1u];
+  if (id == 0) return ${P}_E_MALFORMED;
+${v5 ? `  /* 5.0 §3.4.2.1: a Reason Code may follow, then properties. */
   if (rest > 3u && ${p}_skip_properties(p, body + 3u, body + rest) == 0) return ${P}_E_MALFORMED;
-` : ''}  return ((long)p[body] << 8) | (long)p[body + 1u];
+` : ''}  if (packet_id) *packet_id = (uint16_t)id;
+  return ${v5 ? 'rest > 2u ? p[body + 2u] : 0' : '0'};
+}
+
+/*
+ * The Packet Identifier a PUBACK acknowledges (1 to 65535), or a negative ${P}_E_ value${v5 ? `: ${P}_E_REFUSED when the
+ * broker refused the PUBLISH (Reason Code 0x80 or more; ${p}_puback_reason gives the code and the identifier)` : ''}.
+ */
+static inline long ${p}_puback_id(const uint8_t *p, size_t n) {
+  uint16_t id = 0;
+  int r = ${p}_puback_reason(p, n, &id);
+  if (r < 0) return r;
+  return r >= 0x80 ? ${P}_E_REFUSED : (long)id;
 }
 
 /*
  * A SUBACK: its Packet Identifier into *packet_id and one code per filter into codes (0, 1, 2 = the QoS granted;
  * 0x80 or more = refused). Returns the number of codes, or a negative ${P}_E_ value (${P}_E_SPACE when there are
- * more than max; codes may be NULL with max 0 to count them).
+ * more than max; codes may be NULL, with max 0, to count them: the count is returned and nothing is written).
  */
 static inline long ${p}_suback_codes(const uint8_t *p, size_t n, uint16_t *packet_id, uint8_t *codes, size_t max) {
   size_t body, rest, at, i;
@@ -169,8 +188,10 @@ static inline long ${p}_suback_codes(const uint8_t *p, size_t n, uint16_t *packe
   if ((p[0] & 0x0fu) != 0 || rest < ${v5 ? 4 : 3}u) return ${P}_E_MALFORMED;
 ${v5 ? `  at = ${p}_skip_properties(p, body + 2u, body + rest);
   if (at == 0 || at == body + rest) return ${P}_E_MALFORMED;
-` : '  at = body + 2u;\n'}  if (body + rest - at > max) return ${P}_E_SPACE;
+` : '  at = body + 2u;\n'}  /* codes NULL: count them only (nothing is written, so max does not limit). */
+  if (codes && body + rest - at > max) return ${P}_E_SPACE;
   if (packet_id) *packet_id = (uint16_t)((p[body] << 8) | p[body + 1u]);
+  if (!codes) return (long)(body + rest - at);
   for (i = 0; at + i < body + rest; i++) codes[i] = p[at + i];
   return (long)i;
 }

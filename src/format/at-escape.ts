@@ -33,21 +33,38 @@ export function quote(value: string, quoting: Quoting): string {
   return quoting === 'esp' ? `"${value.replace(/[\\,"]/g, (c) => `\\${c}`)}"` : `"${value}"`;
 }
 
+/** Why a command's parameters cannot be read as the modem would: see readParams. */
+export type ParamProblem = 'unescaped' | 'unclosed' | 'quote' | 'cut';
+
 /**
- * Splits the parameters of an AT command (the text after `=`) as the modem reads them: quoted strings lose their
- * quotes and escapes, anything else is trimmed. Returns undefined when a quote is never closed, or (ESP-AT) when a
- * quoted string holds an unescaped comma, which the firmware takes for a separator.
+ * Splits the parameters of an AT command (the text after `=`) as the modem reads them, or undefined when
+ * readParams finds a problem.
  */
 export function splitParams(text: string, quoting: Quoting): { value: string; quoted: boolean }[] | undefined {
+  const r = readParams(text, quoting);
+  return typeof r === 'string' ? undefined : r;
+}
+
+const blank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+
+/**
+ * The parameters of an AT command (the text after `=`) as the modem reads them: quoted strings lose their quotes
+ * and escapes, anything else is trimmed; spaces and tabs around a parameter (a capture's trailing tab) are not part
+ * of it. Or what makes the line unreadable: 'unclosed' a quote never closed on the line (a command wrapped onto
+ * the next one), 'cut' the line ends with a comma (the rest is missing), 'unescaped' (ESP-AT) a comma or quote
+ * inside a quoted string not escaped, which the firmware takes for a separator or the end, 'quote' (Quectel,
+ * SIMCom) text after a closing quote: a double quote inside a value, which these modems cannot carry.
+ */
+export function readParams(text: string, quoting: Quoting): { value: string; quoted: boolean }[] | ParamProblem {
   const out: { value: string; quoted: boolean }[] = [];
   let i = 0;
   for (;;) {
-    while (text[i] === ' ') i++;
+    while (blank(text[i])) i++;
     if (text[i] === '"') {
       let value = '';
       i++;
       for (;;) {
-        if (i >= text.length) return undefined;
+        if (i >= text.length) return 'unclosed';
         const c = text[i]!;
         if (quoting === 'esp' && c === '\\' && i + 1 < text.length) {
           value += text[i + 1];
@@ -56,21 +73,23 @@ export function splitParams(text: string, quoting: Quoting): { value: string; qu
         }
         if (c === '"') break;
         // ESP-AT splits parameters at every unescaped comma, quotes or not: such a line does not say what it seems to.
-        if (quoting === 'esp' && c === ',') return undefined;
+        if (quoting === 'esp' && c === ',') return 'unescaped';
         value += c;
         i++;
       }
       i++;
       out.push({ value, quoted: true });
-      while (text[i] === ' ') i++;
+      while (blank(text[i])) i++;
     } else {
       const end = nextComma(text, i);
       out.push({ value: text.slice(i, end).trim(), quoted: false });
       i = end;
     }
     if (i >= text.length) return out;
-    if (text[i] !== ',') return undefined;
+    if (text[i] !== ',') return quoting === 'esp' ? 'unescaped' : 'quote';
     i++;
+    while (blank(text[i])) i++;
+    if (i >= text.length) return 'cut';
   }
 }
 

@@ -5,7 +5,7 @@
  * Parameters are unescaped with at-escape.ts, the module the script generators quote with; a command inside a C
  * string literal (`"AT+MQTTUSERCFG=0,1,\"id\\,x\",…"`) is first unescaped as C. Linear in the input.
  */
-import { splitParams, type Quoting } from './at-escape.js';
+import { readParams, type ParamProblem, type Quoting } from './at-escape.js';
 
 export interface AtLogin {
   readonly dialect: 'esp-at-mqtt' | 'quectel-mqtt' | 'simcom-mqtt';
@@ -17,20 +17,27 @@ export interface AtLogin {
   readonly tls: boolean;
   /** The commands the login was read from, e.g. ["AT+MQTTUSERCFG", "AT+MQTTLONGPASSWORD"]. */
   readonly commands: readonly string[];
+  /** 1-based line of its login command (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT). */
+  readonly line: number;
 }
 
-const MARKERS = /AT\+(MQTTUSERCFG|QMTCONN|CMQTTCONNECT|CMQTTACCQ)=/;
+/** Modems read a command's name in any case (`at+qmtconn=`, `At+QMTCONN=`), so these match it in any case. */
+const MARKERS = /AT\+(MQTTUSERCFG|QMTCONN|CMQTTCONNECT|CMQTTACCQ)=/i;
+/** The longest text MARKERS matches ("AT+CMQTTCONNECT="). */
+export const MARKER_MAX = 'AT+CMQTTCONNECT='.length;
 
 /** Cheap test before parsing: does the text hold a modem MQTT login command at all? */
 export const hasAtLogin = (text: string): boolean => MARKERS.test(text);
 
-/** The command on a log line: from `AT+` on, or the content of the C string literal that starts with `"AT+`. */
+/**
+ * The command on a log line: from `AT+` on, or the content of the C string literal that starts with `"AT+`. `AT+`
+ * is found in any case (not inside a word), and the command's name is returned in capitals, as the modem reads it.
+ */
 export function commandOf(line: string): string | undefined {
-  const quoted = line.indexOf('"AT+');
-  const at = line.indexOf('AT+');
+  const at = line.search(/(?<![A-Za-z])AT\+/i);
   if (at < 0) return undefined;
-  if (quoted >= 0 && quoted === at - 1 && line.slice(at).includes('\\"')) return cString(line, quoted + 1);
-  return line.slice(at).replace(/\r$/, '').replace(/\\r\\n"?.*$/, '');
+  const command = line[at - 1] === '"' && line.slice(at).includes('\\"') ? cString(line, at) : line.slice(at).replace(/\\r\\n"?.*$/, '').trimEnd();
+  return command.replace(/^AT\+[A-Za-z]+/i, (name) => name.toUpperCase());
 }
 
 /** A C string literal's content from `start` (after the opening quote) to the closing quote, escapes resolved. */
@@ -61,40 +68,53 @@ interface Esp {
   keepalive: number;
   tls: boolean;
   commands: string[];
+  line: number;
 }
 
-/** A login command the modem would not read as written (ESP-AT: a comma or quote inside quotes not escaped). */
+/** A login command the modem would not read as written, and why (see readParams; 'count': too few parameters). */
 export interface AtLogProblem {
   /** 1-based line number. */
   readonly line: number;
   readonly command: string;
+  readonly reason: ParamProblem | 'count';
 }
 
+/** Commands whose unreadable line is recorded as a problem: each is (part of) a login. */
+const LOGIN_COMMANDS = new Set(['MQTTUSERCFG', 'QMTCONN', 'CMQTTACCQ', 'CMQTTCONNECT']);
+
+/** Line ends of a capture: LF, CR LF, CR CR LF (a raw echo), or CR alone; each is one end, so lines count right. */
+const LINE_END = /\r*\n|\r/;
+
 export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): AtLogin[] {
-  const lines = text.split('\n');
+  const lines = text.split(LINE_END);
   const logins: AtLogin[] = [];
   let esp: Esp | undefined;
   let quectel = { version: 4 as 3 | 4, keepalive: 120, tls: false };
   let simcomId: string | undefined;
   let simcomTls = false;
-  const params = (command: string, name: string, quoting: Quoting) =>
-    command.startsWith(`AT+${name}=`) ? splitParams(command.slice(name.length + 4), quoting) : undefined;
+  let line = 0;
+  const params = (command: string, name: string, quoting: Quoting, least = 0) => {
+    if (!command.startsWith(`AT+${name}=`)) return undefined;
+    const p = readParams(command.slice(name.length + 4), quoting);
+    const reason = typeof p === 'string' ? p : p.length < least ? 'count' : undefined;
+    if (reason === undefined) return p as Exclude<typeof p, string>;
+    if (LOGIN_COMMANDS.has(name)) problems.push({ line, command: `AT+${name}`, reason });
+    return undefined;
+  };
   const flushEsp = () => {
-    if (esp) logins.push({ dialect: 'esp-at-mqtt', clientId: esp.clientId, username: esp.username || null, password: esp.password || null, keepalive: esp.keepalive, protocolVersion: 4, tls: esp.tls, commands: esp.commands });
+    if (esp) logins.push({ dialect: 'esp-at-mqtt', clientId: esp.clientId, username: esp.username || null, password: esp.password || null, keepalive: esp.keepalive, protocolVersion: 4, tls: esp.tls, commands: esp.commands, line: esp.line });
     esp = undefined;
   };
   for (let i = 0; i < lines.length; i++) {
     if (comment(lines[i]!)) continue;
     const command = commandOf(lines[i]!);
     if (command === undefined) continue;
+    line = i + 1;
     let p;
-    if (command.startsWith('AT+MQTTUSERCFG=') && (params(command, 'MQTTUSERCFG', 'esp')?.length ?? 0) < 5) {
-      problems.push({ line: i + 1, command: 'AT+MQTTUSERCFG' });
-      continue;
-    }
-    if ((p = params(command, 'MQTTUSERCFG', 'esp')) && p.length >= 5) {
+    if (command.startsWith('AT+MQTTUSERCFG=') && !(p = params(command, 'MQTTUSERCFG', 'esp', 5))) continue;
+    if (p) {
       flushEsp();
-      esp = { clientId: p[2]!.value, username: p[3]!.value, password: p[4]!.value, keepalive: 120, tls: Number(p[1]!.value) >= 2 && Number(p[1]!.value) !== 6, commands: ['AT+MQTTUSERCFG'] };
+      esp = { clientId: p[2]!.value, username: p[3]!.value, password: p[4]!.value, keepalive: 120, tls: Number(p[1]!.value) >= 2 && Number(p[1]!.value) !== 6, commands: ['AT+MQTTUSERCFG'], line };
       continue;
     }
     const long = /^AT\+MQTTLONG(CLIENTID|USERNAME|PASSWORD)=\s*0\s*,\s*(\d+)/.exec(command);
@@ -124,17 +144,17 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
       if (key === 'ssl') quectel.tls = p[2]!.value === '1';
       continue;
     }
-    if ((p = params(command, 'QMTCONN', 'plain')) && p.length >= 2) {
-      logins.push({ dialect: 'quectel-mqtt', clientId: p[1]!.value, username: p[2]?.value ?? null, password: p[3]?.value ?? null, keepalive: quectel.keepalive, protocolVersion: quectel.version, tls: quectel.tls, commands: ['AT+QMTCONN'] });
+    if ((p = params(command, 'QMTCONN', 'plain', 2))) {
+      logins.push({ dialect: 'quectel-mqtt', clientId: p[1]!.value, username: p[2]?.value ?? null, password: p[3]?.value ?? null, keepalive: quectel.keepalive, protocolVersion: quectel.version, tls: quectel.tls, commands: ['AT+QMTCONN'], line });
       quectel = { version: 4, keepalive: 120, tls: false };
       continue;
     }
-    if ((p = params(command, 'CMQTTACCQ', 'plain')) && p.length >= 2) {
+    if ((p = params(command, 'CMQTTACCQ', 'plain', 2))) {
       simcomId = p[1]!.value;
       simcomTls = p[2]?.value === '1';
       continue;
     }
-    if ((p = params(command, 'CMQTTCONNECT', 'plain')) && p.length >= 4) {
+    if ((p = params(command, 'CMQTTCONNECT', 'plain', 4))) {
       logins.push({
         dialect: 'simcom-mqtt',
         clientId: simcomId ?? '',
@@ -144,6 +164,7 @@ export function loginsFromAtLog(text: string, problems: AtLogProblem[] = []): At
         protocolVersion: 4,
         tls: simcomTls || p[1]!.value.startsWith('ssl://'),
         commands: simcomId === undefined ? ['AT+CMQTTCONNECT'] : ['AT+CMQTTACCQ', 'AT+CMQTTCONNECT'],
+        line,
       });
     }
   }

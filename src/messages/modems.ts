@@ -88,6 +88,13 @@ export const en: Readonly<Record<string, string>> = {
     'line {line}: {command} has a comma or double quote inside a quoted value that is not escaped; ESP-AT splits parameters there, so the modem does not get these values',
   'verify.at.unescaped.hint': 'write \\, for a comma, \\" for a quote and \\\\ for a backslash (in C source: "\\\\," …); mqtt-sign … --format at --modem esp-at-mqtt prints the line escaped',
   'verify.at.too-large': 'the modem command log is over {max} bytes; give the part with the login commands',
+  'verify.at.unclosed':
+    'line {line}: {command} has a double quote that is not closed on its line; a command ends at the end of its line, so the modem does not get this login (is the command wrapped onto the next line?)',
+  'verify.at.cut': 'line {line}: {command} ends with a comma: the rest of the command is missing (is it wrapped onto the next line?)',
+  'verify.at.quote':
+    'line {line}: {command} has text after a quoted value\'s closing quote; this modem has no escape for a double quote, so a value cannot hold one and the modem does not read this login as written',
+  'verify.at.refused': 'line {line}: {command}: {reason}; no CONNECT can carry this login, so the broker never gets it',
+  'verify.at.count': 'line {line}: {command} has fewer parameters than the command needs, so the modem refuses it',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -172,4 +179,9 @@ export const zh: Readonly<Record<string, string>> = {
   'verify.at.unescaped': '第 {line} 行：{command} 的带引号值中有未转义的逗号或双引号；ESP-AT 会在此处拆分参数，模组收不到这些值',
   'verify.at.unescaped.hint': '逗号写成 \\,，双引号写成 \\"，反斜杠写成 \\\\（C 源码中写 "\\\\," …）；mqtt-sign … --format at --modem esp-at-mqtt 会输出已转义的指令',
   'verify.at.too-large': '模组指令日志超过 {max} 字节；请只提供含登录指令的部分',
+  'verify.at.unclosed': '第 {line} 行：{command} 中有一个双引号在本行内没有闭合；指令在行尾结束，模组收不到这次登录（指令是否被折到了下一行？）',
+  'verify.at.cut': '第 {line} 行：{command} 以逗号结尾：指令的其余部分缺失（是否被折到了下一行？）',
+  'verify.at.quote': '第 {line} 行：{command} 的带引号值在闭合引号之后还有文字；此模组没有双引号的转义写法，值中不能含双引号，模组不会按所写内容读取这次登录',
+  'verify.at.refused': '第 {line} 行：{command}：{reason}；CONNECT 无法携带这次登录，服务器永远收不到它',
+  'verify.at.count': '第 {line} 行：{command} 的参数少于指令所需，模组会拒绝它',
 };

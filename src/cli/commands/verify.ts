@@ -19,7 +19,7 @@ import { readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { addOptions } from '../commander-options.js';
 import { INPUT_OPTIONS, openPackets, problemText, type InputFlags } from './decode.js';
 import { addInputArgument } from './decode-command.js';
-import { atLogInput } from '../at-log-input.js';
+import { AtLogLater, atLogInput, type AtLogInput } from '../at-log-input.js';
 import type { SkippedStream } from '../../capture/stream.js';
 import type { ReplyMeaning } from '../../mqtt/replies.js';
 import { replyMeanings } from '../replies.js';
@@ -142,9 +142,27 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   };
   try {
     // A modem MQTT command log or firmware line (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT) becomes its CONNECTs.
-    const at = await atLogInput(input, io);
-    for (const login of at.logins) io.stderr.write(`${message('verify.at.where', { commands: login.commands.join(' + ') }, lang)}\n`);
-    const batches = await openPackets(at.input, opts, at.io, (s) => skipped.push(s));
+    const check = async (at: AtLogInput): Promise<void> => {
+      for (const login of at.logins) io.stderr.write(`${message('verify.at.where', { commands: login.commands.join(' + ') }, lang)}\n`);
+      if (at.input !== undefined || !at.refused?.length) await checkPackets(await openPackets(at.input, opts, at.io, (s) => skipped.push(s)));
+      // A login the log holds but no CONNECT can carry: reported after the CONNECTs, numbered on from them.
+      let index = at.logins.length;
+      for (const r of at.refused ?? []) {
+        const reason = r.code === 'verify.at.refused' ? message(String(r.params.code), r.params, lang) : '';
+        const text = message(r.code, { ...r.params, reason }, lang);
+        pending.push({ index: index++, where: { stream: null, time: null, frame: null }, result: { ok: false, fields: [], warnings: [{ code: r.code, message: text }] } });
+      }
+    };
+    // stdin that turns out to be a modem log past its first 64 KiB: the packet reader stops there, the log is read.
+    await check(await atLogInput(input, io)).catch(async (err: unknown) => {
+      if (!(err instanceof AtLogLater)) throw err;
+      await check(await err.logins(io));
+    });
+    attach(folder.finish());
+  } catch (err) {
+    throw redact(err, secrets);
+  }
+  async function checkPackets(batches: Awaited<ReturnType<typeof openPackets>>): Promise<void> {
     for await (const batch of batches) {
       for (const p of batch) {
         if (folder.fold(p, p.problems)) continue;
@@ -164,9 +182,6 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
       }
       await release();
     }
-    attach(folder.finish());
-  } catch (err) {
-    throw redact(err, secrets);
   }
   // No CONNECT in the clear: if the capture held TLS streams, say that is why rather than "none found".
   const tls = skipped[0];
