@@ -16,11 +16,14 @@ let unsafeAll: RegExp | undefined;
 const UNSAFE = (): RegExp => (unsafe ??= new RegExp(UNSAFE_SOURCE, 'u'));
 const UNSAFE_ALL = (): RegExp => (unsafeAll ??= new RegExp(UNSAFE_SOURCE, 'gu'));
 
-/** Up to the first character that is not printable ASCII (none of the classes above is). */
+/**
+ * Printable ASCII, and the line feeds and spaces of JSON's layout (a string's own controls are escaped, so any raw one
+ * is layout): none of the classes above. Pretty-printed JSON then never builds the Unicode classes (~0.1 ms a run).
+ */
 function printableAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) return false;
+    if ((c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) || c >= 0x7f) return false;
   }
   return true;
 }
