@@ -31,7 +31,8 @@ const hexdumpLine = (bytes, offset) =>
 const cases = [
   ["'aa ' * 3,000,000 (one line)", () => 'aa '.repeat(3_000_000)],
   ["'TX: ' + 'aa ' * 1,000,000 + 'zz'", () => `TX: ${'aa '.repeat(1_000_000)}zz`],
-  ["'aa ' * 1,000,000 + 'zz' (refused)", () => `${'aa '.repeat(1_000_000)}zz`],
+  ["'aa ' * 1,000,000 + 'zz' (zz a comment)", () => `${'aa '.repeat(1_000_000)}zz`],
+  ["'aa ' * 1,000,000 + 'zz 0d' (refused)", () => `${'aa '.repeat(1_000_000)}zz 0d`],
   ['hexdump -C line with 1,000,000 |', () => `00000000  10 0c 00 04 4d 51 54 54  04 02 00 3c 00 00        |${'|'.repeat(1_000_000)}|\n`],
   ['10 MB C array', () => `const uint8_t p[] = {${'0x30, '.repeat(1_666_000)}};\n`],
   ['13 MB xxd dump', () => {
