@@ -66,7 +66,9 @@ export class Decoder {
 
   /**
    * Takes the next chunk of the stream and returns the packets it completes, in order. Keeps a reference to the chunk
-   * while a packet in it is incomplete, so the caller must not overwrite a chunk after pushing it.
+   * while a packet in it is incomplete; a packet returned from inside one chunk is a view of it too (its payload, and its
+   * `fields`, read from those bytes when first asked for), so a caller that reuses its buffer copies the packets first
+   * (Node's sockets give a fresh Buffer per chunk).
    * Throws DecodeError, with the offset counted from the start of the stream.
    */
   push(chunk: Uint8Array): Decoded[] {

@@ -146,7 +146,10 @@ export interface EnvelopeContext extends SignContext {
   readonly params?: SignParams;
 }
 
-/** The CONNECT fields verify() checks; a structural subset of the decoded CONNECT packet. */
+/**
+ * The CONNECT fields verify() checks, as text: a decoded CONNECT's fields but for a binary username or password, which
+ * is given as its UTF-8 text (the CLI does so; every platform's credentials are text).
+ */
 export interface CapturedLogin {
   readonly clientId: string;
   readonly username: string | null;
