@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { encode, format, sign } from '../src/index.js';
+import { decode, encode, format, getSigner, sign } from '../src/index.js';
 import { UsageError } from '../src/errors.js';
 import { needsTools } from './helpers/tools.js';
 
@@ -62,4 +62,15 @@ test('sign() with params that are not strings, or no object at all, or a platfor
   expect(() => sign('aliyun', null as never, ctx)).toThrowError(/aliyun: the params must be an object of strings, not null/);
   expect(() => sign(null as never, {}, ctx)).toThrowError(/unknown platform null; choose one of/);
   expect(() => sign('toString', {}, ctx)).toThrowError(UsageError);
+});
+
+test("a signer's verify() takes a decoded CONNECT as it is (its password a Uint8Array), as a library caller gets it from decode()", () => {
+  const params = { productKey: 'a1B2c3D4e5F', deviceName: 'sensor01', deviceSecret: '0123456789abcdef0123456789abcdef', timestamp: '1700000000000' };
+  const ctx = { now: 1_700_000_000_000, random: 'r' };
+  const { credentials } = sign('aliyun', params, ctx);
+  const packet = decode(encode({ cmd: 'connect', keepalive: 60, clientId: credentials.clientId, username: credentials.username!, password: credentials.password! })).packet;
+  expect((packet as { password?: unknown }).password).toBeInstanceOf(Uint8Array);
+  const aliyun = getSigner('aliyun');
+  expect(aliyun.verify!(packet as never, params, { now: ctx.now }).ok).toBe(true);
+  expect(aliyun.verify!(packet as never, { ...params, deviceSecret: 'ffffffffffffffffffffffffffffffff' }, { now: ctx.now }).ok).toBe(false);
 });

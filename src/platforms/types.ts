@@ -147,8 +147,8 @@ export interface EnvelopeContext extends SignContext {
 }
 
 /**
- * The CONNECT fields verify() checks, as text: a decoded CONNECT's fields but for a binary username or password, which
- * is given as its UTF-8 text (the CLI does so; every platform's credentials are text).
+ * The CONNECT fields verify() checks: a structural subset of the decoded CONNECT packet. A decoded username or
+ * password is binary (a Uint8Array); verify() reads it as its UTF-8 text (defineSigner), as the CLI does.
  */
 export interface CapturedLogin {
   readonly clientId: string;
@@ -217,7 +217,19 @@ export interface PayloadEnvelope {
   readonly example: string;
 }
 
-/** Identity helper that fixes the type of a platform module's default export. */
+/**
+ * Fixes the type of a platform module's default export. Its verify() also takes a decoded CONNECT as it is (a library
+ * caller's `decode(bytes).packet`): a binary username or password is read as its UTF-8 text, as the CLI reads it.
+ */
 export function defineSigner<S extends Signer>(signer: S): S {
-  return signer;
+  const verify = signer.verify;
+  if (verify === undefined) return signer;
+  return { ...signer, verify: (login: CapturedLogin, params: SignParams, ctx: { now?: number }) => verify(asText(login), params, ctx) };
+}
+
+function asText(login: CapturedLogin): CapturedLogin {
+  const { username, password } = login as { username: unknown; password: unknown };
+  if (!(username instanceof Uint8Array) && !(password instanceof Uint8Array)) return login;
+  const text = (v: unknown) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : (v as string | null));
+  return { ...login, username: text(username) ?? null, password: text(password) ?? null };
 }
