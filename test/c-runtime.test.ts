@@ -416,6 +416,31 @@ int main(void) {
   });
 });
 
+tools.describe('parse_publish refuses what a broker must not send', () => {
+  test.each([
+    [4, '30 03 00 00 78', '-3', 'an empty topic in 3.1.1 [MQTT-4.7.3-1]'],
+    [4, '30 04 00 01 2b 78', '-3', 'a + in the topic [MQTT-3.3.2-2]'],
+    [4, '30 06 00 03 61 2f 23 78', '-3', 'a # in the topic'],
+    [4, '32 05 00 01 61 00 00', '-3', 'QoS 1 with Packet Identifier 0 [MQTT-2.3.1-1]'],
+    [4, '32 06 00 01 61 00 07 78', '0 7', 'QoS 1 with an id: read'],
+    [5, '30 04 00 00 00 78', '0 0', 'an empty topic in 5.0 (with a Topic Alias it is allowed)'],
+  ] as const)('(v%i) %s gives %s: %s', (version, hex, want, _why) => {
+    const bytes = hex.split(' ').map((h) => `0x${h}`).join(', ');
+    const main = `#include <stdio.h>
+#include "runtime.h"
+int main(void) {
+  static const uint8_t p[] = { ${bytes} };
+  struct mqtt_publish_view v;
+  int r = mqtt_parse_publish(p, sizeof p, &v);
+  if (r == 0) printf("0 %u\\n", (unsigned)v.packet_id); else printf("%d\\n", r);
+  return 0;
+}
+`;
+    const exe = buildC(tempDir(`publish-${version}-${hex.replace(/ /g, '')}`), header(version), main, [...STRICT_C, ...SANITIZE]);
+    expect(runC(exe).toString()).toBe(`${want}\n`);
+  });
+});
+
 tools.test('envelope writers: the id in decimal from 0 to 4294967295, and nothing written when it does not fit', () => {
   const connect = encode(connectFrom({ clientId: 'fw' }, {}));
   const runtime: RuntimeSpec = {

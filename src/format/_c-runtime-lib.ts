@@ -198,7 +198,7 @@ ${v5 ? `  at = ${p}_skip_properties(p, body + 2u, body + rest);
 
 /* A PUBLISH from the broker: topic, payload, QoS and Packet Identifier into *out. Returns 0, or a negative ${P}_E_ value. */
 static inline int ${p}_parse_publish(const uint8_t *p, size_t n, struct ${p}_publish_view *out) {
-  size_t body, rest, at, end, topic_len;
+  size_t body, rest, at, end, topic_len, i;
   uint8_t qos;
   int e = ${p}_header(p, n, &body, &rest);
   if (e < 0) return e;
@@ -209,6 +209,10 @@ static inline int ${p}_parse_publish(const uint8_t *p, size_t n, struct ${p}_pub
   topic_len = ((size_t)p[body] << 8) | p[body + 1u];
   at = body + 2u;
   if (topic_len > end - at) return ${P}_E_MALFORMED;
+${v5 ? '' : `  if (topic_len == 0) return ${P}_E_MALFORMED; /* [MQTT-4.7.3-1]; 5.0 allows it with a Topic Alias */
+`}  for (i = 0; i < topic_len; i++) {
+    if (p[at + i] == '+' || p[at + i] == '#') return ${P}_E_MALFORMED; /* [MQTT-3.3.2-2] */
+  }
   out->topic = p + at;
   out->topic_len = topic_len;
   at += topic_len;
@@ -216,6 +220,7 @@ static inline int ${p}_parse_publish(const uint8_t *p, size_t n, struct ${p}_pub
   if (qos > 0) {
     if (end - at < 2u) return ${P}_E_MALFORMED;
     out->packet_id = (uint16_t)((p[at] << 8) | p[at + 1u]);
+    if (out->packet_id == 0) return ${P}_E_MALFORMED; /* [MQTT-2.3.1-1] */
     at += 2u;
   }
 ${v5 ? `  at = ${p}_skip_properties(p, at, end); /* 5.0 §3.3.2.3 */
