@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readAtMost } from '../src/cli/io.js';
+import { readAtMost } from '../src/cli/read-at-most.js';
 import { confDir } from './helpers/mosquitto-conf.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/mqtt-sign.js');

@@ -213,18 +213,26 @@ export function longestHexRun(s: string, line: number, strict = false, start = 0
   return readRun(s, bestStart, bestEnd, line);
 }
 
+/** Where the next token (a run of letters and digits) in s[i..to) starts, or `to`. */
+function tokenStart(s: string, i: number, to: number): number {
+  while (i < to && !isAlnum(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Where the token starting at `a` ends (exclusive), at most `to`. */
+function tokenEnd(s: string, a: number, to: number): number {
+  let i = a;
+  while (i < to && isAlnum(s.charCodeAt(i))) i++;
+  return i;
+}
+
 /** The bytes of the hex tokens in s[from..to). */
 function readRun(s: string, from: number, to: number, line: number): Uint8Array {
   const out = new ByteBuf();
-  let i = from;
-  while (i < to) {
-    if (!isAlnum(s.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const a = i;
-    while (i < to && isAlnum(s.charCodeAt(i))) i++;
-    pushHexPairs(out, s, isPrefixed(s, a, i) ? a + 2 : a, i, line);
+  for (let a = tokenStart(s, from, to); a < to; ) {
+    const end = tokenEnd(s, a, to);
+    pushHexPairs(out, s, isPrefixed(s, a, end) ? a + 2 : a, end, line);
+    a = tokenStart(s, end, to);
   }
   return out.take();
 }
@@ -234,16 +242,11 @@ function readRun(s: string, from: number, to: number, line: number): Uint8Array 
  * characters one of which is a digit (`1O`, `0G`: a byte mistyped). Words (`hello`, `TX`, `bytes`, `zz`) are not.
  */
 function strayByte(s: string, from: number, to: number): number {
-  let i = from;
-  while (i < to) {
-    if (!isAlnum(s.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const a = i;
-    while (i < to && isAlnum(s.charCodeAt(i))) i++;
-    const hexFrom = isPrefixed(s, a, i) ? a + 2 : a;
-    if (((i - hexFrom) % 2 === 0 && isHexString(s, hexFrom, i)) || (i - a === 2 && (isDigits(s, a, a + 1) || isDigits(s, a + 1, a + 2)))) return a;
+  for (let a = tokenStart(s, from, to); a < to; ) {
+    const end = tokenEnd(s, a, to);
+    const hexFrom = isPrefixed(s, a, end) ? a + 2 : a;
+    if (((end - hexFrom) % 2 === 0 && isHexString(s, hexFrom, end)) || (end - a === 2 && (isDigits(s, a, a + 1) || isDigits(s, a + 1, a + 2)))) return a;
+    a = tokenStart(s, end, to);
   }
   return -1;
 }

@@ -11,8 +11,6 @@ import { addAbortSignal } from 'node:stream';
 import { directOutStream } from './direct-out.js';
 import type { OutStream } from './writer.js';
 
-export { readAtMost } from './read-at-most.js';
-
 export type { OutStream } from './writer.js';
 
 export interface Io {

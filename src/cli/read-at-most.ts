@@ -1,7 +1,8 @@
 /**
- * Reading with a bound, apart from io.ts: the commands that bound what they read (sign, secrets, doctor) import it
- * without io.ts's Node modules, which only main() needs (a sign run's chunks stay as they were, measured).
+ * Reading with a bound, for the commands that take a whole input into memory (a secret on stdin, a payload file, a
+ * mosquitto.conf). A module of its own: io.ts is the edge's view of the world, this is only a loop over its streams.
  */
+
 /**
  * All of `source` when it holds at most `max` bytes, else null. It stops at the first chunk past `max` (leaving the
  * loop destroys the stream), so /dev/zero or an endless pipe costs about `max` bytes of memory, not what they would send.
@@ -14,16 +15,5 @@ export async function readAtMost(source: AsyncIterable<Uint8Array>, max: number)
     if (total > max) return null;
     parts.push(chunk);
   }
-  return concat(parts, total);
-}
-
-/** The parts as one array (Buffer.concat without needing a Buffer). */
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return Buffer.concat(parts, total);
 }

@@ -8,10 +8,10 @@ import { message, type Lang, type Params } from '../messages.js';
 import { TOOL_WORDS } from '../terminal-text.js';
 import type { Io } from './io.js';
 import { readAtMost } from './read-at-most.js';
+import { decodeSecret, isSoft, secretProblem } from './secret-check.js';
 
 /** A secret read from stdin: an MQTT password's 65535 bytes, and a line ending. */
 const SECRET_STDIN_MAX = 65_537;
-import { decodeSecret, isSoft, secretProblem } from './secret-check.js';
 
 export interface SecretSource {
   /** "--secret", for messages. */
