@@ -5,6 +5,7 @@ import { main } from '../src/cli/main.js';
 import { redact } from '../src/cli/secrets.js';
 import { decode, decodeAll } from '../src/mqtt/decode.js';
 import { UsageError } from '../src/errors.js';
+import { platforms } from '../src/platforms/index.js';
 import type { ConnectPacket, Packet, PublishPacket, SubscribePacket, UnsubscribePacket } from '../src/mqtt/types.js';
 import pkg from '../package.json' with { type: 'json' };
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
@@ -256,6 +257,28 @@ describe('help, version, errors', () => {
     const example = /\$ mqtt-sign (aliyun .*--format c)$/m.exec(r.out)![1]!.split(' ');
     const ran = await run(example);
     expect([ran.code, /^\/\*[\s\S]*?\*\/\n\n#ifndef MQTT_PACKETS_H\n/.test(ran.out)]).toEqual([0, true]);
+  });
+
+  // Every command's help shows how to call it, with options that command has (README: "Every command has --help with a
+  // runnable example"): the platforms, and their verify and probe subcommands, which had none.
+  const commandLines = [
+    ['decode'],
+    ['verify'],
+    ['probe'],
+    ['doctor'],
+    ...Object.values(platforms).flatMap((s) => [[s.id], ...(s.verify ? [['verify', s.id]] : []), ['probe', s.id]]),
+  ];
+  test.each(commandLines)('%s %s --help shows an example of itself, using its own options', async (...path) => {
+    for (const lang of ['en', 'zh']) {
+      const r = await run([...path, '--help', '--lang', lang]);
+      expect(r.code).toBe(0);
+      const examples = r.out.split('\n').filter((line) => line.startsWith(`  $ mqtt-sign ${path.join(' ')} `));
+      expect(examples.length).toBeGreaterThan(0);
+      // A leaf command lists its options: every flag its examples use is one of them.
+      if (path.length === 2 || platforms[path[0]!]) {
+        for (const flag of examples.flatMap((line) => line.match(/ --[a-z-]+/g) ?? [])) expect(r.out).toMatch(new RegExp(`^ {2}(-\\w, )?${flag.trim()}\\b`, 'm'));
+      }
+    }
   });
 
   test('--help in Chinese', async () => {

@@ -65,6 +65,7 @@ export function registerProbe(program: Command, ctx: CliContext): void {
     // A platform's own flag of the same name (a generic broker's --username) wins over the probe's.
     addProbeOptions(sub, lang, new Set(signer.params.map((p) => p.flag)));
     sub.option('--url <target>', message('probe.opt.url', {}, lang));
+    sub.addHelpText('after', ['', message('cli.help.example', {}, lang), `  $ mqtt-sign probe ${signer.example}`, `  $ mqtt-sign probe ${signer.example} --roundtrip --format json`, ''].join('\n'));
     sub.action(() => run(ctx, sub, { signer }));
   }
 }

@@ -50,8 +50,16 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       .addOption(new Option('--format <style>', message('verify.opt.format', {}, lang)).choices(['text', 'json']).default('text'))
       .addOption(new Option('--show-password', message('verify.opt.showPassword', {}, lang)));
     addOptions(cmd, signerOptionSpecs(signer), lang);
+    cmd.addHelpText('after', platformExamples(signer, lang));
     cmd.action((input: string | undefined) => run(cmd, signer, input, ctx));
   }
+}
+
+/** A platform's own example: its first secret read from stdin, so a typed secret stays out of shell history. */
+function platformExamples(signer: Signer, lang: Lang): string {
+  const secret = signer.params.find((p) => p.secret) ?? signer.params.find((p) => p.name === 'username');
+  const flags = secret === undefined ? '' : ` --${secret.flag} -`;
+  return ['', message('cli.help.example', {}, lang), `  $ mqtt-sign verify ${signer.id} capture.pcap${flags}`, `  $ mqtt-sign verify ${signer.id} connect.hex${flags} --format json`, ''].join('\n');
 }
 
 interface ConnectReport {
