@@ -194,7 +194,20 @@ type WebSocketInstance = InstanceType<(typeof import('ws'))['WebSocket']>;
 /** MQTT over WebSocket: each MQTT byte run travels in binary messages [MQTT-6.0.0-1]. */
 class WebSocketLink implements Link {
   private error: TransportError | null = null;
-  constructor(private readonly ws: WebSocketInstance) {}
+  private readonly listeners: ((bytes: Uint8Array) => void)[] = [];
+  /**
+   * Messages from before anyone listened. Unlike a socket, ws emits what came in the 101's segment on the next tick,
+   * listener or not: a server that speaks first (a greeting, an early CONNACK) would be lost and look silent.
+   * Only what arrives while the probe's microtasks run is held, each message under maxPayload.
+   */
+  private early: Uint8Array[] | null = [];
+  constructor(private readonly ws: WebSocketInstance) {
+    ws.on('message', (data) => {
+      const bytes = bytesOf(data);
+      if (this.early) this.early.push(bytes);
+      else for (const listener of this.listeners) listener(bytes);
+    });
+  }
   failed(error: unknown): void {
     this.error = toTransportError(error);
   }
@@ -202,7 +215,10 @@ class WebSocketLink implements Link {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes, { binary: true });
   }
   onData(listener: (bytes: Uint8Array) => void): void {
-    this.ws.on('message', (data) => listener(bytesOf(data)));
+    this.listeners.push(listener);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const bytes of early) listener(bytes);
   }
   onClose(listener: (error: TransportError | null) => void): void {
     if (this.ws.readyState === this.ws.CLOSED) queueMicrotask(() => listener(this.error));
