@@ -77,4 +77,58 @@ describe('probe over ws:// against hostile WebSocket servers', () => {
     expect(result.ok, JSON.stringify(result.steps)).toBe(true);
     expect(result.connack?.code).toBe(0);
   });
+
+  /** After the CONNECT arrives, send `header` and then endless 1 MiB chunks; resolves with what the server wrote. */
+  async function flood(header: Uint8Array, chunk: Uint8Array): Promise<{ port: number; written: Promise<number> }> {
+    let done: (n: number) => void = () => {};
+    const written = new Promise<number>((resolve) => (done = resolve));
+    const port = await wsServer((socket, response) => {
+      socket.write(response);
+      socket.once('data', () => {
+        socket.write(header);
+        const pump = () => {
+          while (socket.writable && socket.write(chunk));
+        };
+        socket.on('drain', pump);
+        socket.once('close', () => done(socket.bytesWritten));
+        pump();
+      });
+    });
+    return { port, written };
+  }
+
+  test('one frame announcing 90 MiB: refused at its header, named, and the server cannot push it into memory', async () => {
+    const { port, written } = await flood(Buffer.from([0x82, 127, 0, 0, 0, 0, 0x05, 0xa0, 0, 0]), new Uint8Array(1 << 20).fill(0x41));
+    const result = await run(port);
+    expect(last(result)).toEqual(['mqtt', false, 'probe.cause.ws-oversize']);
+    expect(result.steps.at(-1)!.cause?.params).toMatchObject({ limit: 2 * 1024 * 1024 });
+    // The server did answer, with something no CONNACK fits: not "closed without a CONNACK".
+    expect(result.steps.at(-1)!.detail.code).toBe('probe.mqtt.foreign');
+    // What loopback socket buffers hold is all it got out, far from the 90 MiB ws held before (default maxPayload 100 MiB).
+    expect(await written).toBeLessThan(24 * 1024 * 1024);
+  });
+
+  test('a message fragmented without end: refused once its fragments pass the limit, not read as a close', async () => {
+    // A binary frame without FIN, then continuation frames of 64 KiB that never finish the message.
+    const { port, written } = await flood(frame(0x02, Uint8Array.of(0x20)), frame(0x00, new Uint8Array(65535).fill(0x41)));
+    const result = await run(port);
+    expect(last(result)).toEqual(['mqtt', false, 'probe.cause.ws-oversize']);
+    expect(await written).toBeLessThan(24 * 1024 * 1024);
+  });
+
+  test('the same after the CONNACK, during --roundtrip: named as the oversize message, not as a close', async () => {
+    const port = await wsServer((socket, response) => {
+      socket.write(response);
+      socket.once('data', () => {
+        socket.write(frame(0x82, Uint8Array.of(0x20, 0x02, 0x00, 0x00)));
+        // The SUBSCRIBE: answer with a frame announcing 90 MiB, and send what the socket takes.
+        socket.once('data', () => {
+          socket.write(Buffer.from([0x82, 127, 0, 0, 0, 0, 0x05, 0xa0, 0, 0]));
+          socket.write(new Uint8Array(1 << 20).fill(0x41));
+        });
+      });
+    });
+    const result = await probe(parseTarget(`ws://127.0.0.1:${port}/mqtt`), { timeoutMs: 3000, random: 'c0ffee0123456789', clock: realClock(), roundtrip: true }, realTransport());
+    expect(last(result)).toEqual(['roundtrip', false, 'probe.cause.ws-oversize']);
+  });
 });

@@ -8,7 +8,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { createConnection } from 'node:net';
 import type { Clock, Link, ResolvedAddress, TlsFacts, Transport } from '../probe/index.js';
-import { TransportError, WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_NOT_HTTP } from '../probe/index.js';
+import { TransportError, WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_MESSAGE_MAX, WS_NOT_HTTP, WS_TOO_LARGE } from '../probe/index.js';
 
 const ABORTED = () => new TransportError('ABORTED', 'aborted');
 
@@ -168,6 +168,8 @@ export function realTransport(): Transport {
         createConnection: (() => socket) as unknown as typeof createConnection,
         perMessageDeflate: false,
         followRedirects: false,
+        // Checked at each frame header, fragments summed: refused before the body is held.
+        maxPayload: WS_MESSAGE_MAX,
       });
       // One 'error' listener for the socket's whole life: ws may emit more after a failed handshake is torn down.
       let onError: (error: Error & { code?: string }) => void = () => {};
@@ -209,7 +211,8 @@ class WebSocketLink implements Link {
     });
   }
   failed(error: unknown): void {
-    this.error = toTransportError(error);
+    const tooLarge = error instanceof Error && 'code' in error && error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    this.error = tooLarge ? new TransportError(WS_TOO_LARGE, error.message) : toTransportError(error);
   }
   write(bytes: Uint8Array): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes, { binary: true });
