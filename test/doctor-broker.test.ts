@@ -416,6 +416,22 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test('TLS: the right key, encrypted with a passphrase: named as such (not as another key), and mosquitto without a terminal exits', async () => {
+    const port = await freePort();
+    const cert = files.write('good.crt', certs.good.cert);
+    const plain = files.write('plain.key', certs.good.key);
+    const key = `${files.dir}/encrypted.key`;
+    execFileSync('openssl', ['pkey', '-in', plain, '-aes256', '-passout', 'pass:secret', '-out', key]);
+    execFileSync('chmod', ['644', key]);
+    await withBroker(`listener ${port} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${cert}\nkeyfile ${key}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path, '--host', 'localhost');
+      expect(r.findings.find((f) => f.code === 'tls.key-encrypted')).toMatchObject({ severity: 'error' });
+      expect(codes(r)).not.toContain('tls.key-mismatch');
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(/Unable to load server key file/);
+    });
+  });
+
   test('TLS: a certfile that does not exist stops mosquitto', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.1\ncertfile ${files.dir}/none.crt\nkeyfile ${files.dir}/none.key\nallow_anonymous true\n`, async (run, path) => {
