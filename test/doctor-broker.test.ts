@@ -161,6 +161,48 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  // mosquitto 2.0.11 hands a websockets listener to libwebsockets, which opens one IPv6 socket (dual-stack) and drops
+  // an IPv4 address unless socket_domain is ipv4; bind_interface it never applies. `ss` showed *:port for these.
+  test.for([
+    ['an IPv4 loopback address', 'listener {w} 127.0.0.1\nprotocol websockets\n', 'ws.bind-ignored'],
+    ['another IPv4 address', 'listener {w} 127.0.0.3\nprotocol websockets\n', 'ws.bind-ignored'],
+    ['bind_interface lo', 'listener {w}\nbind_interface lo\nprotocol websockets\n', 'ws.interface-ignored'],
+  ] as const)('a websockets listener on %s listens on every address: doctor says all, and 127.0.0.2 gets in', async ([, conf, code]) => {
+    const [port, ws] = [await freePort(), await freePort()];
+    await withBroker(`listener ${port} 127.0.0.1\n${conf.replaceAll('{w}', String(ws))}allow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners[1]).toMatchObject({ port: ws, protocol: 'websockets', reachableFrom: 'all' });
+      expect(codes(r)).toContain(code);
+      expect(r.findings.filter((f) => f.code === 'listener.localhost').map((f) => f.message)).not.toContainEqual(expect.stringContaining(`port ${ws}`));
+      expect(run.running).toBe(true);
+      const probe = await runMain(['probe', `ws://127.0.0.2:${ws}/mqtt`, '--format', 'json']);
+      expect(JSON.parse(probe.stdout).ok).toBe(true);
+    });
+  });
+
+  test('with socket_domain ipv4 the address holds: localhost-only, and 127.0.0.2 is refused', async () => {
+    const [port, ws] = [await freePort(), await freePort()];
+    await withBroker(`listener ${port} 127.0.0.1\nlistener ${ws} 127.0.0.1\nsocket_domain ipv4\nprotocol websockets\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners[1]).toMatchObject({ port: ws, reachableFrom: 'localhost-only' });
+      expect(codes(r)).not.toContain('ws.bind-ignored');
+      expect(run.running).toBe(true);
+      expect(await connackFrom('127.0.0.2', ws, login())).toBe('ECONNREFUSED');
+      const probe = await runMain(['probe', `ws://127.0.0.1:${ws}/mqtt`, '--format', 'json']);
+      expect(JSON.parse(probe.stdout).ok).toBe(true);
+    });
+  });
+
+  test('a websockets listener on 127.0.0.1 takes the whole port: a plain listener on 127.0.0.2 there clashes', async () => {
+    const port = await freePort();
+    await withBroker(`listener ${port} 127.0.0.2\nlistener ${port} 127.0.0.1\nprotocol websockets\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(codes(r)).toContain('listener.duplicate');
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(/Unable to create websockets listener/);
+    });
+  });
+
   test('only a websockets listener: doctor calls it fatal, and Debian mosquitto 2.0.11 exits', async () => {
     const ws = await freePort();
     await withBroker(`listener ${ws}\nprotocol websockets\nallow_anonymous true\n`, async (run, path) => {
@@ -371,6 +413,22 @@ tools.describe('doctor against a real mosquitto', () => {
       expect(codes(r)).not.toContain('tls.chain');
       expect(codes(r)).toEqual(expect.arrayContaining(['tls.name', 'tls.key-mismatch', 'tls.private-ca']));
       expect(run.running).toBe(false);
+    });
+  });
+
+  test('TLS: the right key, encrypted with a passphrase: named as such (not as another key), and mosquitto without a terminal exits', async () => {
+    const port = await freePort();
+    const cert = files.write('good.crt', certs.good.cert);
+    const plain = files.write('plain.key', certs.good.key);
+    const key = `${files.dir}/encrypted.key`;
+    execFileSync('openssl', ['pkey', '-in', plain, '-aes256', '-passout', 'pass:secret', '-out', key]);
+    execFileSync('chmod', ['644', key]);
+    await withBroker(`listener ${port} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${cert}\nkeyfile ${key}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path, '--host', 'localhost');
+      expect(r.findings.find((f) => f.code === 'tls.key-encrypted')).toMatchObject({ severity: 'error' });
+      expect(codes(r)).not.toContain('tls.key-mismatch');
+      expect(run.running).toBe(false);
+      expect(run.log).toMatch(/Unable to load server key file/);
     });
   });
 

@@ -8,7 +8,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { createConnection } from 'node:net';
 import type { Clock, Link, ResolvedAddress, TlsFacts, Transport } from '../probe/index.js';
-import { TransportError, WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_NOT_HTTP } from '../probe/index.js';
+import { TransportError, WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_MESSAGE_MAX, WS_NOT_HTTP, WS_TOO_LARGE } from '../probe/index.js';
 
 const ABORTED = () => new TransportError('ABORTED', 'aborted');
 
@@ -168,6 +168,8 @@ export function realTransport(): Transport {
         createConnection: (() => socket) as unknown as typeof createConnection,
         perMessageDeflate: false,
         followRedirects: false,
+        // Checked at each frame header, fragments summed: refused before the body is held.
+        maxPayload: WS_MESSAGE_MAX,
       });
       // One 'error' listener for the socket's whole life: ws may emit more after a failed handshake is torn down.
       let onError: (error: Error & { code?: string }) => void = () => {};
@@ -194,15 +196,32 @@ type WebSocketInstance = InstanceType<(typeof import('ws'))['WebSocket']>;
 /** MQTT over WebSocket: each MQTT byte run travels in binary messages [MQTT-6.0.0-1]. */
 class WebSocketLink implements Link {
   private error: TransportError | null = null;
-  constructor(private readonly ws: WebSocketInstance) {}
+  private readonly listeners: ((bytes: Uint8Array) => void)[] = [];
+  /**
+   * Messages from before anyone listened. Unlike a socket, ws emits what came in the 101's segment on the next tick,
+   * listener or not: a server that speaks first (a greeting, an early CONNACK) would be lost and look silent.
+   * Only what arrives while the probe's microtasks run is held, each message under maxPayload.
+   */
+  private early: Uint8Array[] | null = [];
+  constructor(private readonly ws: WebSocketInstance) {
+    ws.on('message', (data) => {
+      const bytes = bytesOf(data);
+      if (this.early) this.early.push(bytes);
+      else for (const listener of this.listeners) listener(bytes);
+    });
+  }
   failed(error: unknown): void {
-    this.error = toTransportError(error);
+    const tooLarge = error instanceof Error && 'code' in error && error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    this.error = tooLarge ? new TransportError(WS_TOO_LARGE, error.message) : toTransportError(error);
   }
   write(bytes: Uint8Array): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes, { binary: true });
   }
   onData(listener: (bytes: Uint8Array) => void): void {
-    this.ws.on('message', (data) => listener(bytesOf(data)));
+    this.listeners.push(listener);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const bytes of early) listener(bytes);
   }
   onClose(listener: (error: TransportError | null) => void): void {
     if (this.ws.readyState === this.ws.CLOSED) queueMicrotask(() => listener(this.error));

@@ -65,6 +65,7 @@ interface Block {
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|ip6-localhost)$/i;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
 const AUTH_OPTIONS = ['password_file', 'plugin', 'auth_plugin', 'psk_file'];
 const TLS_VERSIONS = ['tlsv1.3', 'tlsv1.2', 'tlsv1.1'];
@@ -134,26 +135,35 @@ export function doctor(input: DoctorInput): DoctorReport {
   const opened: { line: Directive; open: () => Opened | undefined; f: At }[] = [];
   for (const b of effective) {
     const lport = b.at ? Number(b.at.args[0]) : port ? Number(port.args[0]) : 1883;
-    const bind = b.at ? (b.at.args[1] ?? null) : localOnly ? 'localhost' : (bindAddress?.value ?? null);
+    const written = b.at ? (b.at.args[1] ?? null) : localOnly ? 'localhost' : (bindAddress?.value ?? null);
     const protocol = b.options.get('protocol')?.value === 'websockets' ? 'websockets' : 'mqtt';
     const tls = b.options.has('certfile') || b.options.has('psk_hint');
-    const iface = b.options.get('bind_interface')?.value;
+    const domain = b.options.get('socket_domain')?.value;
+    const asked = b.options.get('bind_interface');
+    // mosquitto 2.0.11 gives a websockets listener to libwebsockets, which opens one dual-stack IPv6 socket: an IPv4
+    // address counts only with socket_domain ipv4, bind_interface never (observed: ss shows *:port, 127.0.0.2 gets in).
+    const ws = protocol === 'websockets';
+    const bindIgnored = ws && written !== null && IPV4.test(written) && domain !== 'ipv4';
+    const bind = bindIgnored ? null : written;
+    const iface = ws ? undefined : asked?.value;
     const reach: Reach =
       b.at && lport === 0 ? 'unix-socket'
       : localOnly || (bind !== null && LOOPBACK.test(bind)) || iface === 'lo' ? 'localhost-only'
       : iface !== undefined ? `interface:${iface}`
       : bind !== null ? `address:${bind}`
       : 'all';
-    listeners.push({ port: lport, bind, protocol, tls, reachableFrom: reach });
+    listeners.push({ port: lport, bind: written, protocol, tls, reachableFrom: reach });
     const line = b.at ?? (b === global ? (port ?? bindAddress) : undefined);
     const f = (code: string, severity: Severity, params: Finding['params'] = {}): Finding =>
       line ? at(line, code, severity, { port: lport, ...params }) : whole(code, severity, { port: lport, ...params });
 
-    if (lport > 0 && line !== undefined) opened.push({ line, open: () => sockets.add(lport, bind, b.options.get('socket_domain')?.value, iface, line), f });
+    if (lport > 0 && line !== undefined) opened.push({ line, open: () => sockets.add(lport, bind, domain, iface, line), f });
     if (reach === 'localhost-only' && !localOnly) findings.push(f('listener.localhost', 'warning', { bind: iface === 'lo' ? 'lo' : String(bind) }));
     if (protocol === 'websockets') {
       if (!tls) findings.push(f('ws.no-tls', 'warning'));
       if (bind !== null && !IP.test(bind)) findings.push(f('ws.bind-name', 'warning', { bind }));
+      if (bindIgnored) findings.push(f('ws.bind-ignored', 'warning', { bind: written }));
+      if (asked !== undefined) findings.push(at(asked, 'ws.interface-ignored', 'warning', { port: lport, iface: asked.value }));
     }
     if (perListener) findings.push(...authFindings(b.security, String(lport), f, input.facts, localOnly));
     findings.push(...tlsFindings(b, f, input));

@@ -6,6 +6,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { Finding } from './types.js';
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/** A key under a passphrase: PKCS#8 "ENCRYPTED PRIVATE KEY", or a traditional PEM with "Proc-Type: 4,ENCRYPTED" (RFC 1421). */
+const ENCRYPTED_KEY = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type:\s*4,ENCRYPTED/m;
 
 /** The certificates in a PEM text, in order; the ones that do not parse are skipped (counted by the caller). */
 export function pemCertificates(text: string): X509Certificate[] {
@@ -58,7 +60,9 @@ export function checkCertificate(input: CertInput): Problem[] {
     if (issuer !== undefined && selfSigned(issuer)) out.push({ code: 'tls.private-ca', severity: 'warning', params: { issuer: leaf.issuer.replace(/\n/g, ', ') } });
     else out.push({ code: 'tls.chain', severity: 'warning', params: { issuer: leaf.issuer.replace(/\n/g, ', ') } });
   }
-  if (input.keyText !== null) {
+  // Without its passphrase the key cannot be compared; mosquitto asks for it on a terminal a service does not have.
+  if (input.keyText !== null && ENCRYPTED_KEY.test(input.keyText)) out.push({ code: 'tls.key-encrypted', severity: 'error', params: {} });
+  else if (input.keyText !== null) {
     let matches: boolean;
     try {
       matches = leaf.checkPrivateKey(createPrivateKey(input.keyText));

@@ -6,7 +6,7 @@
 import { platformReplyText, replyPlatforms, replyText } from '../mqtt/replies.js';
 import { recognise, hexPreview } from './recognise.js';
 import type { TlsFacts, Text } from './types.js';
-import { TransportError } from './types.js';
+import { TransportError, WS_MESSAGE_MAX, WS_TOO_LARGE } from './types.js';
 
 /** Whose CONNACK meanings probe --platform accepts. */
 export const connackPlatforms = replyPlatforms;
@@ -107,6 +107,11 @@ export function foreignCause(bytes: Uint8Array, expected: 'mqtt' | 'tls' | 'webs
  */
 export function oversizeCause(bytes: Uint8Array, size: number, limit: number, first: boolean): Text {
   return { code: first ? 'probe.cause.connack-oversize' : 'probe.cause.packet-oversize', params: { bytes: hexPreview(bytes), size, limit } };
+}
+
+/** A link the Transport closed because the server's WebSocket message was over WS_MESSAGE_MAX; null for any other close. */
+export function wsOversizeCause(error: TransportError | null): Text | null {
+  return error?.code === WS_TOO_LARGE ? { code: 'probe.cause.ws-oversize', params: { limit: WS_MESSAGE_MAX } } : null;
 }
 
 /** YYYY-MM-DD of an epoch-ms instant, UTC. */

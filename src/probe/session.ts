@@ -2,7 +2,7 @@
 import { DecodeError } from '../errors.js';
 import { readRemainingLength } from '../mqtt/decode.js';
 import { Decoder, encode, type Packet } from '../mqtt/index.js';
-import type { Link, TransportError } from './types.js';
+import { WS_TOO_LARGE, type Link, type TransportError } from './types.js';
 
 export type Arrival =
   | { readonly kind: 'packet'; readonly packet: Packet }
@@ -79,8 +79,10 @@ export class Session {
       const packet = this.queue.shift();
       if (packet) return { kind: 'packet', packet };
       if (this.foreign) return this.foreign;
-      // A close in the middle of a packet leaves bytes that were no complete MQTT answer.
-      if (this.ended) return this.decoder.pending + this.staged > 0 ? { kind: 'foreign', bytes: this.head } : { kind: 'closed', error: this.ended.error };
+      // A close in the middle of a packet leaves bytes that were no complete MQTT answer; a WebSocket message
+      // refused for its size is the reason, whatever came before it.
+      const partial = this.decoder.pending + this.staged > 0 && this.ended?.error?.code !== WS_TOO_LARGE;
+      if (this.ended) return partial ? { kind: 'foreign', bytes: this.head } : { kind: 'closed', error: this.ended.error };
       await new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(new Error('aborted'));
         const onAbort = () => reject(new Error('aborted'));

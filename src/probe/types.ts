@@ -102,6 +102,14 @@ export const WS_HTTP_STATUS = 'WS_HTTP_STATUS';
 export const WS_BAD_SUBPROTOCOL = 'WS_BAD_SUBPROTOCOL';
 export const WS_NOT_HTTP = 'WS_NOT_HTTP';
 export const WS_BAD_UPGRADE = 'WS_BAD_UPGRADE';
+/** After the upgrade: the server sent a message over WS_MESSAGE_MAX; the Transport closed the link with this error. */
+export const WS_TOO_LARGE = 'WS_TOO_LARGE';
+/**
+ * The largest WebSocket message a probe takes. The session holds at most a 1 MiB packet; a broker sends each packet
+ * as its own message (mosquitto one lws_write per packet), so twice that leaves room and still bounds what a hostile
+ * server can make us hold (ws alone would gather 100 MiB, its default maxPayload, before a byte reached the session).
+ */
+export const WS_MESSAGE_MAX = 2 * 1024 * 1024;
 
 export interface Clock {
   /** Monotonic milliseconds, for step durations. */
