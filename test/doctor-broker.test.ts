@@ -416,6 +416,34 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test('TLS: a certificate naming --host only in its subject CN is named (a client that falls back to the CN gets in); one with no subjectAltName is named without --host', async () => {
+    const port = await freePort();
+    const cert = files.write('cn-only.crt', certs.cnOnly.cert);
+    const key = files.write('cn-only.key', certs.cnOnly.key);
+    await withBroker(`listener ${port} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${cert}\nkeyfile ${key}\nallow_anonymous true\n`, async (run, path) => {
+      const named = await doctor(path, '--host', 'localhost');
+      expect(named.findings.find((f) => f.code === 'tls.cn-only')).toMatchObject({ severity: 'warning' });
+      expect(codes(named)).not.toContain('tls.name');
+      expect(codes(await doctor(path))).toContain('tls.no-san');
+      // The CN fallback is real: Node's own check lets localhost in, which is why the finding is a warning.
+      expect(run.running).toBe(true);
+      const { connect } = await import('node:tls');
+      const verdict = await new Promise<string>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca });
+        s.once('secureConnect', () => (s.destroy(), resolve('ok')));
+        s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      });
+      expect(verdict).toBe('ok');
+    });
+    // A certificate with subjectAltName gets neither finding.
+    const good = files.write('good-san.crt', certs.good.cert);
+    const goodKey = files.write('good-san.key', certs.good.key);
+    await withBroker(`listener ${await freePort()} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${good}\nkeyfile ${goodKey}\nallow_anonymous true\n`, async (_run, path) => {
+      expect(codes(await doctor(path, '--host', 'localhost'))).not.toContain('tls.cn-only');
+      expect(codes(await doctor(path))).not.toContain('tls.no-san');
+    });
+  });
+
   test('TLS: the right key, encrypted with a passphrase: named as such (not as another key), and mosquitto without a terminal exits', async () => {
     const port = await freePort();
     const cert = files.write('good.crt', certs.good.cert);

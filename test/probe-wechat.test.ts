@@ -41,6 +41,12 @@ tools.describe('probe --wechat against local wss setups', () => {
     openssl('req', '-new', '-key', 'leaf.key', '-subj', '/CN=localhost', '-out', 'leaf.csr');
     openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'inter.crt', '-CAkey', 'inter.key', '-CAcreateserial', '-days', '3650', '-extfile', 'leaf.ext', '-out', 'leaf.crt');
     files.write('fullchain.crt', readFileSync(path('leaf.crt'), 'utf8') + readFileSync(path('inter.crt'), 'utf8'));
+    // The same, but naming localhost only in its subject CN: no subjectAltName, which OpenSSL and Node accept.
+    files.write('cn-only.ext', 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+    key('cn-only');
+    openssl('req', '-new', '-key', 'cn-only.key', '-subj', '/CN=localhost', '-out', 'cn-only.csr');
+    openssl('x509', '-req', '-in', 'cn-only.csr', '-CA', 'inter.crt', '-CAkey', 'inter.key', '-CAcreateserial', '-days', '3650', '-extfile', 'cn-only.ext', '-out', 'cn-only.crt');
+    files.write('cn-only-chain.crt', readFileSync(path('cn-only.crt'), 'utf8') + readFileSync(path('inter.crt'), 'utf8'));
     key('self');
     openssl('req', '-x509', '-new', '-key', 'self.key', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '3650', '-out', 'self.crt');
     execFileSync('chmod', ['-R', 'a+rX', dir]);
@@ -96,6 +102,22 @@ tools.describe('probe --wechat against local wss setups', () => {
     expect(rule.message).toMatch(/intermediate is missing/);
     expect(rule.fix).toMatch(/fullchain\.pem/);
     expect(r.rules.find((x) => x.rule === 'login')!.ok).toBeNull();
+  });
+
+  test('a certificate naming the host only in its subject CN: the handshake passes, the certificate rule fails for both clients', async () => {
+    const port = await wssMosquitto('cn-only-chain.crt', 'cn-only.key');
+    for (const kind of ['--wechat', '--browser']) {
+      const r = await rules(`wss://localhost:${port}/mqtt`, kind);
+      expect(failed(r)).toEqual(['certificate']);
+      const rule = r.rules.find((x) => x.rule === 'certificate')!;
+      expect(rule.message).toMatch(/only in its subject CN/);
+      expect(rule.fix).toMatch(/subjectAltName DNS:localhost/);
+      // Everything after the certificate was reached: Node itself accepted the name (from the CN).
+      expect(r.rules.find((x) => x.rule === 'login')!.ok).toBe(true);
+    }
+    // The full chain with subjectAltName on the same name passes (the rule looks at the names, not the CA).
+    const good = await wssMosquitto('fullchain.crt', 'leaf.key');
+    expect(failed(await rules(`wss://localhost:${good}/mqtt`, '--browser'))).toEqual([]);
   });
 
   test('a self-signed certificate: named as self-signed', async () => {

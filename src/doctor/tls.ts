@@ -50,7 +50,12 @@ export function checkCertificate(input: CertInput): Problem[] {
   if (host !== undefined) {
     const covered = isIp(host) ? leaf.checkIP(host) !== undefined : leaf.checkHost(host) !== undefined;
     if (!covered) out.push({ code: 'tls.name', severity: 'error', params: { host, names: leaf.subjectAltName ?? subject } });
+    // Covered by the subject CN alone: checkHost (like OpenSSL and mbedTLS on devices) falls back to it when the
+    // certificate has no DNS name, but browsers, WeChat and current phones look only at subjectAltName (RFC 6125 §6.4.4).
+    else if (!isIp(host) && leaf.checkHost(host, { subject: 'never' }) === undefined) out.push({ code: 'tls.cn-only', severity: 'warning', params: { host, subject } });
     if (isIp(host)) out.push({ code: 'tls.ip-host', severity: 'warning', params: { host } });
+  } else if (!/(^|, )(DNS|IP Address):/.test(leaf.subjectAltName ?? '')) {
+    out.push({ code: 'tls.no-san', severity: 'warning', params: { subject } });
   }
   if (selfSigned(leaf)) {
     out.push({ code: 'tls.self-signed', severity: 'warning', params: { subject } });

@@ -44,7 +44,11 @@ export function clientRules(kind: ClientKind, result: ProbeResult): RuleResult[]
     out.push(rule('tls-version', false, cause === 'probe.cause.tls-version' ? 'old' : 'fail', { error }), rule('certificate', null, 'fail'));
   } else {
     out.push(rule('tls-version', true, 'ok', { protocol: String(tls.detail.params?.protocol ?? '') }));
-    if (tls.ok) out.push(rule('certificate', true, 'ok'));
+    // Node, like OpenSSL, takes a name from the subject CN when the certificate lists no DNS name; browsers and WeChat
+    // look only at subjectAltName (RFC 6125 §6.4.4), so a name the handshake accepted that way is refused by them.
+    const cnOnly = named && !/(^|, )DNS:/.test(String(tls.detail.params?.altNames ?? ''));
+    if (tls.ok && cnOnly) out.push(rule('certificate', false, 'cn-only'));
+    else if (tls.ok) out.push(rule('certificate', true, 'ok'));
     else if (INCOMPLETE.has(error)) out.push(rule('certificate', false, 'chain', { error }));
     else if (SELF_SIGNED.has(error)) out.push(rule('certificate', false, 'self-signed', { error }));
     else if (cause === 'probe.cause.tls-hostname') out.push(rule('certificate', false, 'name'));

@@ -170,6 +170,7 @@ class Run {
         issuer: cert?.issuer ?? '',
         validTo: cert ? isoDate(cert.validTo) : '',
         sni: facts.servername ?? '—',
+        altNames: cert?.altNames ?? '',
       },
     };
     const problem = certificateCause(facts, host);

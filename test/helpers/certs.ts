@@ -1,7 +1,8 @@
 /**
  * A throwaway CA and server certificates made with the openssl CLI, for TLS probe tests.
  * Every server certificate is signed by the same CA: `good` names 127.0.0.1 and localhost, `wrongHost` names only
- * wrong.example, `expired` has the right names but was valid only in 2020. The directory and files are world-readable,
+ * wrong.example, `expired` has the right names but was valid only in 2020, `cnOnly` names localhost only in its subject
+ * CN (no subjectAltName, which OpenSSL and Node still accept and browsers and phones do not). The directory and files are world-readable,
  * because mosquitto started as root drops to the `mosquitto` user before it reads them.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,7 @@ export interface TestCerts {
   readonly good: KeyPair;
   readonly wrongHost: KeyPair;
   readonly expired: KeyPair;
+  readonly cnOnly: KeyPair;
   remove(): void;
 }
 
@@ -53,9 +55,9 @@ export function makeCerts(): TestCerts {
   writeFileSync(join(dir, 'serial'), '1000\n');
   run(['req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650', '-subj', '/CN=mqtt-sign test CA']);
 
-  const issue = (name: string, san: string, validity: string[]): KeyPair => {
-    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
-    run(['req', '-new', ...ecKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
+  const issue = (name: string, san: string, validity: string[], cn = name): KeyPair => {
+    writeFileSync(join(dir, `${name}.ext`), san === '' ? 'basicConstraints=CA:FALSE\n' : `subjectAltName=${san}\n`);
+    run(['req', '-new', ...ecKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
     run(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key', '-in', `${name}.csr`, '-out', `${name}.crt`,
       '-extfile', `${name}.ext`, '-notext', ...validity]);
     for (const file of [`${name}.crt`, `${name}.key`]) chmodSync(join(dir, file), 0o644);
@@ -65,6 +67,7 @@ export function makeCerts(): TestCerts {
   const good = issue('good', 'IP:127.0.0.1,IP:::1,DNS:localhost', ['-days', '3650']);
   const wrongHost = issue('wrong-host', 'DNS:wrong.example', ['-days', '3650']);
   const expired = issue('expired', 'IP:127.0.0.1,DNS:localhost', ['-startdate', '20200101000000Z', '-enddate', '20210101000000Z']);
+  const cnOnly = issue('cn-only', '', ['-days', '3650'], 'localhost');
   chmodSync(join(dir, 'ca.crt'), 0o644);
 
   return {
@@ -74,6 +77,7 @@ export function makeCerts(): TestCerts {
     good,
     wrongHost,
     expired,
+    cnOnly,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
