@@ -4,8 +4,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { type ByteWriter, VARINT_MAX, utf8Length, varintLength } from '../wire.js';
-import { type ReadContext, fail, readBinary, readString, record } from './_read.js';
-import { type Text, checkBool, checkInt, measureBytes, measureText, refuse, show, writePrefixed } from './_write.js';
+import { type ReadContext, checkTopicName, fail, readBinary, readString, record } from './_read.js';
+import { type Text, checkBool, checkInt, measureBytes, measureText, measureTopicName, refuse, show, writePrefixed } from './_write.js';
 import type { Properties, ProtocolVersion } from './types.js';
 
 /** Where a property list sits: a packet type, or the Will Properties of a CONNECT. */
@@ -40,6 +40,8 @@ interface PropertyDef {
   readonly in: readonly PropertyContext[];
   /** Where the property may appear more than once (User Property everywhere, Subscription Identifier in PUBLISH). */
   readonly repeat?: readonly PropertyContext[];
+  /** A string that is a Topic Name (the Response Topic): no wildcard, not empty. */
+  readonly topicName?: true;
 }
 
 const acks: PropertyContext[] = ['puback', 'pubrec', 'pubrel', 'pubcomp', 'suback', 'unsuback'];
@@ -50,7 +52,7 @@ export const propertyTable: readonly PropertyDef[] = [
   { id: 0x01, key: 'payloadFormatIndicator', name: 'Payload Format Indicator', type: 'bool', in: ['publish', 'will'] },
   { id: 0x02, key: 'messageExpiryInterval', name: 'Message Expiry Interval', type: 'u32', in: ['publish', 'will'] },
   { id: 0x03, key: 'contentType', name: 'Content Type', type: 'string', in: ['publish', 'will'] },
-  { id: 0x08, key: 'responseTopic', name: 'Response Topic', type: 'string', in: ['publish', 'will'] },
+  { id: 0x08, key: 'responseTopic', name: 'Response Topic', type: 'string', topicName: true, in: ['publish', 'will'] },
   { id: 0x09, key: 'correlationData', name: 'Correlation Data', type: 'binary', in: ['publish', 'will'] },
   {
     id: 0x0b,
@@ -95,6 +97,9 @@ const byKey: ReadonlyMap<string, PropertyDef> = new Map(propertyTable.map((def) 
 const typeMax: Readonly<Record<'u8' | 'u16' | 'u32' | 'varint', number>> = { u8: 0xff, u16: 0xffff, u32: 0xffff_ffff, varint: VARINT_MAX };
 
 const RULE = 'MQTT 5.0 §2.2.2.2';
+
+/** [MQTT-3.3.2-14] the Response Topic (also a Will's: it becomes a PUBLISH) must not contain wildcards. */
+const RESPONSE_TOPIC_RULE = 'MQTT-3.3.2-14';
 
 function contextName(where: PropertyContext): string {
   return where === 'will' ? 'Will Properties' : where.toUpperCase();
@@ -155,8 +160,11 @@ function readValue(ctx: ReadContext, def: PropertyDef): unknown {
   const offset = r.pos;
   let value: number;
   switch (def.type) {
-    case 'string':
-      return readString(ctx, def.name);
+    case 'string': {
+      const text = readString(ctx, def.name);
+      if (def.topicName) checkTopicName(def.name, offset + 2, text, false, RESPONSE_TOPIC_RULE);
+      return text;
+    }
     case 'binary':
       return readBinary(ctx, def.name);
     case 'bool':
@@ -229,7 +237,7 @@ function measureValue(def: PropertyDef, value: unknown, field: string): number {
       checkBool(value, field);
       return 1;
     case 'string':
-      return 2 + measureText(value, field, 5);
+      return 2 + (def.topicName ? measureTopicName(value, field, 5, false, RESPONSE_TOPIC_RULE) : measureText(value, field, 5));
     case 'binary':
       return 2 + measureBytes(value, field, 0xffff);
     default: {
