@@ -98,6 +98,14 @@ const typeMax: Readonly<Record<'u8' | 'u16' | 'u32' | 'varint', number>> = { u8:
 
 const RULE = 'MQTT 5.0 §2.2.2.2';
 
+const AUTH_DATA = 0x16;
+
+/**
+ * Where Authentication Data without an Authentication Method is a Protocol Error: CONNECT §3.1.2.11.10; AUTH, which
+ * must carry a method, §3.15.2.2.2. (CONNACK §3.2.2.3 has no such sentence.)
+ */
+const authDataRules: Partial<Record<PropertyContext, string>> = { connect: 'MQTT 5.0 §3.1.2.11.10', auth: 'MQTT 5.0 §3.15.2.2.2' };
+
 /** [MQTT-3.3.2-14] the Response Topic (also a Will's: it becomes a PUBLISH) must not contain wildcards. */
 const RESPONSE_TOPIC_RULE = 'MQTT-3.3.2-14';
 
@@ -123,6 +131,7 @@ export function readProperties(ctx: ReadContext, where: PropertyContext): Proper
   const end = r.pos + length;
   r.end = end;
   const props: Record<string, unknown> = {};
+  let authDataAt = 0;
   while (r.pos < end) {
     const offset = r.pos;
     const id = r.u8('Property Identifier');
@@ -143,6 +152,7 @@ export function readProperties(ctx: ReadContext, where: PropertyContext): Proper
       continue;
     }
     const value = readValue(ctx, def);
+    if (def.id === AUTH_DATA) authDataAt = offset;
     const before = props[def.key];
     if (before === undefined) props[def.key] = value;
     else if (def.repeat?.includes(where)) {
@@ -152,6 +162,9 @@ export function readProperties(ctx: ReadContext, where: PropertyContext): Proper
     else fail('codec.decode.property-repeated', { field: def.name, offset, packet: contextName(where), rule: RULE });
   }
   r.end = outerEnd;
+  if (props.authenticationData !== undefined && props.authenticationMethod === undefined && authDataRules[where] !== undefined) {
+    fail('codec.decode.auth-data-without-method', { field: 'Authentication Data', offset: authDataAt, packet: contextName(where), rule: authDataRules[where] });
+  }
   return props as Properties;
 }
 
@@ -227,6 +240,10 @@ export function measureProperties(props: unknown, where: PropertyContext, field 
     } else {
       size += 1 + measureValue(def, value, path);
     }
+  }
+  const given = props as Properties;
+  if (given.authenticationData !== undefined && given.authenticationMethod === undefined && authDataRules[where] !== undefined) {
+    refuse('codec.encode.auth-data-without-method', { field: `${field}.authenticationData`, packet: contextName(where), rule: authDataRules[where] });
   }
   return size;
 }
