@@ -2,6 +2,8 @@
 // same errors at the same stream offsets. Inputs: the mqtt-packet fixture rows and the captured TCP streams.
 import { readFileSync, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -135,6 +137,25 @@ describe('Decoder: random chunkings (fast-check) against decodeAll', () => {
   });
 });
 
+describe('Decoder: a packet in many small chunks (gathered after 64 views) and some large ones', () => {
+  test('fast-check: any mix of chunk sizes gives what decodeAll gives', () => {
+    const payload = new Uint8Array(6000).map((_, i) => (i * 31) & 0xff);
+    const publish = encode({ cmd: 'publish', topic: 'a/b', payload, qos: 1, messageId: 7, dup: false, retain: false }, { protocolVersion: 5 }).slice();
+    const ping = encode({ cmd: 'pingreq' }).slice();
+    const bytes = new Uint8Array([...ping, ...publish, ...publish, ...ping]);
+    const want = reference(bytes, 5);
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 3 }), weight: 20 }, { arbitrary: fc.integer({ min: 1, max: 2500 }), weight: 1 }), { minLength: 200, maxLength: 600 }), (sizes) => {
+        const cuts: number[] = [];
+        let at = 0;
+        for (const size of sizes) if ((at += size) < bytes.length) cuts.push(at);
+        expect(view(viaDecoder(bytes, cuts, 5))).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('Decoder: maxPacketSize is checked from the fixed header, before any body is kept', () => {
   const header = Uint8Array.of(0x30, 0xff, 0xff, 0xff, 0x7f); // PUBLISH claiming Remaining Length 268,435,455
 
@@ -165,6 +186,25 @@ describe('Decoder: maxPacketSize is checked from the fixed header, before any bo
     const decoder = new Decoder();
     expect(decoder.push(header)).toEqual([]);
     expect(decoder.pending).toBe(5);
+  });
+
+  test('a packet trickling in 1 byte per push holds about its own size, not ~100 bytes of views per byte', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const size = 400_000;
+    const packet = encode({ cmd: 'publish', topic: 't', payload: new Uint8Array(size).fill(7), qos: 0, dup: false, retain: false }).slice();
+    const decoder = new Decoder();
+    gc();
+    const heldBefore = process.memoryUsage();
+    for (let i = 0; i < packet.length - 1; i++) decoder.push(packet.subarray(i, i + 1));
+    gc();
+    const heldAfter = process.memoryUsage();
+    const held = heldAfter.heapUsed + heldAfter.arrayBuffers - (heldBefore.heapUsed + heldBefore.arrayBuffers);
+    expect(decoder.pending).toBe(packet.length - 1);
+    // Gathered by doubling: at most the packet's size, plus the views kept before gathering began.
+    expect(held).toBeLessThan(4 * size);
+    const [decoded] = decoder.push(packet.subarray(packet.length - 1));
+    expect(hex(decoded!.packet.cmd === 'publish' ? (decoded!.packet.payload as Uint8Array) : new Uint8Array())).toBe(hex(new Uint8Array(size).fill(7)));
   });
 
   test('a packet of exactly the limit passes, one byte more is refused', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { decode, encode, format, getSigner, sign } from '../src/index.js';
-import { UsageError } from '../src/errors.js';
+import { EncodeError, UsageError } from '../src/errors.js';
 import { needsTools } from './helpers/tools.js';
 
 const connect = { cmd: 'connect', clientId: 'c', username: 'u', password: 'SECRET-PASSWORD', keepalive: 60 } as const;
@@ -73,4 +73,25 @@ test("a signer's verify() takes a decoded CONNECT as it is (its password a Uint8
   const aliyun = getSigner('aliyun');
   expect(aliyun.verify!(packet as never, params, { now: ctx.now }).ok).toBe(true);
   expect(aliyun.verify!(packet as never, { ...params, deviceSecret: 'ffffffffffffffffffffffffffffffff' }, { now: ctx.now }).ok).toBe(false);
+});
+
+test('a sparse array of codes or filters is refused at its hole: it was written as 0x00, or as an UNSUBSCRIBE with no filter', () => {
+  const holes = <T>(length: number): T[] => new Array<T>(length);
+  const cases: Array<[Record<string, unknown>, 4 | 5, string]> = [
+    [{ cmd: 'suback', messageId: 1, granted: holes(1) }, 4, 'granted[0]'],
+    [{ cmd: 'suback', messageId: 1, granted: [1, , 2] }, 5, 'granted[1]'],
+    [{ cmd: 'unsuback', messageId: 1, granted: holes(2) }, 5, 'granted[0]'],
+    [{ cmd: 'unsubscribe', messageId: 1, unsubscriptions: holes(1) }, 4, 'unsubscriptions[0]'],
+    [{ cmd: 'unsubscribe', messageId: 1, unsubscriptions: ['a', , 'b'] }, 5, 'unsubscriptions[1]'],
+  ];
+  for (const [packet, protocolVersion, field] of cases) {
+    let error: unknown;
+    try {
+      encode(packet as never, { protocolVersion });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error, `${String(packet.cmd)} ${field}`).toBeInstanceOf(EncodeError);
+    expect((error as EncodeError).field).toBe(field);
+  }
 });

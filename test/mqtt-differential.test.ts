@@ -51,6 +51,8 @@ const userProperties = fc
 const props = (shape: Record<string, fc.Arbitrary<unknown>>) => fc.record(shape, { requiredKeys: [] });
 const reason = { reasonString: text(), userProperties };
 
+/** Authentication Data only with its Authentication Method (CONNECT §3.1.2.11.10, AUTH §3.15.2.2.2). */
+const dataHasMethod = (p: { authenticationData?: unknown; authenticationMethod?: unknown }) => p.authenticationData === undefined || p.authenticationMethod !== undefined;
 const connectProps = props({
   sessionExpiryInterval: u32,
   receiveMaximum: nonZero(u16),
@@ -61,7 +63,7 @@ const connectProps = props({
   userProperties,
   authenticationMethod: text(),
   authenticationData: bytes(),
-});
+}).filter(dataHasMethod);
 const willProps = props({
   willDelayInterval: u32,
   payloadFormatIndicator: fc.boolean(),
@@ -103,7 +105,7 @@ const ackProps = props(reason);
 const subscribeProps = props({ subscriptionIdentifier, userProperties });
 const unsubscribeProps = props({ userProperties });
 const disconnectProps = props({ sessionExpiryInterval: u32, ...reason, serverReference: text() });
-const authProps = props({ authenticationMethod: text(), authenticationData: bytes(), ...reason });
+const authProps = props({ authenticationMethod: text(), authenticationData: bytes(), ...reason }).filter(dataHasMethod);
 
 /** Adds `properties` only when there are some: decoding leaves an empty list out, as mqtt-packet does. */
 function withProps<P extends object>(packet: P, properties: object | undefined): P {

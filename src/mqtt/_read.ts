@@ -128,10 +128,10 @@ export function codeName(version: ProtocolVersion): string {
 }
 
 /**
- * A Topic Name: no wildcard [MQTT-3.3.2-2], and at least one character [MQTT-4.7.3-1] unless `allowEmpty`
- * (a 5.0 PUBLISH that carries a Topic Alias).
+ * A Topic Name: no wildcard [MQTT-3.3.2-2] (`wildcardRule`: the Response Topic has its own id), and at least one
+ * character [MQTT-4.7.3-1] unless `allowEmpty` (a 5.0 PUBLISH that carries a Topic Alias).
  */
-export function checkTopicName(field: string, offset: number, topic: string, allowEmpty = false): void {
+export function checkTopicName(field: string, offset: number, topic: string, allowEmpty = false, wildcardRule = 'MQTT-3.3.2-2'): void {
   if (topic.length === 0 && !allowEmpty) fail('codec.decode.topic-empty', { field, offset, rule: 'MQTT-4.7.3-1' });
-  if (/[+#]/.test(topic)) fail('codec.decode.topic-wildcard', { field, offset, value: show(topic), rule: 'MQTT-3.3.2-2' });
+  if (/[+#]/.test(topic)) fail('codec.decode.topic-wildcard', { field, offset, value: show(topic), rule: wildcardRule });
 }

@@ -150,13 +150,13 @@ const PLUS = 0x2b;
 const HASH = 0x23;
 
 /**
- * UTF-8 length of a Topic Name, refusing wildcards [MQTT-3.3.2-2] and, unless `allowEmpty` (a 5.0 PUBLISH that
- * carries a Topic Alias), an empty name [MQTT-4.7.3-1].
+ * UTF-8 length of a Topic Name, refusing wildcards [MQTT-3.3.2-2] (`wildcardRule`: the Response Topic has its own id)
+ * and, unless `allowEmpty` (a 5.0 PUBLISH that carries a Topic Alias), an empty name [MQTT-4.7.3-1].
  */
-export function measureTopicName(value: unknown, field: string, version: ProtocolVersion, allowEmpty = false): number {
+export function measureTopicName(value: unknown, field: string, version: ProtocolVersion, allowEmpty = false, wildcardRule = 'MQTT-3.3.2-2'): number {
   const length = measureText(value, field, version);
   if (length === 0 && !allowEmpty) refuse('codec.encode.topic-empty', { field, rule: 'MQTT-4.7.3-1' });
   const wild = typeof value === 'string' ? /[+#]/.test(value) : (value as Uint8Array).includes(PLUS) || (value as Uint8Array).includes(HASH);
-  if (wild) refuse('codec.encode.topic-wildcard', { field, value: show(value), rule: 'MQTT-3.3.2-2' });
+  if (wild) refuse('codec.encode.topic-wildcard', { field, value: show(value), rule: wildcardRule });
   return length;
 }

@@ -3,7 +3,9 @@
  *
  * What it holds: the chunks of the one packet that is still incomplete, as the caller's own arrays (no copy). A packet
  * that lies inside one chunk is decoded from a view of that chunk; only a packet that straddles chunks is copied, once,
- * into an array of its own size, and only when its last byte has arrived.
+ * into an array of its own size, and only when its last byte has arrived. The exception is a packet arriving in many
+ * small chunks (a serial line, a trickle of 1-byte segments): a view costs ~100 bytes of heap whatever its length, so
+ * past MAX_VIEWS small ones their bytes are gathered into one array grown by doubling, at most the packet's size.
  *
  * Before any body byte is kept, the fixed header is checked (packet type, flags, Remaining Length) and the packet's
  * size is compared with `maxPacketSize`, so a header claiming 256 MiB is refused at once and nothing is allocated for it.
@@ -17,6 +19,11 @@ import type { Decoded, ProtocolVersion } from './types.js';
 
 /** The largest MQTT packet: 1 type byte, a 4-byte Remaining Length and 268,435,455 bytes after it (3.1.1 §2.2.3, 5.0 §1.5.5). */
 const LARGEST_PACKET = 1 + 4 + 268_435_455;
+
+/** Views kept of one packet's chunks before small chunks are gathered into an array instead (see #keep). */
+const MAX_VIEWS = 64;
+/** Chunks shorter than this on average are gathered: a view's own cost is then over a tenth of the bytes it holds. */
+const SMALL_CHUNK = 1024;
 
 export interface DecoderOptions {
   /** For every packet until a CONNECT, which carries its own version; the version then stays in force. Defaults to 4. */
@@ -34,6 +41,8 @@ export class Decoder {
   /** The incomplete packet's bytes: a view of the unread tail of each chunk it has reached so far. */
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  /** When set (many small chunks), the incomplete packet's first #pendingBytes bytes are here and #pending is empty. */
+  #gathered: Uint8Array | undefined;
   /** The incomplete packet's whole size once its fixed header has arrived, else 0. */
   #need = 0;
   /** Stream offset of the first byte not yet returned in a packet: where the pending packet starts. */
@@ -127,24 +136,62 @@ export class Decoder {
     }
     const total = this.#pendingBytes + chunk.length;
     if (this.#need === 0 || total < this.#need) {
-      this.#pending.push(chunk);
-      this.#pendingBytes = total;
+      this.#keep(chunk, total);
       return -1;
     }
-    // The straddling packet is complete: copy just its bytes, once.
-    const packet = new Uint8Array(this.#need);
-    let at = 0;
-    for (const part of this.#pending) {
-      packet.set(part, at);
-      at += part.length;
+    // The straddling packet is complete: copy just its bytes, once (gathered ones may already fill an array of its size).
+    const gathered = this.#gathered;
+    const have = this.#pendingBytes;
+    let packet: Uint8Array;
+    if (gathered !== undefined && gathered.length === this.#need) {
+      packet = gathered;
+    } else {
+      packet = new Uint8Array(this.#need);
+      if (gathered !== undefined) packet.set(gathered.subarray(0, have));
+      let at = 0;
+      for (const part of this.#pending) {
+        packet.set(part, at);
+        at += part.length;
+      }
     }
-    const used = this.#need - at;
-    packet.set(chunk.subarray(0, used), at);
+    const used = this.#need - have;
+    packet.set(chunk.subarray(0, used), have);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#gathered = undefined;
     this.#need = 0;
     this.#emit(packet, out);
     return used;
+  }
+
+  /**
+   * Keeps a chunk of the incomplete packet (whose size is known, or whose header is at most 4 bytes in), `total` bytes
+   * with it. As a view while there are few, or they are large; past MAX_VIEWS small ones, gathered: what is held then
+   * stays within twice what arrived (and within the packet's size), not ~100 bytes per chunk.
+   */
+  #keep(chunk: Uint8Array, total: number): void {
+    let gathered = this.#gathered;
+    if (gathered === undefined) {
+      this.#pending.push(chunk);
+      this.#pendingBytes = total;
+      if (this.#need === 0 || this.#pending.length <= MAX_VIEWS || total >= this.#pending.length * SMALL_CHUNK) return;
+      gathered = new Uint8Array(Math.min(this.#need, 2 * total));
+      let at = 0;
+      for (const part of this.#pending) {
+        gathered.set(part, at);
+        at += part.length;
+      }
+      this.#pending = [];
+      this.#gathered = gathered;
+      return;
+    }
+    if (total > gathered.length) {
+      const grown = new Uint8Array(Math.min(this.#need, Math.max(2 * gathered.length, total)));
+      grown.set(gathered.subarray(0, this.#pendingBytes));
+      this.#gathered = gathered = grown;
+    }
+    gathered.set(chunk, this.#pendingBytes);
+    this.#pendingBytes = total;
   }
 
   /**

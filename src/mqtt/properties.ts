@@ -4,8 +4,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { type ByteWriter, VARINT_MAX, utf8Length, varintLength } from '../wire.js';
-import { type ReadContext, fail, readBinary, readString, record } from './_read.js';
-import { type Text, checkBool, checkInt, measureBytes, measureText, refuse, show, writePrefixed } from './_write.js';
+import { type ReadContext, checkTopicName, fail, readBinary, readString, record } from './_read.js';
+import { type Text, checkBool, checkInt, measureBytes, measureText, measureTopicName, refuse, show, writePrefixed } from './_write.js';
 import type { Properties, ProtocolVersion } from './types.js';
 
 /** Where a property list sits: a packet type, or the Will Properties of a CONNECT. */
@@ -40,6 +40,8 @@ interface PropertyDef {
   readonly in: readonly PropertyContext[];
   /** Where the property may appear more than once (User Property everywhere, Subscription Identifier in PUBLISH). */
   readonly repeat?: readonly PropertyContext[];
+  /** A string that is a Topic Name (the Response Topic): no wildcard, not empty. */
+  readonly topicName?: true;
 }
 
 const acks: PropertyContext[] = ['puback', 'pubrec', 'pubrel', 'pubcomp', 'suback', 'unsuback'];
@@ -50,7 +52,7 @@ export const propertyTable: readonly PropertyDef[] = [
   { id: 0x01, key: 'payloadFormatIndicator', name: 'Payload Format Indicator', type: 'bool', in: ['publish', 'will'] },
   { id: 0x02, key: 'messageExpiryInterval', name: 'Message Expiry Interval', type: 'u32', in: ['publish', 'will'] },
   { id: 0x03, key: 'contentType', name: 'Content Type', type: 'string', in: ['publish', 'will'] },
-  { id: 0x08, key: 'responseTopic', name: 'Response Topic', type: 'string', in: ['publish', 'will'] },
+  { id: 0x08, key: 'responseTopic', name: 'Response Topic', type: 'string', topicName: true, in: ['publish', 'will'] },
   { id: 0x09, key: 'correlationData', name: 'Correlation Data', type: 'binary', in: ['publish', 'will'] },
   {
     id: 0x0b,
@@ -96,6 +98,17 @@ const typeMax: Readonly<Record<'u8' | 'u16' | 'u32' | 'varint', number>> = { u8:
 
 const RULE = 'MQTT 5.0 §2.2.2.2';
 
+const AUTH_DATA = 0x16;
+
+/**
+ * Where Authentication Data without an Authentication Method is a Protocol Error: CONNECT §3.1.2.11.10; AUTH, which
+ * must carry a method, §3.15.2.2.2. (CONNACK §3.2.2.3 has no such sentence.)
+ */
+const authDataRules: Partial<Record<PropertyContext, string>> = { connect: 'MQTT 5.0 §3.1.2.11.10', auth: 'MQTT 5.0 §3.15.2.2.2' };
+
+/** [MQTT-3.3.2-14] the Response Topic (also a Will's: it becomes a PUBLISH) must not contain wildcards. */
+const RESPONSE_TOPIC_RULE = 'MQTT-3.3.2-14';
+
 function contextName(where: PropertyContext): string {
   return where === 'will' ? 'Will Properties' : where.toUpperCase();
 }
@@ -118,6 +131,7 @@ export function readProperties(ctx: ReadContext, where: PropertyContext): Proper
   const end = r.pos + length;
   r.end = end;
   const props: Record<string, unknown> = {};
+  let authDataAt = 0;
   while (r.pos < end) {
     const offset = r.pos;
     const id = r.u8('Property Identifier');
@@ -138,6 +152,7 @@ export function readProperties(ctx: ReadContext, where: PropertyContext): Proper
       continue;
     }
     const value = readValue(ctx, def);
+    if (def.id === AUTH_DATA) authDataAt = offset;
     const before = props[def.key];
     if (before === undefined) props[def.key] = value;
     else if (def.repeat?.includes(where)) {
@@ -147,6 +162,9 @@ export function readProperties(ctx: ReadContext, where: PropertyContext): Proper
     else fail('codec.decode.property-repeated', { field: def.name, offset, packet: contextName(where), rule: RULE });
   }
   r.end = outerEnd;
+  if (props.authenticationData !== undefined && props.authenticationMethod === undefined && authDataRules[where] !== undefined) {
+    fail('codec.decode.auth-data-without-method', { field: 'Authentication Data', offset: authDataAt, packet: contextName(where), rule: authDataRules[where] });
+  }
   return props as Properties;
 }
 
@@ -155,8 +173,11 @@ function readValue(ctx: ReadContext, def: PropertyDef): unknown {
   const offset = r.pos;
   let value: number;
   switch (def.type) {
-    case 'string':
-      return readString(ctx, def.name);
+    case 'string': {
+      const text = readString(ctx, def.name);
+      if (def.topicName) checkTopicName(def.name, offset + 2, text, false, RESPONSE_TOPIC_RULE);
+      return text;
+    }
     case 'binary':
       return readBinary(ctx, def.name);
     case 'bool':
@@ -220,6 +241,10 @@ export function measureProperties(props: unknown, where: PropertyContext, field 
       size += 1 + measureValue(def, value, path);
     }
   }
+  const given = props as Properties;
+  if (given.authenticationData !== undefined && given.authenticationMethod === undefined && authDataRules[where] !== undefined) {
+    refuse('codec.encode.auth-data-without-method', { field: `${field}.authenticationData`, packet: contextName(where), rule: authDataRules[where] });
+  }
   return size;
 }
 
@@ -229,7 +254,7 @@ function measureValue(def: PropertyDef, value: unknown, field: string): number {
       checkBool(value, field);
       return 1;
     case 'string':
-      return 2 + measureText(value, field, 5);
+      return 2 + (def.topicName ? measureTopicName(value, field, 5, false, RESPONSE_TOPIC_RULE) : measureText(value, field, 5));
     case 'binary':
       return 2 + measureBytes(value, field, 0xffff);
     default: {

@@ -144,9 +144,11 @@ export function encodeSuback(p: SubackPacket, version: ProtocolVersion): Uint8Ar
   if (!Array.isArray(granted)) refuse('codec.encode.type', { field: 'granted', expected: 'an array', value: show(granted) });
   if (granted.length === 0) refuse('codec.encode.empty-list', { field: 'granted', rule: 'MQTT 3.1.1 §3.9.3' });
   const { table, rule } = version === 5 ? subackCodes.v5 : subackCodes.v3;
-  granted.forEach((code, i) => {
-    if (table[code] === undefined) checkCode(code, `granted[${i}]`, table, rule);
-  });
+  // An index loop, not forEach: forEach skips the holes of a sparse array, which were then written as 0x00.
+  for (let i = 0; i < granted.length; i++) {
+    const code = granted[i];
+    if (typeof code !== 'number' || table[code] === undefined) checkCode(code, `granted[${i}]`, table, rule);
+  }
   let propsSize = 0;
   if (version === 5) propsSize = measureProperties(p.properties, 'suback');
   else refuseProperties(p.properties, 'properties', version);

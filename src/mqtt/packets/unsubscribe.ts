@@ -30,15 +30,18 @@ export function encodeUnsubscribe(p: UnsubscribePacket, version: ProtocolVersion
   if (version === 5) propsSize = measureProperties(p.properties, 'unsubscribe');
   else refuseProperties(p.properties, 'properties', version);
   let remaining = 2 + (version === 5 ? varintLength(propsSize) + propsSize : 0);
-  const lengths = list.map((topic, i) => {
+  // An index loop, not map: map skips the holes of a sparse array, and a packet without its filters was written.
+  const lengths = new Array<number>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const topic = list[i];
     const field = `unsubscriptions[${i}]`;
     if (typeof topic !== 'string') refuse('codec.encode.type', { field, expected: 'a string', value: show(topic) });
     const length = measureText(topic, field, version);
     const rule = filterProblem(topic, version);
     if (rule) refuse('codec.encode.topic-filter', { field, value: show(topic), rule });
     remaining += 2 + length;
-    return length;
-  });
+    lengths[i] = length;
+  }
 
   const w = packetWriter(10, 2, remaining, version);
   w.u16(messageId);
@@ -80,9 +83,11 @@ export function encodeUnsuback(p: UnsubackPacket, version: ProtocolVersion): Uin
   if (!Array.isArray(granted)) refuse('codec.encode.type', { field: 'granted', expected: 'an array', value: show(granted) });
   if (granted.length === 0) refuse('codec.encode.empty-list', { field: 'granted', rule: UNSUBACK_RULE });
   const table = packetReasonCodes.unsuback;
-  granted.forEach((code, i) => {
-    if (table[code] === undefined) checkCode(code, `granted[${i}]`, table, UNSUBACK_RULE);
-  });
+  // An index loop, not forEach: forEach skips the holes of a sparse array, which were then written as 0x00.
+  for (let i = 0; i < granted.length; i++) {
+    const code = granted[i];
+    if (typeof code !== 'number' || table[code] === undefined) checkCode(code, `granted[${i}]`, table, UNSUBACK_RULE);
+  }
   const propsSize = measureProperties(p.properties, 'unsuback');
   const w = packetWriter(11, 0, 2 + varintLength(propsSize) + propsSize + granted.length, version);
   w.u16(messageId);
