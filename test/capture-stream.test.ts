@@ -149,6 +149,29 @@ describe('reassembly', () => {
     expect(skipped).toEqual([{ stream: 1, port: 8883, reason: 'tls' }]);
   });
 
+  test('a SYN or SYN-ACK retransmitted after data is no hole in the stream (tshark: a retransmission)', async () => {
+    const c = new Conversation(client, broker);
+    const [syn, synAck, ack] = c.handshake();
+    const s = [syn!, synAck!, ack!, ...c.send(true, connect('a')), ...c.send(false, connack()), syn!, synAck!];
+    s.push(...c.send(true, publish('t', 10)), ...c.send(false, publish('u', 10)), c.fin(true), c.fin(false));
+    expect(summary(await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s))))).toEqual([
+      '0 client->broker connect 15',
+      '0 broker->client connack 4',
+      '0 client->broker publish 15',
+      '0 broker->client publish 15',
+    ]);
+  });
+
+  test('a SYN on a 4-tuple seen only from its middle starts a new stream, as tshark numbers it', async () => {
+    const old = new Conversation(client, broker, [1000, 5000]);
+    const fresh = new Conversation(client, broker, [90000, 70000]);
+    const s = [...old.handshake(), ...old.send(true, connect('old')), ...old.send(true, publish('x', 20)), ...old.send(false, publish('y', 20))].slice(4);
+    s.push(...fresh.handshake(), ...fresh.send(true, connect('new', 5)), ...fresh.send(false, connack(5)));
+    const got = await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s)));
+    expect(summary(got)).toEqual(['0 client->broker publish 25', '0 broker->client publish 25', '1 client->broker connect 18', '1 broker->client connack 5']);
+    expect(got.map((p) => p.protocolVersion)).toEqual([4, 4, 5, 5]);
+  });
+
   test('a malformed packet in a stream is reported and the stream goes on', async () => {
     const c = new Conversation(client, broker);
     const badConnect = hexBytes('10 0c 00 04 4d 51 54 54 03 02 00 3c 00 00'); // MQTT with level 3

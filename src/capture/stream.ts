@@ -40,6 +40,11 @@ class Side {
   held: Held[] = [];
   heldBytes = 0;
   synSeen = false;
+  /**
+   * The sequence number this side started from, as Wireshark keeps it to tell a reused 4-tuple: its SYN's, or one
+   * before its first segment's when the capture began after the handshake. Null until the side's first segment.
+   */
+  base: number | null = null;
   finished = false;
   splitter: Splitter | null = null;
   /** Bytes given to the splitter (and gaps it was told of): its offsets count the same way. */
@@ -89,7 +94,6 @@ class Connection {
   kind: 'mqtt' | 'other' | null = null;
   /** Began with a SYN inside the capture (so both directions start at a packet boundary). */
   fromStart = false;
-  clientIsn: number | null = null;
   closed = false;
   readonly version: VersionState = { version: 4, known: false };
   readonly sides: [Side, Side];
@@ -141,8 +145,12 @@ export class TcpReassembler {
     if (!inner) this.connections.set(lo, (inner = new Map()));
     let conn = inner.get(hi);
     const syn = (segment.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
-    // A new SYN on a finished 4-tuple (or with a new initial sequence number) is a new connection.
-    if (conn && syn && (conn.closed || (conn.clientIsn !== null && conn.clientIsn !== segment.seq))) conn = undefined;
+    // A new SYN on a finished 4-tuple, or one whose sequence number is not where its side started (a new initial
+    // sequence number; or a connection seen only from its middle, as Wireshark counts it), is a new connection.
+    if (conn && syn) {
+      const base = conn.sides[conn.sides[0].endpoint === a ? 0 : 1].base;
+      if (conn.closed || (base !== null && base !== segment.seq)) conn = undefined;
+    }
     if (!conn) {
       conn = new Connection(this.streams++, new Side(a, segment.srcPort), new Side(b, segment.dstPort));
       inner.set(hi, conn);
@@ -160,12 +168,16 @@ export class TcpReassembler {
 
   private segment(conn: Connection, from: 0 | 1, s: Segment): void {
     const side = conn.sides[from];
+    side.base ??= s.flags & TCP_SYN ? s.seq : (s.seq - 1) >>> 0;
     if (s.flags & TCP_SYN) {
       side.synSeen = true;
-      side.next = (s.seq + 1) >>> 0;
+      const next = (s.seq + 1) >>> 0;
+      // A retransmitted SYN or SYN-ACK after data (its sequence number at or before what has arrived) must not rewind
+      // the side: what follows would wait for a hole that is not there, and the end of the capture would report one.
+      const behind = side.next === null ? -1 : (side.next - next) | 0;
+      if (behind < 0 || behind > side.delivered) side.next = next;
       if (!(s.flags & TCP_ACK)) {
         conn.client = from;
-        conn.clientIsn = s.seq;
         if (conn.kind === null) conn.fromStart = true;
       } else if (conn.client === null) {
         conn.client = from === 0 ? 1 : 0;
