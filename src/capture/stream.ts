@@ -25,6 +25,13 @@ const MAX_HELD_TOTAL = 32 << 20;
 /** Out-of-order segments held per direction: keeps inserting and draining them cheap (tiny segments add up slowly in bytes). */
 const MAX_HELD_SEGMENTS = 1024;
 
+/**
+ * Capture seconds a closed connection is remembered: a late ACK or retransmitted FIN within them keeps its stream
+ * number, as in Wireshark (TIME_WAIT is 60 s on Linux, 240 s at most elsewhere). Then it is forgotten, so a capture of
+ * a device reconnecting all day holds the recent connections, not every one it ever saw (about 1 KB each).
+ */
+const CLOSED_KEEP_SEC = 240;
+
 /** Packets only one side sends [MQTT-3.x]: they tell the client from the broker. */
 const FROM_CLIENT = new Set(['connect', 'subscribe', 'unsubscribe', 'pingreq']);
 const FROM_BROKER = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
@@ -95,10 +102,15 @@ class Connection {
   /** Began with a SYN inside the capture (so both directions start at a packet boundary). */
   fromStart = false;
   closed = false;
+  /** Capture time (seconds) when it closed. */
+  closedAt = 0;
   readonly version: VersionState = { version: 4, known: false };
   readonly sides: [Side, Side];
   constructor(
     readonly stream: number,
+    /** Its keys in TcpReassembler's map: the lower endpoint, then the higher. */
+    readonly lo: Endpoint,
+    readonly hi: Endpoint,
     a: Side,
     b: Side,
   ) {
@@ -125,6 +137,9 @@ export class TcpReassembler {
   private first: { sec: number; nsec: number } | null = null;
   /** Frame being processed: the time and number packets completed by it get. */
   private current: Frame | null = null;
+  /** Closed connections in the order they closed, to be forgotten CLOSED_KEEP_SEC later; those before `closedHead` are gone. */
+  private readonly closing: Connection[] = [];
+  private closedHead = 0;
 
   constructor(
     private readonly emit: (packet: CapturedPacket) => void,
@@ -134,6 +149,7 @@ export class TcpReassembler {
 
   push(frame: Frame): void {
     this.first ??= { sec: frame.sec, nsec: frame.nsec };
+    if (this.closedHead < this.closing.length && this.closing[this.closedHead]!.closedAt + CLOSED_KEEP_SEC < frame.sec) this.forget(frame.sec);
     const segment = segmentOf(frame.linkType, frame.data);
     if (!segment) return;
     this.current = frame;
@@ -152,7 +168,7 @@ export class TcpReassembler {
       if (conn.closed || (base !== null && base !== segment.seq)) conn = undefined;
     }
     if (!conn) {
-      conn = new Connection(this.streams++, new Side(a, segment.srcPort), new Side(b, segment.dstPort));
+      conn = new Connection(this.streams++, lo, hi, new Side(a, segment.srcPort), new Side(b, segment.dstPort));
       inner.set(hi, conn);
     }
     const from: 0 | 1 = conn.sides[0].endpoint === a ? 0 : 1;
@@ -188,7 +204,7 @@ export class TcpReassembler {
       if (conn.kind === 'mqtt') this.data(conn, from, s.seq + (s.flags & TCP_SYN ? 1 : 0), s.payload);
     }
     if (s.flags & TCP_RST) {
-      conn.closed = true;
+      this.close(conn);
       this.finish(conn, 0, true);
       this.finish(conn, 1, true);
     } else if (s.flags & TCP_FIN) {
@@ -196,8 +212,31 @@ export class TcpReassembler {
       // Close only once everything before the FIN has arrived; otherwise the end of capture closes it.
       if (side.next === end && side.held.length === 0) {
         this.finish(conn, from, true);
-        if (conn.sides[0].finished && conn.sides[1].finished) conn.closed = true;
+        if (conn.sides[0].finished && conn.sides[1].finished) this.close(conn);
       }
+    }
+  }
+
+  private close(conn: Connection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    conn.closedAt = this.current!.sec;
+    this.closing.push(conn);
+  }
+
+  /** Drop the connections closed more than CLOSED_KEEP_SEC before `now` (a new one on the same 4-tuple may have replaced one). */
+  private forget(now: number): void {
+    const closing = this.closing;
+    while (this.closedHead < closing.length && closing[this.closedHead]!.closedAt + CLOSED_KEEP_SEC < now) {
+      const conn = closing[this.closedHead++]!;
+      const inner = this.connections.get(conn.lo);
+      if (inner?.get(conn.hi) !== conn) continue;
+      inner.delete(conn.hi);
+      if (inner.size === 0) this.connections.delete(conn.lo);
+    }
+    if (this.closedHead >= 1024 && this.closedHead * 2 > closing.length) {
+      closing.splice(0, this.closedHead);
+      this.closedHead = 0;
     }
   }
 
