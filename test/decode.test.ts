@@ -40,6 +40,39 @@ describe('a capture of MQTT over TLS', () => {
   });
 });
 
+/** MQTT over WebSocket on 8080: the HTTP upgrade, its answer, then a masked binary frame holding a CONNECT and one holding a CONNACK. */
+function webSocketCapture(): Uint8Array {
+  const c = new Conversation({ host: '10.0.0.5', port: 40000 }, { host: '10.0.0.6', port: 8080 });
+  const text = (t: string) => new TextEncoder().encode(t);
+  const upgrade = 'GET /mqtt HTTP/1.1\r\nHost: broker\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Version: 13\r\n\r\n';
+  const answer = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n';
+  const connect = hexBytes(CONNECT).map((b, i) => b ^ [1, 2, 3, 4][i % 4]!);
+  const s = [
+    ...c.handshake(),
+    ...c.send(true, text(upgrade)),
+    ...c.send(false, text(answer)),
+    ...c.send(true, Uint8Array.from([0x82, 0x80 | connect.length, 1, 2, 3, 4, ...connect])),
+    ...c.send(false, hexBytes('82 04 20 02 00 00')),
+  ];
+  return pcapFile(LINK.ETHERNET, frames(LINK.ETHERNET, s));
+}
+
+describe('a capture of MQTT over WebSocket', () => {
+  test('decode says which stream is WebSocket and that its packets are not shown', async () => {
+    const r = await decode(['ws.pcap', '--format', 'json'], { files: { 'ws.pcap': webSocketCapture() } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).summary.skippedStreams).toEqual([{ stream: 0, port: 8080, reason: 'websocket' }]);
+    const table = await decode(['ws.pcap'], { files: { 'ws.pcap': webSocketCapture() } });
+    expect(table.out).toContain('stream 0 (port 8080) is MQTT over WebSocket, which decode does not unwrap: its packets are not shown');
+  });
+
+  test('verify names WebSocket instead of "no CONNECT found", exit 1', async () => {
+    const f = fakeIo({ files: { 'ws.pcap': webSocketCapture() } });
+    expect(await main(['verify', 'generic', 'ws.pcap', '--password', 'x'], f.io)).toBe(1);
+    expect(f.stderr()).toMatch(/^mqtt-sign: stream 0 \(port 8080\) is MQTT over WebSocket/);
+  });
+});
+
 describe('decode', () => {
   test('a hex argument: the annotated table, exit 0', async () => {
     const r = await decode([CONNECT]);

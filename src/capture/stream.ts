@@ -123,7 +123,7 @@ export interface SkippedStream {
   readonly stream: number;
   /** The port the first data went to: the broker's, for a client that spoke first. */
   readonly port: number;
-  readonly reason: 'tls';
+  readonly reason: 'tls' | 'websocket';
 }
 
 /** Feed frames in capture order; packets come out through `emit` as each one completes. */
@@ -254,6 +254,12 @@ export class TcpReassembler {
       this.onSkipped({ stream: conn.stream, port: conn.sides[from === 0 ? 1 : 0].port, reason: 'tls' });
       return;
     }
+    // MQTT over WebSocket opens with an HTTP upgrade: its frames would read as garbage, or as nothing at all.
+    if (webSocketUpgrade(p)) {
+      conn.kind = 'other';
+      this.onSkipped({ stream: conn.stream, port: conn.sides[from === 0 ? 1 : 0].port, reason: 'websocket' });
+      return;
+    }
     if (!conn.fromStart) {
       conn.kind = 'mqtt';
       return;
@@ -361,6 +367,12 @@ function guessClient(conn: Connection, from: 0 | 1, found: Captured): 0 | 1 {
   const [a, b] = conn.sides;
   if (MQTT_PORTS.has(a.port) !== MQTT_PORTS.has(b.port)) return MQTT_PORTS.has(a.port) ? 1 : 0;
   return a.port > b.port ? 0 : 1;
+}
+
+/** An HTTP request asking to upgrade to WebSocket (RFC 6455 4.1): "GET " and the Upgrade header's token in its first segment. */
+function webSocketUpgrade(p: Uint8Array): boolean {
+  if (p[0] !== 0x47 || p[1] !== 0x45 || p[2] !== 0x54 || p[3] !== 0x20) return false;
+  return /^upgrade:[ \t]*websocket/im.test(String.fromCharCode(...p.subarray(0, 4096)));
 }
 
 /** "MQTT" or "MQIsdp" with its length prefix in the first bytes: a CONNECT, maybe with a broken header. */

@@ -148,9 +148,9 @@ function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, pla
   };
 }
 
-/** The summary's sentences beyond the counts: skipped TLS streams, frames cut by the snaplen, an interruption. */
+/** The summary's sentences beyond the counts: skipped TLS and WebSocket streams, frames cut by the snaplen, an interruption. */
 export function notes(s: Summary, lang: Lang): string[] {
-  const out = s.skipped.map((k) => `${message('capture.skipped.tls', { stream: k.stream, port: k.port }, lang)} (${hint('capture.skipped.tls', {}, lang)})`);
+  const out = s.skipped.map((k) => `${message(`capture.skipped.${k.reason}`, { stream: k.stream, port: k.port }, lang)} (${hint(`capture.skipped.${k.reason}`, {}, lang)})`);
   if (s.truncatedFrames > 0) {
     const params = { count: s.truncatedFrames, snaplen: s.snaplen ?? 0 };
     out.push(`${message('pipeline.truncated', params, lang)} (${hint('pipeline.truncated', params, lang)})`);
