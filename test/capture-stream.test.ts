@@ -3,9 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { encode } from '../src/mqtt/encode.js';
 import type { Packet } from '../src/mqtt/types.js';
 import { readCapture, readCaptureBatches } from '../src/capture/read.js';
-import type { SkippedStream } from '../src/capture/stream.js';
+import { TcpReassembler, type SkippedStream } from '../src/capture/stream.js';
 import type { CapturedPacket } from '../src/capture/packet.js';
-import { ACK, Conversation, FIN, LINK, LINK_CASES, PSH, RST, frames, hexBytes, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
+import { ACK, Conversation, FIN, LINK, LINK_CASES, PSH, RST, frames, hexBytes, ipv4, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
 
 const connect = (clientId: string, protocolVersion: 3 | 4 | 5 = 4): Uint8Array => encode({ cmd: 'connect', clientId, protocolVersion, keepalive: 60 });
 const connack = (v: 3 | 4 | 5 = 4) => encode({ cmd: 'connack', sessionPresent: false, returnCode: 0, reasonCode: 0 } as Packet, { protocolVersion: v });
@@ -147,6 +147,51 @@ describe('reassembly', () => {
     const skipped: SkippedStream[] = [];
     for await (const _ of readCaptureBatches((async function* () { yield file; })(), (x) => skipped.push(x)));
     expect(skipped).toEqual([{ stream: 1, port: 8883, reason: 'tls' }]);
+  });
+
+  test('a SYN or SYN-ACK retransmitted after data is no hole in the stream (tshark: a retransmission)', async () => {
+    const c = new Conversation(client, broker);
+    const [syn, synAck, ack] = c.handshake();
+    const s = [syn!, synAck!, ack!, ...c.send(true, connect('a')), ...c.send(false, connack()), syn!, synAck!];
+    s.push(...c.send(true, publish('t', 10)), ...c.send(false, publish('u', 10)), c.fin(true), c.fin(false));
+    expect(summary(await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s))))).toEqual([
+      '0 client->broker connect 15',
+      '0 broker->client connack 4',
+      '0 client->broker publish 15',
+      '0 broker->client publish 15',
+    ]);
+  });
+
+  test('a SYN on a 4-tuple seen only from its middle starts a new stream, as tshark numbers it', async () => {
+    const old = new Conversation(client, broker, [1000, 5000]);
+    const fresh = new Conversation(client, broker, [90000, 70000]);
+    const s = [...old.handshake(), ...old.send(true, connect('old')), ...old.send(true, publish('x', 20)), ...old.send(false, publish('y', 20))].slice(4);
+    s.push(...fresh.handshake(), ...fresh.send(true, connect('new', 5)), ...fresh.send(false, connack(5)));
+    const got = await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s)));
+    expect(summary(got)).toEqual(['0 client->broker publish 25', '0 broker->client publish 25', '1 client->broker connect 18', '1 broker->client connack 5']);
+    expect(got.map((p) => p.protocolVersion)).toEqual([4, 4, 5, 5]);
+  });
+
+  test('closed connections are forgotten 240 capture seconds after they close: a device reconnecting all day costs no memory per connection', () => {
+    const got: CapturedPacket[] = [];
+    const tcp = new TcpReassembler((p) => got.push(p));
+    const held = () => [...(tcp as unknown as { connections: Map<unknown, Map<unknown, unknown>> }).connections.values()].reduce((n, m) => n + m.size, 0);
+    let number = 0;
+    const push = (time: number, s: Segment) => tcp.push({ number: ++number, sec: time, nsec: 0, linkType: LINK.RAW, data: ipv4(s) });
+    // One connection a second from a new client port: CONNECT, then the broker resets it.
+    for (let i = 0; i < 2000; i++) {
+      const c = new Conversation({ host: '10.1.0.2', port: 20000 + i }, broker, [i * 7919, i * 104729]);
+      for (const s of [...c.handshake(), ...c.send(true, connect(`d${i}`))]) push(1_700_000_000 + i, s);
+      push(1_700_000_000 + i, { src: broker.host, dst: '10.1.0.2', sport: 1883, dport: 20000 + i, seq: i * 104729 + 1, flags: RST | ACK });
+    }
+    expect(held()).toBeLessThanOrEqual(242);
+    // A late segment within the 240 s still belongs to its connection, as in Wireshark; a new connection gets the next number.
+    push(1_700_000_000 + 2000, { src: '10.1.0.2', dst: broker.host, sport: 21999, dport: 1883, seq: 1999 * 7919 + 100, flags: ACK });
+    const last = new Conversation({ host: '10.1.0.2', port: 42000 }, broker);
+    for (const s of [...last.handshake(), ...last.send(true, connect('last'))]) push(1_700_000_000 + 2001, s);
+    tcp.end();
+    expect(got.map((p) => p.stream)).toEqual([...Array.from({ length: 2000 }, (_, i) => i), 2000]);
+    expect(got.map((p) => p.packet?.cmd === 'connect')).not.toContain(false);
   });
 
   test('a malformed packet in a stream is reported and the stream goes on', async () => {

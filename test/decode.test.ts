@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
-import { Conversation, LINK, frames, hexBytes, pcapFile } from './helpers/pcap-builder.js';
+import { Conversation, LINK, frames, hexBytes, ipv4, pcapFile } from './helpers/pcap-builder.js';
 
 const CONNECT = '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00';
 const captures = new URL('./fixtures/captures/', import.meta.url);
@@ -40,6 +40,54 @@ describe('a capture of MQTT over TLS', () => {
   });
 });
 
+/** MQTT over WebSocket on 8080: the HTTP upgrade, its answer, then a masked binary frame holding a CONNECT and one holding a CONNACK. */
+function webSocketCapture(): Uint8Array {
+  const c = new Conversation({ host: '10.0.0.5', port: 40000 }, { host: '10.0.0.6', port: 8080 });
+  const text = (t: string) => new TextEncoder().encode(t);
+  const upgrade = 'GET /mqtt HTTP/1.1\r\nHost: broker\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Version: 13\r\n\r\n';
+  const answer = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n';
+  const connect = hexBytes(CONNECT).map((b, i) => b ^ [1, 2, 3, 4][i % 4]!);
+  const s = [
+    ...c.handshake(),
+    ...c.send(true, text(upgrade)),
+    ...c.send(false, text(answer)),
+    ...c.send(true, Uint8Array.from([0x82, 0x80 | connect.length, 1, 2, 3, 4, ...connect])),
+    ...c.send(false, hexBytes('82 04 20 02 00 00')),
+  ];
+  return pcapFile(LINK.ETHERNET, frames(LINK.ETHERNET, s));
+}
+
+describe('a capture of MQTT over WebSocket', () => {
+  test('decode says which stream is WebSocket and that its packets are not shown', async () => {
+    const r = await decode(['ws.pcap', '--format', 'json'], { files: { 'ws.pcap': webSocketCapture() } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).summary.skippedStreams).toEqual([{ stream: 0, port: 8080, reason: 'websocket' }]);
+    const table = await decode(['ws.pcap'], { files: { 'ws.pcap': webSocketCapture() } });
+    expect(table.out).toContain('stream 0 (port 8080) is MQTT over WebSocket, which decode does not unwrap: its packets are not shown');
+  });
+
+  test('verify names WebSocket instead of "no CONNECT found", exit 1', async () => {
+    const f = fakeIo({ files: { 'ws.pcap': webSocketCapture() } });
+    expect(await main(['verify', 'generic', 'ws.pcap', '--password', 'x'], f.io)).toBe(1);
+    expect(f.stderr()).toMatch(/^mqtt-sign: stream 0 \(port 8080\) is MQTT over WebSocket/);
+  });
+});
+
+describe('a capture of a link type decode does not read', () => {
+  // PPP (link type 9): address, control, protocol 0x0021 (IPv4), then a CONNECT that decode cannot reach.
+  const c = new Conversation({ host: '10.0.0.5', port: 40000 }, { host: '10.0.0.6', port: 1883 });
+  const segments = [...c.handshake(), ...c.send(true, hexBytes(CONNECT))];
+  const ppp = pcapFile(9, segments.map((s, i) => ({ time: 1_700_000_000 + i, data: Uint8Array.from([0xff, 0x03, 0x00, 0x21, ...ipv4(s)]) })));
+
+  test('says how many frames it left and of which link type, exit 1 (it said "packets: 0, problems: 0", exit 0)', async () => {
+    const r = await decode(['ppp.pcap'], { files: { 'ppp.pcap': ppp } });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('4 frames of link type 9 were not read: decode reads Ethernet, Linux cooked (SLL, SLL2), BSD loopback and raw IP frames');
+    const json = await decode(['ppp.pcap', '--format', 'json'], { files: { 'ppp.pcap': ppp } });
+    expect(JSON.parse(json.out).summary).toMatchObject({ packets: 0, unreadFrames: 4, unreadLinkType: 9 });
+  });
+});
+
 describe('decode', () => {
   test('a hex argument: the annotated table, exit 0', async () => {
     const r = await decode([CONNECT]);
@@ -53,7 +101,7 @@ describe('decode', () => {
     const r = await decode(['30 0d 00 03 61 2f 62 ff fe 68 69 00 00 00 00', '--format', 'json']);
     const json = JSON.parse(r.out);
     expect(Object.keys(json)).toEqual(['packets', 'summary']);
-    expect(json.summary).toEqual({ packets: 1, streams: 0, problems: 0, skippedStreams: [], truncatedFrames: 0, snaplen: null, interrupted: false });
+    expect(json.summary).toEqual({ packets: 1, streams: 0, problems: 0, skippedStreams: [], truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, interrupted: false });
     const p = json.packets[0];
     expect(Object.keys(p)).toEqual(['index', 'stream', 'direction', 'time', 'offset', 'length', 'hex', 'type', 'packet', 'fields', 'problems']);
     expect(p).toMatchObject({ index: 0, stream: null, direction: null, time: null, offset: 0, length: 15, type: 'publish', problems: [] });

@@ -40,6 +40,12 @@ const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 const ETHERTYPE_VLAN = [0x8100, 0x88a8, 0x9100];
 
+/** Whether frames of this link type are read (segmentOf gives nothing for any other, so decode says how many it left). */
+export function linkTypeRead(linkType: number): boolean {
+  return ipOffset(linkType, LINK_PROBE) !== -2;
+}
+const LINK_PROBE = new Uint8Array(0);
+
 /** The TCP segment in a frame of the given link type, or null when the frame carries no TCP. */
 export function segmentOf(linkType: number, data: Uint8Array): Segment | null {
   const at = ipOffset(linkType, data);
@@ -50,7 +56,7 @@ export function segmentOf(linkType: number, data: Uint8Array): Segment | null {
   return null;
 }
 
-/** Where the IP header starts, or -1 when the frame is not IP. */
+/** Where the IP header starts, -1 when the frame is not IP, -2 when the link type is not one we read. */
 function ipOffset(linkType: number, d: Uint8Array): number {
   switch (linkType) {
     case LINKTYPE.ETHERNET: {
@@ -83,7 +89,7 @@ function ipOffset(linkType: number, d: Uint8Array): number {
     case LINKTYPE.IPV6:
       return 0;
     default:
-      return -1;
+      return -2;
   }
 }
 

@@ -14,6 +14,7 @@ import { captureFormat } from './sniff.js';
 import { Splitter, type VersionState } from './split.js';
 import type { CapturedPacket, Direction } from './packet.js';
 import { TcpReassembler, type SkippedStream } from './stream.js';
+import { linkTypeRead } from './ip.js';
 
 export type InputKind = 'pcap' | 'pcapng' | 'text' | 'binary';
 
@@ -48,10 +49,21 @@ export async function* readCaptureBatches(
   let reader: FrameReader | null = null;
   let out: CapturedPacket[] = [];
   const tcp = new TcpReassembler((p) => out.push(p), onSkippedStream);
+  // Link types change rarely (pcapng with several interfaces), so whether one is read is looked up on a change only.
+  let linkType = -1;
+  let read = true;
   const onFrame = (frame: Frame): void => {
     if (frame.snaplen !== undefined && stats) {
       stats.truncatedFrames++;
       stats.snaplen = Math.max(stats.snaplen ?? 0, frame.snaplen);
+    }
+    if (frame.linkType !== linkType) {
+      linkType = frame.linkType;
+      read = linkTypeRead(linkType);
+    }
+    if (!read && stats) {
+      stats.unreadFrames++;
+      stats.unreadLinkType ??= linkType;
     }
     tcp.push(frame);
   };
@@ -104,6 +116,10 @@ export interface ReadStats {
   truncatedFrames: number;
   /** The snaplen of the interface a truncated frame came from (the largest one seen), or null. */
   snaplen: number | null;
+  /** Frames of a link type that is not read (PPP, 802.11 …): whatever MQTT they carry is not seen. */
+  unreadFrames: number;
+  /** The first such link type, or null. */
+  unreadLinkType: number | null;
 }
 
 /**
@@ -121,7 +137,7 @@ export async function readInput(
   chunks: AsyncIterable<Uint8Array>,
   options: ReadOptions = {},
 ): Promise<{ kind: InputKind; batches: AsyncIterable<CapturedPacket[]>; stats: ReadStats }> {
-  const stats: ReadStats = { bytesRead: 0, truncatedFrames: 0, snaplen: null };
+  const stats: ReadStats = { bytesRead: 0, truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null };
   const iterator = chunks[Symbol.asyncIterator]();
   let head: Uint8Array = new Uint8Array(0);
   let done = false;

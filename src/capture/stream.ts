@@ -25,6 +25,13 @@ const MAX_HELD_TOTAL = 32 << 20;
 /** Out-of-order segments held per direction: keeps inserting and draining them cheap (tiny segments add up slowly in bytes). */
 const MAX_HELD_SEGMENTS = 1024;
 
+/**
+ * Capture seconds a closed connection is remembered: a late ACK or retransmitted FIN within them keeps its stream
+ * number, as in Wireshark (TIME_WAIT is 60 s on Linux, 240 s at most elsewhere). Then it is forgotten, so a capture of
+ * a device reconnecting all day holds the recent connections, not every one it ever saw (about 1 KB each).
+ */
+const CLOSED_KEEP_SEC = 240;
+
 /** Packets only one side sends [MQTT-3.x]: they tell the client from the broker. */
 const FROM_CLIENT = new Set(['connect', 'subscribe', 'unsubscribe', 'pingreq']);
 const FROM_BROKER = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
@@ -40,6 +47,11 @@ class Side {
   held: Held[] = [];
   heldBytes = 0;
   synSeen = false;
+  /**
+   * The sequence number this side started from, as Wireshark keeps it to tell a reused 4-tuple: its SYN's, or one
+   * before its first segment's when the capture began after the handshake. Null until the side's first segment.
+   */
+  base: number | null = null;
   finished = false;
   splitter: Splitter | null = null;
   /** Bytes given to the splitter (and gaps it was told of): its offsets count the same way. */
@@ -89,12 +101,16 @@ class Connection {
   kind: 'mqtt' | 'other' | null = null;
   /** Began with a SYN inside the capture (so both directions start at a packet boundary). */
   fromStart = false;
-  clientIsn: number | null = null;
   closed = false;
+  /** Capture time (seconds) when it closed. */
+  closedAt = 0;
   readonly version: VersionState = { version: 4, known: false };
   readonly sides: [Side, Side];
   constructor(
     readonly stream: number,
+    /** Its keys in TcpReassembler's map: the lower endpoint, then the higher. */
+    readonly lo: Endpoint,
+    readonly hi: Endpoint,
     a: Side,
     b: Side,
   ) {
@@ -107,7 +123,7 @@ export interface SkippedStream {
   readonly stream: number;
   /** The port the first data went to: the broker's, for a client that spoke first. */
   readonly port: number;
-  readonly reason: 'tls';
+  readonly reason: 'tls' | 'websocket';
 }
 
 /** Feed frames in capture order; packets come out through `emit` as each one completes. */
@@ -121,6 +137,9 @@ export class TcpReassembler {
   private first: { sec: number; nsec: number } | null = null;
   /** Frame being processed: the time and number packets completed by it get. */
   private current: Frame | null = null;
+  /** Closed connections in the order they closed, to be forgotten CLOSED_KEEP_SEC later; those before `closedHead` are gone. */
+  private readonly closing: Connection[] = [];
+  private closedHead = 0;
 
   constructor(
     private readonly emit: (packet: CapturedPacket) => void,
@@ -130,6 +149,7 @@ export class TcpReassembler {
 
   push(frame: Frame): void {
     this.first ??= { sec: frame.sec, nsec: frame.nsec };
+    if (this.closedHead < this.closing.length && this.closing[this.closedHead]!.closedAt + CLOSED_KEEP_SEC < frame.sec) this.forget(frame.sec);
     const segment = segmentOf(frame.linkType, frame.data);
     if (!segment) return;
     this.current = frame;
@@ -141,10 +161,14 @@ export class TcpReassembler {
     if (!inner) this.connections.set(lo, (inner = new Map()));
     let conn = inner.get(hi);
     const syn = (segment.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
-    // A new SYN on a finished 4-tuple (or with a new initial sequence number) is a new connection.
-    if (conn && syn && (conn.closed || (conn.clientIsn !== null && conn.clientIsn !== segment.seq))) conn = undefined;
+    // A new SYN on a finished 4-tuple, or one whose sequence number is not where its side started (a new initial
+    // sequence number; or a connection seen only from its middle, as Wireshark counts it), is a new connection.
+    if (conn && syn) {
+      const base = conn.sides[conn.sides[0].endpoint === a ? 0 : 1].base;
+      if (conn.closed || (base !== null && base !== segment.seq)) conn = undefined;
+    }
     if (!conn) {
-      conn = new Connection(this.streams++, new Side(a, segment.srcPort), new Side(b, segment.dstPort));
+      conn = new Connection(this.streams++, lo, hi, new Side(a, segment.srcPort), new Side(b, segment.dstPort));
       inner.set(hi, conn);
     }
     const from: 0 | 1 = conn.sides[0].endpoint === a ? 0 : 1;
@@ -160,12 +184,16 @@ export class TcpReassembler {
 
   private segment(conn: Connection, from: 0 | 1, s: Segment): void {
     const side = conn.sides[from];
+    side.base ??= s.flags & TCP_SYN ? s.seq : (s.seq - 1) >>> 0;
     if (s.flags & TCP_SYN) {
       side.synSeen = true;
-      side.next = (s.seq + 1) >>> 0;
+      const next = (s.seq + 1) >>> 0;
+      // A retransmitted SYN or SYN-ACK after data (its sequence number at or before what has arrived) must not rewind
+      // the side: what follows would wait for a hole that is not there, and the end of the capture would report one.
+      const behind = side.next === null ? -1 : (side.next - next) | 0;
+      if (behind < 0 || behind > side.delivered) side.next = next;
       if (!(s.flags & TCP_ACK)) {
         conn.client = from;
-        conn.clientIsn = s.seq;
         if (conn.kind === null) conn.fromStart = true;
       } else if (conn.client === null) {
         conn.client = from === 0 ? 1 : 0;
@@ -176,7 +204,7 @@ export class TcpReassembler {
       if (conn.kind === 'mqtt') this.data(conn, from, s.seq + (s.flags & TCP_SYN ? 1 : 0), s.payload);
     }
     if (s.flags & TCP_RST) {
-      conn.closed = true;
+      this.close(conn);
       this.finish(conn, 0, true);
       this.finish(conn, 1, true);
     } else if (s.flags & TCP_FIN) {
@@ -184,8 +212,31 @@ export class TcpReassembler {
       // Close only once everything before the FIN has arrived; otherwise the end of capture closes it.
       if (side.next === end && side.held.length === 0) {
         this.finish(conn, from, true);
-        if (conn.sides[0].finished && conn.sides[1].finished) conn.closed = true;
+        if (conn.sides[0].finished && conn.sides[1].finished) this.close(conn);
       }
+    }
+  }
+
+  private close(conn: Connection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    conn.closedAt = this.current!.sec;
+    this.closing.push(conn);
+  }
+
+  /** Drop the connections closed more than CLOSED_KEEP_SEC before `now` (a new one on the same 4-tuple may have replaced one). */
+  private forget(now: number): void {
+    const closing = this.closing;
+    while (this.closedHead < closing.length && closing[this.closedHead]!.closedAt + CLOSED_KEEP_SEC < now) {
+      const conn = closing[this.closedHead++]!;
+      const inner = this.connections.get(conn.lo);
+      if (inner?.get(conn.hi) !== conn) continue;
+      inner.delete(conn.hi);
+      if (inner.size === 0) this.connections.delete(conn.lo);
+    }
+    if (this.closedHead >= 1024 && this.closedHead * 2 > closing.length) {
+      closing.splice(0, this.closedHead);
+      this.closedHead = 0;
     }
   }
 
@@ -201,6 +252,12 @@ export class TcpReassembler {
       conn.kind = 'other';
       // The first record usually comes from the client (ClientHello), so the port it goes to is the broker's.
       this.onSkipped({ stream: conn.stream, port: conn.sides[from === 0 ? 1 : 0].port, reason: 'tls' });
+      return;
+    }
+    // MQTT over WebSocket opens with an HTTP upgrade: its frames would read as garbage, or as nothing at all.
+    if (webSocketUpgrade(p)) {
+      conn.kind = 'other';
+      this.onSkipped({ stream: conn.stream, port: conn.sides[from === 0 ? 1 : 0].port, reason: 'websocket' });
       return;
     }
     if (!conn.fromStart) {
@@ -310,6 +367,12 @@ function guessClient(conn: Connection, from: 0 | 1, found: Captured): 0 | 1 {
   const [a, b] = conn.sides;
   if (MQTT_PORTS.has(a.port) !== MQTT_PORTS.has(b.port)) return MQTT_PORTS.has(a.port) ? 1 : 0;
   return a.port > b.port ? 0 : 1;
+}
+
+/** An HTTP request asking to upgrade to WebSocket (RFC 6455 4.1): "GET " and the Upgrade header's token in its first segment. */
+function webSocketUpgrade(p: Uint8Array): boolean {
+  if (p[0] !== 0x47 || p[1] !== 0x45 || p[2] !== 0x54 || p[3] !== 0x20) return false;
+  return /^upgrade:[ \t]*websocket/im.test(String.fromCharCode(...p.subarray(0, 4096)));
 }
 
 /** "MQTT" or "MQIsdp" with its length prefix in the first bytes: a CONNECT, maybe with a broken header. */

@@ -32,6 +32,9 @@ export interface Summary {
   readonly skipped: SkippedStream[];
   truncatedFrames: number;
   snaplen: number | null;
+  /** Frames of a link type decode does not read, and the first such type. */
+  unreadFrames: number;
+  unreadLinkType: number | null;
   /** Ctrl-C stopped the run: the counts cover what was read until then. */
   interrupted: boolean;
 }
@@ -121,6 +124,8 @@ function summaryJson(s: Summary): unknown {
     skippedStreams: s.skipped.map((k) => ({ stream: k.stream, port: k.port, reason: k.reason })),
     truncatedFrames: s.truncatedFrames,
     snaplen: s.snaplen,
+    unreadFrames: s.unreadFrames,
+    unreadLinkType: s.unreadLinkType,
     interrupted: s.interrupted,
   };
 }
@@ -148,12 +153,16 @@ function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, pla
   };
 }
 
-/** The summary's sentences beyond the counts: skipped TLS streams, frames cut by the snaplen, an interruption. */
+/** The summary's sentences beyond the counts: skipped TLS and WebSocket streams, frames cut by the snaplen or of a link type not read, an interruption. */
 export function notes(s: Summary, lang: Lang): string[] {
-  const out = s.skipped.map((k) => `${message('capture.skipped.tls', { stream: k.stream, port: k.port }, lang)} (${hint('capture.skipped.tls', {}, lang)})`);
+  const out = s.skipped.map((k) => `${message(`capture.skipped.${k.reason}`, { stream: k.stream, port: k.port }, lang)} (${hint(`capture.skipped.${k.reason}`, {}, lang)})`);
   if (s.truncatedFrames > 0) {
     const params = { count: s.truncatedFrames, snaplen: s.snaplen ?? 0 };
     out.push(`${message('pipeline.truncated', params, lang)} (${hint('pipeline.truncated', params, lang)})`);
+  }
+  if (s.unreadFrames > 0) {
+    const params = { count: s.unreadFrames, linkType: s.unreadLinkType ?? 0 };
+    out.push(`${message('pipeline.link-type', params, lang)} (${hint('pipeline.link-type', params, lang)})`);
   }
   if (s.interrupted) out.push(message('pipeline.interrupted', {}, lang));
   return out;

@@ -60,7 +60,7 @@ export type DecodeFlags = InputFlags & { format: DecodeFormat; platform?: string
 export async function runDecode(input: string | undefined, opts: DecodeFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
-  const summary: Summary = { packets: 0, streams: 0, problems: 0, skipped: [], truncatedFrames: 0, snaplen: null, interrupted: false };
+  const summary: Summary = { packets: 0, streams: 0, problems: 0, skipped: [], truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, interrupted: false };
   const interrupt = interruptOnDemand();
   try {
     const platform = opts.platform === undefined ? undefined : platformIdOf(opts.platform);
@@ -107,6 +107,8 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
     summary.streams = streams.size;
     summary.truncatedFrames = stats.truncatedFrames;
     summary.snaplen = stats.snaplen;
+    summary.unreadFrames = stats.unreadFrames;
+    summary.unreadLinkType = stats.unreadLinkType;
     // An input refused before any packet (unreadable text, not a capture) prints nothing but its error.
     if (failure !== null && !started) throw failure;
     if (!out.closed) {
@@ -122,7 +124,7 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
   } finally {
     interrupt.dispose();
   }
-  ctx.exit(summary.interrupted ? 130 : summary.problems > 0 || summary.truncatedFrames > 0 ? 1 : 0);
+  ctx.exit(summary.interrupted ? 130 : summary.problems > 0 || summary.truncatedFrames > 0 || summary.unreadFrames > 0 ? 1 : 0);
 }
 
 /**

@@ -191,9 +191,9 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
       await release();
     }
   }
-  // No CONNECT in the clear: if the capture held TLS streams, say that is why rather than "none found".
-  const tls = skipped[0];
-  if (written === 0 && pending.length === 0 && tls) throw new MqttSignError('capture.skipped.tls', { stream: tls.stream, port: tls.port }, 1);
+  // No CONNECT in the clear: if the capture held TLS or WebSocket streams, say that is why rather than "none found".
+  const first = skipped[0];
+  if (written === 0 && pending.length === 0 && first) throw new MqttSignError(`capture.skipped.${first.reason}`, { stream: first.stream, port: first.port }, 1);
   if (written === 0 && pending.length === 0) throw new MqttSignError('verify.none', {}, 1);
   for (let i = head; i < pending.length; i++) writeReport(pending[i]!);
   const ok = passed === written;
