@@ -193,6 +193,24 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  // libwebsockets takes a name as a network interface's: lo binds its address, a host name binds nothing at all (and
+  // mosquitto 2.0.11 still logs "Opening websockets listen socket" and runs).
+  test.for([
+    ['localhost', 'none', 'ws.bind-host', 'error', 'ECONNREFUSED'],
+    ['broker.example.com', 'none', 'ws.bind-host', 'error', 'ECONNREFUSED'],
+    ['lo', 'localhost-only', 'ws.bind-name', 'warning', 'ok'],
+  ] as const)('a websockets listener bound to the name %s: doctor says %s, and a client on 127.0.0.1 finds it so', async ([name, reach, code, severity, client]) => {
+    const [port, ws] = [await freePort(), await freePort()];
+    await withBroker(`listener ${port} 127.0.0.1\nlistener ${ws} ${name}\nprotocol websockets\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path);
+      expect(r.listeners[1]).toMatchObject({ port: ws, bind: name, reachableFrom: reach });
+      expect(r.findings.find((f) => f.code === code)).toMatchObject({ severity });
+      expect(run.running).toBe(true);
+      const probe = JSON.parse((await runMain(['probe', `ws://127.0.0.1:${ws}/mqtt`, '--format', 'json'])).stdout);
+      expect(probe.ok ? 'ok' : probe.steps.find((x: { ok: boolean }) => !x.ok).detail).toContain(client);
+    });
+  });
+
   test('a websockets listener on 127.0.0.1 takes the whole port: a plain listener on 127.0.0.2 there clashes', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.2\nlistener ${port} 127.0.0.1\nprotocol websockets\nallow_anonymous true\n`, async (run, path) => {

@@ -30,6 +30,8 @@ describe('doctor rules', () => {
     ['protocol websockets before any listener', 'protocol websockets\nlistener 1883\nallow_anonymous true', ['ws.no-port', 'ws.none'], []],
     ['websockets only', 'listener 8083\nprotocol websockets\nallow_anonymous true', ['ws.only', 'ws.no-tls'], ['ws.none']],
     ['websockets bound to a name', 'listener 1883\nlistener 8083 myhost\nprotocol websockets\nallow_anonymous true', ['ws.bind-name'], []],
+    ['websockets bound to a VLAN interface', 'listener 1883\nlistener 8083 eth0.100\nprotocol websockets\nallow_anonymous true', ['ws.bind-name'], ['ws.bind-host']],
+    ['websockets bound to a host name', 'listener 1883\nlistener 8083 mqtt.example.com\nprotocol websockets\nallow_anonymous true', ['ws.bind-host'], ['ws.bind-name']],
     ['tls_version tlsv1.1', 'listener 8883\ntls_version tlsv1.1\nallow_anonymous true', ['tls.old-version'], []],
     ['certfile without keyfile', 'listener 8883\ncertfile /c\nallow_anonymous true', ['tls.pair'], []],
     ['max_keepalive 30', 'listener 1883\nallow_anonymous true\nmax_keepalive 30', ['limits.keepalive'], []],

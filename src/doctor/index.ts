@@ -67,6 +67,8 @@ interface Block {
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|ip6-localhost)$/i;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
+/** A host name, not a network interface's: localhost, or dotted with a last label that starts with a letter (eth0.100 is a VLAN interface). */
+const HOST_NAME = /^(localhost|ip6-localhost|.*\.[a-z][a-z0-9-]*)$/i;
 const AUTH_OPTIONS = ['password_file', 'plugin', 'auth_plugin', 'psk_file'];
 const TLS_VERSIONS = ['tlsv1.3', 'tlsv1.2', 'tlsv1.1'];
 /** MQTT.js, mosquitto_pub and most device SDKs default to a 60 s keepalive. */
@@ -144,10 +146,15 @@ export function doctor(input: DoctorInput): DoctorReport {
     // address counts only with socket_domain ipv4, bind_interface never (observed: ss shows *:port, 127.0.0.2 gets in).
     const ws = protocol === 'websockets';
     const bindIgnored = ws && written !== null && IPV4.test(written) && domain !== 'ipv4';
-    const bind = bindIgnored ? null : written;
-    const iface = ws ? undefined : asked?.value;
+    // A name is taken by libwebsockets as a network interface's (lo, eth0: that interface's address). A host name is
+    // no interface: the listener then opens no socket, and mosquitto 2.0.11 still logs "Opening websockets listen socket".
+    const wsName = ws && written !== null && !IP.test(written) ? written : undefined;
+    const hostName = wsName !== undefined && HOST_NAME.test(wsName);
+    const bind = bindIgnored || wsName !== undefined ? null : written;
+    const iface = ws ? wsName : asked?.value;
     const reach: Reach =
       b.at && lport === 0 ? 'unix-socket'
+      : hostName ? 'none'
       : localOnly || (bind !== null && LOOPBACK.test(bind)) || iface === 'lo' ? 'localhost-only'
       : iface !== undefined ? `interface:${iface}`
       : bind !== null ? `address:${bind}`
@@ -157,11 +164,12 @@ export function doctor(input: DoctorInput): DoctorReport {
     const f = (code: string, severity: Severity, params: Finding['params'] = {}): Finding =>
       line ? at(line, code, severity, { port: lport, ...params }) : whole(code, severity, { port: lport, ...params });
 
-    if (lport > 0 && line !== undefined) opened.push({ line, open: () => sockets.add(lport, bind, domain, iface, line), f });
+    if (lport > 0 && line !== undefined && reach !== 'none') opened.push({ line, open: () => sockets.add(lport, bind, domain, iface, line), f });
     if (reach === 'localhost-only' && !localOnly) findings.push(f('listener.localhost', 'warning', { bind: iface === 'lo' ? 'lo' : String(bind) }));
     if (protocol === 'websockets') {
       if (!tls) findings.push(f('ws.no-tls', 'warning'));
-      if (bind !== null && !IP.test(bind)) findings.push(f('ws.bind-name', 'warning', { bind }));
+      if (hostName) findings.push(f('ws.bind-host', 'error', { bind: wsName }));
+      else if (wsName !== undefined) findings.push(f('ws.bind-name', 'warning', { bind: wsName }));
       if (bindIgnored) findings.push(f('ws.bind-ignored', 'warning', { bind: written }));
       if (asked !== undefined) findings.push(at(asked, 'ws.interface-ignored', 'warning', { port: lport, iface: asked.value }));
     }
@@ -188,7 +196,7 @@ export function doctor(input: DoctorInput): DoctorReport {
   if (listeners.length > 0 && listeners.every((l) => l.protocol === 'websockets')) findings.push(whole('ws.only', 'error', {}));
   else if (!listeners.some((l) => l.protocol === 'websockets')) findings.push(whole('ws.none', 'warning', {}));
   findings.push(...limitFindings(last));
-  const remote = listeners.filter((l) => l.reachableFrom !== 'localhost-only' && l.reachableFrom !== 'unix-socket');
+  const remote = listeners.filter((l) => l.reachableFrom !== 'localhost-only' && l.reachableFrom !== 'unix-socket' && l.reachableFrom !== 'none');
   // With only local listeners, the ports to open are still the ones the config names (after fixing the bind).
   const open = remote.length > 0 ? remote : listeners;
   findings.push(whole('check.firewall', 'info', { ports: open.length > 0 ? open.map((l) => l.port).join(', ') : '1883' }));

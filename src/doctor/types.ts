@@ -24,7 +24,7 @@ export interface FileFact {
   readonly text: string | null;
 }
 
-export type Reach = 'localhost-only' | 'all' | 'unix-socket' | `interface:${string}` | `address:${string}`;
+export type Reach = 'localhost-only' | 'all' | 'unix-socket' | 'none' | `interface:${string}` | `address:${string}`;
 
 export interface ListenerReport {
   readonly port: number;
