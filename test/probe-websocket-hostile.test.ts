@@ -66,9 +66,36 @@ describe('probe over ws:// against hostile WebSocket servers', () => {
     const port = await wsServer((socket, response) => socket.write(Buffer.concat([Buffer.from(response, 'latin1'), frame(0x81, Buffer.from('Welcome to the chat'))])));
     for (let i = 0; i < 5; i++) {
       const result = await run(port, 1500);
-      expect(last(result)).toEqual(['mqtt', false, 'probe.cause.not-mqtt']);
+      // In a text message: named as that [MQTT-6.0.0-1], with its first bytes to recognise it by.
+      expect(last(result)).toEqual(['mqtt', false, 'probe.cause.ws-text']);
       expect(result.steps.at(-1)!.cause?.params).toMatchObject({ bytes: '57 65 6c 63 6f 6d 65 20 74 6f 20 74 68 65 20 63 …' });
     }
+  });
+
+  test('a CONNACK in a text message is no answer: a client must close on it [MQTT-6.0.0-1], and the probe does', async () => {
+    // Answers the CONNECT (a binary message from the probe) with the right bytes in the wrong kind of message.
+    const port = await wsServer((socket, response) => {
+      socket.write(response, 'latin1');
+      socket.once('data', () => socket.write(frame(0x81, Uint8Array.of(0x20, 0x02, 0x00, 0x00))));
+    });
+    const result = await run(port, 1500);
+    expect(last(result)).toEqual(['mqtt', false, 'probe.cause.ws-text']);
+    expect(result.steps.at(-1)!.cause?.params).toEqual({ bytes: '20 02 00 00' });
+    expect(result.connack).toBeNull();
+  });
+
+  test('a text message after a CONNACK in binary fails the round trip for the same reason', async () => {
+    const port = await wsServer((socket, response) => {
+      socket.write(response, 'latin1');
+      let n = 0;
+      socket.on('data', () => {
+        // The CONNECT gets a binary CONNACK; what follows (the SUBSCRIBE) gets text.
+        socket.write(n++ === 0 ? frame(0x82, Uint8Array.of(0x20, 0x02, 0x00, 0x00)) : frame(0x81, Buffer.from('hello')));
+      });
+    });
+    const result = await probe(parseTarget(`ws://127.0.0.1:${port}/mqtt`), { timeoutMs: 1500, random: 'c0ffee0123456789', clock: realClock(), roundtrip: true }, realTransport());
+    expect(result.steps.find((s) => s.step === 'mqtt')?.ok).toBe(true);
+    expect(last(result)).toEqual(['roundtrip', false, 'probe.cause.ws-text']);
   });
 
   test('a CONNACK in the segment of the 101 (a broker that answers early) is read', async () => {

@@ -8,7 +8,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { createConnection } from 'node:net';
 import type { Clock, Link, ResolvedAddress, TlsFacts, Transport } from '../probe/index.js';
-import { TransportError, WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_MESSAGE_MAX, WS_NOT_HTTP, WS_TOO_LARGE } from '../probe/index.js';
+import { TransportError, WS_BAD_SUBPROTOCOL, WS_BAD_UPGRADE, WS_HTTP_STATUS, WS_MESSAGE_MAX, WS_NOT_HTTP, WS_TEXT_FRAME, WS_TOO_LARGE } from '../probe/index.js';
 
 const ABORTED = () => new TransportError('ABORTED', 'aborted');
 
@@ -204,7 +204,14 @@ class WebSocketLink implements Link {
    */
   private early: Uint8Array[] | null = [];
   constructor(private readonly ws: WebSocketInstance) {
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      // "If any other type of data frame is received the recipient MUST close the Network Connection" [MQTT-6.0.0-1]:
+      // mqtt.js and the mini program clients do, so a text message is no answer, whatever it holds.
+      if (!isBinary) {
+        this.error ??= new TransportError(WS_TEXT_FRAME, 'text message', { head: bytesOf(data).slice(0, 17) });
+        ws.terminate();
+        return;
+      }
       const bytes = bytesOf(data);
       if (this.early) this.early.push(bytes);
       else for (const listener of this.listeners) listener(bytes);

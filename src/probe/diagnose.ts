@@ -6,7 +6,7 @@
 import { platformReplyText, replyPlatforms, replyText } from '../mqtt/replies.js';
 import { recognise, hexPreview } from './recognise.js';
 import type { TlsFacts, Text } from './types.js';
-import { TransportError, WS_MESSAGE_MAX, WS_TOO_LARGE } from './types.js';
+import { TransportError, WS_MESSAGE_MAX, WS_TEXT_FRAME, WS_TOO_LARGE } from './types.js';
 
 /** Whose CONNACK meanings probe --platform accepts. */
 export const connackPlatforms = replyPlatforms;
@@ -109,9 +109,14 @@ export function oversizeCause(bytes: Uint8Array, size: number, limit: number, fi
   return { code: first ? 'probe.cause.connack-oversize' : 'probe.cause.packet-oversize', params: { bytes: hexPreview(bytes), size, limit } };
 }
 
-/** A link the Transport closed because the server's WebSocket message was over WS_MESSAGE_MAX; null for any other close. */
-export function wsOversizeCause(error: TransportError | null): Text | null {
-  return error?.code === WS_TOO_LARGE ? { code: 'probe.cause.ws-oversize', params: { limit: WS_MESSAGE_MAX } } : null;
+/**
+ * A link the Transport closed for what the server's WebSocket message was: over WS_MESSAGE_MAX, or text where MQTT
+ * travels only in binary messages; null for any other close.
+ */
+export function wsRefusedCause(error: TransportError | null): Text | null {
+  if (error?.code === WS_TOO_LARGE) return { code: 'probe.cause.ws-oversize', params: { limit: WS_MESSAGE_MAX } };
+  if (error?.code === WS_TEXT_FRAME) return { code: 'probe.cause.ws-text', params: { bytes: hexPreview(error.head ?? new Uint8Array()) } };
+  return null;
 }
 
 /** YYYY-MM-DD of an epoch-ms instant, UTC. */

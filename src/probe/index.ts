@@ -16,7 +16,7 @@ import {
   tcpCause,
   tlsHandshakeCause,
   tlsNotSpoken,
-  wsOversizeCause,
+  wsRefusedCause,
 } from './diagnose.js';
 import { connectFrom, encode, type ConnackPacket, type ProtocolVersion } from '../mqtt/index.js';
 import { roundtrip, type Progress } from './roundtrip.js';
@@ -228,9 +228,9 @@ class Run {
       return this.fail('mqtt', start, { code: 'probe.mqtt.foreign', params: { version } }, cause);
     }
     if (arrival.kind === 'closed') {
-      // We closed it: the server's answer was a WebSocket message no CONNACK could fill.
-      const oversize = wsOversizeCause(arrival.error);
-      if (oversize) return this.fail('mqtt', start, { code: 'probe.mqtt.foreign', params: { version } }, oversize);
+      // We closed it: the server's answer was a WebSocket message no MQTT client takes (too large, or text).
+      const refused = wsRefusedCause(arrival.error);
+      if (refused) return this.fail('mqtt', start, { code: 'probe.mqtt.foreign', params: { version } }, refused);
       // A TLS server hangs up on plain bytes: if the same port completes a handshake, that is the answer.
       const speaksTls =
         this.target.transport === 'mqtt' && (await this.sniff('mqtt', start, (signal) => handshakes(this.transport, address, this.target.port, this.target.host, signal))) === true;

@@ -3,7 +3,7 @@
  * for our own message to come back. The time bound is the caller's (bounded()); `progress.stage` says what we
  * were waiting for when it ran out.
  */
-import { foreignCause, oversizeCause, wsOversizeCause } from './diagnose.js';
+import { foreignCause, oversizeCause, wsRefusedCause } from './diagnose.js';
 import type { Session } from './session.js';
 import type { Text } from './types.js';
 
@@ -22,7 +22,7 @@ export async function roundtrip(session: Session, topic: string, payload: string
   let echoed = false;
   for (;;) {
     const arrival = await session.next(signal);
-    if (arrival.kind === 'closed') return wsOversizeCause(arrival.error) ?? { code: 'probe.cause.roundtrip-closed', params: { topic, stage: progress.stage } };
+    if (arrival.kind === 'closed') return wsRefusedCause(arrival.error) ?? { code: 'probe.cause.roundtrip-closed', params: { topic, stage: progress.stage } };
     if (arrival.kind === 'foreign') {
       const { bytes, size, limit } = arrival;
       return size !== undefined && limit !== undefined ? oversizeCause(bytes, size, limit, false) : foreignCause(bytes, 'mqtt');

@@ -2,7 +2,7 @@
 import { DecodeError } from '../errors.js';
 import { readRemainingLength } from '../mqtt/decode.js';
 import { Decoder, encode, type Packet } from '../mqtt/index.js';
-import { WS_TOO_LARGE, type Link, type TransportError } from './types.js';
+import { WS_TEXT_FRAME, WS_TOO_LARGE, type Link, type TransportError } from './types.js';
 
 export type Arrival =
   | { readonly kind: 'packet'; readonly packet: Packet }
@@ -80,8 +80,9 @@ export class Session {
       if (packet) return { kind: 'packet', packet };
       if (this.foreign) return this.foreign;
       // A close in the middle of a packet leaves bytes that were no complete MQTT answer; a WebSocket message
-      // refused for its size is the reason, whatever came before it.
-      const partial = this.decoder.pending + this.staged > 0 && this.ended?.error?.code !== WS_TOO_LARGE;
+      // refused (for its size, or as text) is the reason, whatever came before it.
+      const refused = this.ended?.error?.code === WS_TOO_LARGE || this.ended?.error?.code === WS_TEXT_FRAME;
+      const partial = this.decoder.pending + this.staged > 0 && !refused;
       if (this.ended) return partial ? { kind: 'foreign', bytes: this.head } : { kind: 'closed', error: this.ended.error };
       await new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(new Error('aborted'));

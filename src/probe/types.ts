@@ -89,11 +89,14 @@ export class TransportError extends Error {
   readonly code: string;
   readonly status: number | undefined;
   readonly server: string | undefined;
-  constructor(code: string, message: string, extra: { status?: number; server?: string } = {}) {
+  /** The first bytes of what the server sent, when that is the error (WS_TEXT_FRAME): enough to recognise it. */
+  readonly head: Uint8Array | undefined;
+  constructor(code: string, message: string, extra: { status?: number; server?: string; head?: Uint8Array } = {}) {
     super(message);
     this.code = code;
     this.status = extra.status;
     this.server = extra.server;
+    this.head = extra.head;
   }
 }
 
@@ -104,6 +107,8 @@ export const WS_NOT_HTTP = 'WS_NOT_HTTP';
 export const WS_BAD_UPGRADE = 'WS_BAD_UPGRADE';
 /** After the upgrade: the server sent a message over WS_MESSAGE_MAX; the Transport closed the link with this error. */
 export const WS_TOO_LARGE = 'WS_TOO_LARGE';
+/** After the upgrade: the server sent a text message, which an MQTT client must close the connection on [MQTT-6.0.0-1]. */
+export const WS_TEXT_FRAME = 'WS_TEXT_FRAME';
 /**
  * The largest WebSocket message a probe takes. The session holds at most a 1 MiB packet; a broker sends each packet
  * as its own message (mosquitto one lws_write per packet), so twice that leaves room and still bounds what a hostile
