@@ -478,6 +478,17 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  test('TLS: a keyfile that holds no private key (the certificate again) is named as such, not as another key; mosquitto exits', async () => {
+    const port = await freePort();
+    const cert = files.write('good-only.crt', certs.good.cert);
+    await withBroker(`listener ${port} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${cert}\nkeyfile ${cert}\nallow_anonymous true\n`, async (run, path) => {
+      const r = await doctor(path, '--host', 'localhost');
+      expect(r.findings.find((f) => f.code === 'tls.key-invalid')).toMatchObject({ severity: 'error' });
+      expect(codes(r)).not.toContain('tls.key-mismatch');
+      expect(run.running).toBe(false);
+    });
+  });
+
   test('TLS: a certfile that does not exist stops mosquitto', async () => {
     const port = await freePort();
     await withBroker(`listener ${port} 127.0.0.1\ncertfile ${files.dir}/none.crt\nkeyfile ${files.dir}/none.key\nallow_anonymous true\n`, async (run, path) => {

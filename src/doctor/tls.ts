@@ -2,7 +2,7 @@
  * What a phone or mini program will think of a listener's certificate: validity dates, the names it covers, whether
  * the file sends the whole chain, and whether the key belongs to it. node:crypto's X509Certificate parses; no I/O.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { Finding } from './types.js';
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -68,13 +68,15 @@ export function checkCertificate(input: CertInput): Problem[] {
   // Without its passphrase the key cannot be compared; mosquitto asks for it on a terminal a service does not have.
   if (input.keyText !== null && ENCRYPTED_KEY.test(input.keyText)) out.push({ code: 'tls.key-encrypted', severity: 'error', params: {} });
   else if (input.keyText !== null) {
-    let matches: boolean;
+    // A file that holds no private key (a certificate, a public key, a truncated copy) is not "another key".
+    let key: KeyObject | undefined;
     try {
-      matches = leaf.checkPrivateKey(createPrivateKey(input.keyText));
+      key = createPrivateKey(input.keyText);
     } catch {
-      matches = false;
+      key = undefined;
     }
-    if (!matches) out.push({ code: 'tls.key-mismatch', severity: 'error', params: {} });
+    if (key === undefined) out.push({ code: 'tls.key-invalid', severity: 'error', params: {} });
+    else if (!leaf.checkPrivateKey(key)) out.push({ code: 'tls.key-mismatch', severity: 'error', params: {} });
   }
   return out;
 }
