@@ -98,6 +98,18 @@ describe('probe over ws:// against hostile WebSocket servers', () => {
     expect(last(result)).toEqual(['roundtrip', false, 'probe.cause.ws-text']);
   });
 
+  test('a redirect (ws:// to https://, as a web server in front does) is named with where it points', async () => {
+    server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end('HTTP/1.1 301 Moved Permanently\r\nServer: nginx\r\nLocation: https://broker.example.com/mqtt\r\nContent-Length: 0\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const result = await run((server.address() as { port: number }).port, 1500);
+    expect(last(result)).toEqual(['websocket', false, 'probe.cause.ws-redirect']);
+    expect(result.steps.at(-1)!.cause?.params).toEqual({ status: 301, path: '/mqtt', server: 'nginx', location: 'https://broker.example.com/mqtt' });
+  });
+
   test('a CONNACK in the segment of the 101 (a broker that answers early) is read', async () => {
     const port = await wsServer((socket, response) => socket.write(Buffer.concat([Buffer.from(response, 'latin1'), frame(0x82, Uint8Array.of(0x20, 0x02, 0x00, 0x00))])));
     const result = await run(port, 1500);

@@ -178,7 +178,8 @@ export function realTransport(): Transport {
         onError = (error) => reject(wsFailure(error));
         ws.once('unexpected-response', (request, response) => {
           const server = [response.headers.server].flat()[0];
-          reject(new TransportError(WS_HTTP_STATUS, `HTTP ${response.statusCode}`, { status: response.statusCode ?? 0, ...(server ? { server } : {}) }));
+          const location = [response.headers.location].flat()[0];
+          reject(new TransportError(WS_HTTP_STATUS, `HTTP ${response.statusCode}`, { status: response.statusCode ?? 0, ...(server ? { server } : {}), ...(location ? { location } : {}) }));
           request.destroy();
         });
         ws.once('open', () => {

@@ -188,9 +188,12 @@ class Run {
     const outcome = await this.bound((signal) => this.transport.websocket(below, { url, protocol: 'mqtt' }, signal), (late) => late.close());
     if (outcome.kind === 'failed') {
       const code = errorCode(outcome.error);
-      const { status, server } = outcome.error instanceof TransportError ? outcome.error : { status: undefined, server: undefined };
+      const { status, server, location } = outcome.error instanceof TransportError ? outcome.error : { status: undefined, server: undefined, location: undefined };
       let cause: Text;
-      if (code === WS_HTTP_STATUS) cause = { code: 'probe.cause.ws-status', params: { status: status ?? '?', path, server: server ?? '—' } };
+      // A redirect (often ws:// to https://) is named with where it points: WebSocket clients do not follow it.
+      if (code === WS_HTTP_STATUS && location !== undefined && status !== undefined && status >= 300 && status < 400) {
+        cause = { code: 'probe.cause.ws-redirect', params: { status, path, server: server ?? '—', location } };
+      } else if (code === WS_HTTP_STATUS) cause = { code: 'probe.cause.ws-status', params: { status: status ?? '?', path, server: server ?? '—' } };
       else if (code === WS_BAD_SUBPROTOCOL) cause = { code: 'probe.cause.ws-subprotocol', params: { path } };
       else if (code === WS_BAD_UPGRADE) cause = { code: 'probe.cause.ws-bad-upgrade', params: { path } };
       else if (code === WS_NOT_HTTP) cause = { code: 'probe.cause.ws-not-http', params: {} };

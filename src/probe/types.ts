@@ -91,12 +91,15 @@ export class TransportError extends Error {
   readonly server: string | undefined;
   /** The first bytes of what the server sent, when that is the error (WS_TEXT_FRAME): enough to recognise it. */
   readonly head: Uint8Array | undefined;
-  constructor(code: string, message: string, extra: { status?: number; server?: string; head?: Uint8Array } = {}) {
+  /** Where an HTTP redirect (3xx) pointed, which WebSocket clients do not follow. */
+  readonly location: string | undefined;
+  constructor(code: string, message: string, extra: { status?: number; server?: string; head?: Uint8Array; location?: string } = {}) {
     super(message);
     this.code = code;
     this.status = extra.status;
     this.server = extra.server;
     this.head = extra.head;
+    this.location = extra.location;
   }
 }
 
