@@ -1,9 +1,10 @@
 // `mqtt-sign verify` through the CLI: CONNECTs built from every platform's shared vectors (test/fixtures/vectors,
 // copied from /work/shared/vectors) verify with the right secret and fail with a wrong one; captures; secrets.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { message } from '../src/messages.js';
 import { encode } from '../src/mqtt/encode.js';
 import aliyunSigner from '../src/platforms/aliyun.js';
 import { fakeIo } from './helpers/fake-io.js';
@@ -68,6 +69,9 @@ describe.each(rows)('$name ($platform)', ({ platform, flag, secret, vector }) =>
     expect(r.err).toBe('');
     const json = JSON.parse(r.out);
     expect(json).toMatchObject({ ok: true, connects: [{ index: 0, ok: true }] });
+    // No cause on a right login: the only note allowed is Aliyun's on the uppercase hex LinkSDK / iotkit send.
+    const causes = (json.connects[0].fields as { name: string; cause: string | null }[]).filter((f) => f.cause !== null).map((f) => f.name);
+    expect(causes).toEqual(vector.expected.password !== null && /[A-F]/.test(vector.expected.password) && platform === 'aliyun' ? ['password'] : []);
     expect(r.code).toBe(0);
   });
 
@@ -229,5 +233,63 @@ describe('a CONNECT read from a capture went over plain TCP; pasted bytes say no
     const r = await verify(['azure', 'login.pcap', row.flag, row.secret], { now, files: { 'login.pcap': capture(row.vector, now) } });
     expect(r.out).toContain('! this platform needs TLS, but the connection is plain TCP');
     expect(r.code).toBe(0);
+  });
+});
+
+// Each mistake a firmware makes, built into the CONNECT it would send: verify fails (exit 1) and names it, in English
+// and in Chinese, as the platform's verify() names it (the platform tests pin the code; this pins what the CLI prints).
+describe('a mistaken login is named in both languages', () => {
+  const h = (hash: string, key: string | Buffer, text: string, out: 'hex' | 'base64' = 'hex') => createHmac(hash, key).update(text).digest(out);
+  const pk = 'a1X2bEnP82z';
+  const dn = 'example1';
+  const aliyunSecret = 'ga7XA6KdlEeiPXQPpRbAjOZXwG8ydgSe';
+  const aliyunContent = `clientId${pk}.${dn}deviceName${dn}productKey${pk}timestamp2524608000000`;
+  const aliyunId = `${pk}.${dn}|securemode=3,signmethod=hmacsha256,timestamp=2524608000000|`;
+  const onenetKey = Buffer.from('KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=', 'base64');
+  const onenetRes = 'products/Ck2AF9QD2K/devices/test';
+  const onenetToken = (sign: string) => `version=2018-10-31&res=products%2FCk2AF9QD2K%2Fdevices%2Ftest&et=1790855684&method=sha256&sign=${encodeURIComponent(sign)}`;
+  const hwId = '5f052ac562369102d42b0fb6_demo';
+  const psk = 'MDEyMzQ1Njc4OWFiY2RlZg==';
+  const tcUser = 'ABCDEF1234dev001;12010126;AB12C;1718456400';
+  const azKey = Buffer.from('AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=', 'base64');
+  const azSr = 'myiothub.azure-devices.net%2Fdevices%2Fmy_device';
+  const azUser = 'myiothub.azure-devices.net/my_device/?api-version=2021-04-12';
+  const azToken = (sig: string) => `SharedAccessSignature sr=${azSr}&sig=${encodeURIComponent(sig)}&se=1578941692`;
+  const bdUser = 'thingidp@abcd123|mydevice|1583826857|MD5';
+  const bdSigned = 'mydevice&1583826857&MD5';
+  const bdSecret = 'ImSeCrEt0I1M2jkl';
+  const md5 = (text: string, out: 'hex' | 'base64' = 'hex') => createHash('md5').update(text).digest(out);
+  type Row = [name: string, platform: string, login: { clientId: string; username: string; password: string }, flags: string[], now: number, field: string, code: string, params?: Record<string, string>];
+  const rows: Row[] = [
+    ['aliyun: the HMAC in base64', 'aliyun', { clientId: aliyunId, username: `${dn}&${pk}`, password: h('sha256', aliyunSecret, aliyunContent, 'base64') }, ['--secret', aliyunSecret], 1_718_456_400, 'password', 'verify.base64Output'],
+    ['aliyun: the secret with a line end', 'aliyun', { clientId: aliyunId, username: `${dn}&${pk}`, password: h('sha256', `${aliyunSecret}\n`, aliyunContent) }, ['--secret', aliyunSecret], 1_718_456_400, 'password', 'verify.secretWhitespace'],
+    ['aliyun: clientId and username swapped', 'aliyun', { clientId: `${dn}&${pk}`, username: aliyunId, password: h('sha256', aliyunSecret, aliyunContent) }, ['--secret', aliyunSecret], 1_718_456_400, 'clientId', 'aliyun.verify.fieldsSwapped'],
+    ['onenet: the token\'s order signed', 'onenet', { clientId: 'test', username: 'Ck2AF9QD2K', password: onenetToken(h('sha256', onenetKey, `2018-10-31\n${onenetRes}\n1790855684\nsha256`, 'base64')) }, ['--key', onenetKey.toString('base64')], 1_718_456_400, 'password.sign', 'onenet.verify.order', { order: 'version, res, et, method' }],
+    ['onenet: method=sha256, HMAC-SHA1', 'onenet', { clientId: 'test', username: 'Ck2AF9QD2K', password: onenetToken(h('sha1', onenetKey, `1790855684\nsha256\n${onenetRes}\n2018-10-31`, 'base64')) }, ['--key', onenetKey.toString('base64')], 1_718_456_400, 'password.sign', 'onenet.verify.methodHash', { label: 'sha256', used: 'sha1' }],
+    ['onenet: the sign in hex', 'onenet', { clientId: 'test', username: 'Ck2AF9QD2K', password: onenetToken(h('sha256', onenetKey, `1790855684\nsha256\n${onenetRes}\n2018-10-31`)) }, ['--key', onenetKey.toString('base64')], 1_718_456_400, 'password.sign', 'verify.hexOutput'],
+    ['huawei: the HMAC in base64', 'huawei', { clientId: `${hwId}_0_0_2025041401`, username: hwId, password: h('sha256', '2025041401', '12345678', 'base64') }, ['--secret', '12345678'], 1_744_593_600, 'password', 'verify.base64Output'],
+    ['huawei: clientId and username swapped', 'huawei', { clientId: hwId, username: `${hwId}_0_0_2025041401`, password: h('sha256', '2025041401', '12345678') }, ['--secret', '12345678'], 1_744_593_600, 'clientId', 'huawei.verify.fieldsSwapped'],
+    ['tencent: HMAC key and message swapped', 'tencent', { clientId: 'ABCDEF1234dev001', username: tcUser, password: `${createHmac('sha256', tcUser).update(Buffer.from(psk, 'base64')).digest('hex')};hmacsha256` }, ['--psk', psk], 1_718_456_000, 'password', 'tencent.verify.swapped'],
+    ['tencent: only the clientId signed', 'tencent', { clientId: 'ABCDEF1234dev001', username: tcUser, password: `${h('sha256', Buffer.from(psk, 'base64'), 'ABCDEF1234dev001')};hmacsha256` }, ['--psk', psk], 1_718_456_000, 'password', 'tencent.verify.signedClientId'],
+    ['azure: se and sr in the wrong order', 'azure', { clientId: 'my_device', username: azUser, password: azToken(h('sha256', azKey, `1578941692\n${azSr}`, 'base64')) }, ['--key', azKey.toString('base64')], 1_578_940_000, 'password.sig', 'azure.verify.order'],
+    ['azure: clientId and username swapped', 'azure', { clientId: azUser, username: 'my_device', password: azToken(h('sha256', azKey, `${azSr}\n1578941692`, 'base64')) }, ['--key', azKey.toString('base64')], 1_578_940_000, 'username', 'azure.verify.fieldsSwapped'],
+    ['baidu: the secret first', 'baidu', { clientId: 'mydevice', username: bdUser, password: md5(`${bdSecret}${bdSigned}`) }, ['--secret', bdSecret], 1_583_826_900, 'password', 'baidu.verify.secretFirst'],
+    ['baidu: the digest in base64', 'baidu', { clientId: 'mydevice', username: bdUser, password: md5(`${bdSigned}${bdSecret}`, 'base64') }, ['--secret', bdSecret], 1_583_826_900, 'password', 'verify.base64Output'],
+    ['generic: username and password swapped', 'generic', { clientId: 'c', username: 'tb-pass', password: 'tb-user' }, ['--username', 'tb-user', '--password', 'tb-pass'], 1_718_456_400, 'password', 'generic.verify.swapped'],
+  ];
+  test.each(rows)('%s', async (_name, platform, login, flags, now, field, code, params = {}) => {
+    const hex = Buffer.from(encode({ cmd: 'connect', clientId: login.clientId, username: login.username, password: login.password, keepalive: 300 })).toString('hex');
+    const texts: string[] = [];
+    for (const lang of ['en', 'zh'] as const) {
+      const f = fakeIo({ now: now * 1000 });
+      const exit = await main(['--lang', lang, 'verify', platform, hex, ...flags, '--format', 'json'], f.io);
+      expect(exit).toBe(1);
+      const fields = (JSON.parse(f.stdout()) as { connects: { fields: { name: string; ok: boolean; cause: string | null }[] }[] }).connects[0]!.fields;
+      const named = fields.find((x) => x.name === field)!;
+      expect(named.ok).toBe(false);
+      expect(named.cause).toBe(message(code, params, lang));
+      texts.push(named.cause!);
+    }
+    expect(texts[1]).not.toBe(texts[0]);
   });
 });

@@ -40,6 +40,9 @@ export const en: Readonly<Record<string, string>> = {
   // verify(): causes shared by several platforms.
   'verify.mismatch': 'no known mistake explains the difference: wrong secret, or a value differs from the one signed',
   'verify.uppercaseHex': 'uppercase hex; the platform documents lowercase (whether it accepts uppercase is unverified)',
+  'verify.base64Output': 'the digest was written in base64; this platform expects it as hex',
+  'verify.hexOutput': 'the digest was written as hex; this platform expects it in base64',
+  'verify.secretWhitespace': 'the secret was used with the whitespace it was copied with (a line end or a space); use it without',
 
   // mosquitto password_file lines (src/platforms/_passwd.ts).
   'passwd.username': '{option} "{value}" cannot go into a mosquitto password_file line: it must be non-empty, without ":" or a line break',
@@ -83,6 +86,10 @@ export const en: Readonly<Record<string, string>> = {
   'aliyun.verify.blockSigned': 'the |…| parameters (securemode, signmethod …) were signed too; only clientId, deviceName, productKey and timestamp are signed',
   'aliyun.verify.plainHash': 'a plain {hash} digest instead of an HMAC keyed with the DeviceSecret',
   'aliyun.verify.upperHex': 'uppercase hex, as LinkSDK and iotkit send; Aliyun accepts either case',
+  'aliyun.verify.timestampMissing': 'the signed content has timestamp{timestamp}, but the clientId has no timestamp; put the same timestamp=… in the |…| block, or sign none',
+  'aliyun.verify.timestampUnits': 'the clientId has timestamp={timestamp}, but timestamp{signed} was signed: seconds and milliseconds mixed; both must be the same digits',
+  'aliyun.verify.deviceSecret': 'the DeviceSecret was used as the HMAC key; dynamic registration (register / regnwl) signs with the ProductSecret',
+  'aliyun.verify.fieldsSwapped': 'clientId and username are swapped: the clientId is core|securemode=…,signmethod=…|, the username deviceName&productKey',
 
   // Expiry of a captured credential (src/platforms/_expiry.ts): Tencent expiry, Azure se.
   'verify.expiry.format': 'the expiry {value} is not Unix seconds (digits)',
@@ -103,6 +110,9 @@ export const en: Readonly<Record<string, string>> = {
   'tencent.verify.suffix': 'the suffix says {label} but the HMAC was computed with {used}',
   'tencent.verify.pskWhitespace': 'the PSK text, with the whitespace it was copied with (a line end or a space), was used as the HMAC key; the key is the base64-decoded PSK, without whitespace',
   'tencent.verify.pskHex': 'the PSK was re-encoded as hex text and that text used as the HMAC key; the key is the base64-decoded PSK bytes',
+  'tencent.verify.swapped': 'HMAC key and message swapped: the username was the key and the PSK the message',
+  'tencent.verify.signedClientId': 'only the clientId was signed; the signed text is the whole username (clientId;sdkappid;connid;expiry)',
+  'tencent.verify.fieldsSwapped': 'clientId and username are swapped: the clientId is productId+deviceName, the username clientId;sdkappid;connid;expiry',
 
   // Azure IoT Hub (src/platforms/azure.ts).
   'azure.key.length': '{option} decodes to {length} bytes; IoT Hub symmetric keys are 16-64 bytes',
@@ -122,6 +132,9 @@ export const en: Readonly<Record<string, string>> = {
   'azure.verify.unencodedUri': 'the signature was computed over the un-encoded resource; sign sr exactly as the token carries it',
   'azure.verify.hexCase': 'the signature was computed over sr encoded with the other hex case (%2f vs %2F); sign sr exactly as sent',
   'azure.verify.sigRaw': 'sig contains a raw "+", "/" or "="; URL-encode it (a raw "+" may be read as a space)',
+  'azure.verify.order': 'se and sr were signed in the wrong order (se, line feed, sr); the string to sign is sr, a line feed, then se',
+  'azure.verify.newline': 'sr and se were signed with no line feed between them; the string to sign is sr, a line feed, then se',
+  'azure.verify.fieldsSwapped': 'clientId and username are swapped: the clientId is the device ID, the username host/deviceId/?api-version=…',
 
   // OneNET (src/platforms/onenet.ts, onenet-legacy.ts).
   'onenet.key.length': 'the key decodes to {length} bytes; OneNET keys are 16-64 bytes',
@@ -138,6 +151,9 @@ export const en: Readonly<Record<string, string>> = {
   'onenet.verify.keyLevel': 'the key level does not match res: this sign is for the {level}-level res {res}',
   'onenet.verify.keyNotDecoded': 'the key was used as text; it must be base64-decoded first',
   'onenet.verify.resEncoded': 'res was percent-encoded before signing; only the token\'s values are encoded',
+  'onenet.verify.methodHash': 'method={label}, but the sign was computed with {used}; the method and the HMAC must agree',
+  'onenet.verify.order': 'the string to sign listed {order}; it is et, method, res, version, one per line (the token lists them in another order)',
+  'onenet.verify.stsNewline': 'the string to sign ended with a line break; nothing follows version',
   'onenet.verify.et': 'et={value} is not Unix seconds',
   'onenet.verify.milliseconds': 'et={value} has 13 digits: milliseconds; OneNET expects seconds',
   'onenet.verify.etLimit': 'et={value} is beyond {max}, the largest the official SDK can send',
@@ -165,6 +181,7 @@ export const en: Readonly<Record<string, string>> = {
   'huawei.verify.hour': 'timestamp {timestamp} is not a real UTC hour',
   'huawei.verify.noClock': 'timestamp {timestamp} is in {year}: the device had no RTC or NTP time at boot (refused with sign type 1)',
   'huawei.verify.localTime': 'timestamp {timestamp} is {hours} h off the UTC hour: local time instead of UTC (refused with sign type {signType})',
+  'huawei.verify.fieldsSwapped': 'clientId and username are swapped: the clientId is deviceId_0_signType_YYYYMMDDHH, the username the device ID',
 
   // --help text of each param (src/cli/signer-options.ts): en equals the param description.
   'param.aliyun.productKey': 'ProductKey (产品 Key), e.g. a1X2bEnP82z',
@@ -221,6 +238,8 @@ export const en: Readonly<Record<string, string>> = {
   'baidu.verify.separator': 'an "&" was put before the secret; the hashed string ends …&ALG<secret> with nothing between',
   'baidu.verify.algMismatch': 'the username says {label} but the password is a {used} digest',
   'baidu.verify.tsMismatch': 'the password hashes ts {hashed}, but the username carries ts {value}: both must be the same digits',
+  'baidu.verify.secretFirst': 'the secret was put first; the hashed string is deviceKey&ts&ALG followed by the secret',
+  'baidu.verify.fieldsSwapped': 'clientId and username are swapped: the username is thingidp@<IoTCoreId>|<deviceKey>|<ts>|<ALG>, the clientId free (e.g. the device key)',
 
   // Plain brokers: mosquitto, EMQX, ThingsBoard (src/platforms/generic.ts).
   'generic.param.requires': '{option} only applies with {other}',
@@ -235,6 +254,7 @@ export const en: Readonly<Record<string, string>> = {
   'generic.verify.passwordDiffers': 'the password differs from --password',
   'generic.verify.lineUser': 'the password_file line is for user {user}; mosquitto refuses an unknown user (CONNACK 5)',
   'generic.verify.lineMismatch': 'the password does not hash to the password_file line; mosquitto answers CONNACK 5',
+  'generic.verify.swapped': 'username and password are swapped',
 
   // --help text of the Tencent, Azure, Baidu and generic params: en equals the param description.
   'param.tencent.productId': 'product ID (产品 ID), e.g. ABCDEF1234',
@@ -311,6 +331,9 @@ export const zh: Readonly<Record<string, string>> = {
 
   'verify.mismatch': '没有已知错误能解释这个差异：密钥不对，或某个值与签名时所用的不同',
   'verify.uppercaseHex': '十六进制为大写；平台文档写的是小写（是否接受大写未经验证）',
+  'verify.base64Output': '摘要写成了 base64；该平台要求十六进制',
+  'verify.hexOutput': '摘要写成了十六进制；该平台要求 base64',
+  'verify.secretWhitespace': '密钥连同复制时带上的空白（换行或空格）一起使用了；应去掉空白',
 
   'passwd.username': '{option} "{value}" 不能写进 mosquitto password_file 行：不能为空，也不能含 ":" 或换行',
   'passwd.passwordEmpty': '{option} 为空：密码为空的用户永远无法登录 mosquitto，发送零长度密码也不行',
@@ -352,6 +375,10 @@ export const zh: Readonly<Record<string, string>> = {
   'aliyun.verify.blockSigned': '把 |…| 里的参数（securemode、signmethod 等）也签进去了；只签 clientId、deviceName、productKey 和 timestamp',
   'aliyun.verify.plainHash': '用了普通 {hash} 摘要，而不是以 DeviceSecret 为密钥的 HMAC',
   'aliyun.verify.upperHex': '十六进制为大写（LinkSDK 和 iotkit 就这样发送）；阿里云大小写都接受',
+  'aliyun.verify.timestampMissing': '签名内容里有 timestamp{timestamp}，但 clientId 中没有 timestamp；应在 |…| 参数块中带上同一个 timestamp=…，或两处都不带',
+  'aliyun.verify.timestampUnits': 'clientId 中是 timestamp={timestamp}，签名的却是 timestamp{signed}：秒与毫秒混用了；两处必须是同一串数字',
+  'aliyun.verify.deviceSecret': 'HMAC 密钥用了 DeviceSecret；动态注册（register / regnwl）要用 ProductSecret 签名',
+  'aliyun.verify.fieldsSwapped': 'clientId 与 username 写反了：clientId 是 core|securemode=…,signmethod=…|，username 是 deviceName&productKey',
 
   'verify.expiry.format': '过期时间 {value} 不是 Unix 秒（纯数字）',
   'verify.expiry.past': '已于 {date}（{value}）过期，早于检查时间 {now}',
@@ -370,6 +397,9 @@ export const zh: Readonly<Record<string, string>> = {
   'tencent.verify.suffix': '后缀写的是 {label}，但 HMAC 实际用的是 {used}',
   'tencent.verify.pskWhitespace': '把连同复制时带上的空白（换行或空格）的 PSK 原文当成了 HMAC 密钥；密钥应是去掉空白、base64 解码后的 PSK',
   'tencent.verify.pskHex': '把 PSK 重新编码成十六进制文本，再把这段文本当成了 HMAC 密钥；密钥应是 base64 解码后的 PSK 字节',
+  'tencent.verify.swapped': 'HMAC 的密钥与消息弄反了：把 username 当成密钥、PSK 当成消息',
+  'tencent.verify.signedClientId': '只对 clientId 签了名；应对整个 username（clientId;sdkappid;connid;expiry）签名',
+  'tencent.verify.fieldsSwapped': 'clientId 与 username 写反了：clientId 是 productId+deviceName，username 是 clientId;sdkappid;connid;expiry',
 
   'azure.key.length': '{option} 解码后为 {length} 字节；IoT Hub 对称密钥为 16-64 字节',
   'azure.hub.connectionString': '{option} 收到的是连接字符串；请把各部分分开传入',
@@ -388,6 +418,9 @@ export const zh: Readonly<Record<string, string>> = {
   'azure.verify.unencodedUri': '签名是对未编码的资源计算的；应按令牌中的 sr 原样签名',
   'azure.verify.hexCase': '签名所用的 sr 编码大小写不同（%2f 与 %2F）；应按发送的 sr 原样签名',
   'azure.verify.sigRaw': 'sig 含有未编码的 "+"、"/" 或 "="；请做 URL 编码（未编码的 "+" 可能被当成空格）',
+  'azure.verify.order': 'se 与 sr 的签名顺序反了（se、换行、sr）；待签名字符串应为 sr、一个换行符、再接 se',
+  'azure.verify.newline': 'sr 与 se 之间没有换行就签了名；待签名字符串应为 sr、一个换行符、再接 se',
+  'azure.verify.fieldsSwapped': 'clientId 与 username 写反了：clientId 是设备 ID，username 是 host/deviceId/?api-version=…',
 
   'onenet.key.length': '密钥解码后为 {length} 字节；OneNET 密钥为 16-64 字节',
   'onenet.pid.numeric': '产品 ID {value} 是纯数字，这是旧版平台的格式；mqtts.heclouds.com 的产品 ID 含字母',
@@ -403,6 +436,9 @@ export const zh: Readonly<Record<string, string>> = {
   'onenet.verify.keyLevel': '密钥级别与 res 不符：这个 sign 对应 {level} 级 res {res}',
   'onenet.verify.keyNotDecoded': '密钥被当作文本使用；必须先 base64 解码',
   'onenet.verify.resEncoded': '签名前对 res 做了百分号编码；只有 token 中的值才需要编码',
+  'onenet.verify.methodHash': 'method={label}，但 sign 实际是用 {used} 计算的；method 与 HMAC 必须一致',
+  'onenet.verify.order': '待签名字符串的顺序是 {order}；应为 et、method、res、version，每行一个（token 中的顺序与此不同）',
+  'onenet.verify.stsNewline': '待签名字符串末尾多了换行；version 之后不应再有字符',
   'onenet.verify.et': 'et={value} 不是 Unix 秒',
   'onenet.verify.milliseconds': 'et={value} 有 13 位：是毫秒；OneNET 要求秒',
   'onenet.verify.etLimit': 'et={value} 超过 {max}，官方 SDK 能发送的最大值',
@@ -429,6 +465,7 @@ export const zh: Readonly<Record<string, string>> = {
   'huawei.verify.hour': '时间戳 {timestamp} 不是真实的 UTC 小时',
   'huawei.verify.noClock': '时间戳 {timestamp} 在 {year} 年：设备启动时没有 RTC 或 NTP 时间（签名类型 1 会被拒绝）',
   'huawei.verify.localTime': '时间戳 {timestamp} 与 UTC 小时相差 {hours} 小时：用了本地时间而不是 UTC（签名类型 {signType} 会被拒绝）',
+  'huawei.verify.fieldsSwapped': 'clientId 与 username 写反了：clientId 是 deviceId_0_signType_YYYYMMDDHH，username 是设备 ID',
 
   'param.aliyun.productKey': 'ProductKey（产品 Key），例如 a1X2bEnP82z',
   'param.aliyun.deviceName': 'DeviceName（设备名称）',
@@ -483,6 +520,8 @@ export const zh: Readonly<Record<string, string>> = {
   'baidu.verify.separator': '在密钥前多加了 "&"；被哈希的字符串应以 …&ALG<密钥> 结尾，中间没有分隔符',
   'baidu.verify.algMismatch': '用户名写的是 {label}，但密码是 {used} 摘要',
   'baidu.verify.tsMismatch': '密码哈希的是 ts {hashed}，用户名里却是 ts {value}：两处必须是同一串数字',
+  'baidu.verify.secretFirst': '密钥放在了最前面；被哈希的字符串应是 deviceKey&ts&ALG 后面接密钥',
+  'baidu.verify.fieldsSwapped': 'clientId 与 username 写反了：username 是 thingidp@<IoTCoreId>|<deviceKey>|<ts>|<ALG>，clientId 可自定（例如设备 key）',
 
   'generic.param.requires': '{option} 只能与 {other} 一起使用',
   'generic.password.noUsername': 'MQTT 5 之前不允许只有密码没有用户名 [MQTT-3.1.2-22]',
@@ -496,6 +535,7 @@ export const zh: Readonly<Record<string, string>> = {
   'generic.verify.passwordDiffers': '密码与 --password 不同',
   'generic.verify.lineUser': 'password_file 行属于用户 {user}；mosquitto 会拒绝未知用户（CONNACK 5）',
   'generic.verify.lineMismatch': '密码的哈希与 password_file 行不符；mosquitto 会回 CONNACK 5',
+  'generic.verify.swapped': 'username 与 password 写反了',
 
   'param.tencent.productId': '产品 ID，例如 ABCDEF1234',
   'param.tencent.deviceName': '设备名称',

@@ -346,6 +346,9 @@ function parseClientId(clientId: string): ParsedLogin | null {
   return { core: clientId.slice(0, first), entries };
 }
 
+/** What a pasted secret may carry along: a line end (echo, a file), a space (a console copy). */
+const WHITESPACE = ['\n', '\r\n', ' '];
+
 const HEX_LENGTHS: Readonly<Record<number, string>> = { 32: 'hmacmd5', 40: 'hmacsha1', 64: 'hmacsha256' };
 
 function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number }): VerifyResult {
@@ -356,7 +359,9 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   // all: nothing to recompute, and a username or password "expected" from empty parts would only mislead. (With
   // such a username it is an Aliyun device that lost its |…| block: the checks below say so.)
   if (!entries.has('securemode') && !entries.has('signmethod') && !(login.username ?? '').includes('&')) {
-    return { ok: false, fields: [fieldCheck('clientId', false, null, login.clientId, { code: 'aliyun.verify.notAliyun' })], warnings: [] };
+    // The signed clientId sent as the username and deviceName&productKey as the clientId: the two fields swapped.
+    const swapped = login.clientId.includes('&') && parseClientId(login.username ?? '')?.entries.has('securemode') === true;
+    return { ok: false, fields: [fieldCheck('clientId', false, null, login.clientId, { code: swapped ? 'aliyun.verify.fieldsSwapped' : 'aliyun.verify.notAliyun' })], warnings: [] };
   }
   const authType = entries.get('authType');
   const registration = authType === 'register' || authType === 'regnwl';
@@ -372,12 +377,14 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
     password = fieldCheck('password', ok, null, login.password, ok ? null : { code: 'aliyun.verify.token' });
   } else {
     const key = registration ? p.require('productSecret') : p.require('deviceSecret');
-    // A productSecret given besides the deviceSecret is tried in its place (a common copy-paste mix-up).
-    const other = registration ? undefined : p.get('productSecret');
-    let check = checkPassword(login, parsed, key, dn, pk, other);
+    // The other secret, when given too, is tried in its place (a common copy-paste mix-up), and so is the
+    // --timestamp given (or the C SDKs' fixed one) for a signed timestamp the clientId left out.
+    const other = registration ? p.get('deviceSecret') : p.get('productSecret');
+    const timestamps = [p.get('timestamp'), STATIC_TIMESTAMP].filter((t): t is string => t !== undefined && /^\d+$/.test(t));
+    let check = checkPassword(login, parsed, key, dn, pk, other, timestamps);
     // Without --product/--device the parts come from the username; if swapped there, the signature tells.
     if (!check.ok && !p.given('deviceName') && !p.given('productKey')) {
-      const swapped = checkPassword(login, parsed, key, pk, dn, other);
+      const swapped = checkPassword(login, parsed, key, pk, dn, other, timestamps);
       if (swapped.ok) [check, dn, pk] = [swapped, pk, dn];
     }
     password = fieldCheck('password', check.ok, check.expected, login.password, check.cause);
@@ -410,7 +417,8 @@ function checkPassword(
   key: string,
   dn: string,
   pk: string,
-  productSecret?: string,
+  otherSecret: string | undefined,
+  timestamps: readonly string[],
 ): { ok: boolean; expected: string | null; cause: Cause | null } {
   const entries = parsed?.entries ?? new Map<string, string>();
   const authType = entries.get('authType');
@@ -428,6 +436,8 @@ function checkPassword(
   if (actual === null) return { ok: false, expected, cause: { code: 'aliyun.verify.noPassword' } };
   // Any hex case is accepted (PLATFORMS.md §2.1); uppercase is LinkSDK / iotkit style, worth a note only.
   if (expected === actual) return { ok: true, expected, cause: login.password !== actual ? { code: 'aliyun.verify.upperHex' } : null };
+  // The right HMAC written in base64 instead of hex (base64 is case-sensitive: compared as sent).
+  if (login.password === hmac(SIGN_METHODS[label]!, key, content).toString('base64')) return { ok: false, expected, cause: { code: 'verify.base64Output' } };
 
   const byLength = HEX_LENGTHS[actual?.length ?? 0];
   const decoded = base64Strict(key);
@@ -437,9 +447,21 @@ function checkPassword(
     [{ code: 'aliyun.verify.timestamp', params: { timestamp: timestamp ?? '' } }, () => (registration || timestamp === undefined ? null : compute(label, key, signContent(core, dn, pk, undefined)))],
     [{ code: 'aliyun.verify.signmethod', params: { label, actual: byLength ?? '' } }, () => (byLength && byLength !== label ? compute(byLength, key, content) : null)],
     [{ code: 'aliyun.verify.base64Key' }, () => (decoded ? compute(label, decoded, content) : null)],
-    [{ code: 'aliyun.verify.productSecret' }, () => (productSecret === undefined || productSecret === key ? null : compute(label, productSecret, content))],
+    [{ code: registration ? 'aliyun.verify.deviceSecret' : 'aliyun.verify.productSecret' }, () => (otherSecret === undefined || otherSecret === key ? null : compute(label, otherSecret, content))],
     [{ code: 'aliyun.verify.swapped' }, () => compute(label, content, key)],
+    // The secret pasted with a line end or a space (from echo, a file, a console copy).
+    [{ code: 'verify.secretWhitespace' }, () => WHITESPACE.map((ws) => compute(label, key + ws, content)).find((v) => v === actual) ?? null],
+    [{ code: 'verify.secretWhitespace' }, () => WHITESPACE.map((ws) => compute(label, ws + key, content)).find((v) => v === actual) ?? null],
   ];
+  // A timestamp signed that the clientId does not carry: only the --timestamp given and the C SDKs' fixed one can be tried.
+  if (!registration && timestamp === undefined) {
+    for (const t of timestamps) mistakes.push([{ code: 'aliyun.verify.timestampMissing', params: { timestamp: t } }, () => compute(label, key, signContent(core, dn, pk, t))]);
+  }
+  // The clientId's timestamp in ms and seconds signed, or the reverse.
+  if (!registration && timestamp !== undefined && /^\d+$/.test(timestamp)) {
+    const other = timestamp.length === 13 ? timestamp.slice(0, 10) : timestamp.length === 10 ? `${timestamp}000` : undefined;
+    if (other !== undefined) mistakes.push([{ code: 'aliyun.verify.timestampUnits', params: { timestamp, signed: other } }, () => compute(label, key, signContent(core, dn, pk, other))]);
+  }
   if (!registration && actual !== null) mistakes.push(...contentMistakes(login.clientId, parsed, core, dn, pk, timestamp, label, byLength, key));
   const found = mistakes.find(([, attempt]) => attempt() === actual);
   return { ok: false, expected, cause: found?.[0] ?? { code: 'verify.mismatch' } };

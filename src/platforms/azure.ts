@@ -195,14 +195,19 @@ function verify(login: CapturedLogin, given: SignParams, ctx: { now?: number }):
   const key = p.base64('key');
   const fields: FieldCheck[] = [];
   const warnings: Warning[] = [];
-  const username = login.username ?? '';
+  // host/deviceId/?api-version=… sent as the clientId and the device ID as the username: the two fields swapped.
+  // Said once, and the token then checked against the fields the device meant.
+  const swapped = !(login.username ?? '').includes('/?api-version=') && login.clientId.includes('/?api-version=');
+  const username = swapped ? login.clientId : login.username ?? '';
+  const clientId = swapped ? login.username ?? '' : login.clientId;
   const host = p.given('hub') ? hubHost(p) : username.split('/')[0] ?? '';
-  const [deviceId = '', moduleId] = login.clientId.split('/');
+  const [deviceId = '', moduleId] = clientId.split('/');
   if (p.given('deviceId')) {
     const expected = p.given('moduleId') ? `${p.require('deviceId')}/${p.require('moduleId')}` : p.require('deviceId');
     fields.push(fieldCheck('clientId', login.clientId === expected, expected, login.clientId));
   }
-  fields.push(checkUsername(username, host, login.clientId, p.require('apiVersion')));
+  if (swapped) fields.push(fieldCheck('username', false, login.clientId, login.username, { code: 'azure.verify.fieldsSwapped' }));
+  else fields.push(checkUsername(username, host, clientId, p.require('apiVersion')));
 
   const token = parseToken(login.password);
   if (!token.ok) {
@@ -277,6 +282,10 @@ function sigMistake(sig: string, key: Buffer, keyText: string, sr: string, se: s
     [{ code: 'azure.verify.keyNotDecoded' }, () => signature(keyText, sr, se) === sig],
     [{ code: 'azure.verify.unencodedUri' }, () => signature(key, unpct(sr), se) === sig],
     [{ code: 'azure.verify.hexCase' }, () => encodings.some((other) => signature(key, other, se) === sig)],
+    // The right HMAC written as hex (any case) instead of base64.
+    [{ code: 'verify.hexOutput' }, () => sig.toLowerCase() === Buffer.from(signature(key, sr, se), 'base64').toString('hex')],
+    [{ code: 'azure.verify.order' }, () => hmac('sha256', key, `${se}\n${sr}`).toString('base64') === sig],
+    [{ code: 'azure.verify.newline' }, () => hmac('sha256', key, `${sr}${se}`).toString('base64') === sig],
   ];
   return mistakes.find(([, matches]) => matches())?.[0] ?? { code: 'verify.mismatch' };
 }

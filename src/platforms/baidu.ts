@@ -134,11 +134,15 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   const p = readParams(ID, params, values);
   const secret = p.require('deviceSecret');
   const fields: FieldCheck[] = [];
+  // thingidp@…|…|…|ALG sent as the clientId and the clientId as the username: the two fields swapped. Said once,
+  // and the password then checked against the username the device meant.
+  const swapped = parseUsername(login.username) === null && parseUsername(login.clientId) !== null;
   const expectedClientId = p.get('clientId') ?? p.get('deviceKey');
-  if (expectedClientId !== undefined) fields.push(fieldCheck('clientId', login.clientId === expectedClientId, expectedClientId, login.clientId));
+  if (swapped) fields.push(fieldCheck('username', false, login.clientId, login.username, { code: 'baidu.verify.fieldsSwapped' }));
+  else if (expectedClientId !== undefined) fields.push(fieldCheck('clientId', login.clientId === expectedClientId, expectedClientId, login.clientId));
   else if (!CLIENT_ID.test(login.clientId)) fields.push(fieldCheck('clientId', false, null, login.clientId, { code: 'baidu.verify.clientIdChars' }));
 
-  const u = parseUsername(login.username);
+  const u = parseUsername(swapped ? login.clientId : login.username);
   if (u === null) {
     fields.push(fieldCheck('username', false, 'thingidp@<IoTCoreId>|<deviceKey>|<ts>|<MD5|SHA256>', login.username, { code: 'baidu.verify.username' }));
     return { ok: false, fields, warnings: lintConnect(rules, loginConnect(login), ctx.now ?? 0) };
@@ -180,6 +184,11 @@ function passwordMistake(password: string | null, u: ParsedUsername, algorithm: 
     [{ code: 'baidu.verify.separator' }, () => is(digest(hash, `${signed}&${secret}`))],
     [{ code: 'baidu.verify.algCase', params: { value: algorithm.toLowerCase() } }, () => is(digest(hash, `${u.deviceKey}&${u.ts}&${algorithm.toLowerCase()}${secret}`))],
     [{ code: 'baidu.verify.algMismatch', params: { label: algorithm, used: other } }, () => is(digest(HASHES[other], signed + secret)) || password === passwordFor(other, u.deviceKey, u.ts, secret)],
+    [{ code: 'baidu.verify.secretFirst' }, () => is(digest(hash, secret + signed))],
+    // The secret pasted with a line end or a space (from echo, a file, a console copy).
+    [{ code: 'verify.secretWhitespace' }, () => ['\n', '\r\n', ' '].some((ws) => is(digest(hash, signed + secret + ws)) || is(digest(hash, signed + ws + secret)))],
+    // The right digest written in base64 instead of hex.
+    [{ code: 'verify.base64Output' }, () => digest(hash, signed + secret).toString('base64') === password],
   ];
   const found = mistakes.find(([, matches]) => matches())?.[0];
   if (found) return found;

@@ -126,6 +126,10 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   if (p.given('clientId')) fields.push(compare('clientId', p.require('clientId'), login.clientId));
   if (p.given('username')) fields.push(compare('username', p.require('username'), login.username));
   if (p.given('password')) fields.push(compare('password', p.require('password'), login.password));
+  // Both given and each sent in the other's place: one cause for the pair, not "differs" twice.
+  if (p.given('username') && p.given('password') && login.username !== login.password && login.username === p.require('password') && login.password === p.require('username')) {
+    for (const [i, f] of fields.entries()) if (f.name !== 'clientId') fields[i] = fieldCheck(f.name, false, f.expected, f.actual, { code: 'generic.verify.swapped' });
+  }
   if (p.given('passwordFileLine')) {
     const entry = parsePasswdLine(p.require('passwordFileLine'));
     const userOk = login.username === entry.username;

@@ -153,7 +153,9 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   const match = CLIENT_ID.exec(login.clientId);
   const warnings: Warning[] = lintConnect(rules, loginConnect(login), ctx.now ?? 0);
   if (!match) {
-    const cause: Cause = { code: 'huawei.verify.clientIdFormat' };
+    // deviceId_0_signType_YYYYMMDDHH sent as the username and the device ID as the clientId: the two fields swapped.
+    const swapped = CLIENT_ID.exec(login.username ?? '')?.[1] === login.clientId;
+    const cause: Cause = { code: swapped ? 'huawei.verify.fieldsSwapped' : 'huawei.verify.clientIdFormat' };
     const fields = [fieldCheck('clientId', false, null, login.clientId, cause), fieldCheck('password', false, null, login.password, cause)];
     return { ok: false, fields, warnings };
   }
@@ -177,9 +179,14 @@ function checkPassword(actual: string | null, signType: string, timestamp: strin
   if (actual?.toLowerCase() === expected) return fieldCheck('password', true, expected, actual, { code: 'verify.uppercaseHex' });
   const lower = actual?.toLowerCase();
   const other = signType === '2' ? 'sha256' : 'sm3';
-  const mistakes: [Cause, () => string][] = [
-    [{ code: 'huawei.verify.swapped' }, () => hmac(hashOf(signType), secret, timestamp).toString('hex')],
+  const hash = hashOf(signType);
+  // The right HMAC written in base64 instead of hex (base64 is case-sensitive: compared as sent).
+  if (actual === hmac(hash, timestamp, secret).toString('base64')) return fieldCheck('password', false, expected, actual, { code: 'verify.base64Output' });
+  const mistakes: [Cause, () => string | undefined][] = [
+    [{ code: 'huawei.verify.swapped' }, () => hmac(hash, secret, timestamp).toString('hex')],
     [{ code: 'huawei.verify.signType', params: { signType, expected: hmacName(hashOf(signType)), actual: hmacName(other) } }, () => hmac(other, timestamp, secret).toString('hex')],
+    // The secret pasted with a line end or a space (from echo, a file, a console copy).
+    [{ code: 'verify.secretWhitespace' }, () => ['\n', '\r\n', ' '].flatMap((ws) => [secret + ws, ws + secret]).map((s) => hmac(hash, timestamp, s).toString('hex')).find((v) => v === lower)],
   ];
   const found = mistakes.find(([, attempt]) => attempt() === lower);
   return fieldCheck('password', false, expected, actual, found?.[0] ?? { code: 'verify.mismatch' });

@@ -90,7 +90,7 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   const fields = [
     idCheck('clientId', deviceId, login.clientId),
     idCheck('username', productId, login.username),
-    fieldCheck('password', passwordOk, null, login.password, passwordOk ? null : { code: 'onenet-legacy.verify.authInfo' }),
+    fieldCheck('password', passwordOk, null, login.password, passwordOk ? null : { code: login.password?.trim() === authInfo.trim() ? 'generic.verify.whitespace' : 'onenet-legacy.verify.authInfo' }),
   ];
   return { ok: fields.every((f) => f.ok), fields, warnings: lintConnect(rules, loginConnect(login), ctx.now ?? 0) };
 }

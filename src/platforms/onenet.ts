@@ -3,7 +3,7 @@
  * PLATFORMS.md §3.1; https://open.iot.10086.cn/doc/multiprotocol/book/manual/auth/token.html
  */
 import { UsageError } from '../errors.js';
-import { hmac, type HashName } from './_crypto.js';
+import { base64Strict, hmac, type HashName } from './_crypto.js';
 import { HOST_HELP, readEndpoint } from './_endpoint.js';
 import { envelopeProperties, fieldCheck, loginConnect, readParams, topic, warning, type Cause } from './_signer.js';
 import { lintConnect } from './lint.js';
@@ -263,15 +263,38 @@ function checkSign(t: Token, key: Buffer, keyText: string, pid: string, dn: stri
     if (keyLevel !== undefined && keyLevel !== level) return fail({ code: 'onenet.verify.keyLevel', params: { res: t.res, level: keyLevel } });
     return fieldCheck('password.sign', true, expected, t.sign);
   }
+  const mac = (text: string, m: HashName = method): Buffer => hmac(m, key, text);
+  // The right HMAC written as hex (any case) instead of base64.
+  if (t.sign.toLowerCase() === mac(stringToSign(t.et, t.method, t.res, t.version)).toString('hex')) return fail({ code: 'verify.hexOutput' });
+  // The sign's length betrays the hash used (16 bytes MD5, 20 SHA-1, 32 SHA-256) when it is not the labelled one.
+  const used = SIGN_LENGTHS[base64Strict(t.sign)?.length ?? 0];
+  const lines: [string, string][] = [['et', t.et], ['method', t.method], ['res', t.res], ['version', t.version]];
   const mistakes: [Cause, () => string | null][] = [
+    [{ code: 'onenet.verify.methodHash', params: { label: t.method, used: used ?? '' } },
+      () => (used === undefined || used === method ? null : [t.method, used].map((m) => mac(stringToSign(t.et, m, t.res, t.version), used).toString('base64')).find((v) => v === t.sign) ?? null)],
     [{ code: 'onenet.verify.keyNotDecoded' }, () => compute(keyText, t.res)],
     [{ code: 'onenet.verify.resEncoded' }, () => compute(key, t.rawRes)],
     [{ code: 'onenet.verify.resEncoded' }, () => compute(key, encodeURIComponent(t.res))],
     [{ code: 'onenet.verify.keyLevel', params: { res: level === 'product' ? deviceRes : productRes, level: level === 'product' ? 'device' : 'product' } },
       () => compute(key, level === 'product' ? deviceRes : productRes)],
+    [{ code: 'onenet.verify.stsNewline' }, () => mac(`${stringToSign(t.et, t.method, t.res, t.version)}\n`).toString('base64')],
+    // The four lines in another order, e.g. the token's (version, res, et, method).
+    ...orders(lines).map((order): [Cause, () => string] => [
+      { code: 'onenet.verify.order', params: { order: order.map(([name]) => name).join(', ') } },
+      () => mac(order.map(([, value]) => value).join('\n')).toString('base64'),
+    ]),
   ];
   const found = mistakes.find(([, attempt]) => attempt() === t.sign);
   return fail(found?.[0] ?? { code: 'verify.mismatch' });
+}
+
+/** Bytes of each HMAC's output, to name the one a sign was computed with. */
+const SIGN_LENGTHS: Readonly<Record<number, HashName>> = { 16: 'md5', 20: 'sha1', 32: 'sha256' };
+
+/** Every other order of the string-to-sign lines (at most 4, so 23 orders), the given order left out. */
+function orders<T>(items: readonly T[]): T[][] {
+  const all = (list: readonly T[]): T[][] => (list.length <= 1 ? [[...list]] : list.flatMap((head, i) => all([...list.slice(0, i), ...list.slice(i + 1)]).map((rest) => [head, ...rest])));
+  return all(items).slice(1);
 }
 
 function checkEt(et: string, now: number | undefined): FieldCheck {

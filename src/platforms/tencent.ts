@@ -167,9 +167,14 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
     fields.push(fieldCheck('clientId', login.clientId === expected, expected, login.clientId));
   }
 
-  const username = login.username ?? '';
+  // clientId;sdkappid;connid;expiry sent as the clientId and productId+deviceName as the username: the fields swapped.
+  // Said once, and the password then checked over the text the device meant as its username.
+  const swapped = (login.username ?? '').split(';').length !== 4 && login.clientId.split(';').length === 4 && login.clientId.split(';')[0] === login.username;
+  const username = swapped ? login.clientId : login.username ?? '';
   const parts = username.split(';');
-  if (parts.length === 4) {
+  if (swapped) {
+    fields.push(fieldCheck('username', false, login.clientId, login.username, { code: 'tencent.verify.fieldsSwapped' }));
+  } else if (parts.length === 4) {
     const [cid = '', , connId = '', expiry = ''] = parts;
     const same = cid === login.clientId;
     fields.push(fieldCheck('username.clientId', same, login.clientId, cid, same ? null : { code: 'tencent.verify.clientId', params: { value: cid } }));
@@ -180,7 +185,7 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   } else {
     fields.push(fieldCheck('username', false, '<clientId>;<sdkappid>;<connid>;<expiry>', login.username, { code: 'tencent.verify.fields', params: { count: login.username === null ? 0 : parts.length } }));
   }
-  const password = checkPassword(login.password, username, key, p.require('psk'));
+  const password = checkPassword(login.password, username, key, p.require('psk'), swapped ? login.username ?? '' : login.clientId);
   fields.push(fieldCheck('password', password.cause === null, password.expected, login.password, password.cause));
 
   warnings.push(...lintConnect(rules, loginConnect(login), ctx.now ?? 0));
@@ -191,7 +196,7 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
  * Recompute the password over the captured username with the algorithm its suffix names; on a mismatch try
  * the known mistakes of PLATFORMS.md §5 in turn and name the first that reproduces the captured value.
  */
-function checkPassword(password: string | null, username: string, key: Buffer, pskText: string): { expected: string | null; cause: Cause | null } {
+function checkPassword(password: string | null, username: string, key: Buffer, pskText: string, clientId: string): { expected: string | null; cause: Cause | null } {
   if (password === null) return { expected: null, cause: { code: 'tencent.verify.noPassword' } };
   const cut = password.lastIndexOf(';');
   const hex = cut < 0 ? password : password.slice(0, cut);
@@ -213,6 +218,10 @@ function checkPassword(password: string | null, username: string, key: Buffer, p
     [{ code: 'tencent.verify.pskWhitespace' }, () => ['\n', '\r\n', ' '].some((ws) => hex === compute(method, pskText + ws) || hex === compute(method, ws + pskText))],
     // The decoded PSK re-encoded as hex text (a firmware that stores keys as hex) and that text used as the key.
     [{ code: 'tencent.verify.pskHex' }, () => [key.toString('hex'), key.toString('hex').toUpperCase()].some((text) => hex === compute(method, text))],
+    // The right HMAC written in base64 instead of hex (compared as sent: base64 is case-sensitive).
+    [{ code: 'verify.base64Output' }, () => hex === hmac(HASHES[method], key, username).toString('base64')],
+    [{ code: 'tencent.verify.swapped' }, () => hex === hmac(HASHES[method], username, key).toString('hex')],
+    [{ code: 'tencent.verify.signedClientId' }, () => clientId !== username && hex === hmac(HASHES[method], key, clientId).toString('hex')],
   ];
   return { expected, cause: mistakes.find(([, matches]) => matches())?.[0] ?? { code: 'verify.mismatch' } };
 }

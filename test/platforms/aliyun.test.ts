@@ -273,6 +273,12 @@ describe('verify: each known mistake, made on purpose, is named', () => {
     ['plain SHA-256 of the content', createHash('sha256').update(good).digest('hex'), [['password', 'aliyun.verify.plainHash']]],
     ['plain SHA-256 of content + secret', createHash('sha256').update(good + secret).digest('hex'), [['password', 'aliyun.verify.plainHash']]],
     ['plain MD5 of secret + content (the length betrays MD5)', createHash('md5').update(secret + good).digest('hex'), [['password', 'aliyun.verify.plainHash']]],
+    ['the HMAC written in base64, not hex', createHmac('sha256', secret).update(good).digest('base64'), [['password', 'verify.base64Output']]],
+    ['the secret pasted with a line end', h('sha256', `${secret}\n`, good), [['password', 'verify.secretWhitespace']]],
+    ['the secret pasted with CR LF', h('sha256', `${secret}\r\n`, good), [['password', 'verify.secretWhitespace']]],
+    ['the secret pasted with a trailing space', h('sha256', `${secret} `, good), [['password', 'verify.secretWhitespace']]],
+    ['the secret pasted after a space', h('sha256', ` ${secret}`, good), [['password', 'verify.secretWhitespace']]],
+    ['timestamp=… in ms in the clientId, seconds signed', h('sha256', secret, signContent(core, dn, pk, '1700000000')), [['password', 'aliyun.verify.timestampUnits']]],
   ])('%s', (_name, password, bad) => {
     expect(check(login(password))).toEqual({ ok: false, bad, notes: [] });
   });
@@ -282,6 +288,32 @@ describe('verify: each known mistake, made on purpose, is named', () => {
     const password = h('sha256', productSecret, good);
     expect(check(login(password), { deviceSecret: secret, productSecret }).bad).toEqual([['password', 'aliyun.verify.productSecret']]);
     expect(check(login(password)).bad).toEqual([['password', 'verify.mismatch']]);
+  });
+
+  test('seconds in the clientId, ms signed', () => {
+    const seconds = login(h('sha256', secret, signContent(core, dn, pk, '1700000000000')), { clientId: clientId.replace('1700000000000', '1700000000') });
+    expect(check(seconds).bad).toEqual([['password', 'aliyun.verify.timestampUnits']]);
+  });
+
+  test('a timestamp signed but left out of the clientId: found for the C SDKs\' fixed one and for the --timestamp given', () => {
+    const noTs = `${core}|securemode=2,signmethod=hmacsha256|`;
+    const fixed = login(h('sha256', secret, signContent(core, dn, pk, '2524608000000')), { clientId: noTs });
+    expect(check(fixed).bad).toEqual([['password', 'aliyun.verify.timestampMissing']]);
+    const given = login(h('sha256', secret, good), { clientId: noTs });
+    expect(check(given).bad).toEqual([['password', 'verify.mismatch']]);
+    expect(check(given, { deviceSecret: secret, timestamp: '1700000000000' }).bad).toEqual([['password', 'aliyun.verify.timestampMissing']]);
+  });
+
+  test('clientId and username swapped: named, not "not an Aliyun login"', () => {
+    const r = aliyun.verify!(login(h('sha256', secret, good), { clientId: `${dn}&${pk}`, username: clientId }), { deviceSecret: secret }, { now: NOW });
+    expect(r.fields.map((f) => [f.name, f.causeCode])).toEqual([['clientId', 'aliyun.verify.fieldsSwapped']]);
+  });
+
+  test('the DeviceSecret used to sign a registration, named when --secret is given too', () => {
+    const regId = `${dn}.${pk}|random=77,authType=register,securemode=2,signmethod=hmacsha256|`;
+    const reg = login(h('sha256', secret, registrationContent(dn, pk, '77')), { clientId: regId });
+    expect(check(reg, { productSecret: 'ps', deviceSecret: secret }).bad).toEqual([['password', 'aliyun.verify.deviceSecret']]);
+    expect(check(reg, { productSecret: 'ps' }).bad).toEqual([['password', 'verify.mismatch']]);
   });
 
   test('the order and separators are named in the cause', () => {

@@ -186,10 +186,18 @@ describe('verify names the known mistakes', () => {
     ['sr for another device', token(pctEncode(`${host}/devices/other`), sasSig(key, pctEncode(`${host}/devices/other`))), [['password.sr', 'azure.verify.srResource']]],
     ['not a SAS token', 'secret', [['password', 'azure.verify.notSas']]],
     ['no se', `SharedAccessSignature sr=${sr}&sig=${pctEncode(sasSig(key, sr))}`, [['password', 'azure.verify.tokenField']]],
+    ['the HMAC written as hex, not base64', token(sr, Buffer.from(sasSig(key, sr), 'base64').toString('hex')), [['password.sig', 'verify.hexOutput']]],
+    ['se and sr signed in the wrong order', token(sr, createHmac('sha256', key).update(`${SE}\n${sr}`).digest('base64')), [['password.sig', 'azure.verify.order']]],
+    ['sr and se signed with no line feed between', token(sr, createHmac('sha256', key).update(`${sr}${SE}`).digest('base64')), [['password.sig', 'azure.verify.newline']]],
   ])('%s', (_what, password, expected) => {
     const r = check({ password });
     expect(r.ok).toBe(false);
     expect(failing(r)).toEqual(expected);
+  });
+
+  test('clientId and username swapped: named once, the token still checked for the device meant', () => {
+    const r = check({ clientId: good.username, username: good.clientId });
+    expect(failing(r)).toEqual([['username', 'azure.verify.fieldsSwapped']]);
   });
 
   test('the expected sig is shown encoded, the captured one as sent', () => {

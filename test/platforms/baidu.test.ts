@@ -129,6 +129,10 @@ describe('verify names the known mistakes', () => {
     baidu.verify!({ ...good, ...login }, { deviceSecret: secret, ...extra }, { now });
   const failing = (r: ReturnType<typeof check>) => r.fields.filter((f) => !f.ok).map((f) => [f.name, f.causeCode]);
 
+  test('clientId and username swapped: named once, the password checked against the username meant', () => {
+    expect(failing(check({ clientId: good.username, username: good.clientId }))).toEqual([['username', 'baidu.verify.fieldsSwapped']]);
+  });
+
   test('the right login verifies, field by field', () => {
     const r = check({});
     expect(r.ok).toBe(true);
@@ -146,6 +150,10 @@ describe('verify names the known mistakes', () => {
     ['another secret', sha256(`mydevice&${TS}&SHA256other`), 'verify.mismatch'],
     ['the clock read again a second later for the hash', sha256(`mydevice&${TS + 1}&SHA256${secret}`), 'baidu.verify.tsMismatch'],
     ['ts 0 hashed, a time in the username', sha256(`mydevice&0&SHA256${secret}`), 'baidu.verify.tsMismatch'],
+    ['the secret put first', sha256(`${secret}mydevice&${TS}&SHA256`), 'baidu.verify.secretFirst'],
+    ['the secret pasted with a line end', sha256(`mydevice&${TS}&SHA256${secret}\n`), 'verify.secretWhitespace'],
+    ['the secret pasted after a space', sha256(`mydevice&${TS}&SHA256 ${secret}`), 'verify.secretWhitespace'],
+    ['the digest written in base64, not hex', createHash('sha256').update(`mydevice&${TS}&SHA256${secret}`).digest('base64'), 'verify.base64Output'],
   ])('%s', (_what, password, code) => {
     const r = check({ password });
     expect(r.ok).toBe(false);

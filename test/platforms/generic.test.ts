@@ -154,6 +154,11 @@ describe('verify', () => {
     expect(failing(check({ password }, params))).toEqual(expected);
   });
 
+  test('username and password swapped: named as such, not "the password differs"', () => {
+    const r = check({ username: base.password, password: base.username }, { username: base.username, password: base.password });
+    expect(failing(r)).toEqual([['username', 'generic.verify.swapped'], ['password', 'generic.verify.swapped']]);
+  });
+
   test('a login for another user than the line', () => {
     expect(failing(check({ username: 'device02' }, { passwordFileLine: line }))).toEqual([['username.passwordFile', 'generic.verify.lineUser']]);
   });

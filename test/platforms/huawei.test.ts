@@ -166,6 +166,10 @@ describe('verify: each known mistake, made on purpose, is named', () => {
   test.each([
     ['key and message swapped', hmacHex('sha256', base.secret, '2025041401'), 'huawei.verify.swapped'],
     ['a wrong secret', hmacHex('sha256', '2025041401', 'other'), 'verify.mismatch'],
+    ['the HMAC written in base64, not hex', createHmac('sha256', '2025041401').update(base.secret).digest('base64'), 'verify.base64Output'],
+    ['the secret pasted with a line end', hmacHex('sha256', '2025041401', `${base.secret}\n`), 'verify.secretWhitespace'],
+    ['the secret pasted with CR LF', hmacHex('sha256', '2025041401', `${base.secret}\r\n`), 'verify.secretWhitespace'],
+    ['the secret pasted with a trailing space', hmacHex('sha256', '2025041401', `${base.secret} `), 'verify.secretWhitespace'],
   ])('%s', (_name, password, cause) => {
     expect(check(login(password)).bad).toEqual([['password', cause]]);
   });
@@ -186,6 +190,10 @@ describe('verify: each known mistake, made on purpose, is named', () => {
 
   test('a clientId that is not deviceId_0_signType_YYYYMMDDHH', () => {
     expect(check(login(right, { clientId: `${id}_2025041401` })).bad).toEqual([['clientId', 'huawei.verify.clientIdFormat'], ['password', 'huawei.verify.clientIdFormat']]);
+  });
+
+  test('clientId and username swapped: named, not only "not deviceId_0_signType_YYYYMMDDHH"', () => {
+    expect(check(login(right, { clientId: id, username: `${id}_0_0_2025041401` })).bad).toEqual([['clientId', 'huawei.verify.fieldsSwapped'], ['password', 'huawei.verify.fieldsSwapped']]);
   });
 
   test('a bridge clientId (_3_) parses', () => {

@@ -190,6 +190,13 @@ describe('verify: each known mistake, made on purpose, is named', () => {
     return r.fields.filter((f) => !f.ok).map((f) => [f.name, f.causeCode ?? null]);
   };
 
+  test('the order and the hash are named in the cause', () => {
+    const r = onenet.verify!(login(tokenOf({ sign: enc(b64(keyBytes, `2018-10-31\n${res}\n${et}\nsha256`)) })), { key: KEY }, { now: NOW });
+    expect(r.fields.find((f) => f.name === 'password.sign')!.causeParams).toEqual({ order: 'version, res, et, method' });
+    const m = onenet.verify!(login(tokenOf({ sign: enc(b64(keyBytes, stringToSign(et, 'sha256', res), 'md5')) })), { key: KEY }, { now: NOW });
+    expect(m.fields.find((f) => f.name === 'password.sign')!.causeParams).toEqual({ label: 'sha256', used: 'md5' });
+  });
+
   test('the right token verifies', () => {
     expect(check(login(tokenOf({ sign: enc(good) })))).toEqual([]);
   });
@@ -205,6 +212,12 @@ describe('verify: each known mistake, made on purpose, is named', () => {
     ['a wrong key', tokenOf({ sign: enc(b64(Buffer.alloc(32, 1), stringToSign(et, 'sha256', res))) }), [['password.sign', 'verify.mismatch']]],
     ['et in milliseconds', tokenOf({ et: et * 1000, sign: enc(b64(keyBytes, stringToSign(et * 1000, 'sha256', res))) }), [['password.et', 'onenet.verify.milliseconds']]],
     ['not a token at all', 'my-password', [['password', 'onenet.verify.token']]],
+    ['method=sha256, HMAC-SHA1 used', tokenOf({ sign: enc(b64(keyBytes, stringToSign(et, 'sha256', res), 'sha1')) }), [['password.sign', 'onenet.verify.methodHash']]],
+    ['method=sha256, the string and HMAC both SHA-1', tokenOf({ sign: enc(b64(keyBytes, stringToSign(et, 'sha1', res), 'sha1')) }), [['password.sign', 'onenet.verify.methodHash']]],
+    ['the string to sign in the token\'s order', tokenOf({ sign: enc(b64(keyBytes, `2018-10-31\n${res}\n${et}\nsha256`)) }), [['password.sign', 'onenet.verify.order']]],
+    ['the string to sign with a line break at the end', tokenOf({ sign: enc(b64(keyBytes, `${stringToSign(et, 'sha256', res)}\n`)) }), [['password.sign', 'onenet.verify.stsNewline']]],
+    ['the HMAC written as hex', tokenOf({ sign: createHmac('sha256', keyBytes).update(stringToSign(et, 'sha256', res)).digest('hex') }), [['password.sign', 'verify.hexOutput']]],
+    ['the HMAC written as uppercase hex', tokenOf({ sign: createHmac('sha256', keyBytes).update(stringToSign(et, 'sha256', res)).digest('hex').toUpperCase() }), [['password.sign', 'verify.hexOutput']]],
   ])('%s', (_name, password, bad) => {
     expect(check(login(password))).toEqual(bad);
   });
@@ -243,6 +256,9 @@ describe('verify: each known mistake, made on purpose, is named', () => {
     expect(bad({ clientId: '9277', username: '339', password: 'other' })).toEqual([['password', 'onenet-legacy.verify.authInfo']]);
     expect(bad({ clientId: '339', username: '9277', password: 'auth' })).toEqual([['clientId', 'onenet-legacy.verify.swapped'], ['username', 'onenet-legacy.verify.swapped']]);
     expect(bad({ clientId: 'dev', username: '339', password: 'auth' }, { authInfo: 'auth' })).toEqual([['clientId', 'onenet-legacy.verify.numeric']]);
+    // auth_info pasted into the firmware with a line end or a space around it.
+    expect(bad({ clientId: '9277', username: '339', password: 'auth\n' })).toEqual([['password', 'generic.verify.whitespace']]);
+    expect(bad({ clientId: '9277', username: '339', password: ' auth' })).toEqual([['password', 'generic.verify.whitespace']]);
     // The expected auth_info is a secret: never echoed.
     expect(legacy.verify!({ clientId: '9277', username: '339', password: 'x' }, p, ctx).fields.every((f) => f.expected !== 'auth')).toBe(true);
   });

@@ -209,6 +209,9 @@ describe('verify names the known mistakes', () => {
     ['PSK text with a line end as the key', `${hmacHex('sha256', `${base.psk}\n`)};hmacsha256`, 'tencent.verify.pskWhitespace', good.password],
     ['PSK text after a space as the key', `${hmacHex('sha256', ` ${base.psk}`)};hmacsha256`, 'tencent.verify.pskWhitespace', good.password],
     ['PSK re-encoded as hex text', `${hmacHex('sha256', key.toString('hex'))};hmacsha256`, 'tencent.verify.pskHex', good.password],
+    ['the HMAC written in base64, not hex', `${createHmac('sha256', key).update(username).digest('base64')};hmacsha256`, 'verify.base64Output', good.password],
+    ['HMAC key and message swapped', `${createHmac('sha256', username).update(key).digest('hex')};hmacsha256`, 'tencent.verify.swapped', good.password],
+    ['only the clientId signed', `${hmacHex('sha256', key, 'ABCDEF1234dev001')};hmacsha256`, 'tencent.verify.signedClientId', good.password],
   ])('%s', (_what, password, code, expected) => {
     const r = check({ password });
     expect(r.ok).toBe(false);
@@ -218,6 +221,11 @@ describe('verify names the known mistakes', () => {
 
   test('no password at all', () => {
     expect(failing(check({ password: null }))).toEqual([['password', 'tencent.verify.noPassword']]);
+  });
+
+  test('clientId and username swapped: named once, and the password checked over the username meant', () => {
+    const r = check({ clientId: username, username: 'ABCDEF1234dev001' });
+    expect(failing(r)).toEqual([['username', 'tencent.verify.fieldsSwapped']]);
   });
 
   test('username field 1 is not the clientId', () => {
