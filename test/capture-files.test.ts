@@ -114,6 +114,13 @@ describe('link layers to TCP', () => {
     }
   });
 
+  test('DLT_RAW as old libpcap wrote it: 12 elsewhere, 14 on OpenBSD (14 was not read)', () => {
+    for (const type of [12, 14]) {
+      expect(segmentOf(type, ipv4(seg))).toMatchObject({ srcPort: 40000, dstPort: 1883 });
+      expect(segmentOf(type, ipv6(seg6, true))).toMatchObject({ srcPort: 40000, dstPort: 1883 });
+    }
+  });
+
   test('non-TCP and unknown link types give nothing', () => {
     const udp = ipv4(seg);
     udp[9] = 17;

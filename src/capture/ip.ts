@@ -8,8 +8,12 @@ export const LINKTYPE = {
   NULL: 0,
   ETHERNET: 1,
   RAW: 101,
-  /** DLT_RAW as OpenBSD numbers it in pcap files. */
-  RAW_OPENBSD: 12,
+  /**
+   * DLT_RAW as libpcap before 0.9 wrote it into pcap files: 12 on most systems, 14 on OpenBSD (the list at
+   * https://www.tcpdump.org/linktypes.html gives LINKTYPE_RAW 101 for files and DLT_RAW as 12 or 14). Both are raw IP.
+   */
+  RAW_DLT: 12,
+  RAW_OPENBSD: 14,
   LOOP: 108,
   LINUX_SLL: 113,
   IPV4: 228,
@@ -84,6 +88,7 @@ function ipOffset(linkType: number, d: Uint8Array): number {
       // 24, 28 or 30 depending on the BSD. The IP version nibble tells us the rest, so just skip the family.
       return d.length > 4 ? 4 : -1;
     case LINKTYPE.RAW:
+    case LINKTYPE.RAW_DLT:
     case LINKTYPE.RAW_OPENBSD:
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6:
