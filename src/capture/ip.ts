@@ -120,11 +120,13 @@ function ipv6(d: Uint8Array, at: number): Segment | null {
   let pos = at + 40;
   const end = payloadLength === 0 ? d.length : Math.min(d.length, pos + payloadLength);
   // Walk the extension headers: hop-by-hop 0, routing 43, destination options 60 (length in 8-byte units
-  // beyond the first 8). A fragment header (44) means IP reassembly, which we leave out as for IPv4.
-  while (next === 0 || next === 43 || next === 60) {
+  // beyond the first 8), and the Authentication Header 51 (RFC 4302: length in 4-byte units, minus 2). A fragment
+  // header (44) means IP reassembly, which we leave out as for IPv4.
+  while (next === 0 || next === 43 || next === 60 || next === 51) {
     if (pos + 8 > end) return null;
+    const length = next === 51 ? (d[pos + 1]! + 2) * 4 : 8 + d[pos + 1]! * 8;
     next = d[pos]!;
-    pos += 8 + d[pos + 1]! * 8;
+    pos += length;
   }
   if (next !== 6) return null;
   return tcp(d, pos, end, ipv6Text(d, at + 8), ipv6Text(d, at + 24));
