@@ -8,6 +8,7 @@ import type { Frame } from './frame.js';
 import { segmentOf, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Segment } from './ip.js';
 import type { Captured, CapturedPacket } from './packet.js';
 import { Splitter, type VersionState } from './split.js';
+import { Defragmenter } from './fragments.js';
 
 /** One end of a connection: IPv4 address and port as one number (< 2^48, exact), IPv6 as text. */
 type Endpoint = number | string;
@@ -140,6 +141,8 @@ export class TcpReassembler {
   /** Closed connections in the order they closed, to be forgotten CLOSED_KEEP_SEC later; those before `closedHead` are gone. */
   private readonly closing: Connection[] = [];
   private closedHead = 0;
+  /** IP fragments of TCP waiting for the rest of their datagram. */
+  private readonly fragments = new Defragmenter();
 
   constructor(
     private readonly emit: (packet: CapturedPacket) => void,
@@ -150,7 +153,8 @@ export class TcpReassembler {
   push(frame: Frame): void {
     this.first ??= { sec: frame.sec, nsec: frame.nsec };
     if (this.closedHead < this.closing.length && this.closing[this.closedHead]!.closedAt + CLOSED_KEEP_SEC < frame.sec) this.forget(frame.sec);
-    const segment = segmentOf(frame.linkType, frame.data);
+    if (this.fragments.waiting) this.fragments.expire(frame.sec);
+    const segment = segmentOf(frame.linkType, frame.data, this.fragments, frame.sec);
     if (!segment) return;
     this.current = frame;
     const a = endpoint(segment.src, segment.srcPort);
@@ -175,8 +179,14 @@ export class TcpReassembler {
     this.segment(conn, from, segment);
   }
 
+  /** Frames holding IP fragments of TCP that were dropped (their datagram never completed, or overlapped): data missing. */
+  get unreadFragments(): number {
+    return this.fragments.unread;
+  }
+
   /** The capture ended: report gaps and packets cut off in every connection still open. */
   end(): void {
+    this.fragments.end();
     for (const inner of this.connections.values()) {
       for (const conn of inner.values()) for (const i of [0, 1] as const) this.finish(conn, i, false);
     }
