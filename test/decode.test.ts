@@ -82,9 +82,16 @@ describe('a capture of a link type decode does not read', () => {
   test('says how many frames it left and of which link type, exit 1 (it said "packets: 0, problems: 0", exit 0)', async () => {
     const r = await decode(['ppp.pcap'], { files: { 'ppp.pcap': ppp } });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('4 frames of link type 9 were not read: decode reads Ethernet, Linux cooked (SLL, SLL2), BSD loopback and raw IP frames');
+    expect(r.out).toContain('4 frames of link type 9 were not read: decode and verify read Ethernet, Linux cooked (SLL, SLL2), BSD loopback and raw IP frames');
     const json = await decode(['ppp.pcap', '--format', 'json'], { files: { 'ppp.pcap': ppp } });
     expect(JSON.parse(json.out).summary).toMatchObject({ packets: 0, unreadFrames: 4, unreadLinkType: 9 });
+  });
+
+  test('verify names the link type instead of "no CONNECT packet found", exit 1 as before', async () => {
+    const f = fakeIo({ files: { 'ppp.pcap': ppp } });
+    const code = await main(['verify', 'generic', 'ppp.pcap', '--password', 'x'], f.io);
+    expect(code).toBe(1);
+    expect(f.stderr()).toMatch(/^mqtt-sign: 4 frames of link type 9 were not read: decode and verify read Ethernet/);
   });
 });
 
@@ -110,6 +117,13 @@ describe('a capture of TCP in IP fragments', () => {
     expect(r.out).toContain('2 frames held IP fragments of TCP that were not reassembled');
     const json = await decode(['frag.pcap', '--format', 'json'], { files: { 'frag.pcap': capture([0, 2]) } });
     expect(JSON.parse(json.out).summary).toMatchObject({ packets: 0, unreadFragments: 2 });
+  });
+
+  test('verify names the fragments instead of "no CONNECT packet found", exit 1 as before', async () => {
+    const f = fakeIo({ files: { 'frag.pcap': capture([0, 2]) } });
+    const code = await main(['verify', 'generic', 'frag.pcap', '--password', 'x'], f.io);
+    expect(code).toBe(1);
+    expect(f.stderr()).toMatch(/^mqtt-sign: 2 frames held IP fragments of TCP that were not reassembled/);
   });
 });
 

@@ -172,8 +172,9 @@ export async function openPackets(
   opts: InputFlags,
   io: Io,
   onSkippedStream?: (stream: SkippedStream) => void,
-): Promise<AsyncIterable<readonly CapturedPacket[]>> {
-  return (await openBatches(input, opts, io, onSkippedStream)).batches;
+): Promise<{ batches: AsyncIterable<readonly CapturedPacket[]>; stats: ReadStats }> {
+  const { batches, stats } = await openBatches(input, opts, io, onSkippedStream);
+  return { batches, stats };
 }
 
 /** openPackets in batches (one per chunk read), for the hot path of a large capture. */
