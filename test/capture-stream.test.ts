@@ -14,6 +14,7 @@ const connack = (v: 3 | 4 | 5 = 4) => encode({ cmd: 'connack', sessionPresent: f
 const publish = (topic: string, size: number, v: 3 | 4 | 5 = 4, messageId?: number) =>
   encode({ cmd: 'publish', topic, payload: new Uint8Array(size).fill(0x61), qos: messageId ? 1 : 0, messageId } as Packet, { protocolVersion: v });
 const puback = (messageId: number, v: 3 | 4 | 5 = 4) => encode({ cmd: 'puback', messageId } as Packet, { protocolVersion: v });
+const SYN_ONLY = 0x02;
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
 
 async function decodeFile(file: Uint8Array): Promise<CapturedPacket[]> {
@@ -194,6 +195,38 @@ describe('reassembly', () => {
     tcp.end();
     expect(got.map((p) => p.stream)).toEqual([...Array.from({ length: 2000 }, (_, i) => i), 2000]);
     expect(got.map((p) => p.packet?.cmd === 'connect')).not.toContain(false);
+  });
+
+  test('connections never closed are forgotten once idle and holding nothing: a SYN never answered after 240 s, any other after 2 h', () => {
+    const got: CapturedPacket[] = [];
+    const tcp = new TcpReassembler((p) => got.push(p));
+    const held = () => [...(tcp as unknown as { connections: Map<unknown, Map<unknown, unknown>> }).connections.values()].reduce((n, m) => n + m.size, 0);
+    let number = 0;
+    const push = (time: number, s: Segment) => tcp.push({ number: ++number, sec: time, nsec: 0, linkType: LINK.RAW, data: ipv4(s) });
+    const t0 = 1_700_000_000;
+    // A SYN flood: 20,000 SYNs from new ports, 20 a second, never answered.
+    for (let i = 0; i < 20000; i++) push(t0 + i / 20, { src: '10.2.0.2', dst: broker.host, sport: 1024 + (i % 60000), dport: 1883, seq: i * 7919, flags: SYN_ONLY });
+    expect(held()).toBeLessThanOrEqual(300 * 20 + 100);
+    // Devices that connect, send their CONNECT and vanish (no FIN, no RST): kept 2 h, then forgotten.
+    const t1 = t0 + 1000;
+    for (let i = 0; i < 500; i++) {
+      const c = new Conversation({ host: '10.3.0.2', port: 30000 + i }, broker, [i * 7919, i * 104729]);
+      for (const s of [...c.handshake(), ...c.send(true, connect(`d${i}`))]) push(t1 + i, s);
+    }
+    push(t1 + 3600, { src: '10.9.0.9', dst: broker.host, sport: 1, dport: 1883, seq: 1, flags: SYN_ONLY });
+    expect(held()).toBeGreaterThanOrEqual(500);
+    // A look costs a step per connection held, so it waits for as many frames (here one SYN retransmitted).
+    for (let i = 0; i < 7000; i++) push(t1 + 500 + 7200 + 61, { src: '10.9.0.9', dst: broker.host, sport: 2, dport: 1883, seq: 1, flags: SYN_ONLY });
+    expect(held()).toBeLessThanOrEqual(2);
+    // A connection waiting on a hole, or with a partial packet, is kept however long it is idle: it holds data.
+    const c = new Conversation({ host: '10.4.0.2', port: 40000 }, broker);
+    const t2 = t1 + 20000;
+    for (const s of [...c.handshake(), c.send(true, publish('t', 3000), 1000)[0]!]) push(t2, s);
+    push(t2 + 9000, { src: '10.9.0.9', dst: broker.host, sport: 3, dport: 1883, seq: 1, flags: SYN_ONLY });
+    tcp.end();
+    expect(got.map((p) => p.packet?.cmd ?? p.problems[0]?.code)).toEqual([...Array(500).fill('connect'), 'capture.problem.cut-off']);
+    // Stream numbers are those of every connection in order, as before.
+    expect(got.at(-1)!.stream).toBe(20000 + 1 + 500 + 1);
   });
 
   test('a malformed packet in a stream is reported and the stream goes on', async () => {
