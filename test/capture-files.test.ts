@@ -114,6 +114,25 @@ describe('link layers to TCP', () => {
     }
   });
 
+  test('DLT_RAW as old libpcap wrote it: 12 elsewhere, 14 on OpenBSD (14 was not read)', () => {
+    for (const type of [12, 14]) {
+      expect(segmentOf(type, ipv4(seg))).toMatchObject({ srcPort: 40000, dstPort: 1883 });
+      expect(segmentOf(type, ipv6(seg6, true))).toMatchObject({ srcPort: 40000, dstPort: 1883 });
+    }
+  });
+
+  test('IPv6 with an Authentication Header (length in 4-byte units, +2) before TCP (it gave nothing)', () => {
+    // AH with a 96-bit ICV: 12 fixed bytes + 12 = 24 bytes, payload length field (24 / 4) - 2 = 4.
+    const plain = ipv6(seg6);
+    const ah = [6, 4, 0, 0, 0, 0, 0x10, 0x01, 0, 0, 0, 1, ...Array(12).fill(0xaa)];
+    const ip = Uint8Array.from([...plain.subarray(0, 40), ...ah, ...plain.subarray(40)]);
+    ip[6] = 51;
+    ip[5] = ip[5]! + ah.length;
+    const got = segmentOf(LINK.RAW, ip);
+    expect(got).toMatchObject({ srcPort: 40000, dstPort: 1883, seq: 0xfffffff0 });
+    expect(Buffer.from(got!.payload).toString('hex')).toBe('c000');
+  });
+
   test('non-TCP and unknown link types give nothing', () => {
     const udp = ipv4(seg);
     udp[9] = 17;

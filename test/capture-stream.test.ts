@@ -5,13 +5,16 @@ import type { Packet } from '../src/mqtt/types.js';
 import { readCapture, readCaptureBatches } from '../src/capture/read.js';
 import { TcpReassembler, type SkippedStream } from '../src/capture/stream.js';
 import type { CapturedPacket } from '../src/capture/packet.js';
-import { ACK, Conversation, FIN, LINK, LINK_CASES, PSH, RST, frames, hexBytes, ipv4, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
+import { ACK, Conversation, FIN, LINK, LINK_CASES, PSH, RST, fragment4, fragment6, frames, hexBytes, ipv4, ipv6, pcapFile, pcapngFile, type Segment } from './helpers/pcap-builder.js';
+import type { ReadStats } from '../src/capture/read.js';
+import { Defragmenter } from '../src/capture/fragments.js';
 
 const connect = (clientId: string, protocolVersion: 3 | 4 | 5 = 4): Uint8Array => encode({ cmd: 'connect', clientId, protocolVersion, keepalive: 60 });
 const connack = (v: 3 | 4 | 5 = 4) => encode({ cmd: 'connack', sessionPresent: false, returnCode: 0, reasonCode: 0 } as Packet, { protocolVersion: v });
 const publish = (topic: string, size: number, v: 3 | 4 | 5 = 4, messageId?: number) =>
   encode({ cmd: 'publish', topic, payload: new Uint8Array(size).fill(0x61), qos: messageId ? 1 : 0, messageId } as Packet, { protocolVersion: v });
 const puback = (messageId: number, v: 3 | 4 | 5 = 4) => encode({ cmd: 'puback', messageId } as Packet, { protocolVersion: v });
+const SYN_ONLY = 0x02;
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
 
 async function decodeFile(file: Uint8Array): Promise<CapturedPacket[]> {
@@ -194,6 +197,38 @@ describe('reassembly', () => {
     expect(got.map((p) => p.packet?.cmd === 'connect')).not.toContain(false);
   });
 
+  test('connections never closed are forgotten once idle and holding nothing: a SYN never answered after 240 s, any other after 2 h', () => {
+    const got: CapturedPacket[] = [];
+    const tcp = new TcpReassembler((p) => got.push(p));
+    const held = () => [...(tcp as unknown as { connections: Map<unknown, Map<unknown, unknown>> }).connections.values()].reduce((n, m) => n + m.size, 0);
+    let number = 0;
+    const push = (time: number, s: Segment) => tcp.push({ number: ++number, sec: time, nsec: 0, linkType: LINK.RAW, data: ipv4(s) });
+    const t0 = 1_700_000_000;
+    // A SYN flood: 20,000 SYNs from new ports, 20 a second, never answered.
+    for (let i = 0; i < 20000; i++) push(t0 + i / 20, { src: '10.2.0.2', dst: broker.host, sport: 1024 + (i % 60000), dport: 1883, seq: i * 7919, flags: SYN_ONLY });
+    expect(held()).toBeLessThanOrEqual(300 * 20 + 100);
+    // Devices that connect, send their CONNECT and vanish (no FIN, no RST): kept 2 h, then forgotten.
+    const t1 = t0 + 1000;
+    for (let i = 0; i < 500; i++) {
+      const c = new Conversation({ host: '10.3.0.2', port: 30000 + i }, broker, [i * 7919, i * 104729]);
+      for (const s of [...c.handshake(), ...c.send(true, connect(`d${i}`))]) push(t1 + i, s);
+    }
+    push(t1 + 3600, { src: '10.9.0.9', dst: broker.host, sport: 1, dport: 1883, seq: 1, flags: SYN_ONLY });
+    expect(held()).toBeGreaterThanOrEqual(500);
+    // A look costs a step per connection held, so it waits for as many frames (here one SYN retransmitted).
+    for (let i = 0; i < 7000; i++) push(t1 + 500 + 7200 + 61, { src: '10.9.0.9', dst: broker.host, sport: 2, dport: 1883, seq: 1, flags: SYN_ONLY });
+    expect(held()).toBeLessThanOrEqual(2);
+    // A connection waiting on a hole, or with a partial packet, is kept however long it is idle: it holds data.
+    const c = new Conversation({ host: '10.4.0.2', port: 40000 }, broker);
+    const t2 = t1 + 20000;
+    for (const s of [...c.handshake(), c.send(true, publish('t', 3000), 1000)[0]!]) push(t2, s);
+    push(t2 + 9000, { src: '10.9.0.9', dst: broker.host, sport: 3, dport: 1883, seq: 1, flags: SYN_ONLY });
+    tcp.end();
+    expect(got.map((p) => p.packet?.cmd ?? p.problems[0]?.code)).toEqual([...Array(500).fill('connect'), 'capture.problem.cut-off']);
+    // Stream numbers are those of every connection in order, as before.
+    expect(got.at(-1)!.stream).toBe(20000 + 1 + 500 + 1);
+  });
+
   test('a malformed packet in a stream is reported and the stream goes on', async () => {
     const c = new Conversation(client, broker);
     const badConnect = hexBytes('10 0c 00 04 4d 51 54 54 03 02 00 3c 00 00'); // MQTT with level 3
@@ -206,5 +241,76 @@ describe('reassembly', () => {
     const c = new Conversation(client, broker);
     const s: Segment[] = [...c.handshake(), ...c.send(true, connect('x')), { ...c.fin(true), flags: FIN | ACK | PSH }, { src: broker.host, dst: client.host, sport: 1883, dport: 50000, seq: 5001, flags: ACK }];
     expect(summary(await decodeFile(pcapFile(LINK.RAW, frames(LINK.RAW, s))))).toEqual(['0 client->broker connect 15']);
+  });
+});
+
+describe('IP fragments (a small MTU or a VPN fragments a big CONNECT)', () => {
+  const big = connect('x'.repeat(3000));
+  /** Handshake, the CONNECT as one segment in IP fragments of `size` bytes (reordered by `order`), the CONNACK. */
+  function fragmented(v6: boolean, size: number, order: (f: Uint8Array[]) => Uint8Array[] = (f) => f, times?: number[]) {
+    const c = v6 ? new Conversation({ host: '2001:db8::20', port: 50000 }, { host: '2001:db8::10', port: 1883 }) : new Conversation(client, broker);
+    const ip = (s: Segment) => (v6 ? ipv6(s) : ipv4(s));
+    const hs = c.handshake().map(ip);
+    const seg = c.send(true, big, 65000)[0]!;
+    const frags = order(v6 ? fragment6(ip(seg), size) : fragment4(ip(seg), size));
+    const tail = c.send(false, connack()).map(ip);
+    const all = [...hs, ...frags, ...tail];
+    return pcapFile(LINK.RAW, all.map((data, i) => ({ time: 1_700_000_000 + (times?.[i] ?? i / 1000), data })));
+  }
+  async function read(file: Uint8Array) {
+    const stats: ReadStats = { bytesRead: 0, truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, unreadFragments: 0 };
+    const out: CapturedPacket[] = [];
+    async function* chunks() {
+      yield file;
+    }
+    for await (const batch of readCaptureBatches(chunks(), undefined, stats)) out.push(...batch);
+    return { packets: summary(out), frames: out.map((p) => p.frame), unread: stats.unreadFragments };
+  }
+
+  test.each([
+    ['IPv4', false],
+    ['IPv6', true],
+  ])('%s: the CONNECT in fragments is reassembled, in order or not (it was dropped, and the CONNACK decoded alone)', async (_name, v6) => {
+    const inOrder = await read(fragmented(v6, 1232));
+    expect(inOrder.packets).toEqual(['0 client->broker connect 3015', '0 broker->client connack 4']);
+    // Completed by the last fragment: frames 4, 5, 6 are the fragments (as tshark reports it, in frame 6).
+    expect(inOrder).toMatchObject({ frames: [6, 7], unread: 0 });
+    const reversed = await read(fragmented(v6, 1232, (f) => [...f].reverse()));
+    expect(reversed.packets).toEqual(inOrder.packets);
+    // An exact duplicate fragment (captured twice) changes nothing.
+    const dup = await read(fragmented(v6, 1232, (f) => [f[0]!, f[1]!, f[1]!, f[2]!]));
+    expect(dup).toMatchObject({ packets: inOrder.packets, unread: 0 });
+  });
+
+  test('IPv6: overlapping fragments discard the whole datagram, the fragments still to come too (RFC 5722), and are counted', async () => {
+    const overlap = (f: Uint8Array[]) => {
+      // The second fragment again, 8 bytes earlier: overlaps the first.
+      const shifted = Uint8Array.from(f[1]!);
+      const field = ((shifted[42]! << 8) | shifted[43]!) - 8;
+      shifted[42] = field >> 8;
+      shifted[43] = field & 0xff;
+      return [f[0]!, f[1]!, shifted, f[2]!];
+    };
+    const r = await read(fragmented(true, 1232, overlap));
+    expect(r.packets).toEqual(['0 broker->client connack 4']);
+    expect(r.unread).toBe(4);
+  });
+
+  test('memory is bounded: past 1,024 datagrams or 4 MiB waiting, the oldest are dropped and counted', () => {
+    const many = new Defragmenter();
+    for (let i = 0; i < 5000; i++) many.add(`a${i}`, 0, true, new Uint8Array(1024), 6, 0);
+    expect(many.unread).toBe(5000 - 1024);
+    const big = new Defragmenter();
+    for (let i = 0; i < 100; i++) big.add(`b${i}`, 0, true, new Uint8Array(64000), 6, 0);
+    expect(big.unread).toBe(100 - Math.floor((4 << 20) / 64000));
+  });
+
+  test('a datagram that never completes is dropped after 60 s of capture time and counted; a missing fragment at the end too', async () => {
+    // The last fragment 61 s after the first: the first two were dropped, it starts a datagram that never completes.
+    const late = await read(fragmented(false, 1232, (f) => f, [0, 0.001, 0.002, 1, 1.001, 62, 62.001]));
+    expect(late.packets).toEqual(['0 broker->client connack 4']);
+    expect(late.unread).toBe(3);
+    const missing = await read(fragmented(false, 1232, (f) => f.slice(0, 2)));
+    expect(missing).toMatchObject({ packets: ['0 broker->client connack 4'], unread: 2 });
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
-import { Conversation, LINK, frames, hexBytes, ipv4, pcapFile } from './helpers/pcap-builder.js';
+import { Conversation, LINK, fragment4, frames, hexBytes, ipv4, pcapFile } from './helpers/pcap-builder.js';
 
 const CONNECT = '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00';
 const captures = new URL('./fixtures/captures/', import.meta.url);
@@ -82,9 +82,48 @@ describe('a capture of a link type decode does not read', () => {
   test('says how many frames it left and of which link type, exit 1 (it said "packets: 0, problems: 0", exit 0)', async () => {
     const r = await decode(['ppp.pcap'], { files: { 'ppp.pcap': ppp } });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('4 frames of link type 9 were not read: decode reads Ethernet, Linux cooked (SLL, SLL2), BSD loopback and raw IP frames');
+    expect(r.out).toContain('4 frames of link type 9 were not read: decode and verify read Ethernet, Linux cooked (SLL, SLL2), BSD loopback and raw IP frames');
     const json = await decode(['ppp.pcap', '--format', 'json'], { files: { 'ppp.pcap': ppp } });
     expect(JSON.parse(json.out).summary).toMatchObject({ packets: 0, unreadFrames: 4, unreadLinkType: 9 });
+  });
+
+  test('verify names the link type instead of "no CONNECT packet found", exit 1 as before', async () => {
+    const f = fakeIo({ files: { 'ppp.pcap': ppp } });
+    const code = await main(['verify', 'generic', 'ppp.pcap', '--password', 'x'], f.io);
+    expect(code).toBe(1);
+    expect(f.stderr()).toMatch(/^mqtt-sign: 4 frames of link type 9 were not read: decode and verify read Ethernet/);
+  });
+});
+
+describe('a capture of TCP in IP fragments', () => {
+  // The CONNECT in three IPv4 fragments of 8 bytes; `keep` picks which of them were captured.
+  const capture = (keep: number[]) => {
+    const c = new Conversation({ host: '10.0.0.5', port: 40000 }, { host: '10.0.0.6', port: 1883 });
+    const [syn, synAck, ack] = c.handshake().map(ipv4);
+    const parts = fragment4(ipv4(c.send(true, hexBytes(CONNECT))[0]!), 16);
+    const ips = [syn!, synAck!, ack!, ...keep.map((i) => parts[i]!)];
+    return pcapFile(LINK.RAW, ips.map((data, i) => ({ time: 1_700_000_000 + i, data })));
+  };
+
+  test('the CONNECT is reassembled from its fragments (it was dropped: "packets: 0, problems: 0", exit 0)', async () => {
+    const r = await decode(['frag.pcap', '--format', 'json'], { files: { 'frag.pcap': capture([0, 1, 2]) } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).summary).toMatchObject({ packets: 1, problems: 0, unreadFragments: 0 });
+  });
+
+  test('fragments whose datagram never completes are counted in the summary, exit 1', async () => {
+    const r = await decode(['frag.pcap'], { files: { 'frag.pcap': capture([0, 2]) } });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('2 frames held IP fragments of TCP that were not reassembled');
+    const json = await decode(['frag.pcap', '--format', 'json'], { files: { 'frag.pcap': capture([0, 2]) } });
+    expect(JSON.parse(json.out).summary).toMatchObject({ packets: 0, unreadFragments: 2 });
+  });
+
+  test('verify names the fragments instead of "no CONNECT packet found", exit 1 as before', async () => {
+    const f = fakeIo({ files: { 'frag.pcap': capture([0, 2]) } });
+    const code = await main(['verify', 'generic', 'frag.pcap', '--password', 'x'], f.io);
+    expect(code).toBe(1);
+    expect(f.stderr()).toMatch(/^mqtt-sign: 2 frames held IP fragments of TCP that were not reassembled/);
   });
 });
 
@@ -101,7 +140,7 @@ describe('decode', () => {
     const r = await decode(['30 0d 00 03 61 2f 62 ff fe 68 69 00 00 00 00', '--format', 'json']);
     const json = JSON.parse(r.out);
     expect(Object.keys(json)).toEqual(['packets', 'summary']);
-    expect(json.summary).toEqual({ packets: 1, streams: 0, problems: 0, skippedStreams: [], truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, interrupted: false });
+    expect(json.summary).toEqual({ packets: 1, streams: 0, problems: 0, skippedStreams: [], truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, unreadFragments: 0, interrupted: false });
     const p = json.packets[0];
     expect(Object.keys(p)).toEqual(['index', 'stream', 'direction', 'time', 'offset', 'length', 'hex', 'type', 'packet', 'fields', 'problems']);
     expect(p).toMatchObject({ index: 0, stream: null, direction: null, time: null, offset: 0, length: 15, type: 'publish', problems: [] });

@@ -1,15 +1,22 @@
 /**
  * From a captured frame to a TCP segment: the link layer (Ethernet, Linux cooked SLL/SLL2, BSD null/loopback,
- * raw IP), then IPv4 (RFC 791) or IPv6 (RFC 8200), then TCP (RFC 9293). Anything else returns null.
+ * raw IP), then IPv4 (RFC 791) or IPv6 (RFC 8200), their fragments reassembled (fragments.ts), then TCP (RFC 9293).
+ * Anything else returns null.
  */
+
+import type { Defragmenter } from './fragments.js';
 
 /** LINKTYPE_* values (https://www.tcpdump.org/linktypes.html). */
 export const LINKTYPE = {
   NULL: 0,
   ETHERNET: 1,
   RAW: 101,
-  /** DLT_RAW as OpenBSD numbers it in pcap files. */
-  RAW_OPENBSD: 12,
+  /**
+   * DLT_RAW as libpcap before 0.9 wrote it into pcap files: 12 on most systems, 14 on OpenBSD (the list at
+   * https://www.tcpdump.org/linktypes.html gives LINKTYPE_RAW 101 for files and DLT_RAW as 12 or 14). Both are raw IP.
+   */
+  RAW_DLT: 12,
+  RAW_OPENBSD: 14,
   LOOP: 108,
   LINUX_SLL: 113,
   IPV4: 228,
@@ -46,13 +53,17 @@ export function linkTypeRead(linkType: number): boolean {
 }
 const LINK_PROBE = new Uint8Array(0);
 
-/** The TCP segment in a frame of the given link type, or null when the frame carries no TCP. */
-export function segmentOf(linkType: number, data: Uint8Array): Segment | null {
+/**
+ * The TCP segment in a frame of the given link type, or null when the frame carries no TCP. A fragment of TCP goes to
+ * `fragments` (captured at `now`, capture seconds), and the segment comes out of the frame that completes its datagram;
+ * without `fragments`, fragments give nothing.
+ */
+export function segmentOf(linkType: number, data: Uint8Array, fragments?: Defragmenter, now = 0): Segment | null {
   const at = ipOffset(linkType, data);
   if (at < 0 || at >= data.length) return null;
   const version = data[at]! >> 4;
-  if (version === 4) return ipv4(data, at);
-  if (version === 6) return ipv6(data, at);
+  if (version === 4) return ipv4(data, at, fragments, now);
+  if (version === 6) return ipv6(data, at, fragments, now);
   return null;
 }
 
@@ -84,6 +95,7 @@ function ipOffset(linkType: number, d: Uint8Array): number {
       // 24, 28 or 30 depending on the BSD. The IP version nibble tells us the rest, so just skip the family.
       return d.length > 4 ? 4 : -1;
     case LINKTYPE.RAW:
+    case LINKTYPE.RAW_DLT:
     case LINKTYPE.RAW_OPENBSD:
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6:
@@ -93,36 +105,56 @@ function ipOffset(linkType: number, d: Uint8Array): number {
   }
 }
 
-function ipv4(d: Uint8Array, at: number): Segment | null {
+function ipv4(d: Uint8Array, at: number, fragments: Defragmenter | undefined, now: number): Segment | null {
   if (d.length < at + 20) return null;
   const ihl = (d[at]! & 0x0f) * 4;
   const total = u16(d, at + 2);
-  // A fragment other than the first, or a first fragment with more to come: TCP over fragmented IP is
-  // rare enough that we leave it out rather than reassemble IP.
-  const frag = u16(d, at + 6);
-  if (d[at + 9] !== 6 || ihl < 20 || (frag & 0x3fff) !== 0) return null;
+  if (d[at + 9] !== 6 || ihl < 20) return null;
   // total 0 happens with TCP segmentation offload on the capturing host: the frame length is the truth.
   const end = total === 0 ? d.length : Math.min(d.length, at + total);
   const src = ((d[at + 12]! << 24) | (d[at + 13]! << 16) | (d[at + 14]! << 8) | d[at + 15]!) >>> 0;
   const dst = ((d[at + 16]! << 24) | (d[at + 17]! << 16) | (d[at + 18]! << 8) | d[at + 19]!) >>> 0;
+  // More fragments, or an offset: a fragment, reassembled by (source, destination, identification; protocol is TCP).
+  const frag = u16(d, at + 6);
+  if ((frag & 0x3fff) !== 0) {
+    if (!fragments || at + ihl > end) return null;
+    const whole = fragments.add(`${src}|${dst}|${u16(d, at + 4)}`, (frag & 0x1fff) * 8, (frag & 0x2000) !== 0, d.subarray(at + ihl, end), 6, now);
+    return whole && tcp(whole.data, 0, whole.data.length, src, dst);
+  }
   return tcp(d, at + ihl, end, src, dst);
 }
 
-function ipv6(d: Uint8Array, at: number): Segment | null {
+function ipv6(d: Uint8Array, at: number, fragments: Defragmenter | undefined, now: number): Segment | null {
   if (d.length < at + 40) return null;
   const payloadLength = u16(d, at + 4);
-  let next = d[at + 6]!;
-  let pos = at + 40;
+  const pos = at + 40;
   const end = payloadLength === 0 ? d.length : Math.min(d.length, pos + payloadLength);
-  // Walk the extension headers: hop-by-hop 0, routing 43, destination options 60 (length in 8-byte units
-  // beyond the first 8). A fragment header (44) means IP reassembly, which we leave out as for IPv4.
-  while (next === 0 || next === 43 || next === 60) {
+  return ipv6Payload(d, pos, end, d[at + 6]!, at, fragments, now);
+}
+
+/**
+ * Walk the extension headers from `pos` to TCP: hop-by-hop 0, routing 43, destination options 60 (length in 8-byte
+ * units beyond the first 8), and the Authentication Header 51 (RFC 4302: length in 4-byte units, minus 2). A fragment
+ * header (44) hands what follows it to `fragments`; the reassembled part is walked on from the fragment header's place
+ * (no `fragments` then: a fragment header inside a fragment is not read).
+ */
+function ipv6Payload(d: Uint8Array, pos: number, end: number, next: number, at: number, fragments: Defragmenter | undefined, now: number, header: Uint8Array = d): Segment | null {
+  while (next === 0 || next === 43 || next === 60 || next === 51) {
     if (pos + 8 > end) return null;
+    const length = next === 51 ? (d[pos + 1]! + 2) * 4 : 8 + d[pos + 1]! * 8;
     next = d[pos]!;
-    pos += 8 + d[pos + 1]! * 8;
+    pos += length;
+  }
+  if (next === 44 && fragments && pos + 8 <= end) {
+    // Next Header, reserved, offset (13 bits, in 8-byte units) with the M flag last, 32-bit identification.
+    const field = u16(d, pos + 2);
+    const key = `${ipv6Text(header, at + 8)}|${ipv6Text(header, at + 24)}|${u16(d, pos + 4) * 65536 + u16(d, pos + 6)}`;
+    const whole = fragments.add(key, field & 0xfff8, (field & 1) !== 0, d.subarray(pos + 8, end), d[pos]!, now);
+    if (!whole) return null;
+    return ipv6Payload(whole.data, 0, whole.data.length, whole.next, at, undefined, now, header);
   }
   if (next !== 6) return null;
-  return tcp(d, pos, end, ipv6Text(d, at + 8), ipv6Text(d, at + 24));
+  return tcp(d, pos, end, ipv6Text(header, at + 8), ipv6Text(header, at + 24));
 }
 
 function tcp(d: Uint8Array, at: number, end: number, src: Address, dst: Address): Segment | null {

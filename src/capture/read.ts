@@ -83,6 +83,7 @@ export async function* readCaptureBatches(
       // (a Buffer's views are slower to make), and the splitter need not convert each segment itself.
       reader.push(asUint8Array(chunk), onFrame);
     }
+    if (stats) stats.unreadFragments = tcp.unreadFragments;
     if (out.length > 0) {
       const batch = out;
       out = [];
@@ -91,6 +92,7 @@ export async function* readCaptureBatches(
   }
   if (!reader) throw new MqttSignError('capture.file.header', { offset: 0, detail: 'pcap/pcapng' }, 1);
   tcp.end();
+  if (stats) stats.unreadFragments = tcp.unreadFragments;
   if (out.length > 0) yield out;
   reader.end();
 }
@@ -120,6 +122,8 @@ export interface ReadStats {
   unreadFrames: number;
   /** The first such link type, or null. */
   unreadLinkType: number | null;
+  /** Frames holding IP fragments of TCP that were not reassembled (their datagram never completed, or overlapped). */
+  unreadFragments: number;
 }
 
 /**
@@ -137,7 +141,7 @@ export async function readInput(
   chunks: AsyncIterable<Uint8Array>,
   options: ReadOptions = {},
 ): Promise<{ kind: InputKind; batches: AsyncIterable<CapturedPacket[]>; stats: ReadStats }> {
-  const stats: ReadStats = { bytesRead: 0, truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null };
+  const stats: ReadStats = { bytesRead: 0, truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, unreadFragments: 0 };
   const iterator = chunks[Symbol.asyncIterator]();
   let head: Uint8Array = new Uint8Array(0);
   let done = false;

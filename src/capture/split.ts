@@ -108,6 +108,11 @@ export class Splitter {
     return this.whole !== null && this.framed ? this.partsLength : 0;
   }
 
+  /** Nothing is held: no partial packet, no run of skipped bytes still to report (end() would emit nothing). */
+  get empty(): boolean {
+    return this.partsLength === 0 && this.skipped === null;
+  }
+
   /** `missing` bytes were never captured here: drop any partial packet and resynchronise after the hole. */
   gap(missing: number): void {
     if (this.abandoned) return;

@@ -8,6 +8,7 @@ import type { Frame } from './frame.js';
 import { segmentOf, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Segment } from './ip.js';
 import type { Captured, CapturedPacket } from './packet.js';
 import { Splitter, type VersionState } from './split.js';
+import { Defragmenter } from './fragments.js';
 
 /** One end of a connection: IPv4 address and port as one number (< 2^48, exact), IPv6 as text. */
 type Endpoint = number | string;
@@ -31,6 +32,20 @@ const MAX_HELD_SEGMENTS = 1024;
  * a device reconnecting all day holds the recent connections, not every one it ever saw (about 1 KB each).
  */
 const CLOSED_KEEP_SEC = 240;
+
+/**
+ * Capture seconds after which a connection that was never closed (no FIN or RST captured: a device that lost power, a
+ * NAT that timed out, a SYN never answered) and holds nothing (no segment waiting for a hole, no partial packet) is
+ * forgotten, so a capture of a million such connections does not hold them all. One that only one side ever spoke in
+ * and that carried no data (a SYN scan, a SYN flood, a broker that is down) goes after CLOSED_KEEP_SEC (Linux gives up
+ * retrying a SYN after 127 s); any other after IDLE_KEEP_SEC, Linux's TCP keepalive time: MQTT clients send a PINGREQ
+ * within their keepalive, 60 s to 20 min in practice. The trade-off: should such a connection speak again after that
+ * silence (keepalive 0, or over 2 h), it gets a new stream number where tshark keeps the old one, and is read as
+ * a capture that starts mid-stream (its protocol version guessed again).
+ */
+const IDLE_KEEP_SEC = 7200;
+/** Capture seconds between two looks for idle connections (each look costs one step per connection held, paid for by as many frames). */
+const IDLE_SWEEP_SEC = 60;
 
 /** Packets only one side sends [MQTT-3.x]: they tell the client from the broker. */
 const FROM_CLIENT = new Set(['connect', 'subscribe', 'unsubscribe', 'pingreq']);
@@ -104,6 +119,8 @@ class Connection {
   closed = false;
   /** Capture time (seconds) when it closed. */
   closedAt = 0;
+  /** Capture time (seconds) of its last segment. */
+  lastSeen = 0;
   readonly version: VersionState = { version: 4, known: false };
   readonly sides: [Side, Side];
   constructor(
@@ -140,6 +157,12 @@ export class TcpReassembler {
   /** Closed connections in the order they closed, to be forgotten CLOSED_KEEP_SEC later; those before `closedHead` are gone. */
   private readonly closing: Connection[] = [];
   private closedHead = 0;
+  /** IP fragments of TCP waiting for the rest of their datagram. */
+  private readonly fragments = new Defragmenter();
+  /** Capture time of the next look for idle connections, frames since the last one, and connections it kept. */
+  private nextSweep = 0;
+  private sinceSweep = 0;
+  private swept = 0;
 
   constructor(
     private readonly emit: (packet: CapturedPacket) => void,
@@ -150,7 +173,10 @@ export class TcpReassembler {
   push(frame: Frame): void {
     this.first ??= { sec: frame.sec, nsec: frame.nsec };
     if (this.closedHead < this.closing.length && this.closing[this.closedHead]!.closedAt + CLOSED_KEEP_SEC < frame.sec) this.forget(frame.sec);
-    const segment = segmentOf(frame.linkType, frame.data);
+    // Idle connections are looked for once a minute of capture time, and no more often than frames pay for it.
+    if (++this.sinceSweep >= this.swept && frame.sec >= this.nextSweep) this.sweep(frame.sec);
+    if (this.fragments.waiting) this.fragments.expire(frame.sec);
+    const segment = segmentOf(frame.linkType, frame.data, this.fragments, frame.sec);
     if (!segment) return;
     this.current = frame;
     const a = endpoint(segment.src, segment.srcPort);
@@ -172,11 +198,18 @@ export class TcpReassembler {
       inner.set(hi, conn);
     }
     const from: 0 | 1 = conn.sides[0].endpoint === a ? 0 : 1;
+    conn.lastSeen = frame.sec;
     this.segment(conn, from, segment);
+  }
+
+  /** Frames holding IP fragments of TCP that were dropped (their datagram never completed, or overlapped): data missing. */
+  get unreadFragments(): number {
+    return this.fragments.unread;
   }
 
   /** The capture ended: report gaps and packets cut off in every connection still open. */
   end(): void {
+    this.fragments.end();
     for (const inner of this.connections.values()) {
       for (const conn of inner.values()) for (const i of [0, 1] as const) this.finish(conn, i, false);
     }
@@ -238,6 +271,29 @@ export class TcpReassembler {
       closing.splice(0, this.closedHead);
       this.closedHead = 0;
     }
+  }
+
+  /** Forget the open connections idle past their limit (IDLE_KEEP_SEC, or CLOSED_KEEP_SEC if never answered) that hold nothing. */
+  private sweep(now: number): void {
+    let kept = 0;
+    for (const [lo, inner] of this.connections) {
+      for (const [hi, conn] of inner) {
+        kept++;
+        if (conn.closed) continue; // forget() drops those
+        const [a, b] = conn.sides;
+        const unanswered = conn.kind === null && (a.base === null || b.base === null);
+        if (conn.lastSeen + (unanswered ? CLOSED_KEEP_SEC : IDLE_KEEP_SEC) >= now) continue;
+        if (a.held.length > 0 || b.held.length > 0 || (a.splitter && !a.splitter.empty) || (b.splitter && !b.splitter.empty)) continue;
+        inner.delete(hi);
+        kept--;
+      }
+      if (inner.size === 0) this.connections.delete(lo);
+    }
+    // The next look costs a step per connection kept now plus one per connection new by then (each came in a frame):
+    // waiting for as many frames as are kept makes it at most two steps per frame.
+    this.swept = kept;
+    this.sinceSweep = 0;
+    this.nextSweep = now + IDLE_SWEEP_SEC;
   }
 
   /**

@@ -35,6 +35,8 @@ export interface Summary {
   /** Frames of a link type decode does not read, and the first such type. */
   unreadFrames: number;
   unreadLinkType: number | null;
+  /** Frames holding IP fragments of TCP that were not reassembled. */
+  unreadFragments: number;
   /** Ctrl-C stopped the run: the counts cover what was read until then. */
   interrupted: boolean;
 }
@@ -126,6 +128,7 @@ function summaryJson(s: Summary): unknown {
     snaplen: s.snaplen,
     unreadFrames: s.unreadFrames,
     unreadLinkType: s.unreadLinkType,
+    unreadFragments: s.unreadFragments,
     interrupted: s.interrupted,
   };
 }
@@ -163,6 +166,10 @@ export function notes(s: Summary, lang: Lang): string[] {
   if (s.unreadFrames > 0) {
     const params = { count: s.unreadFrames, linkType: s.unreadLinkType ?? 0 };
     out.push(`${message('pipeline.link-type', params, lang)} (${hint('pipeline.link-type', params, lang)})`);
+  }
+  if (s.unreadFragments > 0) {
+    const params = { count: s.unreadFragments };
+    out.push(`${message('pipeline.fragments', params, lang)} (${hint('pipeline.fragments', params, lang)})`);
   }
   if (s.interrupted) out.push(message('pipeline.interrupted', {}, lang));
   return out;

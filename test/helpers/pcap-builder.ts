@@ -213,3 +213,43 @@ export function frames(linkType: number, segments: readonly Segment[], t0 = 1_70
 export function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ''), 'hex'));
 }
+
+/**
+ * An IPv4 packet (from ipv4()) cut into fragments of at most `size` bytes of payload each (a multiple of 8 but the
+ * last), with identification `id` (RFC 791 3.2).
+ */
+export function fragment4(ip: Uint8Array, size: number, id = 0x1234): Uint8Array[] {
+  const header = ip.subarray(0, 20);
+  const body = ip.subarray(20);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < body.length; at += size) {
+    const part = body.subarray(at, Math.min(body.length, at + size));
+    const more = at + size < body.length;
+    const frag = Uint8Array.from([...header, ...part]);
+    frag.set(u16(20 + part.length), 2);
+    frag.set(u16(id), 4);
+    frag.set(u16((more ? 0x2000 : 0) | (at / 8)), 6);
+    out.push(frag);
+  }
+  return out;
+}
+
+/**
+ * An IPv6 packet (from ipv6(), without extension headers) cut into fragments of at most `size` bytes each (a multiple
+ * of 8 but the last), each with a fragment header of identification `id` (RFC 8200 4.5).
+ */
+export function fragment6(ip: Uint8Array, size: number, id = 0x12345678): Uint8Array[] {
+  const header = ip.subarray(0, 40);
+  const next = ip[6]!;
+  const body = ip.subarray(40);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < body.length; at += size) {
+    const part = body.subarray(at, Math.min(body.length, at + size));
+    const more = at + size < body.length;
+    const frag = Uint8Array.from([...header, next, 0, ...u16(at | (more ? 1 : 0)), ...u32(id), ...part]);
+    frag.set(u16(8 + part.length), 4);
+    frag[6] = 44;
+    out.push(frag);
+  }
+  return out;
+}

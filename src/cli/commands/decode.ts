@@ -60,7 +60,7 @@ export type DecodeFlags = InputFlags & { format: DecodeFormat; platform?: string
 export async function runDecode(input: string | undefined, opts: DecodeFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const lang = ctx.lang();
-  const summary: Summary = { packets: 0, streams: 0, problems: 0, skipped: [], truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, interrupted: false };
+  const summary: Summary = { packets: 0, streams: 0, problems: 0, skipped: [], truncatedFrames: 0, snaplen: null, unreadFrames: 0, unreadLinkType: null, unreadFragments: 0, interrupted: false };
   const interrupt = interruptOnDemand();
   try {
     const platform = opts.platform === undefined ? undefined : platformIdOf(opts.platform);
@@ -109,6 +109,7 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
     summary.snaplen = stats.snaplen;
     summary.unreadFrames = stats.unreadFrames;
     summary.unreadLinkType = stats.unreadLinkType;
+    summary.unreadFragments = stats.unreadFragments;
     // An input refused before any packet (unreadable text, not a capture) prints nothing but its error.
     if (failure !== null && !started) throw failure;
     if (!out.closed) {
@@ -124,7 +125,7 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
   } finally {
     interrupt.dispose();
   }
-  ctx.exit(summary.interrupted ? 130 : summary.problems > 0 || summary.truncatedFrames > 0 || summary.unreadFrames > 0 ? 1 : 0);
+  ctx.exit(summary.interrupted ? 130 : summary.problems > 0 || summary.truncatedFrames > 0 || summary.unreadFrames > 0 || summary.unreadFragments > 0 ? 1 : 0);
 }
 
 /**
@@ -171,8 +172,9 @@ export async function openPackets(
   opts: InputFlags,
   io: Io,
   onSkippedStream?: (stream: SkippedStream) => void,
-): Promise<AsyncIterable<readonly CapturedPacket[]>> {
-  return (await openBatches(input, opts, io, onSkippedStream)).batches;
+): Promise<{ batches: AsyncIterable<readonly CapturedPacket[]>; stats: ReadStats }> {
+  const { batches, stats } = await openBatches(input, opts, io, onSkippedStream);
+  return { batches, stats };
 }
 
 /** openPackets in batches (one per chunk read), for the hot path of a large capture. */

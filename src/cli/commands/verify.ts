@@ -21,6 +21,7 @@ import { INPUT_OPTIONS, openPackets, problemText, type InputFlags } from './deco
 import { addInputArgument } from './decode-command.js';
 import { AtLogLater, atLogInput, type AtLogInput } from '../at-log-input.js';
 import type { SkippedStream } from '../../capture/stream.js';
+import type { ReadStats } from '../../capture/read.js';
 import type { ReplyMeaning } from '../../mqtt/replies.js';
 import { replyMeanings } from '../replies.js';
 import { RepeatFolder, type Repeat } from '../../capture/repeats.js';
@@ -92,6 +93,8 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     return value === null || f.ok || opts.showPassword || !f.name.startsWith('password') ? value : maskMiddle(value);
   };
   const skipped: SkippedStream[] = [];
+  /** What reading the input left out (frames of a link type not read, IP fragments not reassembled), to name when no CONNECT was found. */
+  let stats: ReadStats | undefined;
   const paint = opts.format === 'json' ? undefined : await palette(ctx.color());
   // Reports leave as soon as nothing can change them, in input order, so memory holds only CONNECTs still waiting
   // for an answer (at most PENDING_MAX of them), not every CONNECT of a long capture.
@@ -152,7 +155,11 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     // A modem MQTT command log or firmware line (AT+MQTTUSERCFG, AT+QMTCONN, AT+CMQTTCONNECT) becomes its CONNECTs.
     const check = async (at: AtLogInput): Promise<void> => {
       for (const login of at.logins) io.stderr.write(`${message('verify.at.where', { commands: login.commands.join(' + ') }, lang)}\n`);
-      if (at.input !== undefined || !at.refused?.length) await checkPackets(await openPackets(at.input, opts, at.io, (s) => skipped.push(s)));
+      if (at.input !== undefined || !at.refused?.length) {
+        const opened = await openPackets(at.input, opts, at.io, (s) => skipped.push(s));
+        stats = opened.stats;
+        await checkPackets(opened.batches);
+      }
       // A login the log holds but no CONNECT can carry: reported after the CONNECTs, numbered on from them.
       let index = at.logins.length;
       for (const r of at.refused ?? []) {
@@ -170,7 +177,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   } catch (err) {
     throw redact(err, secrets);
   }
-  async function checkPackets(batches: Awaited<ReturnType<typeof openPackets>>): Promise<void> {
+  async function checkPackets(batches: Awaited<ReturnType<typeof openPackets>>['batches']): Promise<void> {
     for await (const batch of batches) {
       for (const p of batch) {
         if (folder.fold(p, p.problems)) continue;
@@ -194,6 +201,11 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   // No CONNECT in the clear: if the capture held TLS or WebSocket streams, say that is why rather than "none found".
   const first = skipped[0];
   if (written === 0 && pending.length === 0 && first) throw new MqttSignError(`capture.skipped.${first.reason}`, { stream: first.stream, port: first.port }, 1);
+  // Nor when frames were left unread: that is why, as decode's summary says.
+  if (written === 0 && pending.length === 0 && stats && stats.unreadFrames > 0) {
+    throw new MqttSignError('pipeline.link-type', { count: stats.unreadFrames, linkType: stats.unreadLinkType ?? 0 }, 1);
+  }
+  if (written === 0 && pending.length === 0 && stats && stats.unreadFragments > 0) throw new MqttSignError('pipeline.fragments', { count: stats.unreadFragments }, 1);
   if (written === 0 && pending.length === 0) throw new MqttSignError('verify.none', {}, 1);
   for (let i = head; i < pending.length; i++) writeReport(pending[i]!);
   const ok = passed === written;
