@@ -175,12 +175,18 @@ describe('reassembly', () => {
     expect(got.map((p) => p.protocolVersion)).toEqual([4, 4, 5, 5]);
   });
 
-  test('closed connections are forgotten 240 capture seconds after they close: a device reconnecting all day costs no memory per connection', () => {
+  /** A reassembler fed raw-IP segments at capture times, with what it emitted and how many connections it holds. */
+  const reassembler = () => {
     const got: CapturedPacket[] = [];
     const tcp = new TcpReassembler((p) => got.push(p));
     const held = () => [...(tcp as unknown as { connections: Map<unknown, Map<unknown, unknown>> }).connections.values()].reduce((n, m) => n + m.size, 0);
     let number = 0;
     const push = (time: number, s: Segment) => tcp.push({ number: ++number, sec: time, nsec: 0, linkType: LINK.RAW, data: ipv4(s) });
+    return { got, tcp, held, push };
+  };
+
+  test('closed connections are forgotten 240 capture seconds after they close: a device reconnecting all day costs no memory per connection', () => {
+    const { got, tcp, held, push } = reassembler();
     // One connection a second from a new client port: CONNECT, then the broker resets it.
     for (let i = 0; i < 2000; i++) {
       const c = new Conversation({ host: '10.1.0.2', port: 20000 + i }, broker, [i * 7919, i * 104729]);
@@ -198,11 +204,7 @@ describe('reassembly', () => {
   });
 
   test('connections never closed are forgotten once idle and holding nothing: a SYN never answered after 240 s, any other after 2 h', () => {
-    const got: CapturedPacket[] = [];
-    const tcp = new TcpReassembler((p) => got.push(p));
-    const held = () => [...(tcp as unknown as { connections: Map<unknown, Map<unknown, unknown>> }).connections.values()].reduce((n, m) => n + m.size, 0);
-    let number = 0;
-    const push = (time: number, s: Segment) => tcp.push({ number: ++number, sec: time, nsec: 0, linkType: LINK.RAW, data: ipv4(s) });
+    const { got, tcp, held, push } = reassembler();
     const t0 = 1_700_000_000;
     // A SYN flood: 20,000 SYNs from new ports, 20 a second, never answered.
     for (let i = 0; i < 20000; i++) push(t0 + i / 20, { src: '10.2.0.2', dst: broker.host, sport: 1024 + (i % 60000), dport: 1883, seq: i * 7919, flags: SYN_ONLY });

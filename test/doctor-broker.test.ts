@@ -403,6 +403,20 @@ tools.describe('doctor against a real mosquitto', () => {
     });
   });
 
+  /** A config with one TLS listener on `port` serving `pair` (written as <name>.crt and <name>.key), trusting the test CA. */
+  const tlsListener = (port: number, name: string, pair: { cert: string; key: string }): string =>
+    `listener ${port} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${files.write(`${name}.crt`, pair.cert)}\nkeyfile ${files.write(`${name}.key`, pair.key)}\nallow_anonymous true\n`;
+
+  /** What Node's TLS client (trusting the test CA, asking for localhost) makes of the broker's port: 'ok' or its error code. */
+  const tlsVerdict = async (port: number): Promise<string> => {
+    const { connect } = await import('node:tls');
+    return new Promise<string>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca });
+      s.once('secureConnect', () => (s.destroy(), resolve('ok')));
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+  };
+
   test('TLS: an expired certificate is named; mosquitto starts, and a client refuses it', async () => {
     const port = await freePort();
     const cert = files.write('expired.crt', certs.expired.cert);
@@ -412,13 +426,7 @@ tools.describe('doctor against a real mosquitto', () => {
       expect(r.findings.find((f) => f.code === 'tls.expired')).toMatchObject({ severity: 'error', line: 2 });
       expect(r.listeners[0]!.tls).toBe(true);
       expect(run.running).toBe(true);
-      const { connect } = await import('node:tls');
-      const error = await new Promise<string>((resolve) => {
-        const s = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca });
-        s.once('secureConnect', () => (s.destroy(), resolve('ok')));
-        s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-      });
-      expect(error).toBe('CERT_HAS_EXPIRED');
+      expect(await tlsVerdict(port)).toBe('CERT_HAS_EXPIRED');
     });
   });
 
@@ -436,27 +444,17 @@ tools.describe('doctor against a real mosquitto', () => {
 
   test('TLS: a certificate naming --host only in its subject CN is named (a client that falls back to the CN gets in); one with no subjectAltName is named without --host', async () => {
     const port = await freePort();
-    const cert = files.write('cn-only.crt', certs.cnOnly.cert);
-    const key = files.write('cn-only.key', certs.cnOnly.key);
-    await withBroker(`listener ${port} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${cert}\nkeyfile ${key}\nallow_anonymous true\n`, async (run, path) => {
+    await withBroker(tlsListener(port, 'cn-only', certs.cnOnly), async (run, path) => {
       const named = await doctor(path, '--host', 'localhost');
       expect(named.findings.find((f) => f.code === 'tls.cn-only')).toMatchObject({ severity: 'warning' });
       expect(codes(named)).not.toContain('tls.name');
       expect(codes(await doctor(path))).toContain('tls.no-san');
       // The CN fallback is real: Node's own check lets localhost in, which is why the finding is a warning.
       expect(run.running).toBe(true);
-      const { connect } = await import('node:tls');
-      const verdict = await new Promise<string>((resolve) => {
-        const s = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca });
-        s.once('secureConnect', () => (s.destroy(), resolve('ok')));
-        s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-      });
-      expect(verdict).toBe('ok');
+      expect(await tlsVerdict(port)).toBe('ok');
     });
     // A certificate with subjectAltName gets neither finding.
-    const good = files.write('good-san.crt', certs.good.cert);
-    const goodKey = files.write('good-san.key', certs.good.key);
-    await withBroker(`listener ${await freePort()} 127.0.0.1\ncafile ${certs.caFile}\ncertfile ${good}\nkeyfile ${goodKey}\nallow_anonymous true\n`, async (_run, path) => {
+    await withBroker(tlsListener(await freePort(), 'good-san', certs.good), async (_run, path) => {
       expect(codes(await doctor(path, '--host', 'localhost'))).not.toContain('tls.cn-only');
       expect(codes(await doctor(path))).not.toContain('tls.no-san');
     });
