@@ -31,9 +31,12 @@ export function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
   return version;
 }
 
-/** The input as a plain Uint8Array view (a Buffer's subarrays would be Buffers). */
-export function asBytes(bytes: Uint8Array): Uint8Array {
-  if (!(bytes instanceof Uint8Array)) throw new DecodeError('codec.decode.input', { field: 'bytes', offset: 0 });
+/**
+ * The input as a plain Uint8Array view (a Buffer's subarrays would be Buffers). `field` names the caller's parameter
+ * (decode's `bytes`, Decoder.push's `chunk`), `offset` where in the stream it would have started.
+ */
+export function asBytes(bytes: Uint8Array, field = 'bytes', offset = 0): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError('codec.decode.input', { field, offset });
   return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
