@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { expect, test } from 'vitest';
 import { decode, encode, format, getSigner, sign } from '../src/index.js';
 import { EncodeError, UsageError } from '../src/errors.js';
@@ -93,5 +94,48 @@ test('a sparse array of codes or filters is refused at its hole: it was written 
     }
     expect(error, `${String(packet.cmd)} ${field}`).toBeInstanceOf(EncodeError);
     expect((error as EncodeError).field).toBe(field);
+  }
+});
+
+test('properties or userProperties given as a Map, an array or a class instance are refused, naming the field: they were written as an empty list', () => {
+  class Props {
+    get contentType(): string {
+      return 'text/plain';
+    }
+  }
+  class Owned {
+    reasonString = 'r';
+  }
+  const users = new Map([['k', 'v']]);
+  const cases: Array<[Record<string, unknown>, 4 | 5, string, string]> = [
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: new Map([['contentType', 'x']]) }, 5, 'properties', 'a Map'],
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: { userProperties: users } }, 5, 'properties.userProperties', 'a Map'],
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: new Props() }, 5, 'properties', 'a Props'],
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: new Map([['contentType', 'x']]) }, 4, 'properties', 'a Map'],
+    [{ cmd: 'connect', clientId: 'c', protocolVersion: 5, properties: { userProperties: new Owned() } }, 5, 'properties.userProperties', 'an Owned'],
+    [{ cmd: 'connect', clientId: 'c', protocolVersion: 5, will: { topic: 'w', payload: 'x', properties: users } }, 5, 'will.properties', 'a Map'],
+    [{ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 't', qos: 0 }], properties: Object.create({ subscriptionIdentifier: 1 }) }, 5, 'properties', 'an object'],
+    [{ cmd: 'disconnect', reasonCode: 0, properties: [['reasonString', 'r']] }, 5, 'properties', 'an array'],
+    [{ cmd: 'puback', messageId: 1, properties: new Owned() }, 5, 'properties', 'an Owned'],
+    [{ cmd: 'puback', messageId: 1, properties: new Map() }, 4, 'properties', 'a Map'],
+  ];
+  for (const [packet, protocolVersion, field, shown] of cases) {
+    let error: unknown;
+    try {
+      encode(packet as never, { protocolVersion });
+    } catch (caught) {
+      error = caught;
+    }
+    const name = `${String(packet.cmd)} v${protocolVersion} ${field}`;
+    expect(error, name).toBeInstanceOf(EncodeError);
+    expect({ code: (error as EncodeError).code, field: (error as EncodeError).field }, name).toEqual({ code: 'codec.encode.type', field });
+    expect((error as EncodeError).message, name).toContain(`not ${shown}`);
+  }
+  // Plain objects still go: a literal, Object.create(null), and one made in another realm (a vm context, a frame).
+  const bare = Object.assign(Object.create(null) as object, { contentType: 'x', userProperties: Object.assign(Object.create(null) as object, { k: 'v' }) });
+  const foreign = runInNewContext('({ contentType: "x", userProperties: { k: "v" } })') as object;
+  const literal = encode({ cmd: 'publish', topic: 't', payload: 'x', properties: { contentType: 'x', userProperties: { k: 'v' } } }, { protocolVersion: 5 });
+  for (const properties of [bare, foreign]) {
+    expect(encode({ cmd: 'publish', topic: 't', payload: 'x', properties } as never, { protocolVersion: 5 })).toEqual(literal);
   }
 });
