@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { expect, test } from 'vitest';
-import { decode, encode, format, getSigner, sign } from '../src/index.js';
-import { EncodeError, UsageError } from '../src/errors.js';
+import { Decoder, decode, decodeAll, encode, format, getSigner, sign } from '../src/index.js';
+import { DecodeError, EncodeError, UsageError } from '../src/errors.js';
 import { needsTools } from './helpers/tools.js';
 
 const connect = { cmd: 'connect', clientId: 'c', username: 'u', password: 'SECRET-PASSWORD', keepalive: 60 } as const;
@@ -138,4 +138,34 @@ test('properties or userProperties given as a Map, an array or a class instance 
   for (const properties of [bare, foreign]) {
     expect(encode({ cmd: 'publish', topic: 't', payload: 'x', properties } as never, { protocolVersion: 5 })).toEqual(literal);
   }
+});
+
+test('options that are not an options object (encode(packet, 5), a Map) are refused naming opts: they were read as none, and 3.1.1 written or read', () => {
+  const publish5 = { cmd: 'publish', topic: 't', payload: 'x' } as const;
+  const bytes = encode(publish5, { protocolVersion: 5 });
+  const failures: Array<[() => unknown, string, string, string]> = [
+    [() => encode(publish5, 5 as never), 'EncodeError', 'codec.encode.type', 'not 5'],
+    [() => encode(publish5, new Map([['protocolVersion', 5]]) as never), 'EncodeError', 'codec.encode.type', 'not a Map'],
+    [() => encode({ cmd: 'connect', clientId: 'c' }, '5' as never), 'EncodeError', 'codec.encode.type', 'not "5"'],
+    [() => decode(bytes, 5 as never), 'DecodeError', 'codec.decode.options', 'not 5'],
+    [() => decodeAll(bytes, [5] as never), 'DecodeError', 'codec.decode.options', 'not an array'],
+    [() => new Decoder(5 as never), 'DecodeError', 'codec.decode.options', 'not 5'],
+  ];
+  for (const [run, name, code, shown] of failures) {
+    let error: unknown;
+    try {
+      run();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error, String(run)).toBeInstanceOf(name === 'EncodeError' ? EncodeError : DecodeError);
+    expect({ code: (error as EncodeError).code, field: (error as EncodeError).field }, String(run)).toEqual({ code, field: 'opts' });
+    expect((error as EncodeError).message).toContain(shown);
+    expect((error as EncodeError).localized('zh').message).toContain(shown.replace('not ', ''));
+  }
+  // Still fine: no options, null, {}, and a CONNECT whose own version the options agree with or leave alone.
+  expect(encode({ cmd: 'pingreq' }, null as never)).toEqual(Uint8Array.of(0xc0, 0x00));
+  expect(decode(Uint8Array.of(0xc0, 0x00), {}).packet).toEqual({ cmd: 'pingreq' });
+  expect(encode({ cmd: 'connect', clientId: 'c', protocolVersion: 5 }, { protocolVersion: 4 })[8]).toBe(5);
+  expect(encode({ cmd: 'connect', clientId: 'c' }, { protocolVersion: 4 })[8]).toBe(4);
 });

@@ -41,11 +41,14 @@ export const en: Readonly<Record<string, string>> = {
   'codec.decode.trailing': '{field}: {count} more bytes follow the packet at byte {offset}; decode takes exactly one packet',
   'codec.decode.trailing.hint': 'Several packets in a row are a stream: decode them with decodeAll.',
   'codec.decode.version-option': '{field}: {value} is not a protocol version; use 3, 4 or 5',
+  'codec.decode.options': '{field} must be an options object such as { protocolVersion: 5 }, not {value}',
   'codec.decode.input': '{field}: expected the bytes as a Uint8Array or Buffer',
 
   'codec.encode.type': '{field} must be {expected}, not {value}',
   'codec.encode.range': '{field} = {value} is out of range; allowed: {allowed} [{rule}]',
   'codec.encode.version-option': '{field} = {value}: the protocol version must be 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0)',
+  'codec.encode.connect-version':
+    '{field} = {value}, but a CONNECT carries its own version: its protocolVersion is not set, so it would be 4 (MQTT 3.1.1); set protocolVersion: {value} on the packet',
   'codec.encode.bridge-v5': '{field}: bridge mode exists only for MQTT 3.1 and 3.1.1',
   'codec.encode.null-char': '{field} contains U+0000, which an MQTT string may not hold [{rule}]',
   'codec.encode.utf8': '{field} is not well-formed UTF-8 (a lone surrogate or bad bytes) [{rule}]',
@@ -111,11 +114,13 @@ export const zh: Readonly<Record<string, string>> = {
   'codec.decode.trailing': '{field}：第 {offset} 字节处的报文之后还有 {count} 个字节；decode 只解一个报文',
   'codec.decode.trailing.hint': '连续的多个报文是一个字节流，请用 decodeAll 解码。',
   'codec.decode.version-option': '{field}：{value} 不是协议版本，请用 3、4 或 5',
+  'codec.decode.options': '{field} 应为选项对象，例如 { protocolVersion: 5 }，而不是 {value}',
   'codec.decode.input': '{field}：需要 Uint8Array 或 Buffer 形式的字节',
 
   'codec.encode.type': '{field} 应为{expected}，而不是 {value}',
   'codec.encode.range': '{field} = {value} 超出范围；允许：{allowed} [{rule}]',
   'codec.encode.version-option': '{field} = {value}：协议版本必须是 3（MQTT 3.1）、4（3.1.1）或 5（5.0）',
+  'codec.encode.connect-version': '{field} = {value}，但 CONNECT 的版本由报文自身决定：它没有设置 protocolVersion，因此会是 4（MQTT 3.1.1）；请在报文上设置 protocolVersion: {value}',
   'codec.encode.bridge-v5': '{field}：桥接模式只适用于 MQTT 3.1 和 3.1.1',
   'codec.encode.null-char': '{field} 含有 U+0000，MQTT 字符串不允许 [{rule}]',
   'codec.encode.utf8': '{field} 不是合法的 UTF-8（孤立的代理项或错误字节）[{rule}]',
