@@ -272,6 +272,8 @@ function measurePairs(value: unknown, field: string): number {
     const nameLength = measureText(name, `${field} name`, 5);
     const item = value[name];
     const values = Array.isArray(item) ? item : [item];
+    // No value, no pair: the name was dropped without a word (a pair's value may be "", never absent).
+    if (values.length === 0) refuse('codec.encode.type', { field: `${field}.${name}`, expected: 'a string or a non-empty array of strings', value: 'an empty array' });
     for (const v of values) size += 5 + nameLength + measureText(v, `${field}.${name}`, 5);
   }
   return size;
