@@ -169,3 +169,9 @@ test('options that are not an options object (encode(packet, 5), a Map) are refu
   expect(encode({ cmd: 'connect', clientId: 'c', protocolVersion: 5 }, { protocolVersion: 4 })[8]).toBe(5);
   expect(encode({ cmd: 'connect', clientId: 'c' }, { protocolVersion: 4 })[8]).toBe(4);
 });
+
+test('a 3.1.1 UNSUBACK with granted null is no codes, as properties null is none (it threw a TypeError, not an EncodeError)', () => {
+  for (const granted of [null, undefined, []]) {
+    expect(encode({ cmd: 'unsuback', messageId: 1, granted: granted as never }, { protocolVersion: 4 }), String(granted)).toEqual(Uint8Array.of(0xb0, 0x02, 0x00, 0x01));
+  }
+});
