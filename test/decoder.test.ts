@@ -291,6 +291,14 @@ describe('Decoder: a malformed packet', () => {
   test('a chunk that is not bytes is a DecodeError', () => {
     expect(thrown(() => new Decoder().push('c000' as unknown as Uint8Array)).code).toBe('codec.decode.input');
   });
+
+  test('push(null) names the parameter the caller passed, chunk, and where in the stream it came', () => {
+    const decoder = new Decoder();
+    decoder.push(Uint8Array.of(0xc0, 0x00, 0x30));
+    const error = thrown(() => decoder.push(null as unknown as Uint8Array));
+    expect({ code: error.code, field: error.field, offset: error.offset }).toEqual({ code: 'codec.decode.input', field: 'chunk', offset: 3 });
+    expect(error.message).toMatch(/^chunk: /);
+  });
 });
 
 describe('decoderStream: a Node Transform around the Decoder', () => {

@@ -4,9 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { expect, test } from 'vitest';
-import { decode, encode, format, getSigner, sign } from '../src/index.js';
-import { EncodeError, UsageError } from '../src/errors.js';
+import { Decoder, decode, decodeAll, encode, format, getSigner, sign } from '../src/index.js';
+import { DecodeError, EncodeError, UsageError } from '../src/errors.js';
 import { needsTools } from './helpers/tools.js';
 
 const connect = { cmd: 'connect', clientId: 'c', username: 'u', password: 'SECRET-PASSWORD', keepalive: 60 } as const;
@@ -93,5 +94,84 @@ test('a sparse array of codes or filters is refused at its hole: it was written 
     }
     expect(error, `${String(packet.cmd)} ${field}`).toBeInstanceOf(EncodeError);
     expect((error as EncodeError).field).toBe(field);
+  }
+});
+
+test('properties or userProperties given as a Map, an array or a class instance are refused, naming the field: they were written as an empty list', () => {
+  class Props {
+    get contentType(): string {
+      return 'text/plain';
+    }
+  }
+  class Owned {
+    reasonString = 'r';
+  }
+  const users = new Map([['k', 'v']]);
+  const cases: Array<[Record<string, unknown>, 4 | 5, string, string]> = [
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: new Map([['contentType', 'x']]) }, 5, 'properties', 'a Map'],
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: { userProperties: users } }, 5, 'properties.userProperties', 'a Map'],
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: new Props() }, 5, 'properties', 'a Props'],
+    [{ cmd: 'publish', topic: 't', payload: 'x', properties: new Map([['contentType', 'x']]) }, 4, 'properties', 'a Map'],
+    [{ cmd: 'connect', clientId: 'c', protocolVersion: 5, properties: { userProperties: new Owned() } }, 5, 'properties.userProperties', 'an Owned'],
+    [{ cmd: 'connect', clientId: 'c', protocolVersion: 5, will: { topic: 'w', payload: 'x', properties: users } }, 5, 'will.properties', 'a Map'],
+    [{ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 't', qos: 0 }], properties: Object.create({ subscriptionIdentifier: 1 }) }, 5, 'properties', 'an object'],
+    [{ cmd: 'disconnect', reasonCode: 0, properties: [['reasonString', 'r']] }, 5, 'properties', 'an array'],
+    [{ cmd: 'puback', messageId: 1, properties: new Owned() }, 5, 'properties', 'an Owned'],
+    [{ cmd: 'puback', messageId: 1, properties: new Map() }, 4, 'properties', 'a Map'],
+  ];
+  for (const [packet, protocolVersion, field, shown] of cases) {
+    let error: unknown;
+    try {
+      encode(packet as never, { protocolVersion });
+    } catch (caught) {
+      error = caught;
+    }
+    const name = `${String(packet.cmd)} v${protocolVersion} ${field}`;
+    expect(error, name).toBeInstanceOf(EncodeError);
+    expect({ code: (error as EncodeError).code, field: (error as EncodeError).field }, name).toEqual({ code: 'codec.encode.type', field });
+    expect((error as EncodeError).message, name).toContain(`not ${shown}`);
+  }
+  // Plain objects still go: a literal, Object.create(null), and one made in another realm (a vm context, a frame).
+  const bare = Object.assign(Object.create(null) as object, { contentType: 'x', userProperties: Object.assign(Object.create(null) as object, { k: 'v' }) });
+  const foreign = runInNewContext('({ contentType: "x", userProperties: { k: "v" } })') as object;
+  const literal = encode({ cmd: 'publish', topic: 't', payload: 'x', properties: { contentType: 'x', userProperties: { k: 'v' } } }, { protocolVersion: 5 });
+  for (const properties of [bare, foreign]) {
+    expect(encode({ cmd: 'publish', topic: 't', payload: 'x', properties } as never, { protocolVersion: 5 })).toEqual(literal);
+  }
+});
+
+test('options that are not an options object (encode(packet, 5), a Map) are refused naming opts: they were read as none, and 3.1.1 written or read', () => {
+  const publish5 = { cmd: 'publish', topic: 't', payload: 'x' } as const;
+  const bytes = encode(publish5, { protocolVersion: 5 });
+  const failures: Array<[() => unknown, string, string, string]> = [
+    [() => encode(publish5, 5 as never), 'EncodeError', 'codec.encode.type', 'not 5'],
+    [() => encode(publish5, new Map([['protocolVersion', 5]]) as never), 'EncodeError', 'codec.encode.type', 'not a Map'],
+    [() => encode({ cmd: 'connect', clientId: 'c' }, '5' as never), 'EncodeError', 'codec.encode.type', 'not "5"'],
+    [() => decode(bytes, 5 as never), 'DecodeError', 'codec.decode.options', 'not 5'],
+    [() => decodeAll(bytes, [5] as never), 'DecodeError', 'codec.decode.options', 'not an array'],
+    [() => new Decoder(5 as never), 'DecodeError', 'codec.decode.options', 'not 5'],
+  ];
+  for (const [run, name, code, shown] of failures) {
+    let error: unknown;
+    try {
+      run();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error, String(run)).toBeInstanceOf(name === 'EncodeError' ? EncodeError : DecodeError);
+    expect({ code: (error as EncodeError).code, field: (error as EncodeError).field }, String(run)).toEqual({ code, field: 'opts' });
+    expect((error as EncodeError).message).toContain(shown);
+    expect((error as EncodeError).localized('zh').message).toContain(shown.replace('not ', ''));
+  }
+  // Still fine: no options, null, {}, and a CONNECT whose own version the options agree with or leave alone.
+  expect(encode({ cmd: 'pingreq' }, null as never)).toEqual(Uint8Array.of(0xc0, 0x00));
+  expect(decode(Uint8Array.of(0xc0, 0x00), {}).packet).toEqual({ cmd: 'pingreq' });
+  expect(encode({ cmd: 'connect', clientId: 'c', protocolVersion: 5 }, { protocolVersion: 4 })[8]).toBe(5);
+  expect(encode({ cmd: 'connect', clientId: 'c' }, { protocolVersion: 4 })[8]).toBe(4);
+});
+
+test('a 3.1.1 UNSUBACK with granted null is no codes, as properties null is none (it threw a TypeError, not an EncodeError)', () => {
+  for (const granted of [null, undefined, []]) {
+    expect(encode({ cmd: 'unsuback', messageId: 1, granted: granted as never }, { protocolVersion: 4 }), String(granted)).toEqual(Uint8Array.of(0xb0, 0x02, 0x00, 0x01));
   }
 });

@@ -105,7 +105,8 @@ const ackProps = props(reason);
 const subscribeProps = props({ subscriptionIdentifier, userProperties });
 const unsubscribeProps = props({ userProperties });
 const disconnectProps = props({ sessionExpiryInterval: u32, ...reason, serverReference: text() });
-const authProps = props({ authenticationMethod: text(), authenticationData: bytes(), ...reason }).filter(dataHasMethod);
+/** An AUTH always has its Authentication Method (§3.15.2.2.2): the only AUTH without one is f0 00, which mqtt-packet writes f0 02 00 00. */
+const authProps = fc.record({ authenticationMethod: text(), authenticationData: bytes(), ...reason }, { requiredKeys: ['authenticationMethod'] });
 
 /** Adds `properties` only when there are some: decoding leaves an empty list out, as mqtt-packet does. */
 function withProps<P extends object>(packet: P, properties: object | undefined): P {

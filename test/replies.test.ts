@@ -23,8 +23,10 @@ function packetWith(cmd: ReasonCmd, code: number, version: ProtocolVersion): Pac
     case 'unsuback':
       return { cmd, messageId: 1, granted: [code] };
     case 'disconnect':
-    case 'auth':
       return { cmd, reasonCode: code };
+    case 'auth':
+      // An AUTH carries its Authentication Method (5.0 §3.15.2.2.2); a bare Success would be f0 00, with no code byte.
+      return { cmd, reasonCode: code, properties: { authenticationMethod: 'SCRAM-SHA-1' } };
     default:
       // A reason string keeps the code byte: an acknowledgement of Success alone is sent in the short form.
       return { cmd, messageId: 1, reasonCode: code, properties: { reasonString: 'r' } };

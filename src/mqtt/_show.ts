@@ -4,6 +4,10 @@ export function show(value: unknown): string {
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'object') {
+    // A Map or a class instance is named as one: "must be a plain object, not an object" would say nothing.
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
+  }
   return String(value);
 }

@@ -16,6 +16,17 @@ export function refuse(code: string, params: Params & { field: string }): never 
   throw new EncodeError(code, params);
 }
 
+/**
+ * An object whose own enumerable keys are all its data: a literal, Object.create(null), JSON.parse's, another realm's.
+ * Not a Map, an array or a class instance, whose entries, getters or inherited fields Object.keys does not see (they
+ * were written as an empty property list). Checked only where properties are given, so packets without them pay nothing.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+}
+
 /** A string field may also be given as UTF-8 bytes (mqtt-packet accepts a Buffer clientId, topic, username). */
 export type Text = string | Uint8Array;
 

@@ -19,21 +19,33 @@ import { readPublish } from './packets/publish.js';
 import { readSuback, readSubscribe } from './packets/subscribe.js';
 import { readUnsuback, readUnsubscribe } from './packets/unsubscribe.js';
 import { type ReadContext, BinaryField, fail } from './_read.js';
+import { show } from './_show.js';
+import { isPlainObject } from './_write.js';
 import type { CodecOptions, Decoded, DecodedStream, Field, FieldBits, Frame, Packet, PacketCmd, ProtocolVersion } from './types.js';
 
 const versionNames: Readonly<Record<ProtocolVersion, string>> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
 
 export function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
-  const version = opts?.protocolVersion ?? 4;
+  const version = opts?.protocolVersion;
+  if (version === undefined || version === null) {
+    // Checked only on the default's way: decode(bytes, 5) or a Map of options read as no options, in 3.1.1.
+    if (opts !== undefined && opts !== null && !isPlainObject(opts)) {
+      throw new DecodeError('codec.decode.options', { field: 'opts', offset: 0, value: show(opts) });
+    }
+    return 4;
+  }
   if (version !== 3 && version !== 4 && version !== 5) {
     throw new DecodeError('codec.decode.version-option', { field: 'protocolVersion', offset: 0, value: String(version) });
   }
   return version;
 }
 
-/** The input as a plain Uint8Array view (a Buffer's subarrays would be Buffers). */
-export function asBytes(bytes: Uint8Array): Uint8Array {
-  if (!(bytes instanceof Uint8Array)) throw new DecodeError('codec.decode.input', { field: 'bytes', offset: 0 });
+/**
+ * The input as a plain Uint8Array view (a Buffer's subarrays would be Buffers). `field` names the caller's parameter
+ * (decode's `bytes`, Decoder.push's `chunk`), `offset` where in the stream it would have started.
+ */
+export function asBytes(bytes: Uint8Array, field = 'bytes', offset = 0): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError('codec.decode.input', { field, offset });
   return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -83,7 +83,7 @@ export class Decoder {
   push(chunk: Uint8Array): Decoded[] {
     if (this.#error) throw this.#error;
     try {
-      return this.#push(asBytes(chunk));
+      return this.#push(asBytes(chunk, 'chunk', this.#offset + this.#pendingBytes));
     } catch (error) {
       this.#error = error instanceof DecodeError ? error : new DecodeError('codec.decode.input', { field: 'chunk', offset: this.#offset });
       throw this.#error;

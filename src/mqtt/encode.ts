@@ -11,20 +11,34 @@ import { encodeDisconnectOrAuth, encodePing } from './packets/control.js';
 import { encodePublish } from './packets/publish.js';
 import { encodeSuback, encodeSubscribe } from './packets/subscribe.js';
 import { encodeUnsuback, encodeUnsubscribe } from './packets/unsubscribe.js';
-import { clearTarget, refuse, show, writeNextInto } from './_write.js';
+import { clearTarget, isPlainObject, refuse, show, writeNextInto } from './_write.js';
 import type { CodecOptions, Packet, ProtocolVersion } from './types.js';
 
 function versionOption(opts: CodecOptions | undefined): ProtocolVersion {
-  const version = opts?.protocolVersion ?? 4;
+  const version = opts?.protocolVersion;
+  if (version === undefined || version === null) {
+    // Checked only on the default's way: encode(packet, 5) or a Map of options read as no options, and wrote 3.1.1.
+    if (opts !== undefined && opts !== null && !isPlainObject(opts)) refuseOptions(opts);
+    return 4;
+  }
   if (version !== 3 && version !== 4 && version !== 5) {
     refuse('codec.encode.version-option', { field: 'protocolVersion', value: show(version) });
   }
   return version;
 }
 
+function refuseOptions(opts: unknown): never {
+  return refuse('codec.encode.type', { field: 'opts', expected: 'an options object such as { protocolVersion: 5 }', value: show(opts) });
+}
+
 export function encode(packet: Packet, opts?: CodecOptions): Uint8Array {
   if (typeof packet !== 'object' || packet === null) refuse('codec.encode.type', { field: 'packet', expected: 'an object', value: show(packet) });
-  if (packet.cmd === 'connect') return encodeConnect(packet);
+  if (packet.cmd === 'connect') {
+    // A CONNECT carries its own version: one given only in opts was ignored, and a 3.1.1 CONNECT written.
+    const given = versionOption(opts);
+    if (given !== 4 && packet.protocolVersion === undefined) refuse('codec.encode.connect-version', { field: 'opts.protocolVersion', value: show(given) });
+    return encodeConnect(packet);
+  }
   const version = versionOption(opts);
   switch (packet.cmd) {
     case 'connack':

@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { type ByteWriter, VARINT_MAX, utf8Length, varintLength } from '../wire.js';
 import { type ReadContext, checkTopicName, fail, readBinary, readString, record } from './_read.js';
-import { type Text, checkBool, checkInt, measureBytes, measureText, measureTopicName, refuse, show, writePrefixed } from './_write.js';
+import { type Text, checkBool, checkInt, isPlainObject, measureBytes, measureText, measureTopicName, refuse, show, writePrefixed } from './_write.js';
 import type { Properties, ProtocolVersion } from './types.js';
 
 /** Where a property list sits: a packet type, or the Will Properties of a CONNECT. */
@@ -208,6 +208,8 @@ function readValue(ctx: ReadContext, def: PropertyDef): unknown {
 /** Refuses properties on a 3.x packet: there is no room for them on the wire. */
 export function refuseProperties(props: unknown, field: string, version: ProtocolVersion): void {
   if (props === undefined || props === null) return;
+  // A Map's entries are not its values: refused by type, as in 5.0, rather than passed as empty.
+  if (typeof props === 'object' && !isPlainObject(props)) refuse('codec.encode.type', { field, expected: 'a plain object', value: show(props) });
   if (typeof props !== 'object' || Object.values(props).some((value) => value !== undefined)) {
     refuse('codec.encode.needs-v5', { field, value: version });
   }
@@ -219,12 +221,10 @@ export function refuseProperties(props: unknown, field: string, version: Protoco
  */
 export function measureProperties(props: unknown, where: PropertyContext, field = 'properties'): number {
   if (props === undefined || props === null) return 0;
-  if (typeof props !== 'object' || Array.isArray(props)) {
-    refuse('codec.encode.type', { field, expected: 'an object', value: show(props) });
-  }
+  if (!isPlainObject(props)) refuse('codec.encode.type', { field, expected: 'a plain object', value: show(props) });
   let size = 0;
   for (const key of Object.keys(props)) {
-    const value = (props as Record<string, unknown>)[key];
+    const value = props[key];
     if (value === undefined) continue;
     const def = byKey.get(key);
     const path = `${field}.${key}`;
@@ -266,14 +266,14 @@ function measureValue(def: PropertyDef, value: unknown, field: string): number {
 }
 
 function measurePairs(value: unknown, field: string): number {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return refuse('codec.encode.type', { field, expected: 'an object of strings', value: show(value) });
-  }
+  if (!isPlainObject(value)) return refuse('codec.encode.type', { field, expected: 'a plain object of strings', value: show(value) });
   let size = 0;
   for (const name of Object.keys(value)) {
     const nameLength = measureText(name, `${field} name`, 5);
-    const item = (value as Record<string, unknown>)[name];
+    const item = value[name];
     const values = Array.isArray(item) ? item : [item];
+    // No value, no pair: the name was dropped without a word (a pair's value may be "", never absent).
+    if (values.length === 0) refuse('codec.encode.type', { field: `${field}.${name}`, expected: 'a string or a non-empty array of strings', value: 'an empty array' });
     for (const v of values) size += 5 + nameLength + measureText(v, `${field}.${name}`, 5);
   }
   return size;

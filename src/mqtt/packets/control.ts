@@ -5,7 +5,10 @@
  *   e0 RL | [reason code | [properties]]   5.0: RL 0 means Normal disconnection, RL 1 a reason code alone (§3.14.2.2.1)
  *   f0 RL | [reason code | properties]     5.0: RL 0 means Success (§3.15.2.1)
  *
- * Encoding follows mqtt-packet: a 5.0 DISCONNECT or AUTH always carries its reason code and a Property Length.
+ * Encoding follows mqtt-packet: a 5.0 DISCONNECT always carries its reason code and a Property Length. An AUTH does
+ * too, with its Authentication Method: omitting the method is a Protocol Error (§3.15.2.2.2), and the only AUTH
+ * without one is the short Success of Remaining Length 0 (§3.15.2.1), which is how Success without properties is
+ * written (mqtt-packet writes f0 02 00 00, a Property Length of 0 and so no method, which decode refuses).
  */
 import { listCodes, packetReasonCodes } from '../constants.js';
 import { type ReadContext, expectEnd, fail, readU8 } from '../_read.js';
@@ -15,6 +18,9 @@ import type { AuthPacket, DisconnectPacket, PingreqPacket, PingrespPacket, Proto
 import { varintLength } from '../../wire.js';
 
 const sections = { disconnect: 'MQTT 5.0 §3.14.2.1', auth: 'MQTT 5.0 §3.15.2.1' } as const;
+
+/** "It is a Protocol Error to omit the Authentication Method or to include it more than once." */
+const AUTH_METHOD_RULE = 'MQTT 5.0 §3.15.2.2.2';
 
 export function encodePing(p: PingreqPacket | PingrespPacket, version: ProtocolVersion): Uint8Array {
   return packetWriter(p.cmd === 'pingreq' ? 12 : 13, 0, 0, version).bytes;
@@ -36,6 +42,12 @@ export function encodeDisconnectOrAuth(p: DisconnectPacket | AuthPacket, version
   const table = packetReasonCodes[p.cmd];
   const code = p.reasonCode === undefined ? 0 : checkCode(p.reasonCode, 'reasonCode', table, sections[p.cmd]);
   const propsSize = measureProperties(p.properties, p.cmd);
+  if (p.cmd === 'auth') {
+    if (code === 0 && propsSize === 0) return packetWriter(type, 0, 0, version).bytes;
+    if ((p.properties as AuthPacket['properties'] | null)?.authenticationMethod === undefined) {
+      refuse('codec.encode.auth-method-missing', { field: 'properties.authenticationMethod', rule: AUTH_METHOD_RULE });
+    }
+  }
   const w = packetWriter(type, 0, 1 + varintLength(propsSize) + propsSize, version);
   w.u8(code);
   writeProperties(w, p.properties, propsSize);
@@ -58,8 +70,13 @@ export function readDisconnectOrAuth(ctx: ReadContext, cmd: 'disconnect' | 'auth
   packet.reasonCode = code;
   // DISCONNECT may stop after its reason code (§3.14.2.2.1); AUTH may not (§3.15.2.2.1 has no such clause).
   if (cmd === 'auth' || r.remaining > 0) {
+    const propertiesAt = r.pos;
     const properties = readProperties(ctx, cmd);
     if (properties) packet.properties = properties;
+    // Only the Remaining Length 0 form above may leave the Authentication Method out, even for Success.
+    if (cmd === 'auth' && properties?.authenticationMethod === undefined) {
+      fail('codec.decode.auth-method-missing', { field: 'Authentication Method', offset: propertiesAt, rule: AUTH_METHOD_RULE });
+    }
   }
   expectEnd(ctx, name);
   return packet;

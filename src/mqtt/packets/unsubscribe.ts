@@ -74,7 +74,13 @@ export function encodeUnsuback(p: UnsubackPacket, version: ProtocolVersion): Uin
   const messageId = checkPacketId(p.messageId, version);
   if (version !== 5) {
     refuseProperties(p.properties, 'properties', version);
-    if (p.granted !== undefined && p.granted.length > 0) refuse('codec.encode.needs-v5', { field: 'granted', value: version });
+    // 3.x UNSUBACK has no codes: none (undefined or null, as for properties) or an empty list is fine, a code needs 5.0.
+    // Anything else is not a list at all: null threw a TypeError, and a number or a string went through unseen.
+    const granted: unknown = p.granted;
+    if (granted !== undefined && granted !== null) {
+      if (!Array.isArray(granted)) refuse('codec.encode.type', { field: 'granted', expected: 'an array', value: show(granted) });
+      if (granted.length > 0) refuse('codec.encode.needs-v5', { field: 'granted', value: version });
+    }
     const w = packetWriter(11, 0, 2, version);
     w.u16(messageId);
     return w.bytes;
