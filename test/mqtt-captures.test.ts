@@ -104,8 +104,7 @@ describe('MQTT 5.0 short forms brokers send', () => {
     ['e00104', { cmd: 'disconnect', reasonCode: 4 }, 'e0020400'],
     ['4003000110', { cmd: 'puback', messageId: 1, reasonCode: 0x10 }, '400400011000'],
     ['40020001', { cmd: 'puback', messageId: 1, reasonCode: 0 }, '40020001'],
-    // AUTH is the exception: f0 02 00 00 would carry no Authentication Method (5.0 §3.15.2.2.2), so Success stays short.
-    ['f000', { cmd: 'auth', reasonCode: 0 }, 'f000'],
+    ['f000', { cmd: 'auth', reasonCode: 0 }, 'f0020000'],
   ])('%s', (short, packet, canonical) => {
     const opts = { protocolVersion: 5 as const };
     const decoded = decode(unhex(short), opts);

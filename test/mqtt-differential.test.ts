@@ -105,7 +105,7 @@ const ackProps = props(reason);
 const subscribeProps = props({ subscriptionIdentifier, userProperties });
 const unsubscribeProps = props({ userProperties });
 const disconnectProps = props({ sessionExpiryInterval: u32, ...reason, serverReference: text() });
-/** An AUTH always has its Authentication Method (§3.15.2.2.2): the only AUTH without one is f0 00, which mqtt-packet writes f0 02 00 00. */
+/** An AUTH with properties always has its Authentication Method (§3.15.2.2.2); Success without any is a separate case. */
 const authProps = fc.record({ authenticationMethod: text(), authenticationData: bytes(), ...reason }, { requiredKeys: ['authenticationMethod'] });
 
 /** Adds `properties` only when there are some: decoding leaves an empty list out, as mqtt-packet does. */

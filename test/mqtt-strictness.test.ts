@@ -77,7 +77,8 @@ describe('valid at the edge', () => {
     ['a 5.0 empty topic that a Topic Alias stands for', 5, { cmd: 'publish', topic: '', payload: new Uint8Array([0x78]), properties: { topicAlias: 1 } }, '3007000003230001' + '78'],
     ['packet identifier 65535', 4, { cmd: 'puback', messageId: 65535 }, '4002ffff'],
     ['a topic filter that is only #', 4, { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: '#', qos: 2 }] }, '82060001000123' + '02'],
-    ['a 5.0 AUTH Success without properties: Remaining Length 0, the one AUTH without a method', 5, { cmd: 'auth', reasonCode: 0 }, 'f000'],
+    // The one AUTH without an Authentication Method (§3.15.2.1 lets it drop even its Property Length: f0 00 decodes the same).
+    ['a 5.0 AUTH Success without properties', 5, { cmd: 'auth', reasonCode: 0 }, 'f0020000'],
     ['a 5.0 AUTH with only its Authentication Method', 5, { cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'm' } }, 'f0061804150001' + '6d'],
     ['a BOM kept at the start of a topic', 4, { cmd: 'publish', topic: '\u{FEFF}t', payload: new Uint8Array() }, '30060004efbbbf74'],
   ])('%s', (_name, version, packet, bytes) => {

@@ -5,10 +5,10 @@
  *   e0 RL | [reason code | [properties]]   5.0: RL 0 means Normal disconnection, RL 1 a reason code alone (§3.14.2.2.1)
  *   f0 RL | [reason code | properties]     5.0: RL 0 means Success (§3.15.2.1)
  *
- * Encoding follows mqtt-packet: a 5.0 DISCONNECT always carries its reason code and a Property Length. An AUTH does
- * too, with its Authentication Method: omitting the method is a Protocol Error (§3.15.2.2.2), and the only AUTH
- * without one is the short Success of Remaining Length 0 (§3.15.2.1), which is how Success without properties is
- * written (mqtt-packet writes f0 02 00 00, a Property Length of 0 and so no method, which decode refuses).
+ * Encoding follows mqtt-packet: a 5.0 DISCONNECT or AUTH always carries its reason code and a Property Length. An AUTH
+ * also carries its Authentication Method (omitting it is a Protocol Error, §3.15.2.2.2), except a Success with no
+ * properties at all: §3.15.2.1 lets that one drop even its Property Length (f0 00), so f0 02 00 00, mqtt-packet's way of
+ * writing it, says the same and is taken too.
  */
 import { listCodes, packetReasonCodes } from '../constants.js';
 import { type ReadContext, expectEnd, fail, readU8 } from '../_read.js';
@@ -43,8 +43,7 @@ export function encodeDisconnectOrAuth(p: DisconnectPacket | AuthPacket, version
   const code = p.reasonCode === undefined ? 0 : checkCode(p.reasonCode, 'reasonCode', table, sections[p.cmd]);
   const propsSize = measureProperties(p.properties, p.cmd);
   if (p.cmd === 'auth') {
-    if (code === 0 && propsSize === 0) return packetWriter(type, 0, 0, version).bytes;
-    if ((p.properties as AuthPacket['properties'] | null)?.authenticationMethod === undefined) {
+    if (!(code === 0 && propsSize === 0) && (p.properties as AuthPacket['properties'] | null)?.authenticationMethod === undefined) {
       refuse('codec.encode.auth-method-missing', { field: 'properties.authenticationMethod', rule: AUTH_METHOD_RULE });
     }
   }
@@ -73,8 +72,8 @@ export function readDisconnectOrAuth(ctx: ReadContext, cmd: 'disconnect' | 'auth
     const propertiesAt = r.pos;
     const properties = readProperties(ctx, cmd);
     if (properties) packet.properties = properties;
-    // Only the Remaining Length 0 form above may leave the Authentication Method out, even for Success.
-    if (cmd === 'auth' && properties?.authenticationMethod === undefined) {
+    // Only a Success without properties may leave the Authentication Method out (written short above, or long).
+    if (cmd === 'auth' && properties?.authenticationMethod === undefined && !(code === 0 && properties === undefined)) {
       fail('codec.decode.auth-method-missing', { field: 'Authentication Method', offset: propertiesAt, rule: AUTH_METHOD_RULE });
     }
   }
