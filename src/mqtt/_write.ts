@@ -167,7 +167,8 @@ const HASH = 0x23;
 export function measureTopicName(value: unknown, field: string, version: ProtocolVersion, allowEmpty = false, wildcardRule = 'MQTT-3.3.2-2'): number {
   const length = measureText(value, field, version);
   if (length === 0 && !allowEmpty) refuse('codec.encode.topic-empty', { field, rule: 'MQTT-4.7.3-1' });
-  const wild = typeof value === 'string' ? /[+#]/.test(value) : (value as Uint8Array).includes(PLUS) || (value as Uint8Array).includes(HASH);
+  // indexOf, not /[+#]/: the regular expression was ~25 ns of a ~470 ns small PUBLISH encode.
+  const wild = typeof value === 'string' ? value.indexOf('+') !== -1 || value.indexOf('#') !== -1 : (value as Uint8Array).includes(PLUS) || (value as Uint8Array).includes(HASH);
   if (wild) refuse('codec.encode.topic-wildcard', { field, value: show(value), rule: wildcardRule });
   return length;
 }

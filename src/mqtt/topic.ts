@@ -13,21 +13,36 @@ export function validTopicName(topic: string): boolean {
  * `+` only as a whole level [MQTT-4.7.1-3].
  */
 export function validTopicFilter(filter: string): boolean {
+  return scanTopicFilter(filter) !== INVALID_FILTER;
+}
+
+/** scanTopicFilter's answer for a filter that breaks a rule. */
+export const INVALID_FILTER = -1;
+/** scanTopicFilter's answer for a valid filter with a character outside ASCII: its UTF-8 length is still to be measured. */
+export const NON_ASCII_FILTER = -2;
+
+/**
+ * A valid all-ASCII filter's length (its UTF-8 length too), else INVALID_FILTER or NON_ASCII_FILTER. One scan of char
+ * codes: it runs for every filter of every SUBSCRIBE, where the validity check and a UTF-8 measure were two scans.
+ */
+export function scanTopicFilter(filter: string): number {
   const n = filter.length;
-  if (n === 0) return false;
-  // One scan of char codes: this runs for every filter of every SUBSCRIBE, and split('/') allocated a level array each time.
+  if (n === 0) return INVALID_FILTER;
+  let ascii = true;
   for (let i = 0; i < n; i++) {
     const c = filter.charCodeAt(i);
     if (c === HASH) {
       // `#` must be the whole last level: at the end, and at the start or right after a `/`.
-      if (i !== n - 1 || (i > 0 && filter.charCodeAt(i - 1) !== SLASH)) return false;
+      if (i !== n - 1 || (i > 0 && filter.charCodeAt(i - 1) !== SLASH)) return INVALID_FILTER;
     } else if (c === PLUS) {
-      if ((i > 0 && filter.charCodeAt(i - 1) !== SLASH) || (i < n - 1 && filter.charCodeAt(i + 1) !== SLASH)) return false;
+      if ((i > 0 && filter.charCodeAt(i - 1) !== SLASH) || (i < n - 1 && filter.charCodeAt(i + 1) !== SLASH)) return INVALID_FILTER;
     } else if (c === 0) {
-      return false;
+      return INVALID_FILTER;
+    } else if (c >= 0x80) {
+      ascii = false;
     }
   }
-  return true;
+  return ascii ? n : NON_ASCII_FILTER;
 }
 
 const SLASH = 0x2f;

@@ -11,9 +11,9 @@ import { listCodes, packetReasonCodes, subackReturnCodes } from '../constants.js
 import { type ReadContext, codeName, expectEnd, fail, readPacketId, readString, readU8, record } from '../_read.js';
 import { checkCode, checkInt, checkPacketId, flag, measureText, packetWriter, refuse, show, writePrefixed } from '../_write.js';
 import { measureProperties, readProperties, refuseProperties, writeProperties } from '../properties.js';
-import { sharedSubscription, validTopicFilter } from '../topic.js';
+import { INVALID_FILTER, scanTopicFilter, sharedSubscription, validTopicFilter } from '../topic.js';
 import type { FieldBits, ProtocolVersion, QoS, SubackPacket, SubscribePacket, Subscription } from '../types.js';
-import { varintLength } from '../../wire.js';
+import { U16_MAX, varintLength } from '../../wire.js';
 
 const RULES_V5 = { atLeastOne: 'MQTT-3.8.3-2', reserved: 'MQTT-3.8.3-5', qos: 'MQTT 5.0 §3.8.3.1' } as const;
 // The 3.1.1 standard prints this id with a dash: [MQTT-3-8.3-4].
@@ -51,8 +51,10 @@ export function encodeSubscribe(p: SubscribePacket, version: ProtocolVersion): U
     if (typeof sub !== 'object' || sub === null) refuse('codec.encode.type', { field: subField(i), expected: 'an object', value: show(sub) });
     const topicField = subTopicField(i);
     if (typeof sub.topic !== 'string') refuse('codec.encode.type', { field: topicField, expected: 'a string', value: show(sub.topic) });
-    const length = measureText(sub.topic, topicField, version);
-    if (!validTopicFilter(sub.topic)) refuse('codec.encode.topic-filter', { field: topicField, value: show(sub.topic), rule: 'MQTT 3.1.1 §4.7.1' });
+    // An all-ASCII valid filter is measured by its validity scan; anything else takes the full string checks.
+    const scanned = scanTopicFilter(sub.topic);
+    const length = scanned >= 0 && scanned <= U16_MAX ? scanned : measureText(sub.topic, topicField, version);
+    if (scanned === INVALID_FILTER) refuse('codec.encode.topic-filter', { field: topicField, value: show(sub.topic), rule: 'MQTT 3.1.1 §4.7.1' });
     // Field names are built only on the way to a refusal.
     const qos = sub.qos === 0 || sub.qos === 1 || sub.qos === 2 ? sub.qos : checkInt(sub.qos, `${subField(i)}.qos`, 0, 2, qosRule);
     const nl = sub.nl === undefined ? false : flag(sub.nl, `${subField(i)}.nl`);
