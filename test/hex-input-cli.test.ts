@@ -99,3 +99,65 @@ describe("decode of this tool's own --format at output", () => {
     expect(r.err).toMatch(/this is a modem MQTT command log .*: the modem builds the packets/);
   });
 });
+
+// Serial.print(b) without HEX prints decimal (16 12 0 4 …): the hex reading stays what decode shows, and when it has
+// a problem while the decimal reading decodes without one, one line says so with the fix.
+describe('decode of bytes printed in decimal', () => {
+  const DECIMAL = '16 12 0 4 77 81 84 84 4 2 0 60 0 0';
+  const NOTE = /^read as decimal, the numbers decode as MQTT without a problem \(packets: 1\): the bytes look printed in decimal \(Serial\.print\(b\) without HEX\), so the hex reading above is probably not what was sent \(print the bytes in hex: Serial\.print\(b, HEX\) or printf\("%02X ", b\)\)$/m;
+
+  async function table(args: string[], options: FakeIoOptions = {}) {
+    const f = fakeIo(options);
+    const code = await main(['decode', ...args], f.io);
+    return { code, out: f.stdout(), err: f.stderr() };
+  }
+
+  test('table: the hex reading, its problem, then the note after the summary; exit 1', async () => {
+    const r = await table([DECIMAL]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('16 12 00 04 77 81 84 84 04 02 00 60 00 00');
+    expect(r.out).toMatch(NOTE);
+    expect(r.out.trimEnd().split('\n').at(-1)).toMatch(NOTE);
+  });
+
+  test('Serial.println(b): one number a line, from stdin', async () => {
+    const r = await table(['-'], { stdin: `${DECIMAL.split(' ').join('\r\n')}\r\n` });
+    expect(r.out).toMatch(NOTE);
+  });
+
+  test('after a TX: label, in one direction', async () => {
+    const r = await table([`TX: ${DECIMAL}`]);
+    expect(r.out).toMatch(NOTE);
+  });
+
+  test('json: the packets are the hex reading, the note is one line on stderr', async () => {
+    const r = await decode([DECIMAL]);
+    expect(r.json!.packets.map((p) => p.hex)).toEqual(['1612000477818484040200600000']);
+    expect(r.err).toMatch(NOTE);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('zh', async () => {
+    const r = await table([DECIMAL, '--lang', 'zh']);
+    expect(r.out).toContain('这些数字按十进制读取可解码为没有问题的 MQTT（报文：1）');
+  });
+
+  test.each([
+    ['the hex reading has no problem', '20 2 0 0'],
+    ['the decimal reading has a problem too', '16 12 0 4'],
+    ['a token has a leading zero (not what Serial.print(b) prints)', '16 12 00 04 77 81 84 84 04 02 00 60 00 00'],
+    ['a line holds a hex letter', `${DECIMAL}\nC0 0`],
+    ['two directions', `TX: ${DECIMAL}\nRX: 32 2 0 0`],
+    ['a 0x list', '0x16 0x12 0x0 0x4 0x77 0x81 0x84 0x84 0x4 0x2 0x0 0x60 0x0 0x0'],
+  ])('no note when %s', async (_name, input) => {
+    const r = await table([input]);
+    expect(r.out).not.toContain('read as decimal');
+    expect(r.err).not.toContain('read as decimal');
+  });
+
+  test('a number of three digits is refused as decimal, with the fix', async () => {
+    const r = await table(['48 5 0 1 116 200 201']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/line 1: 116 is not a hex byte, and the line reads as decimal numbers 0-255: printed with Serial\.print\(b\) without HEX\? \(print the bytes in hex: Serial\.print\(b, HEX\)/);
+  });
+});

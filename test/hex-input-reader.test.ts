@@ -115,6 +115,26 @@ describe('TextReader is linear on hostile text', () => {
       check: (n, run) => expect(run().length).toBe(n),
     },
     {
+      name: "'a ' * n (bytes printed without leading zeros, one digit each)",
+      make: (n) => 'a '.repeat(n),
+      check: (n, run) => expect(run().length).toBe(n),
+    },
+    {
+      name: "'Packet: ' + 'a ' * n (a label, then one-digit bytes: read after longestHexRun finds none)",
+      make: (n) => `Packet: ${'a '.repeat(n)}`,
+      check: (n, run) => expect(run().length).toBe(n),
+    },
+    {
+      name: "'1 ' * n + '200' (decimal numbers: refused at the three-digit one)",
+      make: (n) => `${'1 '.repeat(n)}200`,
+      check: (_n, run) => expect(run).toThrowError(/line 1: 200 is not a hex byte/),
+    },
+    {
+      name: "'7 ' * n (decimal-looking bytes: their decimal reading is made once and dropped past its bound)",
+      make: (n) => '7 '.repeat(n),
+      check: (n, run) => expect(run().length).toBe(n),
+    },
+    {
       name: 'hexdump -C line with n | in its text column',
       make: (n) => `00000000  10 0c 00 04 4d 51 54 54  04 02 00 3c 00 00        |${'|'.repeat(n)}|\n`,
       check: (_n, run) => expect(hex(run())).toBe('100c00044d5154540402003c0000'),

@@ -124,6 +124,11 @@ export interface ReadStats {
   unreadLinkType: number | null;
   /** Frames holding IP fragments of TCP that were not reassembled (their datagram never completed, or overlapped). */
   unreadFragments: number;
+  /**
+   * Text whose hex reading has a problem but which, read as decimal numbers, decodes as this many MQTT packets without
+   * one (`16 12 0 4 …`: Serial.print(b) without HEX); set once the input has ended, absent otherwise (see decimalPackets).
+   */
+  decimalPackets?: number;
 }
 
 /**
@@ -172,7 +177,7 @@ export async function readInput(
   if (head.length === 0) throw new MqttSignError('capture.input.empty', {}, 2);
   if (textOnly || options.encoding === 'base64' || textLike(head.subarray(0, 4096))) {
     const progress: TextProgress = { text: 0, bytes: 0, textAtPacket: 0, bytesAtPacket: 0 };
-    return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding, progress), options, progress), stats };
+    return { kind: 'text', batches: textBatches(textSegments(rest, options.encoding, progress), options, progress, stats), stats };
   }
   return { kind: 'binary', batches: binaryBatches(rest, options), stats };
 }
@@ -253,6 +258,8 @@ interface TextProgress {
   bytes: number;
   textAtPacket: number;
   bytesAtPacket: number;
+  /** The text read as decimal (TextReader.decimalReading), once it has ended. */
+  decimal?: Uint8Array | null;
 }
 export const TEXT_NOT_MQTT_LIMIT = 4 * NOT_MQTT_LIMIT;
 
@@ -272,14 +279,17 @@ async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEn
     }
   }
   const last = [...reader.push(utf8.decode()), ...reader.end()];
+  progress.decimal = reader.decimalReading();
   if (last.length > 0) yield last;
 }
 
 /** Text segments → packets: each direction its own byte stream (like the two directions of a TCP connection). */
-async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: ReadOptions, progress: TextProgress): AsyncGenerator<CapturedPacket[]> {
+async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: ReadOptions, progress: TextProgress, stats?: ReadStats): AsyncGenerator<CapturedPacket[]> {
   const state: VersionState = { version: options.protocolVersion ?? 4, known: options.protocolVersion !== undefined };
   let out: CapturedPacket[] = [];
   let index = 0;
+  /** Whether the hex reading has a malformed stretch or a problem (for decimalPackets). */
+  let trouble = false;
   const splitters = new Map<Direction | undefined, Splitter>();
   const splitterFor = (direction: Direction | undefined): Splitter => {
     let splitter = splitters.get(direction);
@@ -287,6 +297,7 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
       splitter = new Splitter(state, (found) => {
         found.index = index++;
         if (direction) found.direction = direction;
+        if (!found.packet || found.problems.length > 0) trouble = true;
         if (found.packet) {
           progress.textAtPacket = progress.text;
           progress.bytesAtPacket = progress.bytes;
@@ -332,7 +343,23 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
   }
   if (!any) throw new MqttSignError('capture.input.empty', {}, 2);
   for (const splitter of splitters.values()) splitter.end('input', true);
+  if (stats && trouble && progress.decimal) {
+    const packets = decimalPackets(progress.decimal, options);
+    if (packets > 0) stats.decimalPackets = packets;
+  }
   if (out.length > 0) yield out;
+}
+
+/**
+ * The decimal diagnosis: text whose bytes all came from lines of bare numbers without leading zeros (`16 12 0 4 …`,
+ * one or two digits each: TextReader.decimalReading) and whose hex reading has a problem is what `Serial.print(b)`
+ * without HEX prints when, read as decimal, it decodes as MQTT with no problem at all: the number of packets it makes
+ * then, else 0. (A line with a three-digit number 100-255 is refused where it is read, capture.input.decimal.)
+ */
+export function decimalPackets(bytes: Uint8Array, options: ReadOptions = {}): number {
+  const packets = decodeBytes(bytes, options);
+  for (const p of packets) if (!p.packet || p.problems.length > 0) return 0;
+  return packets.length;
 }
 
 /** Bytes held by the splitters of packets still arriving (one per direction, so at most three). */

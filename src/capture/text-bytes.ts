@@ -64,17 +64,47 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 11 || c === 12 || c 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /**
+ * What TextReader carries from one line of bytes to the next, for the one-digit reading (see plainBytes), and what
+ * plainBytes says about the line it just read.
+ */
+export class PlainState {
+  /**
+   * A line read so far held a bare two-digit token with a leading zero (`0C`, `00`): the text is printed padded, so
+   * from then on a token of one digit is a digit lost, not a byte.
+   */
+  padded = false;
+  /** The line just read: whether a token of one hex digit was read as a byte, and how many tokens it had. */
+  short = false;
+  tokens = 0;
+  /**
+   * The line just read as decimal, when it was read as bare hex and every token is a decimal number without a leading
+   * zero (`16 12 0 4`, which `Serial.print(b)` without HEX prints); otherwise null. A diagnosis only, never the reading.
+   */
+  decimal: Uint8Array | null = null;
+}
+
+/**
  * A line that is nothing but bytes: hex (`10 0C`, `100c0004`, `10:0c`, `10-0C`), `0x` lists, or a comma list in
  * decimal or mixed with `0x` (`16, 12, 0x00`, C's reading: bare numbers are decimal). Returns null when the line
  * holds anything else; throws a usage error when it is clearly meant as bytes but one token is not a byte.
+ *
+ * With a `state` (TextReader's own lines), a bare token of one hex digit is that byte (`10 C 0 4`: Arduino's
+ * `Serial.print(b, HEX)`, `printf("%X ", b)`, one per line from `Serial.println(b, HEX)`) when the line shows it was
+ * printed without leading zeros: every bare token is one or two hex digits, and no two-digit token starts with 0,
+ * on this line or on any plain byte line before it (`10 0C 0` is a padded line with a digit lost: refused). A token
+ * of three digits, or an odd run (`10C04`), stays refused. Without a state (source code, modem data) the old rule
+ * holds: every bare byte is two digits.
  */
-export function plainBytes(s: string, line: number): Uint8Array | null {
+export function plainBytes(s: string, line: number, state?: PlainState): Uint8Array | null {
   // First pass: is every token a number, and which reading applies? Second pass: the bytes. No token array is kept.
   let tokens = 0;
   let prefixed = 0;
   let decimalOnly = true;
   let notTwo = false;
   let comma = false;
+  let oneDigit = false;
+  let padded = false;
+  let long = false;
   const ok = eachToken(s, (a, b, sep) => {
     if (sep === 44) comma = true;
     tokens++;
@@ -85,11 +115,27 @@ export function plainBytes(s: string, line: number): Uint8Array | null {
     if (!isHexString(s, a, b)) return false;
     if (!isDigits(s, a, b)) decimalOnly = false;
     if (b - a !== 2) notTwo = true;
+    if (b - a === 1) oneDigit = true;
+    else if (b - a > 2) long = true;
+    else if (s.charCodeAt(a) === 48) padded = true;
     return true;
   });
+  if (state) {
+    state.short = false;
+    state.tokens = tokens;
+    state.decimal = null;
+  }
   if (!ok || tokens === 0) return null;
   // C's reading of a mixed list, or an all-decimal comma list that is not all two-digit tokens (16,12,0,4).
   const bareIsDecimal = (prefixed > 0 && prefixed < tokens) || (prefixed === 0 && comma && decimalOnly && notTwo);
+  const bareHex = prefixed === 0 && !bareIsDecimal;
+  // Printed without leading zeros: a one-digit token is the byte it spells.
+  const short = state !== undefined && bareHex && oneDigit && !long && !padded && !state.padded;
+  if (state && bareHex && long && decimalOnly) {
+    // `16 12 0 4 200`: a three-digit number is no hex byte, and every token reads as decimal: say what it is.
+    const decimal = decimalToken(s);
+    if (decimal >= 0) throw new UsageError('capture.input.decimal', { token: clip(s.slice(decimal, tokenEnd(s, decimal, s.length))), line });
+  }
   const out = new ByteBuf();
   const bad = (a: number, b: number) => new UsageError('capture.input.token', { token: clip(s.slice(a, Math.min(b, a + 32))), line });
   eachToken(s, (a, b) => {
@@ -103,12 +149,77 @@ export function plainBytes(s: string, line: number): Uint8Array | null {
       out.push(v);
     } else if (prefixed > 0) {
       throw bad(a, b);
+    } else if (short && b - a === 1) {
+      out.push(hexDigit(s.charCodeAt(a)));
     } else {
       pushHexPairs(out, s, a, b, line);
     }
     return true;
   });
+  if (state && bareHex) {
+    if (padded) state.padded = true;
+    state.short = short;
+    // Every token one or two decimal digits without a leading zero: 0-99, what Serial.print(b) prints below 100.
+    if (decimalOnly && !long && !padded) state.decimal = decimalReading(s, tokens);
+  }
   return out.take();
+}
+
+/** The bytes of a line of bare decimal tokens of one or two digits (checked by the caller), read as decimal. */
+function decimalReading(s: string, tokens: number): Uint8Array {
+  const out = new Uint8Array(tokens);
+  let k = 0;
+  eachToken(s, (a, b) => {
+    out[k++] = b - a === 1 ? s.charCodeAt(a) - 48 : (s.charCodeAt(a) - 48) * 10 + s.charCodeAt(a + 1) - 48;
+    return true;
+  });
+  return out;
+}
+
+/**
+ * In a line of bare decimal tokens, the start of the first of three digits (100-255) when every token is a decimal
+ * byte without a leading zero (0-255: the line reads whole as decimal), or -1.
+ */
+function decimalToken(s: string): number {
+  let first = -1;
+  const ok = eachToken(s, (a, b) => {
+    if (b - a > 3 || (b - a > 1 && s.charCodeAt(a) === 48)) return false;
+    if (b - a === 3) {
+      const v = (s.charCodeAt(a) - 48) * 100 + (s.charCodeAt(a + 1) - 48) * 10 + s.charCodeAt(a + 2) - 48;
+      if (v > 255) return false;
+      if (first < 0) first = a;
+    }
+    return true;
+  });
+  return ok ? first : -1;
+}
+
+/**
+ * A line with a label whose bytes are printed without leading zeros (`Packet: 10 C 0 4`, `I (5) app: 10 C 0 4`),
+ * which longestHexRun cannot read (it takes whole-byte tokens only): what follows the label's last colon that is
+ * followed by a space or tab, read as a line of bytes alone (plainBytes with the state), when that is at least two
+ * tokens and uses the one-digit reading. Otherwise null, never an error: the caller keeps its own verdict.
+ */
+export function labelledShortBytes(s: string, line: number, state: PlainState): Uint8Array | null {
+  let colon = -1;
+  for (let k = s.length - 2; k >= 0; k--) {
+    const c = s.charCodeAt(k);
+    if (c === 58 && (s.charCodeAt(k + 1) === 32 || s.charCodeAt(k + 1) === 9)) {
+      colon = k;
+      break;
+    }
+  }
+  if (colon < 0) return null;
+  const padded = state.padded;
+  try {
+    const bytes = plainBytes(s.slice(colon + 1), line, state);
+    if (bytes && state.short && state.tokens >= 2) return bytes;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+  }
+  state.padded = padded;
+  state.decimal = null;
+  return null;
 }
 
 const isPrefixed = (s: string, a: number, b: number) => b - a > 2 && s.charCodeAt(a) === 48 && (s.charCodeAt(a + 1) | 32) === 120;

@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Direction } from './packet.js';
-import { ByteBuf, clip, longestHexRun, plainBytes } from './text-bytes.js';
+import { ByteBuf, clip, labelledShortBytes, longestHexRun, plainBytes, PlainState } from './text-bytes.js';
 import { CodeReader, looksLikeCode } from './text-code.js';
 import { dumpLine, endOffset, repeatBytes, type DumpForm } from './text-dump.js';
 import { logPrefix } from './text-log.js';
@@ -27,6 +27,8 @@ export type TextEncodingOption = 'auto' | 'hex' | 'base64';
 
 /** A single line longer than this is not pasted text; refused rather than held in memory. */
 export const MAX_LINE = 64 * 1024 * 1024;
+/** The decimal reading of the input (TextReader.decimalReading) is kept for at most this many bytes. */
+export const DECIMAL_MAX = 64 * 1024;
 /** How much text may be held back to decide whether it is base64. */
 const SNIFF_WINDOW = 64 * 1024;
 
@@ -61,6 +63,14 @@ export class TextReader {
   /** The direction (and time) of a marker line with no data, for the unmarked data lines after it. */
   #carry: { direction: Direction; time?: string } | null = null;
   #unreadable: { token: string; line: number } | null = null;
+  /** Plain byte lines' one-digit reading: whether the text has shown it is printed padded (see plainBytes). */
+  readonly #plain = new PlainState();
+  /**
+   * The input read as decimal, while every byte so far came from a plain byte line that reads as decimal too
+   * (PlainState.decimal) and all in one direction; null once one did not, or past DECIMAL_MAX bytes.
+   */
+  #decimal: ByteBuf | null = new ByteBuf();
+  #decimalDirection: Direction | undefined;
 
   constructor(options: { encoding?: TextEncodingOption } = {}) {
     this.#encoding = options.encoding ?? 'auto';
@@ -105,8 +115,22 @@ export class TextReader {
     return out;
   }
 
-  #emit(out: TextSegment[], bytes: Uint8Array, line: number, direction?: Direction, time?: string): void {
+  /**
+   * The whole input read as decimal (`16 12 0 4`: `Serial.print(b)` without HEX), when every byte came from lines
+   * that read so (see #decimal); null otherwise. For decode's diagnosis only: the bytes read are the hex ones.
+   */
+  decimalReading(): Uint8Array | null {
+    return this.#decimal && this.#decimal.length > 0 ? this.#decimal.take() : null;
+  }
+
+  /** `decimal`: the line's decimal reading, when it has one (PlainState.decimal); any other segment ends #decimal. */
+  #emit(out: TextSegment[], bytes: Uint8Array, line: number, direction?: Direction, time?: string, decimal: Uint8Array | null = null): void {
     if (bytes.length === 0) return;
+    if (this.#decimal) {
+      if (this.#emitted === 0) this.#decimalDirection = direction;
+      if (!decimal || direction !== this.#decimalDirection || this.#decimal.length + decimal.length > DECIMAL_MAX) this.#decimal = null;
+      else this.#decimal.append(decimal);
+    }
     this.#emitted += bytes.length;
     out.push({ bytes, ...(direction ? { direction } : {}), line, ...(time !== undefined ? { time } : {}) });
   }
@@ -129,10 +153,10 @@ export class TextReader {
     if (WORD_DUMP.test(trimmed)) throw new UsageError('capture.input.words', { line });
     const modem = this.#modem;
     if (!modem.active) {
-      const bytes = plainBytes(trimmed, line);
+      const bytes = plainBytes(trimmed, line, this.#plain);
       if (bytes) {
         this.#sniffed = true;
-        return this.#emit(out, bytes, line, this.#carry?.direction, this.#carry?.time);
+        return this.#emit(out, bytes, line, this.#carry?.direction, this.#carry?.time, this.#plain.decimal);
       }
     }
     const prefix = logPrefix(text);
@@ -155,8 +179,8 @@ export class TextReader {
       return this.#note(trimmed, line);
     }
     if (prefix.marked) {
-      const bytes = plainBytes(content, line);
-      if (bytes) return this.#emit(out, bytes, line, direction, time);
+      const bytes = plainBytes(content, line, this.#plain);
+      if (bytes) return this.#emit(out, bytes, line, direction, time, this.#plain.decimal);
     }
     if (!prefix.marked && looksLikeCode(text)) {
       this.#mode = 'code';
@@ -171,8 +195,19 @@ export class TextReader {
       return this.#sniffMore(null, line, out);
     }
     this.#sniffed = true;
-    const run = longestHexRun(content, line, !prefix.marked, prefix.start);
+    let run: Uint8Array | null = null;
+    let refusal: unknown = null;
+    try {
+      run = longestHexRun(content, line, !prefix.marked, prefix.start);
+    } catch (err) {
+      refusal = err;
+    }
     if (run) return this.#emit(out, run, line, direction, time);
+    // Only where that reads nothing or refuses (so no line read before reads otherwise): a label, then bytes printed
+    // without leading zeros (`Packet: 10 C 0 4`).
+    const short = labelledShortBytes(content, line, this.#plain);
+    if (short) return this.#emit(out, short, line, direction, time, this.#plain.decimal);
+    if (refusal !== null) throw refusal;
     this.#note(trimmed, line);
   }
 

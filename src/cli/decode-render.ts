@@ -39,6 +39,8 @@ export interface Summary {
   unreadFragments: number;
   /** Ctrl-C stopped the run: the counts cover what was read until then. */
   interrupted: boolean;
+  /** Packets the text makes read as decimal, when its hex reading has a problem and that one has none (ReadStats). */
+  decimalPackets?: number;
 }
 
 /** Each writes into the sink (src/cli/byte-sink.ts), which hands the bytes to stdout in pieces. */
@@ -172,7 +174,13 @@ export function notes(s: Summary, lang: Lang): string[] {
     out.push(`${message('pipeline.fragments', params, lang)} (${hint('pipeline.fragments', params, lang)})`);
   }
   if (s.interrupted) out.push(message('pipeline.interrupted', {}, lang));
+  if (s.decimalPackets) out.push(decimalNote(s.decimalPackets, lang));
   return out;
+}
+
+/** The one line of the decimal diagnosis (src/capture/read.ts decimalPackets), with its fix. */
+export function decimalNote(count: number, lang: Lang): string {
+  return `${message('pipeline.decimal', { count }, lang)} (${hint('pipeline.decimal', {}, lang)})`;
 }
 
 function heading(p: CapturedPacket, paint: Paint, lang: Lang): string {

@@ -18,6 +18,8 @@ export const en: Readonly<Record<string, string>> = {
   'pipeline.fragments': '{count} frames held IP fragments of TCP that were not reassembled (the rest of their datagram is not in the capture, came more than 60 s later, or overlapped them): what they carried is missing',
   'pipeline.fragments.hint': 'capture from before the connection opens until after it closes, on the interface that sees every fragment (or lower the MTU on the path so the device does not fragment)',
   'pipeline.interrupted': 'interrupted: the counts above cover what was read until Ctrl-C',
+  'pipeline.decimal': 'read as decimal, the numbers decode as MQTT without a problem (packets: {count}): the bytes look printed in decimal (Serial.print(b) without HEX), so the hex reading above is probably not what was sent',
+  'pipeline.decimal.hint': 'print the bytes in hex: Serial.print(b, HEX) or printf("%02X ", b)',
   'pipeline.progress': 'read {read} MB, {packets} packets, {rate} MB/s',
   'pipeline.progress.total': 'read {read} of {total} MB, {packets} packets, {rate} MB/s',
   // A malformed packet repeated back to back (src/capture/repeats.ts): its copies in one line.
@@ -45,6 +47,8 @@ export const zh: Readonly<Record<string, string>> = {
   'pipeline.fragments': '有 {count} 个帧装有未能重组的 TCP 的 IP 分片（同一数据报的其余分片不在抓包中、晚到 60 秒以上或与之重叠）：其中的内容缺失',
   'pipeline.fragments.hint': '请从连接建立之前一直抓到连接关闭之后，并在能看到全部分片的接口上抓包（或调小路径上的 MTU，让设备不再分片）',
   'pipeline.interrupted': '已中断：以上计数只包含按下 Ctrl-C 之前读取的内容',
+  'pipeline.decimal': '这些数字按十进制读取可解码为没有问题的 MQTT（报文：{count}）：字节看起来是以十进制打印的（Serial.print(b) 没加 HEX），上面按十六进制读出的很可能不是实际发送的内容',
+  'pipeline.decimal.hint': '请以十六进制打印字节：Serial.print(b, HEX) 或 printf("%02X ", b)',
   'pipeline.progress': '已读 {read} MB，{packets} 个报文，{rate} MB/s',
   'pipeline.progress.total': '已读 {read} / {total} MB，{packets} 个报文，{rate} MB/s',
   'pipeline.repeat': '紧接着 #{of} 之后，相同的字节和问题又连续出现 {count} 次：#{from} 到 #{to}，字节 {start} 到 {end}',

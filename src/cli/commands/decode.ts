@@ -23,7 +23,7 @@ import { loadSigner } from '../signers.js';
 import { platformIdOf } from '../../platforms/names.js';
 import { interruptOnDemand } from '../interrupt.js';
 import { ByteSink } from '../byte-sink.js';
-import { DECODE_FORMATS, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
+import { DECODE_FORMATS, decimalNote, notes, renderer, type DecodeFormat, type Summary } from '../decode-render.js';
 import { RepeatFolder } from '../../capture/repeats.js';
 import { withPauses } from '../pauses.js';
 
@@ -110,6 +110,7 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
     summary.unreadFrames = stats.unreadFrames;
     summary.unreadLinkType = stats.unreadLinkType;
     summary.unreadFragments = stats.unreadFragments;
+    if (stats.decimalPackets) summary.decimalPackets = stats.decimalPackets;
     // An input refused before any packet (unreadable text, not a capture) prints nothing but its error.
     if (failure !== null && !started) throw failure;
     if (!out.closed) {
@@ -120,6 +121,8 @@ export async function runDecode(input: string | undefined, opts: DecodeFlags, ct
       sink.flush(true);
       // tsv has no room for sentences: they go to stderr.
       if (opts.format === 'tsv') for (const note of notes(summary, lang)) io.stderr.write(`${note}\n`);
+      // json and jsonl have a field for every other note; this diagnosis has none, so it is a line on stderr.
+      else if (opts.format !== 'table' && summary.decimalPackets) io.stderr.write(`${decimalNote(summary.decimalPackets, lang)}\n`);
     }
     if (failure !== null) throw failure;
   } finally {
