@@ -40,7 +40,7 @@ const blocks = {
       'ClientId：d1',
       '用户名（Username）：myhub.azure-devices.net/d1/?api-version=2021-04-12',
       `密码（Password）：${AZURE_PASSWORD}`,
-      '心跳（Keep Alive）：240 秒',
+      '保活时间（Keep Alive）：240 秒',
       '有效期至：2027-01-15T08:00:00Z (1800000000)',
     ],
   },

@@ -155,7 +155,7 @@ describe('field names in the user language (--lang zh)', () => {
 
   test('the seed table terms', async () => {
     const r = await run(['--lang', 'zh', 'decode', '10 23 00 04 4D 51 54 54 04 82 00 3C 00 08 65 73 70 33 32 2D 30 31 00 0D 41 31 5F 54 45 53 54 5F 54 4F 4B 45 4E']);
-    for (const term of ['剩余长度 Remaining Length', '协议名 Protocol Name', '连接标志 Connect Flags', '保持连接 Keep Alive', '客户端标识符 Client Identifier', '用户名 User Name']) {
+    for (const term of ['剩余长度 Remaining Length', '协议名 Protocol Name', '连接标志 Connect Flags', '保活时间 Keep Alive', '客户端标识符 Client Identifier', '用户名 User Name']) {
       expect(r.out).toContain(term);
     }
   });

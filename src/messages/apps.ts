@@ -85,7 +85,7 @@ export const zh: Readonly<Record<string, string>> = {
   'format.app.unverified': '{url} 未经我们依据的平台文档确认；上线前请核实',
   'format.app.broker': '--format {format} 需要 broker 和 CONNECT',
   'format.app.control': '{option}：{field} 的第 {index} 个字符是 {char}，--format {format} 打印的命令行无法如实显示它（终端会执行它）；请用 --format json、mqttjs 或 hex',
-  'format.app.binary': '{option}：负载不是文本（不含 NUL 的 UTF-8），无法写进 --format {format} 的命令行；请用 --format mqttjs 或 hex',
+  'format.app.binary': '{option}：载荷不是文本（不含 NUL 的 UTF-8），无法写进 --format {format} 的命令行；请用 --format mqttjs 或 hex',
   'format.app.tls': 'TLS：这些命令信任公共 CA；broker 使用私有 CA 时请用 {option}',
   'format.app.oneClientId': '一个 clientId 只能有一个连接：请逐条运行（同一 clientId 的第二次登录会踢掉第一个）',
   'format.mosquitto.title': '{url} 的 mosquitto_sub / mosquitto_pub 命令',

@@ -103,7 +103,7 @@ export const zh: Readonly<Record<string, string>> = {
   'cli.help.stdin': '取值 - 表示从标准输入读取',
   'cli.sign.description': '{title}：计算登录签名并输出 MQTT 报文',
   'cli.opt.protocol': '报文使用的 MQTT 版本',
-  'cli.opt.keepalive': '心跳（Keep Alive）秒数（默认取平台允许范围内的值）',
+  'cli.opt.keepalive': '保活时间（Keep Alive），单位秒（默认取平台允许范围内的值）',
   'cli.opt.clean': 'Clean Session 置 0：重连后保留会话（及排队的 QoS 1 消息）',
   'cli.opt.willTopic': '遗嘱主题：设备掉线时由服务器发布遗嘱',
   'cli.opt.willPayload': '遗嘱内容：文本、@文件 或 hex:..',

@@ -140,7 +140,7 @@ export const zh: Readonly<Record<string, string>> = {
   'codec.encode.needs-v5': '{field} 需要 MQTT 5.0，但协议版本是 {value}',
   'codec.encode.needs-v5.hint': '请用 protocolVersion 5 编码，或去掉该字段。',
   'codec.encode.protocol-mismatch': '{field} = {value} 与协议版本 {version} 不匹配，应为 {expected} [{rule}]',
-  'codec.encode.client-id-required': '{field} 为空；空客户端标识需要 MQTT 3.1.1 或 5.0 且清理会话 [{rule}]',
+  'codec.encode.client-id-required': '{field} 为空；空客户端标识符要求 MQTT 3.1.1 或 5.0，且须设置清除会话 [{rule}]',
   'codec.encode.password-without-username': '设置了 {field} 却没有用户名；MQTT 5.0 之前有密码就必须有用户名 [{rule}]',
   'codec.encode.session-present': '{field} 为 true 但返回码 {value} 非零；被拒绝的连接没有会话 [{rule}]',
   'codec.encode.dup-qos0': 'QoS 0 的 PUBLISH 设置了 {field}；DUP 只用于 QoS 1 和 2 [{rule}]',

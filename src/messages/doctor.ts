@@ -269,7 +269,7 @@ export const zh: Readonly<Record<string, string>> = {
   'doctor.limits.keepalive-invalid.hint': '删除该行（默认 65535），或至少写 60',
   'doctor.limits.keepalive': 'max_keepalive {value} 小于 MQTT.js、mosquitto_pub 和多数 SDK 使用的 {typical} 秒：MQTT 5 客户端会被要求每 {value} 秒发一次心跳',
   'doctor.limits.keepalive.hint': '至少调到 {typical}，或删除该行',
-  'doctor.limits.message-size': 'message_size_limit {value}：负载更大的 PUBLISH 会被丢弃；JSON 遥测和固件分片常常超过它',
+  'doctor.limits.message-size': 'message_size_limit {value}：载荷更大的 PUBLISH 会被丢弃；JSON 遥测和固件分片常常超过它',
   'doctor.limits.message-size.hint': '调大，或删除该行（不限制）',
   'doctor.limits.connections': 'max_connections {value}：每个手机、网页和设备各占一个连接，超出后的连接会被拒绝',
   'doctor.limits.connections.hint': '调大，或写 -1 表示不限制',

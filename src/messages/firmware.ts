@@ -23,7 +23,7 @@ export const en: Readonly<Record<string, string>> = {
 };
 
 export const zh: Readonly<Record<string, string>> = {
-  'firmware.opt.runtime': '与 --format c 同用：生成固件运行时头文件：任意负载的 PUBLISH 写入函数、回复解析（CONNACK、SUBACK、PUBACK、PUBLISH），不分配内存',
+  'firmware.opt.runtime': '与 --format c 同用：生成固件运行时头文件：任意载荷的 PUBLISH 写入函数、回复解析（CONNACK、SUBACK、PUBACK、PUBLISH），不分配内存',
   'firmware.c.title': '发往 {where} 的 MQTT 报文：{packets}；由 mqtt-sign 生成',
   'firmware.c.title.nobroker': 'MQTT 报文：{packets}；由 mqtt-sign 生成',
   'firmware.arduino.how': '用 {send}(client, {first}, {FIRST}_LEN) 从闪存发送一个数组；返回写出的字节数（小于长度即连接出错）。',

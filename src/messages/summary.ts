@@ -28,7 +28,7 @@ export const zh: Readonly<Record<string, string>> = {
   'summary.clientId': 'ClientId：{value}',
   'summary.username': '用户名（Username）：{value}',
   'summary.password': '密码（Password）：{value}',
-  'summary.keepalive': '心跳（Keep Alive）：{value}',
+  'summary.keepalive': '保活时间（Keep Alive）：{value}',
   'summary.expires': '有效期至：{value}',
   'summary.yes': '是',
   'summary.no': '否',
