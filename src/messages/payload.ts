@@ -56,8 +56,8 @@ export const zh: Readonly<Record<string, string>> = {
   'payload.json.end.hint': '每条消息只发一个 JSON 值',
   'payload.json.eof': '载荷看起来是 JSON，但在载荷偏移 {offset} 处（第 {line} 行第 {column} 列）就结束了：有字符串、对象或数组没有闭合',
   'payload.json.eof.hint': '检查固件里的载荷长度：整段文本都要发出去',
-  'payload.envelope.missing': '{platform} 要求 {topic} 上的载荷使用 {envelope} 格式；载荷缺少 {missing}',
+  'payload.envelope.missing': '{platform} 要求 {topic} 上的载荷使用 {envelope} 信封；载荷缺少 {missing}',
   'payload.envelope.missing.hint': '例如 {example}',
-  'payload.envelope.not-object': '{platform} 要求 {topic} 上的载荷是 JSON 对象（{envelope} 格式）；这个载荷不是',
+  'payload.envelope.not-object': '{platform} 要求 {topic} 上的载荷是 JSON 对象（{envelope} 信封）；这个载荷不是',
   'payload.envelope.not-object.hint': '例如 {example}',
 };

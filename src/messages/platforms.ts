@@ -315,7 +315,7 @@ export const zh: Readonly<Record<string, string>> = {
   'platform.time.hour': '{option} 必须是 YYYYMMDDHH（UTC），而不是 {value}',
   'platform.time.ms-given': '{option} {value} 有 13 位数字，是毫秒；请给 Unix 秒（{seconds}）',
   'platform.expiry.limit': '{option} {value} 超出平台上限 {max}（{date}）',
-  'platform.envelope.unknown': '{platform} 的主题 {value} 没有消息封装；有封装的主题：{allowed}',
+  'platform.envelope.unknown': '{platform} 的主题 {value} 没有平台信封；有信封的主题：{allowed}',
   'platform.envelope.properties': '{topic} 的载荷必须是属性组成的 JSON 对象，例如 {"temp":10}',
 
   'lint.keepalive.range': '保活时间 {keepalive} 秒超出平台范围 {min}-{max} 秒；服务器会拒绝连接',

@@ -93,7 +93,7 @@ export const zh: Readonly<Record<string, string>> = {
   'azure.connectionString.repeated': '{option} 中 {part}= 出现了两次；每段只给一次',
   'azure.connectionString.missing': '{option} 缺少 {part}=；设备连接字符串的格式是 HostName=…;DeviceId=…;SharedAccessKey=…',
   'param.azure.connectionString': '设备（或模块）连接字符串，与门户和 az iot hub 显示的一致；可代替 --hub、--device、--key（和 --module）',
-  'generic.clientId.assigned': 'clientId 为空：由 broker 分配（MQTT 5.0 的 CONNACK 会给出它）',
-  'generic.clientId.empty31': '{option} ""：MQTT 3.1 要求 1-23 个字符的 clientId；要让 broker 分配，请用 --protocol 3.1.1 或 5',
+  'generic.clientId.assigned': 'clientId 为空：由服务器分配（MQTT 5.0 的 CONNACK 会给出它）',
+  'generic.clientId.empty31': '{option} ""：MQTT 3.1 要求 1-23 个字符的 clientId；要让服务器分配，请用 --protocol 3.1.1 或 5',
   'generic.clientId.emptyClean': '{option} ""：MQTT 3.1.1 下空 clientId 必须开启 clean session [MQTT-3.1.3-7]；去掉 --no-clean 或使用 --protocol 5',
 };
