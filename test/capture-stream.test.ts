@@ -298,6 +298,15 @@ describe('IP fragments (a small MTU or a VPN fragments a big CONNECT)', () => {
     expect(r.unread).toBe(4);
   });
 
+  test('IPv6: fragments of anything but TCP (UDP, ICMPv6) are not held, nor counted as TCP data missing', async () => {
+    const c = new Conversation({ host: '2001:db8::20', port: 50000 }, { host: '2001:db8::10', port: 1883 });
+    const udp = ipv6(c.send(true, big, 65000)[0]!);
+    udp[6] = 17; // the same bytes as a UDP datagram (a DNS answer, NFS), its last fragment not captured
+    const frags = fragment6(udp, 1232).slice(0, 2);
+    const file = pcapFile(LINK.RAW, frags.map((data, i) => ({ time: 1_700_000_000 + i, data })));
+    expect(await read(file)).toMatchObject({ packets: [], unread: 0 });
+  });
+
   test('memory is bounded: past 1,024 datagrams or 4 MiB waiting, the oldest are dropped and counted', () => {
     const many = new Defragmenter();
     for (let i = 0; i < 5000; i++) many.add(`a${i}`, 0, true, new Uint8Array(1024), 6, 0);

@@ -145,7 +145,9 @@ function ipv6Payload(d: Uint8Array, pos: number, end: number, next: number, at: 
     next = d[pos]!;
     pos += length;
   }
-  if (next === 44 && fragments && pos + 8 <= end) {
+  // Only a fragment whose part starts with TCP or a header that may lead to it: fragmented UDP or ICMPv6 is no MQTT,
+  // and held or counted it would crowd out TCP's and be reported as TCP data missing.
+  if (next === 44 && fragments && pos + 8 <= end && FRAGMENT_NEXT.has(d[pos]!)) {
     // Next Header, reserved, offset (13 bits, in 8-byte units) with the M flag last, 32-bit identification.
     const field = u16(d, pos + 2);
     const key = `${ipv6Text(header, at + 8)}|${ipv6Text(header, at + 24)}|${u16(d, pos + 4) * 65536 + u16(d, pos + 6)}`;
@@ -156,6 +158,9 @@ function ipv6Payload(d: Uint8Array, pos: number, end: number, next: number, at: 
   if (next !== 6) return null;
   return tcp(d, pos, end, ipv6Text(header, at + 8), ipv6Text(header, at + 24));
 }
+
+/** Next Headers after an IPv6 fragment header that may lead to TCP: TCP, routing, destination options, AH. */
+const FRAGMENT_NEXT = new Set([6, 43, 60, 51]);
 
 function tcp(d: Uint8Array, at: number, end: number, src: Address, dst: Address): Segment | null {
   if (end < at + 20) return null;
