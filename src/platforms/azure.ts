@@ -204,7 +204,8 @@ function verify(login: CapturedLogin, given: SignParams, ctx: { now?: number }):
   const [deviceId = '', moduleId] = clientId.split('/');
   if (p.given('deviceId')) {
     const expected = p.given('moduleId') ? `${p.require('deviceId')}/${p.require('moduleId')}` : p.require('deviceId');
-    fields.push(fieldCheck('clientId', login.clientId === expected, expected, login.clientId));
+    // Swapped, the clientId meant is in the username: when it is right, the swap alone is said.
+    if (!swapped || clientId !== expected) fields.push(fieldCheck('clientId', login.clientId === expected, expected, login.clientId));
   }
   if (swapped) fields.push(fieldCheck('username', false, login.clientId, login.username, { code: 'azure.verify.fieldsSwapped' }));
   else fields.push(checkUsername(username, host, clientId, p.require('apiVersion')));

@@ -162,14 +162,15 @@ function verify(login: CapturedLogin, values: SignParams, ctx: { now?: number })
   const key = p.base64('psk');
   const fields: FieldCheck[] = [];
   const warnings: Warning[] = [];
-  if (p.given('productId') && p.given('deviceName')) {
-    const expected = p.require('productId') + p.require('deviceName');
-    fields.push(fieldCheck('clientId', login.clientId === expected, expected, login.clientId));
-  }
-
   // clientId;sdkappid;connid;expiry sent as the clientId and productId+deviceName as the username: the fields swapped.
   // Said once, and the password then checked over the text the device meant as its username.
   const swapped = (login.username ?? '').split(';').length !== 4 && login.clientId.split(';').length === 4 && login.clientId.split(';')[0] === login.username;
+  if (p.given('productId') && p.given('deviceName')) {
+    const expected = p.require('productId') + p.require('deviceName');
+    // Swapped, the clientId meant is in the username: when it is right, the swap alone is said.
+    if (!swapped || login.username !== expected) fields.push(fieldCheck('clientId', login.clientId === expected, expected, login.clientId));
+  }
+
   const username = swapped ? login.clientId : login.username ?? '';
   const parts = username.split(';');
   if (swapped) {

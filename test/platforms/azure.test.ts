@@ -198,6 +198,11 @@ describe('verify names the known mistakes', () => {
   test('clientId and username swapped: named once, the token still checked for the device meant', () => {
     const r = check({ clientId: good.username, username: good.clientId });
     expect(failing(r)).toEqual([['username', 'azure.verify.fieldsSwapped']]);
+    // With --device-id too: the clientId meant (in the username) is right, so not 'differs' as well.
+    const given = check({ clientId: good.username, username: good.clientId }, NOW, { deviceId: 'my_device' });
+    expect(failing(given)).toEqual([['username', 'azure.verify.fieldsSwapped']]);
+    const other = check({ clientId: good.username, username: good.clientId }, NOW, { deviceId: 'other' });
+    expect(failing(other)[0]).toEqual(['clientId', undefined]);
   });
 
   test('the expected sig is shown encoded, the captured one as sent', () => {

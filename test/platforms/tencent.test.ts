@@ -226,6 +226,11 @@ describe('verify names the known mistakes', () => {
   test('clientId and username swapped: named once, and the password checked over the username meant', () => {
     const r = check({ clientId: username, username: 'ABCDEF1234dev001' });
     expect(failing(r)).toEqual([['username', 'tencent.verify.fieldsSwapped']]);
+    // With --product-id and --device-name too: the clientId meant (in the username) is right, so not 'differs' as well.
+    const given = check({ clientId: username, username: 'ABCDEF1234dev001' }, NOW, { productId: base.productId, deviceName: base.deviceName });
+    expect(failing(given)).toEqual([['username', 'tencent.verify.fieldsSwapped']]);
+    const other = check({ clientId: username, username: 'ABCDEF1234dev001' }, NOW, { productId: base.productId, deviceName: 'dev002' });
+    expect(failing(other)).toEqual([['clientId', undefined], ['username', 'tencent.verify.fieldsSwapped']]);
   });
 
   test('username field 1 is not the clientId', () => {
