@@ -27,6 +27,8 @@ describe('doctor rules', () => {
     ['a plugin authenticates', 'listener 1883\nplugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so', [], ['auth.anonymous-refused']],
     ['global security under a second listener', 'listener 1883\nallow_anonymous true\nlistener 8883\npassword_file /p', ['auth.global'], []],
     ['per-listener orphan', 'per_listener_settings true\nallow_anonymous true\nlistener 1883', ['auth.orphan', 'auth.anonymous-refused'], []],
+    // Local-only mode's bind is doctor's own 'localhost', not a host name written: no ws.bind-host about it.
+    ['protocol websockets, no listener (local-only)', 'protocol websockets\nallow_anonymous true', ['ws.only', 'listener.none'], ['ws.bind-host', 'ws.bind-name']],
     ['protocol websockets before any listener', 'protocol websockets\nlistener 1883\nallow_anonymous true', ['ws.no-port', 'ws.none'], []],
     ['websockets only', 'listener 8083\nprotocol websockets\nallow_anonymous true', ['ws.only', 'ws.no-tls'], ['ws.none']],
     ['websockets bound to a name', 'listener 1883\nlistener 8083 myhost\nprotocol websockets\nallow_anonymous true', ['ws.bind-name'], []],

@@ -148,7 +148,8 @@ export function doctor(input: DoctorInput): DoctorReport {
     const bindIgnored = ws && written !== null && IPV4.test(written) && domain !== 'ipv4';
     // A name is taken by libwebsockets as a network interface's (lo, eth0: that interface's address). A host name is
     // no interface: the listener then opens no socket, and mosquitto 2.0.11 still logs "Opening websockets listen socket".
-    const wsName = ws && written !== null && !IP.test(written) ? written : undefined;
+    // (Local-only mode's 'localhost' is ours, not written: ws.only says what that mode does with websockets.)
+  const wsName = ws && written !== null && !localOnly && !IP.test(written) ? written : undefined;
     const hostName = wsName !== undefined && HOST_NAME.test(wsName);
     const bind = bindIgnored || wsName !== undefined ? null : written;
     const iface = ws ? wsName : asked?.value;
