@@ -284,7 +284,7 @@ async function* textSegments(chunks: AsyncIterable<Uint8Array>, encoding: TextEn
 }
 
 /** Text segments → packets: each direction its own byte stream (like the two directions of a TCP connection). */
-async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: ReadOptions, progress: TextProgress, stats?: ReadStats): AsyncGenerator<CapturedPacket[]> {
+async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: ReadOptions, progress: TextProgress, stats: ReadStats): AsyncGenerator<CapturedPacket[]> {
   const state: VersionState = { version: options.protocolVersion ?? 4, known: options.protocolVersion !== undefined };
   let out: CapturedPacket[] = [];
   let index = 0;
@@ -343,7 +343,7 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
   }
   if (!any) throw new MqttSignError('capture.input.empty', {}, 2);
   for (const splitter of splitters.values()) splitter.end('input', true);
-  if (stats && trouble && progress.decimal) {
+  if (trouble && progress.decimal) {
     const packets = decimalPackets(progress.decimal, options);
     if (packets > 0) stats.decimalPackets = packets;
   }

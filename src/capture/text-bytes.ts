@@ -81,6 +81,8 @@ export class PlainState {
    * zero (`16 12 0 4`, which `Serial.print(b)` without HEX prints); otherwise null. A diagnosis only, never the reading.
    */
   decimal: Uint8Array | null = null;
+  /** Whether the reader still wants a line's decimal reading; once it has given up on it, lines no longer build one. */
+  wantDecimal = true;
 }
 
 /**
@@ -160,7 +162,7 @@ export function plainBytes(s: string, line: number, state?: PlainState): Uint8Ar
     if (padded) state.padded = true;
     state.short = short;
     // Every token one or two decimal digits without a leading zero: 0-99, what Serial.print(b) prints below 100.
-    if (decimalOnly && !long && !padded) state.decimal = decimalReading(s, tokens);
+    if (state.wantDecimal && decimalOnly && !long && !padded) state.decimal = decimalReading(s, tokens);
   }
   return out.take();
 }

@@ -128,8 +128,10 @@ export class TextReader {
     if (bytes.length === 0) return;
     if (this.#decimal) {
       if (this.#emitted === 0) this.#decimalDirection = direction;
-      if (!decimal || direction !== this.#decimalDirection || this.#decimal.length + decimal.length > DECIMAL_MAX) this.#decimal = null;
-      else this.#decimal.append(decimal);
+      if (!decimal || direction !== this.#decimalDirection || this.#decimal.length + decimal.length > DECIMAL_MAX) {
+        this.#decimal = null;
+        this.#plain.wantDecimal = false;
+      } else this.#decimal.append(decimal);
     }
     this.#emitted += bytes.length;
     out.push({ bytes, ...(direction ? { direction } : {}), line, ...(time !== undefined ? { time } : {}) });
