@@ -26,9 +26,9 @@ export interface TextSegment {
 export type TextEncodingOption = 'auto' | 'hex' | 'base64';
 
 /** A single line longer than this is not pasted text; refused rather than held in memory. */
-export const MAX_LINE = 64 * 1024 * 1024;
+const MAX_LINE = 64 * 1024 * 1024;
 /** The decimal reading of the input (TextReader.decimalReading) is kept for at most this many bytes. */
-export const DECIMAL_MAX = 64 * 1024;
+const DECIMAL_MAX = 64 * 1024;
 /** How much text may be held back to decide whether it is base64. */
 const SNIFF_WINDOW = 64 * 1024;
 
@@ -354,7 +354,7 @@ function base64Bytes(s: string): Uint8Array {
  * plausible MQTT packet (a known type with its fixed flags and a Remaining Length that ends). `complete`: the
  * first packet must fit in the text (false while more lines may follow). One pass; only the first bytes are decoded.
  */
-export function looksLikeBase64(text: string, complete = true): boolean {
+function looksLikeBase64(text: string, complete = true): boolean {
   const scan = new Base64Scan();
   scan.add(text);
   return scan.plausible(complete);

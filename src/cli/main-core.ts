@@ -19,12 +19,12 @@ import type { PlatformId } from '../platforms/names.js';
  * A plain command line's arguments after the command's name, run without commander: false when they are not plain
  * (src/cli/options.ts), and commander runs them. Each entry holds its own command's runner and imports the other's.
  */
-export interface PlainRunners {
+interface PlainRunners {
   sign(args: readonly string[], platform: PlatformId, ctx: CliContext): Promise<boolean>;
   decode(args: readonly string[], ctx: CliContext): Promise<boolean>;
 }
 
-export type Main = (argv: readonly string[], systemIo?: Io) => Promise<number>;
+type Main = (argv: readonly string[], systemIo?: Io) => Promise<number>;
 
 export const makeMain =
   (plain: PlainRunners): Main =>

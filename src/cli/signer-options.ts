@@ -32,7 +32,7 @@ function describeParam(platform: string, param: SignerParam, lang: Lang): string
   return notes.length === 0 ? text : `${text} (${notes.join('; ')})`;
 }
 
-export interface SignerInput {
+interface SignerInput {
   readonly params: SignParams;
   /** The secret values actually used, to keep them out of any message. */
   readonly secrets: readonly string[];

@@ -24,7 +24,7 @@ export interface AtStep {
   readonly after?: Comment;
 }
 
-export interface Comment {
+interface Comment {
   readonly code: string;
   readonly params?: Readonly<Record<string, string | number>>;
 }
@@ -35,7 +35,7 @@ export interface ResultCode {
   readonly code: string;
 }
 
-export const spaced = (bytes: Uint8Array): string => hexCells(bytes);
+const spaced = (bytes: Uint8Array): string => hexCells(bytes);
 
 /**
  * The steps as script lines: comment (note), command, then `# expect: …`. A step with data waits for the prompt
