@@ -72,7 +72,7 @@ async function runMain(argv: readonly string[], systemIo: Io, plain: PlainRunner
     if (!(await runPlain(argv, command, ctx, plain))) {
       const outcome = await (await import('./program.js')).runProgram(argv, ctx, command, colorAllowed);
       if (outcome !== undefined && 'usage' in outcome) return printError(outcome.usage, 2, io, errorColor);
-      // A command group run without its subcommand: commander has already printed the help to stderr.
+      // Global options and no command: commander has already printed the help to stderr.
       if (outcome !== undefined && outcome.exit !== 0) return outcome.exit;
     }
     // A command's output is only done once the system took it: a full disk is reported here, once, exit 1.
