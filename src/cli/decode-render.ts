@@ -158,7 +158,10 @@ function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, pla
   };
 }
 
-/** The summary's sentences beyond the counts: skipped TLS and WebSocket streams, frames cut by the snaplen or of a link type not read, an interruption. */
+/**
+ * The summary's sentences beyond the counts: skipped TLS and WebSocket streams, frames cut by the snaplen or of a link
+ * type not read, fragments not reassembled, an interruption, and the text's decimal reading.
+ */
 export function notes(s: Summary, lang: Lang): string[] {
   const out = s.skipped.map((k) => `${message(`capture.skipped.${k.reason}`, { stream: k.stream, port: k.port }, lang)} (${hint(`capture.skipped.${k.reason}`, {}, lang)})`);
   if (s.truncatedFrames > 0) {
