@@ -74,7 +74,7 @@ function login(input: FormatInput): string[] {
   return lines;
 }
 
-/** "<packet> -> <host>:<port> (<platform>)", clientId and username, as comment lines (python). Never the password. */
+/** "<packet> -> <broker url> (<platform>)", clientId and username, as comment lines (python). Never the password. */
 export function describe(name: string, input: FormatInput): string[] {
   const lines = [input.broker ? `${name} -> ${input.broker.url}${input.platform ? ` (${input.platform})` : ''}` : name, ...login(input)];
   return lines.map((l) => termSafe(l, Infinity));

@@ -77,12 +77,12 @@ export function renderCodes(codes: readonly ResultCode[], lang: Lang): string[] 
   return [`# ${message('modem.codes', {}, lang)}`, ...codes.map((c) => `#   ${c.form.padEnd(width)}  ${message(c.code, {}, lang)}`)];
 }
 
-/** A value over a modem's limit for the command that has to carry it: a usage error naming both. */
 /** A keepalive the modem's command cannot set: in seconds, so not overLimit's bytes. */
 export function keepaliveRange(modem: string, value: number, min: number, max: number, command: string): never {
   throw new UsageError('modem.keepalive', { modem, value, min, max, command });
 }
 
+/** A value over a modem's limit for the command that has to carry it: a usage error naming both. */
 export function overLimit(modem: string, field: string, option: string, length: number, limit: number, command: string): never {
   throw new UsageError('modem.limit', { modem, field, option, length, limit, command });
 }
