@@ -15,7 +15,7 @@ const FRAGMENT_KEEP_SEC = 60;
 const FRAGMENT_SETS_MAX = 1024;
 /** Fragment bytes held over all datagrams (Linux's ipfrag_high_thresh is 4 MB); past this the oldest is dropped. */
 const FRAGMENT_BYTES_MAX = 4 << 20;
-/** Fragments of one datagram (a 64 KiB datagram in 1280-byte IPv6 fragments is 52). */
+/** Fragments of one datagram (a 64 KiB datagram in 1280-byte IPv6 packets, 1,232 data bytes each, is 54). */
 const FRAGMENTS_MAX = 512;
 /** An IP datagram is at most this long (IPv4 total length; IPv6 payload length without jumbograms). */
 const DATAGRAM_MAX = 65535;
