@@ -356,7 +356,7 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
  * without HEX prints when, read as decimal, it decodes as MQTT with no problem at all: the number of packets it makes
  * then, else 0. (A line with a three-digit number 100-255 is refused where it is read, capture.input.decimal.)
  */
-function decimalPackets(bytes: Uint8Array, options: ReadOptions = {}): number {
+function decimalPackets(bytes: Uint8Array, options: ReadOptions): number {
   const packets = decodeBytes(bytes, options);
   for (const p of packets) if (!p.packet || p.problems.length > 0) return 0;
   return packets.length;
