@@ -23,7 +23,7 @@ export interface ReadOptions {
   readonly encoding?: TextEncoding;
   /** Version for packets before any CONNECT says it (plain bytes, or a capture that starts mid-stream). */
   readonly protocolVersion?: ProtocolVersion;
-  /** Told about each TCP stream of a capture that is skipped (TLS), so a caller can say why it shows no packets. */
+  /** Told about each TCP stream of a capture that is skipped (TLS, WebSocket), so a caller can say why it shows no packets. */
   readonly onSkippedStream?: (stream: SkippedStream) => void;
   /**
    * Asked once the first bytes are in: true reads the input as text whatever bytes it holds (a command-line argument
