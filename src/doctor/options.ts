@@ -5,7 +5,7 @@
  * Source: https://mosquitto.org/man/mosquitto-conf-5.html and /usr/share/man/man5/mosquitto.conf.5.gz (2.0.11).
  */
 
-/** bool: true|false; int: a decimal integer; str: the rest of the line; args: one or more words; listener: special. */
+/** bool: true|false; int: a decimal integer; str: the rest of the line; args: one or more words (`listener` among them). */
 type OptionKind = 'bool' | 'int' | 'str' | 'args';
 
 /**
