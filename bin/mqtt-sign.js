@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 // CommonJS (bin/package.json) on purpose: start-up is a target (≤ 1.3× a bare `node -e 0`), and an ES module entry
-// alone costs Node a few ms. The CLI itself runs from dist/bundle/cli.cjs, one file that scripts/bundle.mjs makes from
-// tsc's dist/ (reading ~60 ES modules was most of start-up), compiled with a V8 code cache (parsing it was most of the
-// rest). V8 accepts a cache only from the same Node build, architecture and V8 flags, so the cache is looked up by a key
+// alone costs Node a few ms. The CLI itself runs from dist/bundle/ (cli.cjs, or decode's or help's entry file, and the
+// files a run imports), which scripts/bundle.mjs makes from tsc's dist/ (reading ~60 ES modules was most of start-up),
+// each compiled with a V8 code cache (parsing it was most of the rest). V8 accepts a cache only from the same Node build, architecture and V8 flags, so the cache is looked up by a key
 // of exactly those: the one the build shipped, else one this machine wrote on an earlier run (in the user's cache
 // directory). When neither fits, the run writes one after it has finished, so the next start is fast on any Node.
 const { fstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } = require('node:fs');
@@ -83,7 +83,7 @@ function bundleSource(entry) {
   return bundleFresh() ? readFileSync(join(dir, entry), 'utf8') : undefined;
 }
 
-/** 32-bit FNV-1a, in hex: enough to tell flag sets apart in a file name without loading node:crypto (~9 ms). */
+/** 32-bit FNV-1a, in hex: enough to tell flag sets apart in a file name without loading node:crypto (~3 ms). */
 function fnv1a(text) {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;

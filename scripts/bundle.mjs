@@ -1,9 +1,8 @@
 // `npm run build`, after tsc: dist/cli/main.js, decode-main.js and bare-main.js and everything they import (commander
-// and chalk included) become CommonJS chunks in dist/bundle/: cli.cjs, cli-decode.cjs and cli-bare.cjs, which
-// bin/mqtt-sign.js runs (bin/mqtt-sign.js, entryFile, says for which command lines), and one chunk per part only some
-// runs need
-// (decode, verify, probe, doctor, capture reading, chalk, …), each with V8's code cache beside it. dist/ stays the
-// library. All of it is for start-up (issues 4 and 15); bin/mqtt-sign.js says why.
+// and chalk included) become CommonJS chunks, packed into files in dist/bundle/: cli.cjs, cli-decode.cjs and
+// cli-bare.cjs, which bin/mqtt-sign.js runs (its entryFile says for which command lines), and one file per part only
+// some runs import (decode, verify, probe, doctor, capture reading, chalk, …), each file with V8's code cache beside it.
+// dist/ stays the library. All of it is for start-up (issues 4 and 15); bin/mqtt-sign.js says why.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';

@@ -44,7 +44,7 @@ export function hasJsonUnsafe(text: string): boolean {
  * JSON text (JSON.stringify's output) with those characters escaped. They can only be inside string literals (JSON's
  * own punctuation and whitespace are none of them), where an escape means the same character. One native pass.
  */
-export function jsonSafe(json: string): string {
+function jsonSafe(json: string): string {
   return hasJsonUnsafe(json) ? json.replace(UNSAFE_ALL(), escapeUnits) : json;
 }
 

@@ -160,7 +160,7 @@ export class ByteWriter {
 }
 
 /** Why a varint could not be read, for framing code that must tell "incomplete" from "malformed". */
-export type VarintPeek = { value: number; length: number } | 'incomplete' | 'too-long' | 'not-minimal';
+type VarintPeek = { value: number; length: number } | 'incomplete' | 'too-long' | 'not-minimal';
 
 /** Reads a variable byte integer at `pos` without throwing; `end` bounds the data available. */
 export function peekVarint(bytes: Uint8Array, pos: number, end: number): VarintPeek {

@@ -1,7 +1,8 @@
 // Every text form of issue 5 → bytes; rows in test/fixtures/hex-input.json.
 import { describe, expect, test } from 'vitest';
 import { MqttSignError } from '../src/errors.js';
-import { looksLikeText, parseHexInput } from '../src/capture/hex-input.js';
+import { parseHexInput } from '../src/capture/hex-input.js';
+import { readInput } from '../src/capture/read.js';
 import rows from './fixtures/hex-input.json' with { type: 'json' };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -32,15 +33,17 @@ describe('parseHexInput', () => {
   });
 });
 
-describe('looksLikeText', () => {
+// File or stdin bytes are read as pasted text only when valid UTF-8 with no control bytes besides whitespace: a
+// binary MQTT packet always has one (its first byte is 0x10–0xF0, and lengths hold 0x00).
+describe('text or binary input', () => {
   test.each([
-    ['pasted hex', Buffer.from('10 0c 00 04\n'), true],
-    ['UTF-8 serial log', Buffer.from('[10:22:31]发→◇10 0C\n'), true],
-    ['a binary CONNECT', Buffer.from('100c00044d5154540402003c0000', 'hex'), false],
-    ['a binary PUBLISH with a printable header', Buffer.from('300800017468656c6c6f', 'hex'), false],
-    ['invalid UTF-8', Buffer.from([0x41, 0xff, 0x42]), false],
-    ['nothing', Buffer.alloc(0), false],
-  ])('%s', (_name, bytes, expected) => {
-    expect(looksLikeText(bytes)).toBe(expected);
+    ['pasted hex', Buffer.from('10 0c 00 04\n'), 'text'],
+    ['UTF-8 serial log', Buffer.from('[10:22:31]发→◇10 0C\n'), 'text'],
+    ['a binary CONNECT', Buffer.from('100c00044d5154540402003c0000', 'hex'), 'binary'],
+    ['a binary PUBLISH with a printable header', Buffer.from('300800017468656c6c6f', 'hex'), 'binary'],
+    ['invalid UTF-8', Buffer.from([0x41, 0xff, 0x42]), 'binary'],
+  ])('%s', async (_name, bytes, expected) => {
+    const { kind } = await readInput((async function* () { yield bytes; })());
+    expect(kind).toBe(expected);
   });
 });

@@ -37,7 +37,7 @@ export function problemOf(error: MqttSignError): Problem {
  * A fix that makes the packet take every byte available is tried only when at most this many are available: each try
  * copies them, and a long run of malformed packets must stay linear (each diagnosis costs a bounded amount).
  */
-export const TAKE_ALL_MAX = 4096;
+const TAKE_ALL_MAX = 4096;
 /** The longest packet wrongFlags corrects; diagnosisReach stays under it (plus what a framed packet needs). */
 const REACH_MAX = 64 * 1024;
 /** Corrected string lengths tried per packet: bounded, so a crafted packet full of length-like pairs stays cheap. */

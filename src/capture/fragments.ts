@@ -10,12 +10,12 @@
  */
 
 /** Capture seconds a datagram may take to complete (RFC 8200 4.5 gives 60 s; Linux waits 30 s). */
-export const FRAGMENT_KEEP_SEC = 60;
+const FRAGMENT_KEEP_SEC = 60;
 /** Datagrams waiting for their fragments at once; past this the oldest is dropped. */
-export const FRAGMENT_SETS_MAX = 1024;
+const FRAGMENT_SETS_MAX = 1024;
 /** Fragment bytes held over all datagrams (Linux's ipfrag_high_thresh is 4 MB); past this the oldest is dropped. */
-export const FRAGMENT_BYTES_MAX = 4 << 20;
-/** Fragments of one datagram (a 64 KiB datagram in 1280-byte IPv6 fragments is 52). */
+const FRAGMENT_BYTES_MAX = 4 << 20;
+/** Fragments of one datagram (a 64 KiB datagram in 1280-byte IPv6 packets, 1,232 data bytes each, is 54). */
 const FRAGMENTS_MAX = 512;
 /** An IP datagram is at most this long (IPv4 total length; IPv6 payload length without jumbograms). */
 const DATAGRAM_MAX = 65535;
@@ -42,7 +42,7 @@ interface FragmentSet {
 }
 
 /** The reassembled part of a datagram: for IPv4 the TCP segment, for IPv6 what followed the fragment header. */
-export interface Reassembled {
+interface Reassembled {
   readonly data: Uint8Array;
   /** IPv6: the Next Header the data starts with; IPv4: 6. */
   readonly next: number;

@@ -17,17 +17,3 @@ export function parseHexInput(text: string, encoding: TextEncoding = 'auto'): Ui
   return out.take();
 }
 
-/**
- * Whether file or stdin bytes are pasted text rather than binary packets: valid UTF-8 with no control bytes
- * besides whitespace. A binary MQTT packet always has one (its first byte is 0x10–0xF0, and lengths hold 0x00).
- */
-export function looksLikeText(bytes: Uint8Array): boolean {
-  if (bytes.length === 0) return false;
-  for (const b of bytes) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}

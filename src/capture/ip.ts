@@ -7,7 +7,7 @@
 import type { Defragmenter } from './fragments.js';
 
 /** LINKTYPE_* values (https://www.tcpdump.org/linktypes.html). */
-export const LINKTYPE = {
+const LINKTYPE = {
   NULL: 0,
   ETHERNET: 1,
   RAW: 101,
@@ -30,7 +30,7 @@ export const TCP_RST = 0x04;
 export const TCP_ACK = 0x10;
 
 /** An IP address: IPv4 as its 32-bit number (cheap to key a map by), IPv6 as RFC 5952 text. */
-export type Address = number | string;
+type Address = number | string;
 
 export interface Segment {
   readonly src: Address;

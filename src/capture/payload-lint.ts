@@ -11,9 +11,9 @@ import { termSafe } from '../terminal-text.js';
 import type { Problem } from './diagnose.js';
 
 /** What the scanner wanted where it stopped; each kind is its own catalogue sentence (payload.json.<kind>). */
-export type JsonErrorKind = 'value' | 'name' | 'colon' | 'object-next' | 'array-next' | 'string-end' | 'escape' | 'number' | 'end';
+type JsonErrorKind = 'value' | 'name' | 'colon' | 'object-next' | 'array-next' | 'string-end' | 'escape' | 'number' | 'end';
 
-export interface JsonError {
+interface JsonError {
   /** Byte offset in the payload. */
   readonly offset: number;
   readonly kind: JsonErrorKind;
@@ -26,7 +26,7 @@ export interface JsonError {
  * A platform's envelope on some of its topics (structural: src/platforms supplies the rows, the edge passes them).
  * `topic` is a RegExp source matched against the whole topic name.
  */
-export interface EnvelopeRule {
+interface EnvelopeRule {
   readonly topic: string;
   /** The envelope's name as the platform's docs call it: Alink, OneJSON, … */
   readonly envelope: string;

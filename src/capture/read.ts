@@ -23,7 +23,7 @@ export interface ReadOptions {
   readonly encoding?: TextEncoding;
   /** Version for packets before any CONNECT says it (plain bytes, or a capture that starts mid-stream). */
   readonly protocolVersion?: ProtocolVersion;
-  /** Told about each TCP stream of a capture that is skipped (TLS), so a caller can say why it shows no packets. */
+  /** Told about each TCP stream of a capture that is skipped (TLS, WebSocket), so a caller can say why it shows no packets. */
   readonly onSkippedStream?: (stream: SkippedStream) => void;
   /**
    * Asked once the first bytes are in: true reads the input as text whatever bytes it holds (a command-line argument
@@ -356,7 +356,7 @@ async function* textBatches(segments: AsyncIterable<TextSegment[]>, options: Rea
  * without HEX prints when, read as decimal, it decodes as MQTT with no problem at all: the number of packets it makes
  * then, else 0. (A line with a three-digit number 100-255 is refused where it is read, capture.input.decimal.)
  */
-export function decimalPackets(bytes: Uint8Array, options: ReadOptions = {}): number {
+function decimalPackets(bytes: Uint8Array, options: ReadOptions): number {
   const packets = decodeBytes(bytes, options);
   for (const p of packets) if (!p.packet || p.problems.length > 0) return 0;
   return packets.length;

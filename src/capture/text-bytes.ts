@@ -44,14 +44,14 @@ export function hexDigit(c: number): number {
   return -1;
 }
 
-export function isHexString(s: string, from = 0, to = s.length): boolean {
+function isHexString(s: string, from = 0, to = s.length): boolean {
   if (to <= from) return false;
   for (let i = from; i < to; i++) if (hexDigit(s.charCodeAt(i)) < 0) return false;
   return true;
 }
 
 /** Hex digits s[from..to) as bytes; an odd count is a usage error naming the token and the line. */
-export function pushHexPairs(out: ByteBuf, s: string, from: number, to: number, line: number): void {
+function pushHexPairs(out: ByteBuf, s: string, from: number, to: number, line: number): void {
   if ((to - from) % 2 !== 0) throw new UsageError('capture.input.odd', { token: clip(s.slice(from, to)), line });
   for (let i = from; i < to; i += 2) out.push(hexDigit(s.charCodeAt(i)) * 16 + hexDigit(s.charCodeAt(i + 1)));
 }

@@ -8,7 +8,7 @@ import { ByteBuf, clip, hexDigit } from './text-bytes.js';
 
 export type DumpForm = 'xxd' | 'hexdump' | 'od';
 
-export interface DumpLine {
+interface DumpLine {
   form: DumpForm;
   /** The offset column's text (its radix is known only from the lines that follow, for od). */
   offset: string;
@@ -16,7 +16,7 @@ export interface DumpLine {
 }
 
 /** A `*` run may stand for at most this many bytes: a dump claiming more is refused, never allocated. */
-export const MAX_REPEAT = 16 * 1024 * 1024;
+const MAX_REPEAT = 16 * 1024 * 1024;
 
 const isHexDigitAt = (s: string, i: number) => i < s.length && hexDigit(s.charCodeAt(i)) >= 0;
 

@@ -7,7 +7,7 @@
  */
 import type { Direction } from './packet.js';
 
-export interface LogPrefix {
+interface LogPrefix {
   time?: string;
   direction?: Direction;
   /** The rest of the line. */

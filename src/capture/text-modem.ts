@@ -22,7 +22,7 @@ import { sameBytes } from '../wire.js';
 const UP: Direction = 'client->broker';
 const DOWN: Direction = 'broker->client';
 
-export type ModemResult = { bytes: Uint8Array; direction: Direction } | 'skip' | null;
+type ModemResult = { bytes: Uint8Array; direction: Direction } | 'skip' | null;
 
 interface Pending {
   direction: Direction;
@@ -52,7 +52,7 @@ const REPLY =
   /^(?:OK|ERROR|SEND OK|SEND FAIL|DATA ACCEPT\b|CLOSED|CONNECT\b|ALREADY CONNECT|busy\b|Recv \d+ bytes|ready|WIFI\b|SHUT OK|NO CARRIER|RDY|STATE:|Call Ready|SMS Ready|CLOSE OK|RECV FROM:|\d+, ?(?:CONNECT|CLOSED|SEND OK|SEND FAIL|ALREADY CONNECT)|>\s*$)/i;
 
 /** Whether a line is modem conversation (a command, a reply or a report), whatever came before it. */
-export function isModemText(s: string): boolean {
+function isModemText(s: string): boolean {
   return AT_COMMAND.test(s) || URC.test(s) || REPLY.test(s);
 }
 

@@ -26,9 +26,9 @@ export interface TextSegment {
 export type TextEncodingOption = 'auto' | 'hex' | 'base64';
 
 /** A single line longer than this is not pasted text; refused rather than held in memory. */
-export const MAX_LINE = 64 * 1024 * 1024;
+const MAX_LINE = 64 * 1024 * 1024;
 /** The decimal reading of the input (TextReader.decimalReading) is kept for at most this many bytes. */
-export const DECIMAL_MAX = 64 * 1024;
+const DECIMAL_MAX = 64 * 1024;
 /** How much text may be held back to decide whether it is base64. */
 const SNIFF_WINDOW = 64 * 1024;
 
@@ -189,7 +189,7 @@ export class TextReader {
       this.#sniffed = true;
       return this.#codeLine(text, line, out);
     }
-    if (!this.#sniffed && this.#encoding === 'auto' && looksLikeBase64(trimmed, false)) {
+    if (!this.#sniffed && this.#encoding === 'auto' && looksLikeBase64(trimmed)) {
       this.#held.push({ text, line });
       this.#heldSize = text.length + 1;
       this.#heldScan = new Base64Scan();
@@ -350,14 +350,14 @@ function base64Bytes(s: string): Uint8Array {
 }
 
 /**
- * Base64 without being told: the text is valid base64, is not hex (that was tried first), and decodes to a
- * plausible MQTT packet (a known type with its fixed flags and a Remaining Length that ends). `complete`: the
- * first packet must fit in the text (false while more lines may follow). One pass; only the first bytes are decoded.
+ * Base64 without being told: the text is valid base64, is not hex (that was tried first), and starts like a
+ * plausible MQTT packet (a known type with its fixed flags and a Remaining Length that ends); the packet may go on
+ * in the lines that follow. One pass; only the first bytes are decoded.
  */
-export function looksLikeBase64(text: string, complete = true): boolean {
+function looksLikeBase64(text: string): boolean {
   const scan = new Base64Scan();
   scan.add(text);
-  return scan.plausible(complete);
+  return scan.plausible(false);
 }
 
 /**

@@ -79,7 +79,7 @@ async function* watch(p: Peeked): AsyncIterable<Uint8Array> {
  * A login the modem log holds that cannot be checked as a CONNECT: a field the packet cannot carry, or (beside
  * logins that can be) a command the modem would not read as written. verify reports each as not verifying.
  */
-export interface AtRefused {
+interface AtRefused {
   readonly line: number;
   readonly command: string;
   /** The catalogue entry and values saying why. */
@@ -140,7 +140,7 @@ function tooLong(l: AtLogin): Record<string, string | number> | undefined {
   return undefined;
 }
 
-export interface Peeked {
+interface Peeked {
   /** A modem login command is in the chunks read. */
   readonly found: boolean;
   readonly chunks: Uint8Array[];

@@ -4,7 +4,7 @@ import type { Io } from './io.js';
 
 export interface CliContext {
   readonly io: Io;
-  /** Resolved from --lang, else LC_ALL / LANG. */
+  /** Resolved from --lang, else LC_ALL, LC_MESSAGES, LANG. */
   lang(): Lang;
   /** Colour is allowed: stdout is a TTY, NO_COLOR is unset and --no-color was not given. */
   color(): boolean;

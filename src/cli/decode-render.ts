@@ -44,7 +44,7 @@ export interface Summary {
 }
 
 /** Each writes into the sink (src/cli/byte-sink.ts), which hands the bytes to stdout in pieces. */
-export interface Renderer {
+interface Renderer {
   head(out: ByteSink): void;
   /** `problems`: the packet's own and any the run adds (the payload lint of --platform). */
   packet(p: CapturedPacket, problems: readonly Problem[], out: ByteSink): void;
@@ -158,7 +158,10 @@ function tableRenderer(paint: Paint, lang: Lang, renderFields: RenderFields, pla
   };
 }
 
-/** The summary's sentences beyond the counts: skipped TLS and WebSocket streams, frames cut by the snaplen or of a link type not read, an interruption. */
+/**
+ * The summary's sentences beyond the counts: skipped TLS and WebSocket streams, frames cut by the snaplen or of a link
+ * type not read, fragments not reassembled, an interruption, and the text's decimal reading.
+ */
 export function notes(s: Summary, lang: Lang): string[] {
   const out = s.skipped.map((k) => `${message(`capture.skipped.${k.reason}`, { stream: k.stream, port: k.port }, lang)} (${hint(`capture.skipped.${k.reason}`, {}, lang)})`);
   if (s.truncatedFrames > 0) {
@@ -218,7 +221,7 @@ function hexBlock(bytes: Uint8Array): string {
 }
 
 /** A run of copies in one sentence: which packet, how many more times, and where (and when, in a capture) they are. */
-export function repeatText(run: Repeat, lang: Lang): string {
+function repeatText(run: Repeat, lang: Lang): string {
   const { first, copy, last, count } = run;
   const params = { of: first.index, count, from: copy.index, to: last.index, start: copy.offset, end: last.offset + last.bytes.length - 1 };
   if (copy.stream === null) return message('pipeline.repeat', params, lang);

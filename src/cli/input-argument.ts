@@ -9,7 +9,7 @@ import type { Io } from './io.js';
 /** Reasons an open fails that mean "no such file here", so the argument is read as data instead. */
 const NOT_A_PATH = new Set(['ENOENT', 'ENAMETOOLONG', 'ENOTDIR', 'EINVAL', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE']);
 
-export interface ArgumentInput {
+interface ArgumentInput {
   chunks: AsyncIterable<Uint8Array>;
   /** Why the argument is not a file (ENOENT …) once it is known to be data; undefined while it is a file. */
   notAFile(): string | undefined;
@@ -42,7 +42,7 @@ export function argumentInput(io: Io, arg: string, signal?: AbortSignal): Argume
 }
 
 /** The argument was read as data because it is no file, and the data could not be read either: both, in one line. */
-export class NeitherFileNorBytesError extends UsageError {
+class NeitherFileNorBytesError extends UsageError {
   constructor(
     value: string,
     reason: string,

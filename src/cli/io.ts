@@ -1,6 +1,7 @@
 /**
  * The edge's view of the world. Everything a command touches outside the core goes through Io,
- * so tests can run main() in-process with a fake one. realIo() is the only place that reads process.
+ * so tests can run main() in-process with a fake one. realIo() is where process is read, but for Ctrl-C
+ * (interrupt.ts) and the platform a terminal's device number is judged on (terminal-device.ts).
  */
 import { randomBytes } from 'node:crypto';
 // fs.promises rather than node:fs/promises: the bundle (scripts/bundle.mjs) then loads it, and the readline and fs

@@ -19,12 +19,12 @@ import type { PlatformId } from '../platforms/names.js';
  * A plain command line's arguments after the command's name, run without commander: false when they are not plain
  * (src/cli/options.ts), and commander runs them. Each entry holds its own command's runner and imports the other's.
  */
-export interface PlainRunners {
+interface PlainRunners {
   sign(args: readonly string[], platform: PlatformId, ctx: CliContext): Promise<boolean>;
   decode(args: readonly string[], ctx: CliContext): Promise<boolean>;
 }
 
-export type Main = (argv: readonly string[], systemIo?: Io) => Promise<number>;
+type Main = (argv: readonly string[], systemIo?: Io) => Promise<number>;
 
 export const makeMain =
   (plain: PlainRunners): Main =>
@@ -72,7 +72,7 @@ async function runMain(argv: readonly string[], systemIo: Io, plain: PlainRunner
     if (!(await runPlain(argv, command, ctx, plain))) {
       const outcome = await (await import('./program.js')).runProgram(argv, ctx, command, colorAllowed);
       if (outcome !== undefined && 'usage' in outcome) return printError(outcome.usage, 2, io, errorColor);
-      // A command group run without its subcommand: commander has already printed the help to stderr.
+      // Global options and no command: commander has already printed the help to stderr.
       if (outcome !== undefined && outcome.exit !== 0) return outcome.exit;
     }
     // A command's output is only done once the system took it: a full disk is reported here, once, exit 1.

@@ -37,7 +37,7 @@ export function attributeOf(spec: OptionSpec): string {
 }
 
 /** What commander's opts() holds before anything is parsed: each default, and true for a --no- switch. */
-export function defaultValues(specs: readonly OptionSpec[]): Record<string, unknown> {
+function defaultValues(specs: readonly OptionSpec[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const spec of specs) {
     if (spec.default !== undefined) values[attributeOf(spec)] = spec.default;
@@ -46,7 +46,7 @@ export function defaultValues(specs: readonly OptionSpec[]): Record<string, unkn
   return values;
 }
 
-export interface PlainCommandLine {
+interface PlainCommandLine {
   readonly opts: Record<string, unknown>;
   readonly operands: readonly string[];
 }

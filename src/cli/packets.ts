@@ -91,7 +91,7 @@ export function plan(flags: PacketFlags): Plan {
 }
 
 /** What building the packets needs besides the flags: the signed login, the platform's topics, and file/envelope access. */
-export interface PacketContext {
+interface PacketContext {
   readonly credentials: Credentials;
   readonly rules: PlatformRules;
   readonly topics: readonly PlatformTopic[];

@@ -34,8 +34,8 @@ export const OTHER_COMMANDS: Readonly<Record<OtherCommand, { readonly term: stri
 
 /**
  * Parses and runs `argv` with commander; `command` is the one the run names (command-names.ts), built alone: the
- * others are only listed. Commander's own outcomes come back as { exit } (help, version: 0; a command group run
- * without its subcommand: 2) or as { usage }, the one line to print (exit 2); anything else is thrown.
+ * others are only listed. Commander's own outcomes come back as { exit } (help, version: 0; global options and no
+ * command: 2) or as { usage }, the one line to print (exit 2); anything else is thrown.
  */
 export async function runProgram(argv: readonly string[], ctx: CliContext, command: CommandName | undefined, colorAllowed: boolean): Promise<{ exit: number } | { usage: string } | undefined> {
   const lang = ctx.lang();
@@ -57,7 +57,8 @@ export async function runProgram(argv: readonly string[], ctx: CliContext, comma
     if (!(err instanceof CommanderError)) throw err;
     // --help, --version: done.
     if (err.exitCode === 0) return { exit: 0 };
-    // A command group run without its subcommand (`mqtt-sign verify`): commander has already printed the help to stderr.
+    // Global options and no command (`mqtt-sign --lang zh`; `verify` and `probe` answer their own): commander has
+    // already printed the help to stderr.
     if (err.code === 'commander.help') return { exit: 2 };
     return { usage: commanderMessage(err, lang) };
   }

@@ -5,9 +5,9 @@
  * the problem names the position and the kind of character, never the value.
  */
 
-export type SecretCharKind = 'space' | 'tab' | 'cr' | 'lf' | 'control' | 'invalid-utf8' | 'unicode-space' | 'invisible' | 'fullwidth' | 'lookalike' | 'non-ascii';
+type SecretCharKind = 'space' | 'tab' | 'cr' | 'lf' | 'control' | 'invalid-utf8' | 'unicode-space' | 'invisible' | 'fullwidth' | 'lookalike' | 'non-ascii';
 
-export interface SecretProblem {
+interface SecretProblem {
   /** 1-based character (code point) position. */
   readonly position: number;
   /** Characters in the whole value, so "9 of 9" says "the last one". */

@@ -13,7 +13,7 @@ import { decodeSecret, isSoft, secretProblem } from './secret-check.js';
 /** A secret read from stdin: an MQTT password's 65535 bytes, and a line ending. */
 const SECRET_STDIN_MAX = 65_537;
 
-export interface SecretSource {
+interface SecretSource {
   /** "--secret", for messages. */
   readonly option: string;
   readonly env?: string;

@@ -32,7 +32,7 @@ function describeParam(platform: string, param: SignerParam, lang: Lang): string
   return notes.length === 0 ? text : `${text} (${notes.join('; ')})`;
 }
 
-export interface SignerInput {
+interface SignerInput {
   readonly params: SignParams;
   /** The secret values actually used, to keep them out of any message. */
   readonly secrets: readonly string[];
@@ -66,7 +66,7 @@ export async function readSignerOptions(opts: OptionValues, signer: Signer, io: 
   secretParams.forEach((p, i) => values.set(p.name, resolved[i]));
   let params = Object.fromEntries([...values].filter(([, v]) => v !== undefined)) as SignParams;
   // A secret the signer needs but nobody gave: on a terminal, ask for it (echo off) rather than fail. Whether stdin
-  // is a terminal is asked only then: the question builds process.stdin (~2 ms).
+  // is a terminal is asked only then: the question builds process.stdin (~3 ms).
   if (askMissing && io.readSecret) {
     for (let asked = 0; asked < secretParams.length; asked++) {
       const answer = await askForMissingSecret(dryRunError(signer, params, io.now()), signer, params, io, lang);

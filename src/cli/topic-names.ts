@@ -8,7 +8,7 @@ import { message } from '../messages.js';
 import type { PlatformRules, PlatformTopic, Warning } from '../platforms/types.js';
 
 /** The documented way to send to a topic exactly as written, whatever the platform's names and shape. */
-export const LITERAL_PREFIX = 'topic:';
+const LITERAL_PREFIX = 'topic:';
 
 export interface TopicUse {
   /** The flag the value came from, for messages. */
@@ -47,7 +47,7 @@ function note(code: string, params: Readonly<Record<string, string>>): Warning {
 }
 
 /** Up to three names nearest to `value` by edit distance (ties in table order). */
-export function closest(value: string, names: readonly string[]): string[] {
+function closest(value: string, names: readonly string[]): string[] {
   return names
     .map((name, i) => ({ name, i, d: distance(value.toLowerCase(), name) }))
     .sort((a, b) => a.d - b.d || a.i - b.i)

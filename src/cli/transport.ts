@@ -48,7 +48,7 @@ class SocketLink implements Link {
   }
 }
 
-/** Settle a promise from socket events, destroying `resource` when the signal aborts first. */
+/** Settle a promise from socket events; `destroy` runs when the signal aborts first or the events reject. */
 function pending<T>(signal: AbortSignal, destroy: () => void, start: (resolve: (value: T) => void, reject: (error: unknown) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {

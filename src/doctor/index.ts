@@ -23,7 +23,7 @@ export interface IncludeFact {
   readonly failed?: readonly { readonly path: string; readonly reason: string }[];
 }
 
-export interface DoctorInput {
+interface DoctorInput {
   readonly main: ParsedFile;
   readonly includes: readonly IncludeFact[];
   /** Facts keyed by the path exactly as the config writes it. */
@@ -34,7 +34,7 @@ export interface DoctorInput {
 }
 
 /** Options whose value is a file the broker reads at start; the edge gathers a FileFact for each. */
-export const FILE_OPTIONS = ['password_file', 'certfile', 'keyfile', 'cafile'] as const;
+const FILE_OPTIONS = ['password_file', 'certfile', 'keyfile', 'cafile'] as const;
 
 /** Every directive in load order: an include_dir's files take its place (mosquitto.conf(5), include_dir). */
 export function directives(main: ParsedFile, includes: readonly IncludeFact[]): Directive[] {

@@ -5,14 +5,14 @@
  * Source: https://mosquitto.org/man/mosquitto-conf-5.html and /usr/share/man/man5/mosquitto.conf.5.gz (2.0.11).
  */
 
-/** bool: true|false; int: a decimal integer; str: the rest of the line; args: one or more words; listener: special. */
-export type OptionKind = 'bool' | 'int' | 'str' | 'args';
+/** bool: true|false; int: a decimal integer; str: the rest of the line; args: one or more words (`listener` among them). */
+type OptionKind = 'bool' | 'int' | 'str' | 'args';
 
 /**
  * 'listener': configures the listener above it (or the default listener before any `listener` line);
  * 'security': global unless per_listener_settings is true, then per listener; 'global'; 'bridge': after `connection`.
  */
-export type OptionScope = 'global' | 'listener' | 'security' | 'bridge';
+type OptionScope = 'global' | 'listener' | 'security' | 'bridge';
 
 export interface OptionSpec {
   readonly kind: OptionKind;
@@ -27,7 +27,7 @@ export interface OptionSpec {
 const o = (kind: OptionKind, scope: OptionScope = 'global'): OptionSpec => ({ kind, scope });
 const oneOf = (values: readonly string[], scope: OptionScope = 'global', kind: OptionKind = 'str'): OptionSpec => ({ kind, scope, values });
 
-export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   // General options
   acl_file: o('str', 'security'),
   allow_anonymous: o('bool', 'security'),

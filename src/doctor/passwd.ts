@@ -4,14 +4,14 @@
  * entry it cannot decode ("Invalid password hash type for user …, removing entry"), so that user always gets
  * CONNACK 5. A plain-text password (never run through mosquitto_passwd) is the usual cause.
  */
-export interface PasswdProblem {
+interface PasswdProblem {
   readonly line: number;
   /** A short machine reason, rendered through the catalogue as doctor.passwd.line.<reason>. */
   readonly reason: 'no-colon' | 'empty-user' | 'plain' | 'bad-hash';
   readonly user: string;
 }
 
-export interface PasswdCheck {
+interface PasswdCheck {
   readonly users: number;
   readonly problems: readonly PasswdProblem[];
 }

@@ -10,7 +10,7 @@ const PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 const ENCRYPTED_KEY = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type:\s*4,ENCRYPTED/m;
 
 /** The certificates in a PEM text, in order; the ones that do not parse are skipped (counted by the caller). */
-export function pemCertificates(text: string): X509Certificate[] {
+function pemCertificates(text: string): X509Certificate[] {
   const out: X509Certificate[] = [];
   for (const block of text.match(PEM) ?? []) {
     try {
@@ -25,7 +25,7 @@ export function pemCertificates(text: string): X509Certificate[] {
 const selfSigned = (c: X509Certificate): boolean => c.checkIssued(c) && c.verify(c.publicKey);
 const isIp = (host: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
 
-export interface CertInput {
+interface CertInput {
   readonly certText: string;
   readonly keyText: string | null;
   readonly caText: string | null;

@@ -33,7 +33,7 @@ class Writer {
   }
 }
 
-export interface CellLayout {
+interface CellLayout {
   /** Before each byte's two uppercase digits: '0x' in C. */
   readonly cell?: string;
   /** Between two bytes of a row. */

@@ -11,7 +11,7 @@ import { message } from '../messages.js';
 import { termSafe } from '../terminal-text.js';
 
 /** How a header differs between C and Arduino: its guard, includes, array declaration and any code after the arrays. */
-export interface HeaderParts {
+interface HeaderParts {
   readonly guard: string;
   readonly includes: readonly string[];
   /** The declaration before ` = {`, e.g. `static const uint8_t mqtt_connect[]`. */
@@ -74,14 +74,14 @@ function login(input: FormatInput): string[] {
   return lines;
 }
 
-/** "<packet> -> <host>:<port> (<platform>)", clientId and username, as comment lines (python). Never the password. */
+/** "<packet> -> <broker url> (<platform>)", clientId and username, as comment lines (python). Never the password. */
 export function describe(name: string, input: FormatInput): string[] {
   const lines = [input.broker ? `${name} -> ${input.broker.url}${input.platform ? ` (${input.platform})` : ''}` : name, ...login(input)];
   return lines.map((l) => termSafe(l, Infinity));
 }
 
 /** A block comment of lines made safe by commentText. */
-export function comment(lines: readonly string[]): string {
+function comment(lines: readonly string[]): string {
   const safe = lines.map(commentText);
   return safe.length === 1 ? `/* ${safe[0]} */` : `/*\n${safe.map((l) => (l === '' ? ' *' : ` * ${l}`)).join('\n')}\n */`;
 }

@@ -12,7 +12,7 @@ import type { MqttDialect } from './at-mqtt.js';
 
 const NAME = 'esp-at-mqtt';
 /** "The length of each AT command should be no more than 256 bytes" (and "less than 256" elsewhere): CR LF counted. */
-export const ESP_LINE_MAX = 254;
+const ESP_LINE_MAX = 254;
 const LIMITS = { clientId: 256, username: 64, password: 64, long: 1024, topic: 128, lwt: 128, host: 128, keepalive: 7200 } as const;
 
 const esc = (value: string, field: string, option: string): string => param(NAME, 'esp', value, field, option);

@@ -10,7 +10,7 @@ export const RAW_DIALECTS = ['esp8266', 'sim800', 'sim7600', 'quectel'] as const
 export const MQTT_DIALECTS = ['esp-at-mqtt', 'quectel-mqtt', 'simcom-mqtt'] as const;
 
 export type RawDialect = (typeof RAW_DIALECTS)[number];
-export type MqttDialectId = (typeof MQTT_DIALECTS)[number];
+type MqttDialectId = (typeof MQTT_DIALECTS)[number];
 export type Dialect = RawDialect | MqttDialectId;
 
 /** Module name → dialect. */

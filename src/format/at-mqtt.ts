@@ -23,7 +23,7 @@ export interface MqttDialect {
   readonly tlsWarning?: string;
 }
 
-export interface MqttScript {
+interface MqttScript {
   readonly session: Session;
   readonly steps: AtStep[];
 }

@@ -13,7 +13,7 @@ import type { MqttDialect } from './at-mqtt.js';
 
 const NAME = 'quectel-mqtt';
 /** QMTPUBEX <length>: the application notes give 1–4096 bytes for the data after '>' (unverified on hardware). */
-export const QUECTEL_PUBLISH_MAX = 4096;
+const QUECTEL_PUBLISH_MAX = 4096;
 const KEEPALIVE_MAX = 3600;
 
 /** A quoted parameter; Quectel has no escape, so a `"` (or CR/LF/NUL) in the value is an error naming the field. */

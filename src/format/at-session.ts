@@ -9,14 +9,14 @@ import type { ConnectPacket, Packet, ProtocolVersion, QoS } from '../mqtt/types.
 import type { NamedPacket } from './types.js';
 import { UNTYPEABLE } from './at-escape.js';
 
-export interface SessionWill {
+interface SessionWill {
   readonly topic: string;
   readonly payload: Uint8Array;
   readonly qos: QoS;
   readonly retain: boolean;
 }
 
-export type SessionAction =
+type SessionAction =
   | { readonly kind: 'subscribe'; readonly messageId: number; readonly subscriptions: readonly { readonly topic: string; readonly qos: QoS }[] }
   | { readonly kind: 'unsubscribe'; readonly messageId: number; readonly topics: readonly string[] }
   | { readonly kind: 'publish'; readonly topic: string; readonly payload: Uint8Array; readonly qos: QoS; readonly retain: boolean; readonly messageId: number }

@@ -14,7 +14,7 @@ import { param } from './at-escape.js';
 const qq = (modem: string, value: string, field: string, option: string): string => param(modem, 'plain', value, field, option);
 
 const NAME = 'simcom-mqtt';
-export const SIMCOM_LIMITS = { clientId: 128, userpass: 256, topic: 1024, payload: 10240, keepalive: 64800, server: 256 } as const;
+const SIMCOM_LIMITS = { clientId: 128, userpass: 256, topic: 1024, payload: 10240, keepalive: 64800, server: 256 } as const;
 
 /** A command whose data follows its '>' prompt: the topic or payload bytes, exactly `length` of them. */
 const withData = (command: string, data: Uint8Array): AtStep => ({ command, data, before: ['>'], expect: 'OK' });

@@ -24,7 +24,7 @@ export interface AtStep {
   readonly after?: Comment;
 }
 
-export interface Comment {
+interface Comment {
   readonly code: string;
   readonly params?: Readonly<Record<string, string | number>>;
 }
@@ -35,7 +35,7 @@ export interface ResultCode {
   readonly code: string;
 }
 
-export const spaced = (bytes: Uint8Array): string => hexCells(bytes);
+const spaced = (bytes: Uint8Array): string => hexCells(bytes);
 
 /**
  * The steps as script lines: comment (note), command, then `# expect: …`. A step with data waits for the prompt
@@ -77,12 +77,12 @@ export function renderCodes(codes: readonly ResultCode[], lang: Lang): string[] 
   return [`# ${message('modem.codes', {}, lang)}`, ...codes.map((c) => `#   ${c.form.padEnd(width)}  ${message(c.code, {}, lang)}`)];
 }
 
-/** A value over a modem's limit for the command that has to carry it: a usage error naming both. */
 /** A keepalive the modem's command cannot set: in seconds, so not overLimit's bytes. */
 export function keepaliveRange(modem: string, value: number, min: number, max: number, command: string): never {
   throw new UsageError('modem.keepalive', { modem, value, min, max, command });
 }
 
+/** A value over a modem's limit for the command that has to carry it: a usage error naming both. */
 export function overLimit(modem: string, field: string, option: string, length: number, limit: number, command: string): never {
   throw new UsageError('modem.limit', { modem, field, option, length, limit, command });
 }

@@ -186,7 +186,7 @@ function usage(p: string, arrays: readonly NamedPacket[], publish: string | unde
 }
 
 /** A C string literal: printable ASCII as itself; quotes, backslash, ? (no trigraphs) and every other byte escaped in octal. */
-export function cString(text: string): string {
+function cString(text: string): string {
   let out = '"';
   for (const b of utf8(text)) {
     if (b === 0x22 || b === 0x5c || b === 0x3f) out += `\\${String.fromCharCode(b)}`;

@@ -34,7 +34,7 @@ export function record(ctx: ReadContext, name: string, offset: number, value: Fi
   ctx.fields!.push(field);
 }
 
-export function hex(bytes: Uint8Array): string {
+function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 

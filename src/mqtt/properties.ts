@@ -9,7 +9,7 @@ import { type Text, checkBool, checkInt, isPlainObject, measureBytes, measureTex
 import type { Properties, ProtocolVersion } from './types.js';
 
 /** Where a property list sits: a packet type, or the Will Properties of a CONNECT. */
-export type PropertyContext =
+type PropertyContext =
   | 'connect'
   | 'will'
   | 'connack'
@@ -48,7 +48,7 @@ const acks: PropertyContext[] = ['puback', 'pubrec', 'pubrel', 'pubcomp', 'subac
 const all: PropertyContext[] = ['connect', 'will', 'connack', 'publish', 'subscribe', 'unsubscribe', 'disconnect', 'auth', ...acks];
 
 /** MQTT 5.0 Table 2-4, in identifier order; ranges from each property's section (e.g. §3.1.2.11.3 Receive Maximum ≠ 0). */
-export const propertyTable: readonly PropertyDef[] = [
+const propertyTable: readonly PropertyDef[] = [
   { id: 0x01, key: 'payloadFormatIndicator', name: 'Payload Format Indicator', type: 'bool', in: ['publish', 'will'] },
   { id: 0x02, key: 'messageExpiryInterval', name: 'Message Expiry Interval', type: 'u32', in: ['publish', 'will'] },
   { id: 0x03, key: 'contentType', name: 'Content Type', type: 'string', in: ['publish', 'will'] },

@@ -18,7 +18,7 @@ export interface ReplyMeaning {
 }
 
 /** A catalogue code and its params, rendered by whoever prints it. */
-export interface ReplyText {
+interface ReplyText {
   readonly code: string;
   readonly params?: Readonly<Record<string, string | number>>;
 }
@@ -49,7 +49,7 @@ export function carriesCode(cmd: PacketCmd, version: ProtocolVersion): cmd is Re
 }
 
 /** The spec's name of `code` in `cmd`, or null when the spec defines no such code there. */
-export function replyName(cmd: ReasonCmd, version: ProtocolVersion, code: number): string | null {
+function replyName(cmd: ReasonCmd, version: ProtocolVersion, code: number): string | null {
   const table = version === 5 ? packetReasonCodes[cmd] : cmd === 'connack' ? connackReturnCodes : cmd === 'suback' ? subackReturnCodes : {};
   return table[code] ?? null;
 }

@@ -22,7 +22,7 @@ const SCHEMES: Readonly<Record<string, { readonly tls: boolean; readonly websock
 };
 
 /** What one --host value says; absent fields are left to --port, --tls and the platform. */
-export interface HostInput {
+interface HostInput {
   readonly host: string;
   readonly port?: number;
   /** Set only by a URL scheme. */
@@ -32,7 +32,7 @@ export interface HostInput {
 }
 
 /** Read one --host value; `option` names the flag in errors. */
-export function parseHost(value: string, option: string): HostInput {
+function parseHost(value: string, option: string): HostInput {
   const bad = (): UsageError => new UsageError('platform.param.chars', { option, value, allowed: HOST_ALLOWED });
   const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(value);
   let rest = value;
@@ -77,7 +77,7 @@ function portNumber(text: string, option: string, value: string): number {
   return n;
 }
 
-export interface EndpointDefaults {
+interface EndpointDefaults {
   /** The host when --host is absent (computed from region, instance, hub, …). */
   readonly host: string;
   /** The port when neither --host nor --port gives one, for a plain or a TLS MQTT connection. */

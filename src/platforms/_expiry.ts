@@ -37,7 +37,7 @@ export function judgeExpiry(value: string, nowMs: number | undefined): { cause: 
 }
 
 /** ISO date of Unix seconds, or the digits themselves when beyond what Date can show. */
-export function isoDate(seconds: string | number): string {
+function isoDate(seconds: string | number): string {
   const date = new Date(Number(seconds) * 1000);
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
 }

@@ -8,7 +8,7 @@ import { message } from '../messages.js';
 import { base64Strict } from './_crypto.js';
 import type { Broker, CapturedLogin, ConnectOptions, FieldCheck, PlatformTopic, SignParams, Signer, SignerParam, Warning } from './types.js';
 
-export function option(param: SignerParam): string {
+function option(param: SignerParam): string {
   return `--${param.flag}`;
 }
 

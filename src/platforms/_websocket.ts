@@ -12,7 +12,7 @@ interface WebsocketRow {
   readonly source: string;
 }
 
-export const WEBSOCKET: Readonly<Record<string, WebsocketRow>> = {
+const WEBSOCKET: Readonly<Record<string, WebsocketRow>> = {
   // "接入域名：wss://${MQTT接入地址} 或 ws://…；端口：443"; securemode=2 for wss, 3 for ws, which --tls already selects.
   aliyun: { url: (b) => `${b.tls ? 'wss' : 'ws'}://${b.host}:443`, unverified: false, source: 'https://help.aliyun.com/document_detail/63656.html' },
   // Port 443 and TLS 1.2 for "MQTT over WebSocket(wss)"; the page names no path, /mqtt is MQTT.js's usual one.

@@ -104,7 +104,7 @@ function hashOf(signType: string): HashName {
 }
 
 /** The UTC hour of `now` as YYYYMMDDHH. */
-export function utcHour(now: number): string {
+function utcHour(now: number): string {
   return new Date(now).toISOString().slice(0, 13).replace(/\D/g, '');
 }
 

@@ -10,7 +10,7 @@ import { hint, message, type Lang } from '../messages.js';
 import type { ProbeResult, StepResult, Text } from './types.js';
 
 export type ClientKind = 'wechat' | 'browser';
-export type RuleName = 'scheme' | 'domain' | 'port' | 'tls-version' | 'certificate' | 'websocket' | 'subprotocol' | 'path' | 'login';
+type RuleName = 'scheme' | 'domain' | 'port' | 'tls-version' | 'certificate' | 'websocket' | 'subprotocol' | 'path' | 'login';
 
 export interface RuleResult {
   readonly rule: RuleName;
@@ -69,7 +69,7 @@ export function clientRules(kind: ClientKind, result: ProbeResult): RuleResult[]
   return out;
 }
 
-export interface RuleReport {
+interface RuleReport {
   readonly rule: RuleName;
   readonly ok: boolean | null;
   readonly message: string;

@@ -1,6 +1,6 @@
 /** Name the kind of server from the first bytes it sent, when they are not the MQTT we expected. */
 
-export type ServerKind = 'mqtt' | 'tls' | 'http' | 'ssh' | 'unknown';
+type ServerKind = 'mqtt' | 'tls' | 'http' | 'ssh' | 'unknown';
 
 /**
  * - mqtt: a CONNACK fixed header, 0x20 (type 2, flags 0 [MQTT-2.2.2-2]).

@@ -4,7 +4,7 @@ import { readRemainingLength } from '../mqtt/decode.js';
 import { Decoder, encode, type Packet } from '../mqtt/index.js';
 import { WS_TEXT_FRAME, WS_TOO_LARGE, type Link, type TransportError } from './types.js';
 
-export type Arrival =
+type Arrival =
   | { readonly kind: 'packet'; readonly packet: Packet }
   /** The server closed (or the link failed) with nothing left to read. */
   | { readonly kind: 'closed'; readonly error: TransportError | null }

@@ -1,7 +1,7 @@
 /**
  * `mqtt-sign decode [input]`: explain captured or pasted bytes packet by packet, with the mistakes found in
- * them. The input is a hex argument, a file or stdin; captures stream through in chunks. The capture code
- * and the table renderer load inside the action, so other commands never pay for them.
+ * them. The input is a hex argument, a file or stdin; captures stream through in chunks. Only the runs that read
+ * packets (decode, verify) load this file, so other commands never pay for the capture code and the table renderer.
  */
 import { UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
@@ -168,7 +168,7 @@ class Progress {
 /**
  * The packets of any input, in batches (one per chunk read: one await per chunk, not per packet, which counts on a
  * stream of millions of small ones): a hex argument, `-` or piped stdin, or a file (pcap, pcapng, text or binary).
- * An argument that is only hex, separators and C punctuation is bytes; anything else names a file.
+ * An argument is a file when that path opens, else the data itself (src/cli/input-argument.ts).
  */
 export async function openPackets(
   input: string | undefined,
@@ -180,7 +180,7 @@ export async function openPackets(
   return { batches, stats };
 }
 
-/** openPackets in batches (one per chunk read), for the hot path of a large capture. */
+/** openPackets, plus the file's size (for progress on a terminal) and Ctrl-C ending a source that may wait. */
 async function openBatches(
   input: string | undefined,
   opts: InputFlags,

@@ -243,7 +243,6 @@ function extraLine(name: string, value: string, lang: Lang): string {
   return catalogues.en[code] === undefined ? `${name}: ${safe}` : message(code, { value: safe }, lang);
 }
 
-/** A signer's warning in the user's language, when the catalogue knows its code. */
 /** The warning in the user's language, each secret masked in the values it quotes (in its text when it has no entry). */
 function localize(w: Warning, lang: Lang, secrets: readonly string[]): Notice {
   return { code: w.code, message: catalogues.en[w.code] === undefined ? mask(w.message, secrets) : message(w.code, maskParams(w.params ?? {}, secrets), lang) };

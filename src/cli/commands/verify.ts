@@ -241,7 +241,7 @@ function requireSecret(signer: Signer, params: Readonly<Record<string, string | 
 }
 
 /** abcd…wxyz: the first and last 4 characters, enough to recognise a value without giving it away. */
-export function maskMiddle(value: string): string {
+function maskMiddle(value: string): string {
   const chars = [...value];
   if (chars.length <= 8) return '*'.repeat(chars.length);
   return `${chars.slice(0, 4).join('')}…${chars.slice(-4).join('')}`;

@@ -14,7 +14,7 @@ import { measureProperties, readProperties, refuseProperties, writeProperties } 
 import type { PubackPacket, PubcompPacket, PubrecPacket, PubrelPacket, ProtocolVersion } from '../types.js';
 import { varintLength } from '../../wire.js';
 
-export type Ack = PubackPacket | PubrecPacket | PubrelPacket | PubcompPacket;
+type Ack = PubackPacket | PubrecPacket | PubrelPacket | PubcompPacket;
 
 /** Sections that list each acknowledgement's reason codes. */
 const reasonRule = { puback: 'MQTT 5.0 §3.4.2.1', pubrec: 'MQTT 5.0 §3.5.2.1', pubrel: 'MQTT 5.0 §3.6.2.1', pubcomp: 'MQTT 5.0 §3.7.2.1' } as const;
