@@ -55,6 +55,11 @@ describe.each(LANGS)('%s', (lang) => {
     }
   });
 
+  test('verify <platform>: a second input is refused, not left unread', async () => {
+    const argv = ['verify', 'aliyun', 'c0 00', '10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00', '--product', 'a1B2c3D4e5F', '--device', 'd', '--secret', 'x'];
+    for (const run of await both(argv, lang, 2, [['cli.commander.excessArguments', { expected: '1', got: '2' }]])) expect(run.stdout).toBe('');
+  });
+
   test('sign: --subscribe and --unsubscribe still collect every value', async () => {
     for (const run of await both([...GENERIC, '--subscribe', 'a', '--subscribe', 'b=1', '--unsubscribe', 'c', '--unsubscribe', 'd', '--format', 'hex', '--compact'], lang, 0)) {
       const lines = run.stdout.trim().split('\n');
