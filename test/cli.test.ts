@@ -297,7 +297,7 @@ describe('help, version, errors', () => {
     [[...ALIYUN, '--lang', ''], /--lang cannot be "": allowed en, zh/],
     [[...ALIYUN, '--host', ''], /^mqtt-sign: --host is empty \(give it a value, or leave the option out\)$/m],
     [['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'd', '--auth-type', 'connwl', '--device-token', 't', '--client-id', ''], /--client-id is empty/],
-    [[...ALIYUN, '--secret', ''], /--secret is empty/],
+    [['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', ''], /--secret is empty/],
     [[...ALIYUN, '--port', '70000'], /--port must be a whole number from 1 to 65535, not 70000/],
     [[...ALIYUN, '--keepalive', '-1'], /--keepalive must be a whole number from 0 to 65535, not -1/],
     [[...ALIYUN, '--publish', 't', '--qos', '3'], /--qos cannot be 3: allowed 0, 1, 2/],

@@ -2,13 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Lang } from '../messages.js';
 import type { OptionSpec } from './options.js';
-
-/** A repeated option's values, pushed rather than copied (60,000 --subscribe values stay linear); a fresh list first. */
-const collect = (value: string, previous: string[] | undefined): string[] => {
-  if (previous === undefined) return [value];
-  previous.push(value);
-  return previous;
-};
+import { collect } from './once-command.js';
 
 export function addOptions(cmd: Command, specs: readonly OptionSpec[], lang: Lang): Command {
   for (const spec of specs) {

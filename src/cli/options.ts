@@ -57,11 +57,13 @@ interface PlainCommandLine {
  * `maxOperands`). Anything else is undefined and left to commander, which alone knows its help and its errors: an
  * unknown or short option, a missing value or one that starts with '-' other than a negative integer (Aliyun's
  * `--secure-mode -2`; commander's program-level options may claim the others), a choice not allowed, a switch given a
- * value, `--`, or one operand too many.
+ * value, `--`, one operand too many, or an option given twice that does not repeat (commander's OnceCommand refuses it).
  */
 export function parsePlain(args: readonly string[], specs: readonly OptionSpec[], maxOperands = 0): PlainCommandLine | undefined {
   const opts = defaultValues(specs);
   const operands: string[] = [];
+  // The options given that take one value: a second one is commander's to refuse (src/cli/once-command.ts).
+  const given = new Set<OptionSpec>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg.length < 2 || arg[0] !== '-') {
@@ -72,7 +74,8 @@ export function parsePlain(args: readonly string[], specs: readonly OptionSpec[]
     if (arg[1] !== '-') return undefined;
     const eq = arg.indexOf('=');
     const spec = findSpec(specs, eq < 0 ? arg.slice(2) : arg.slice(2, eq));
-    if (spec === undefined) return undefined;
+    if (spec === undefined || given.has(spec)) return undefined;
+    if (!spec.repeat) given.add(spec);
     if (spec.value === undefined) {
       if (eq >= 0) return undefined;
       opts[attributeOf(spec)] = !spec.flag.startsWith('no-');

@@ -7,6 +7,7 @@ import { message, type Lang } from '../messages.js';
 import type { CliContext } from './context.js';
 import { commanderMessage } from './commander-errors.js';
 import { VERSION } from './version.js';
+import { OnceCommand } from './once-command.js';
 import { listSignCommand } from './commands/sign-command-list.js';
 import { PLATFORM_IDS } from '../platforms/names.js';
 import { loadSigner } from './signers.js';
@@ -71,7 +72,8 @@ export async function runProgram(argv: readonly string[], ctx: CliContext, comma
 export function createProgram(ctx: CliContext, colorAllowed: boolean, listed: ReadonlyMap<Command, string> = new Map()): Command {
   const lang = ctx.lang();
   const { io } = ctx;
-  return new Command('mqtt-sign')
+  // Each option once per command line (once-command.ts), in every command built under it.
+  return new OnceCommand('mqtt-sign')
     .description(message('cli.description', {}, lang))
     .version(VERSION, '-V, --version', message('cli.opt.version', {}, lang))
     .helpOption('-h, --help', message('cli.opt.help', {}, lang))

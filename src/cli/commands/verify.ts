@@ -46,7 +46,9 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     });
   for (const signer of Object.values(platforms)) {
     if (!signer.verify) continue;
-    const cmd = verify.command(signer.id).description(message('verify.platform.description', { title: signer.title }, lang));
+    // Commander passes the group's allowExcessArguments on to its subcommands: `verify aliyun a.pcap b.pcap` read a.pcap
+    // and silently left b.pcap out. One input per run, like decode.
+    const cmd = verify.command(signer.id).description(message('verify.platform.description', { title: signer.title }, lang)).allowExcessArguments(false);
     addOptions(addInputArgument(cmd, lang), INPUT_OPTIONS, lang)
       .addOption(new Option('--format <style>', message('verify.opt.format', {}, lang)).choices(['text', 'json']).default('text'))
       .addOption(new Option('--show-password', message('verify.opt.showPassword', {}, lang)));
