@@ -218,6 +218,14 @@ describe('through the CLI', () => {
     }
   });
 
+  test('SIMCom over TLS: the server URL still begins with tcp:// (the manual: "must begin with tcp://"); TLS is chosen by AT+CMQTTACCQ and AT+CMQTTSSLCFG', () => {
+    const i = { ...input({}), broker: { ...broker, port: 8883, tls: true, url: 'mqtts://127.0.0.1:8883' } };
+    const lines = commands(i, 'simcom-mqtt');
+    expect(lines).toContain('AT+CMQTTACCQ=0,"dev1",1');
+    expect(lines).toContain('AT+CMQTTSSLCFG=0,0');
+    expect(lines).toContain('AT+CMQTTCONNECT=0,"tcp://127.0.0.1:8883",60,1,"u","p"');
+  });
+
   test('SIMCom: an IPv6 host keeps its brackets in the server URL (RFC 3986 §3.2.2); the other dialects take the bare address', async () => {
     const at = async (modem: string) => (await cli(['generic', '--host', '[::1]:1883', '--client-id', 'd', '--format', 'at', '--modem', modem])).out.split('\n');
     expect(await at('simcom-mqtt')).toContain('AT+CMQTTCONNECT=0,"tcp://[::1]:1883",60,1');
