@@ -57,6 +57,26 @@ test('--format c --help names --runtime', async () => {
   expect(run.out).toMatch(/\$ mqtt-sign aliyun .*--format c --runtime$/m);
 });
 
+// The C copies params_json as given, while the CLI wraps each value where the platform wants it (OneNET {"value":…}):
+// the envelope's comment shows that shape, so the firmware writes what the CLI would send.
+test.each(Object.keys(fixture.platforms) as Platform[])('%s: an envelope whose platform wraps each value shows that shape in its comment', async (id) => {
+  const header = (await cli([...base(id), '--format', 'c', '--runtime'])).out;
+  const topics = JSON.parse((await cli([...base(id), '--topics', '--format', 'json'])).out).topics as { name: string; direction: string }[];
+  const wrapped: string[] = [];
+  for (const m of header.matchAll(/\/\* ([\w-]+) payload: .*\n \* (.*)\*\/\nstatic inline size_t mqtt_envelope_\w+\(uint8_t \*buf, size_t cap(?:, uint32_t id)?, const char \*params_json/g)) {
+    const name = topics.find((t) => t.name === m[1])!.name;
+    const run = await cli([...base(id), '--publish', name, '--payload', '{"temp":23.5}', '--format', 'json']);
+    const publish = (JSON.parse(run.out).packets as { hex: string }[]).map((p) => decode(Buffer.from(p.hex, 'hex')).packet).find((p) => p.cmd === 'publish')!;
+    const params = paramsIn(Buffer.from(publish.cmd === 'publish' ? publish.payload : '').toString('latin1'));
+    if (params === '{"temp":23.5}') expect(m[2], name).not.toContain("platform's shape");
+    else {
+      expect(m[2], `${name}: ${params}`).toContain(`each value in the platform's shape, e.g. ${params}.`);
+      wrapped.push(name);
+    }
+  }
+  expect(wrapped).toEqual(id === 'onenet' ? ['property-post', 'dp-post'] : []);
+});
+
 describe.each(Object.keys(fixture.platforms) as Platform[])('%s', (id) => {
   gcc.describe('runtime header', () => {
     test.each(PROTOCOLS)('--protocol %s: builds strict in C99 (ASan/UBSan) and C++11; writers and envelopes are right', async (protocol, version) => {

@@ -208,6 +208,12 @@ describe('through the CLI', () => {
       [[...G, '--keepalive', '7201', '--format', 'at', '--modem', 'esp-at-mqtt'], 'esp-at-mqtt: keepalive 7201 s is outside the 1–7200 s that AT+MQTTCONNCFG takes'],
       [[...G, '--keepalive', '64801', '--format', 'at', '--modem', 'simcom-mqtt'], 'simcom-mqtt: keepalive 64801 s is outside the 1–64800 s that AT+CMQTTCONNECT takes'],
       [[...G, '--keepalive', '0', '--format', 'at', '--modem', 'simcom-mqtt'], 'simcom-mqtt: keepalive 0 s is outside the 1–64800 s'],
+      // A WebSocket --host leaves host:port at the WebSocket listener, which a script sending bare MQTT cannot use.
+      ...['esp8266', 'sim800', 'a7670', 'ec20', 'esp-at-mqtt', 'quectel-mqtt', 'simcom-mqtt'].map((modem) => [
+        ['generic', '--host', 'ws://10.0.0.2:8083/mqtt', '--client-id', 'd', '--format', 'at', '--modem', modem],
+        `--host gives the WebSocket endpoint ws://10.0.0.2:8083/mqtt, and the --modem ${modem} script sends MQTT itself over TCP to 10.0.0.2:8083`,
+      ] as const),
+      [['generic', '--host', 'wss://[::1]/mqtt', '--client-id', 'd', '--format', 'at', '--modem', 'sim800'], 'sends MQTT itself over TCP to [::1]:443'],
     ] as const) {
       const r = await cli([...argv]);
       expect(r.code).toBe(2);
@@ -216,6 +222,20 @@ describe('through the CLI', () => {
       expect(r.err).toContain(text);
       expect(r.err).not.toMatch(/\n\s+at /);
     }
+  });
+
+  test('a WebSocket URL on another port than the broker (the platform documents one) leaves the script alone', async () => {
+    const r = await cli(['generic', '--host', '10.0.0.2', '--ws-url', 'ws://10.0.0.2:8083/mqtt', '--client-id', 'd', '--format', 'at', '--modem', 'esp8266']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')).toContain('AT+CIPSTART="TCP","10.0.0.2",1883');
+  });
+
+  test('SIMCom over TLS: the server URL still begins with tcp:// (the manual: "must begin with tcp://"); TLS is chosen by AT+CMQTTACCQ and AT+CMQTTSSLCFG', () => {
+    const i = { ...input({}), broker: { ...broker, port: 8883, tls: true, url: 'mqtts://127.0.0.1:8883' } };
+    const lines = commands(i, 'simcom-mqtt');
+    expect(lines).toContain('AT+CMQTTACCQ=0,"dev1",1');
+    expect(lines).toContain('AT+CMQTTSSLCFG=0,0');
+    expect(lines).toContain('AT+CMQTTCONNECT=0,"tcp://127.0.0.1:8883",60,1,"u","p"');
   });
 
   test('SIMCom: an IPv6 host keeps its brackets in the server URL (RFC 3986 §3.2.2); the other dialects take the bare address', async () => {

@@ -111,6 +111,20 @@ describe('a captured password that does not verify is masked', () => {
     expect(r.out).toContain(wrong);
   });
 
+  test("a token's expiry is no secret: OneNET et and Azure se that fail are shown whole, as their cause quotes them", async () => {
+    const onenetKey = 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=';
+    const onenet = platforms.onenet!.sign({ productId: 'Ck2AF9QD2K', deviceName: 'test', key: onenetKey, expires: '1700000000' }, { now: 1_600_000_000_000 }).credentials;
+    const azureKey = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+    const azure = platforms.azure!.sign({ hub: 'myiothub', deviceId: 'my_device', key: azureKey, expires: '1700000000' }, { now: 1_600_000_000_000 }).credentials;
+    for (const [platform, creds, flag, key, field] of [['onenet', onenet, '--key', onenetKey, 'password.et'], ['azure', azure, '--key', azureKey, 'password.se']] as const) {
+      const hex = spaced(encode({ cmd: 'connect', clientId: creds.clientId, username: creds.username ?? undefined, password: creds.password ?? undefined, keepalive: 120 }));
+      const r = await run(['verify', platform, hex, flag, key, '--format', 'json']);
+      expect(r.code).toBe(1);
+      const f = (JSON.parse(r.out) as { connects: { fields: { name: string; ok: boolean; actual: string }[] }[] }).connects[0]!.fields.find((x) => x.name === field)!;
+      expect(f).toMatchObject({ ok: false, actual: '1700000000' });
+    }
+  });
+
   test('a short password is masked whole', async () => {
     const plain = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'alice', password: 'wrong', keepalive: 60 }));
     const r = await run(['verify', 'generic', plain, '--username', 'alice', '--password', 'right']);

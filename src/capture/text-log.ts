@@ -86,6 +86,8 @@ export function logPrefix(line: string): LogPrefix {
   let direction: Direction | undefined;
   const times: string[] = [];
   let found = false;
+  /** Whether the last thing read was a bare date or time (spaces aside). */
+  let afterTime = false;
   for (let step = 0; step < 12 && pos < line.length; step++) {
     // Dispatch on the first character, so a line tries only the pattern that can match there.
     const c = line.charCodeAt(pos);
@@ -94,11 +96,13 @@ export function logPrefix(line: string): LogPrefix {
       while (pos < line.length && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 0x3000)) pos++;
       continue;
     }
+    const timeBefore = afterTime;
+    afterTime = false;
     if (c >= 48 && c <= 57) {
       if ((m = at(DATE, line, pos)) || (m = at(TIME, line, pos))) {
         times.push(m[0].trim());
         pos += m[0].length;
-        found = true;
+        found = afterTime = true;
         continue;
       }
       break;
@@ -114,7 +118,9 @@ export function logPrefix(line: string): LogPrefix {
       continue;
     }
     if (SYMBOL_START.has(c) && (m = at(SYMBOL, line, pos))) {
-      direction = SYMBOL_DIRECTION[m[0]] ?? direction;
+      // The Arduino IDE Serial Monitor writes `10:22:31.456 -> ` before every line the board prints, whichever way
+      // the bytes went: that arrow is a separator, not a direction.
+      if (!(m[0] === '->' && timeBefore)) direction = SYMBOL_DIRECTION[m[0]] ?? direction;
       pos += m[0].length;
       found = true;
       continue;

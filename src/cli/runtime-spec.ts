@@ -55,7 +55,10 @@ function template(signer: Signer, name: string, params: SignParams, now: number)
     at = h.index! + h[0].length;
   }
   if (at < text.length) parts.push(text.slice(at));
-  return [{ name, parts }];
+  // The C copies the caller's object as given, so where the platform wraps each value the comment shows that shape.
+  const wrapped = holes.find((h) => h[0] !== ID_MARK)?.[0];
+  if (wrapped === undefined || wrapped === `{"${PARAMS_MARK}":0}`) return [{ name, parts }];
+  return [{ name, parts, paramsExample: wrapped.replace(PARAMS_MARK, 'temp').replace(':0', ':23.5') }];
 }
 
 /**

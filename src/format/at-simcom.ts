@@ -51,8 +51,9 @@ export const simcom: MqttDialect = {
       if (s.will.payload.length === 0 || s.will.payload.length > SIMCOM_LIMITS.topic) overLimit(NAME, 'will payload', '--will-payload', s.will.payload.length, SIMCOM_LIMITS.topic, 'AT+CMQTTWILLMSG (1–1024)');
       steps.push(withData(`AT+CMQTTWILLTOPIC=0,${topic.length}`, topic), withData(`AT+CMQTTWILLMSG=0,${s.will.payload.length},${s.will.qos}`, s.will.payload));
     }
+    // The manual: server_addr "must begin with tcp://", TLS too (AT+CMQTTACCQ's server type and AT+CMQTTSSLCFG choose it).
     // A URL keeps an IPv6 address in brackets (RFC 3986 §3.2.2), else its port cannot be told from it.
-    const server = `${broker.tls ? 'ssl' : 'tcp'}://${broker.host.includes(':') ? `[${broker.host}]` : broker.host}:${broker.port}`;
+    const server = `tcp://${broker.host.includes(':') ? `[${broker.host}]` : broker.host}:${broker.port}`;
     if (byteLength(server) > SIMCOM_LIMITS.server) overLimit(NAME, 'host', '--host', byteLength(server), SIMCOM_LIMITS.server, 'AT+CMQTTCONNECT');
     const login = [qq(NAME, server, 'host', '--host'), String(s.keepalive), s.clean ? '1' : '0'];
     for (const [field, option, value] of [['username', '--username', s.username], ['password', '--password', s.password]] as const) {

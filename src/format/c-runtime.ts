@@ -162,7 +162,7 @@ function envelopeWriter(p: string, e: RuntimeEnvelope): Writer {
   const shape = e.parts.map((x) => (typeof x === 'string' ? x : x.slot === 'id' ? '<id>' : x.slot === 'length16' ? '<length: 2 bytes>' : '<params_json>')).join('');
   const code = [
     `/* ${e.name} payload: ${commentText(shape)}`,
-    ` * Returns its length, or 0 when cap is too small${hasLength ? ' or params_len is over 65535' : ''}.${hasParams ? ' params_json is copied as given: a JSON object.' : ''} */`,
+    ` * Returns its length, or 0 when cap is too small${hasLength ? ' or params_len is over 65535' : ''}.${hasParams ? ` params_json is copied as given: a JSON object${e.paramsExample ? `, each value in the platform's shape, e.g. ${commentText(e.paramsExample)}` : ''}.` : ''} */`,
     `static inline size_t ${p}_envelope_${name}(${args.join(', ')}) {`,
     '  size_t at = 0;',
     `  return ${steps.join('\n      && ')} ? at : 0;`,

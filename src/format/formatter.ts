@@ -67,6 +67,8 @@ export interface RuntimeEnvelope {
   /** The standard topic name it is for. */
   readonly name: string;
   readonly parts: readonly (string | { readonly slot: 'id' | 'params' | 'length16' })[];
+  /** Where the platform wraps each value (OneNET {"value":…}), a params object in that shape, for the comment. */
+  readonly paramsExample?: string;
 }
 
 /** A --modem value: a dialect (raw TCP or the modem's MQTT commands) or a module name mapped to one (see at-modems.ts). */

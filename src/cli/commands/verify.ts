@@ -89,10 +89,11 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const { params, secrets } = await readSignerOptions(cmd.opts(), signer, io, lang, true, inputOnStdin);
   requireSecret(signer, params);
   const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
-  // A captured password that does not verify may still be someone's real one: shown masked unless asked.
+  // A captured password that does not verify may still be someone's real one: shown masked unless asked. A token's
+  // expiry and resource are no secret (its cause quotes them whole), so they are shown as captured.
   const shown = (f: FieldCheck): string | null => {
     const value = hide(f.actual);
-    return value === null || f.ok || opts.showPassword || !f.name.startsWith('password') ? value : maskMiddle(value);
+    return value === null || f.ok || opts.showPassword || !f.name.startsWith('password') || PUBLIC_PARTS.has(f.name) ? value : maskMiddle(value);
   };
   const skipped: SkippedStream[] = [];
   /** What reading the input left out (frames of a link type not read, IP fragments not reassembled), to name when no CONNECT was found. */
@@ -241,6 +242,9 @@ function requireSecret(signer: Signer, params: Readonly<Record<string, string | 
   const first = identities[0]!;
   throw new UsageError('verify.secret.missing', { platform: signer.id, option: identities.map((p) => `--${p.flag}`).join(', '), env: first.env ?? '' });
 }
+
+/** The password fields that are a token's public parameters: OneNET's et, Azure's se and sr. */
+const PUBLIC_PARTS: ReadonlySet<string> = new Set(['password.et', 'password.se', 'password.sr']);
 
 /** abcd…wxyz: the first and last 4 characters, enough to recognise a value without giving it away. */
 function maskMiddle(value: string): string {
