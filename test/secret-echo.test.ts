@@ -38,3 +38,21 @@ describe('commander names an unknown option, never the value written onto it', (
     expect(r.err).toMatch(/^mqtt-sign: unknown option --secrt \(did you mean --secret\?\)$/m);
   });
 });
+
+describe('a password in a broker URL is masked wherever the URL is quoted', () => {
+  const generic = ['generic', '--client-id', 'c', '--username', 'dev1', '--format', 'hex'];
+  test.each([
+    ['a sign command', [...generic, '--host', `mqtt://dev1:${SECRET}@127.0.0.1:1883`], '--host mqtt://dev1:***@127.0.0.1:1883 is not allowed'],
+    ['without a scheme', [...generic, '--host', `dev1:${SECRET}@127.0.0.1`], '--host dev1:***@127.0.0.1 is not allowed'],
+    ['a "/" in the password', [...generic, '--host', `mqtt://dev1:${SECRET.slice(0, 8)}/${SECRET.slice(8)}@h`], '--host mqtt://dev1:***@h: only ws:// and wss:// URLs have a path'],
+    ['an unknown scheme', [...generic, '--host', `http://dev1:${SECRET}@h`], 'http://dev1:***@h'],
+    ['a platform', ['huawei', '--device', 'd_1', '--secret', '12345678', '--host', `mqtts://dev1:${SECRET}@h:8883`], '--host mqtts://dev1:***@h:8883 is not allowed'],
+    ['probe <platform>', ['probe', 'generic', '--client-id', 'c', '--host', `mqtt://dev1:${SECRET}@127.0.0.1`], '--host mqtt://dev1:***@127.0.0.1 is not allowed'],
+    ['--ws-url', [...generic, '--host', 'h', '--ws-url', `mqtt://dev1:${SECRET}@h`], 'mqtt://dev1:***@h'],
+  ])('%s', async (_name, argv, shown) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(shown);
+    expectHidden(r.err + r.out);
+  });
+});
