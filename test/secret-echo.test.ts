@@ -56,3 +56,17 @@ describe('a password in a broker URL is masked wherever the URL is quoted', () =
     expectHidden(r.err + r.out);
   });
 });
+
+describe('verify with the platform left out names the first operand, never the value of a mistyped option', () => {
+  test.each([
+    [['verify', '--secert', SECRET, 'capture.pcap'], '; capture.pcap is not a platform'],
+    [['verify', '-P', SECRET, 'capture.pcap'], '; capture.pcap is not a platform'],
+    [['verify', '--show-password', 'capture.pcap', '--secret', SECRET], '; capture.pcap is not a platform'],
+    [['verify', '--pasword', SECRET], 'missing argument platform: verify <platform> [input]'],
+  ])('%j', async (argv, shown) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(shown);
+    expectHidden(r.err + r.out);
+  });
+});

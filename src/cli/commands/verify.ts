@@ -31,15 +31,16 @@ export function registerVerify(program: Command, ctx: CliContext): void {
   const verify = program.command('verify').description(message('verify.description', {}, lang));
   verify.addHelpText('after', message('verify.help.examples', {}, lang));
   const ids = Object.values(platforms).filter((s) => s.verify).map((s) => s.id);
-  // Flags of the subcommands that take a value, so `verify --format json x.pcap` names x.pcap, not json.
-  const valueFlags = new Set(['--input', '--protocol', '--format', ...Object.values(platforms).flatMap((s) => s.params.filter((p) => !p.boolean).map((p) => `--${p.flag}`))]);
+  // Flags of the subcommands that take no value. Any other option may have taken the next argument as its value, so
+  // `verify --format json x.pcap` names x.pcap, not json, and a mistyped `--secert <secret>` never names the secret.
+  const switches = new Set(['--show-password', ...Object.values(platforms).flatMap((s) => s.params.filter((p) => p.boolean).map((p) => `--${p.flag}`))]);
   // `verify capture.pcap --secret …`: the platform was left out. Say how to call it instead of "unknown command".
   verify
     .argument('[platform]')
     .allowUnknownOption()
     .allowExcessArguments()
     .action(() => {
-      const first = firstOperand(verify.args, valueFlags);
+      const first = firstOperand(verify.args, switches);
       // Nothing at all: one line, as commander says a missing argument elsewhere, with the platforms to choose from.
       if (first === undefined) throw new UsageError('verify.platform.none', { option: '<platform>', platforms: ids.join(', ') });
       throw new UsageError('verify.platform.missing', { option: '<platform>', value: termSafe(first), platforms: ids.join(', ') });
@@ -219,12 +220,15 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   ctx.exit(ok ? 0 : 1);
 }
 
-/** The first argument that is neither an option nor the value of one (unknown options arrive among the arguments). */
-function firstOperand(args: readonly string[], valueFlags: ReadonlySet<string>): string | undefined {
+/**
+ * The first argument that is neither an option nor what may be the value of one (unknown options arrive among the
+ * arguments): an option other than a known switch, written without `=`, is taken to have the next argument as its value.
+ */
+function firstOperand(args: readonly string[], switches: ReadonlySet<string>): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-') || arg === '-') return arg;
-    if (valueFlags.has(arg)) i++;
+    if (!arg.includes('=') && !switches.has(arg)) i++;
   }
   return undefined;
 }
