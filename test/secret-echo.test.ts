@@ -70,3 +70,47 @@ describe('verify with the platform left out names the first operand, never the v
     expectHidden(r.err + r.out);
   });
 });
+
+describe('a secret under 4 characters is masked only where a value is the secret itself', () => {
+  // A CONNECT signed with the secret "1": every field holds a "1" by chance (the product key, the timestamp, the HMAC).
+  const SIGNED = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'dev1', '--timestamp', '1700000000000', '--format', 'hex'];
+  async function connectHex(secret: string): Promise<string> {
+    const r = await run([...SIGNED, '--secret', secret]);
+    expect(r.code).toBe(0);
+    return r.out.trim();
+  }
+
+  test('verify shows the clientId, the username and the expected password as they are (text and json)', async () => {
+    const hex = await connectHex('2');
+    const text = await run(['verify', 'aliyun', hex, '--secret', '1']);
+    expect(text.code).toBe(1);
+    expect(text.out).toContain('clientId  a1B2c3D4e5F.dev1|securemode=3,signmethod=hmacsha256,timestamp=1700000000000|');
+    expect(text.out).toContain('username  dev1&a1B2c3D4e5F');
+    expect(text.out).not.toContain('***');
+    const json = await run(['verify', 'aliyun', hex, '--secret', '1', '--format', 'json']);
+    const fields = (JSON.parse(json.out) as { connects: { fields: { name: string; expected: string | null; actual: string | null }[] }[] }).connects[0]!.fields;
+    expect(fields.find((f) => f.name === 'clientId')!.actual).toBe('a1B2c3D4e5F.dev1|securemode=3,signmethod=hmacsha256,timestamp=1700000000000|');
+    expect(fields.find((f) => f.name === 'password')!.expected).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('a sign error quotes the value given, untouched by a one-character secret', async () => {
+    const r = await run(['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'dev1', '--secret', '1', '--client-id', 'a1|']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--client-id a1| is not allowed');
+  });
+
+  test('a captured password that is the short secret is still masked', async () => {
+    const generic = ['generic', '--host', 'h', '--client-id', 'c', '--username', 'dev1', '--format', 'hex'];
+    const hex = (await run([...generic, '--password', 'p1'])).out.trim();
+    const r = await run(['verify', 'generic', hex, '--password', 'p1', '--username', 'dev1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/✓ password +\*\*\*$/m);
+    expect(r.out).toMatch(/✓ username +dev1$/m);
+  });
+
+  test('a secret of 4 characters or more is still masked inside other text', async () => {
+    const r = await run(['generic', '--host', 'h', '--client-id', 'c', '--username', 'u', '--password', 'mqtt', '--publish', 'a/mqtt/+']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('a/***/+');
+  });
+});

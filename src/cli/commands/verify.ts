@@ -14,7 +14,7 @@ import type { CapturedPacket } from '../../capture/packet.js';
 import type { Paint } from '../../format/types.js';
 import type { CliContext } from '../context.js';
 import { palette } from '../palette.js';
-import { redact } from '../secrets.js';
+import { mask, redact } from '../secrets.js';
 import { readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { addOptions } from '../commander-options.js';
 import { INPUT_OPTIONS, openPackets, problemText, type InputFlags } from './decode.js';
@@ -87,7 +87,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const inputOnStdin = () => !io.stdinIsTTY && (input === undefined || input === '-');
   const { params, secrets } = await readSignerOptions(cmd.opts(), signer, io, lang, true, inputOnStdin);
   requireSecret(signer, params);
-  const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
+  const hide = (text: string | null): string | null => (text === null ? null : mask(text, secrets));
   // A captured password that does not verify may still be someone's real one: shown masked unless asked.
   const shown = (f: FieldCheck): string | null => {
     const value = hide(f.actual);
