@@ -244,11 +244,15 @@ function requireSecret(signer: Signer, params: Readonly<Record<string, string | 
   throw new UsageError('verify.secret.missing', { platform: signer.id, option: identities.map((p) => `--${p.flag}`).join(', '), env: first.env ?? '' });
 }
 
-/** abcd…wxyz: the first and last 4 characters, enough to recognise a value without giving it away. */
+/**
+ * abcd…wxyz: a few characters at each end, enough to recognise a value without giving it away: at most an eighth of it
+ * at each end, up to 4 (a 64-digit HMAC shows 4 + 4, a 12-character password 1 + 1; "4 + 4" of 9 would show 8 of them).
+ */
 export function maskMiddle(value: string): string {
   const chars = [...value];
-  if (chars.length <= 8) return '*'.repeat(chars.length);
-  return `${chars.slice(0, 4).join('')}…${chars.slice(-4).join('')}`;
+  const shown = chars.length <= 8 ? 0 : Math.min(4, Math.floor(chars.length / 8));
+  if (shown === 0) return '*'.repeat(chars.length);
+  return `${chars.slice(0, shown).join('')}…${chars.slice(-shown).join('')}`;
 }
 
 /**
