@@ -114,3 +114,21 @@ describe('a secret under 4 characters is masked only where a value is the secret
     expect(r.err).toContain('a/***/+');
   });
 });
+
+describe('azure --connection-string given a key whose base64 is letters and padding is not read as a part name', () => {
+  const KEY = 'QZXwvutsrqponZQWabcdefg=';
+  test.each([
+    ['the key alone, pasted for the connection string', KEY, 1],
+    ['the key as a stray part', `HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=AAAA;${KEY}`, 4],
+  ])('%s', async (_name, cs, index) => {
+    const r = await run(['azure', '--connection-string', cs, '--format', 'hex']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--connection-string: part ${index} is not Name=value (not shown: it may hold the key)`);
+    expectHidden(r.err + r.out, KEY);
+  });
+
+  test('an unknown part with a value is still named', async () => {
+    const r = await run(['azure', '--connection-string', `HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=AAAA;SharedAccessKeyName=iothubowner`, '--format', 'hex']);
+    expect(r.err).toContain('SharedAccessKeyName= is not a part of a device connection string');
+  });
+});

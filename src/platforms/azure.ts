@@ -121,6 +121,8 @@ function withConnectionString(values: SignParams): SignParams {
     if (seen.has(key)) throw new UsageError('azure.connectionString.repeated', { option, part: key });
     seen.add(key);
     const name = Object.hasOwn(CONNECTION_KEYS, key) ? CONNECTION_KEYS[key] : undefined;
+    // Letters then only "=": a key's own base64 padding (the portal's primary key pasted for the connection string), not a name.
+    if (name === undefined && /^=*$/.test(part.slice(eq + 1))) throw new UsageError('azure.connectionString.malformed', { option, index: index + 1 });
     if (name === undefined) throw new UsageError('azure.connectionString.part', { option, part: key, allowed: Object.keys(CONNECTION_KEYS).join(', ') });
     const flag = `--${params.find((q) => q.name === name)!.flag}`;
     if (values[name] !== undefined && values[name] !== '') throw new UsageError('platform.param.conflict', { option, other: flag });
