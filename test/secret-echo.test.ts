@@ -127,6 +127,15 @@ describe('azure --connection-string given a key whose base64 is letters and padd
     expectHidden(r.err + r.out, KEY);
   });
 
+  test.each(['--host', '--device', '--module', '--hub'])('the whole connection string given to %s: that flag is named, the string is not quoted', async (flag) => {
+    const cs = `HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=${KEY}`;
+    const given = { '--hub': 'myhub', '--device': 'd', '--key': 'AAAAAAAAAAAAAAAAAAAAAA==', [flag]: cs };
+    const r = await run(['azure', ...Object.entries(given).flat(), '--format', 'hex']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`mqtt-sign: ${flag} got a connection string`);
+    expectHidden(r.err + r.out, KEY);
+  });
+
   test('an unknown part with a value is still named', async () => {
     const r = await run(['azure', '--connection-string', `HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=AAAA;SharedAccessKeyName=iothubowner`, '--format', 'hex']);
     expect(r.err).toContain('SharedAccessKeyName= is not a part of a device connection string');
