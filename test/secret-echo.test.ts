@@ -21,11 +21,12 @@ const ALIYUN = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01'];
 
 describe('commander names an unknown option, never the value written onto it', () => {
   test.each([
-    ['a mistyped --secret=…', [...ALIYUN, `--secert=${SECRET}`], 'unknown option --secert'],
-    ['in Chinese', ['--lang', 'zh', ...ALIYUN, `--secert=${SECRET}`], '未知选项 --secert'],
-    ["mosquitto_pub's -P<password>", ['generic', '--host', 'h', `-P${SECRET}`], 'unknown option -P'],
-    ['verify', ['verify', 'aliyun', `--secert=${SECRET}`], 'unknown option --secert'],
-    ['probe', ['probe', 'mqtt://127.0.0.1:1', `--pasword=${SECRET}`], 'unknown option --pasword'],
+    ['a mistyped --secret=…', [...ALIYUN, `--secert=${SECRET}`], 'unknown option --secert=…'],
+    ['in Chinese', ['--lang', 'zh', ...ALIYUN, `--secert=${SECRET}`], '未知选项 --secert=…'],
+    ["mosquitto_pub's -P<password>", ['generic', '--host', 'h', `-P${SECRET}`], 'unknown option -P…'],
+    ['verify', ['verify', 'aliyun', `--secert=${SECRET}`], 'unknown option --secert=…'],
+    ['probe', ['probe', 'mqtt://127.0.0.1:1', `--pasword=${SECRET}`], 'unknown option --pasword=…'],
+    ['a switch given a value', [...ALIYUN, '--secret', 'x', `--tls=${SECRET}`], 'unknown option --tls=…'],
   ])('%s', async (_name, argv, shown) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
@@ -36,6 +37,7 @@ describe('commander names an unknown option, never the value written onto it', (
   test('a flag without a value is named as before, with its suggestion', async () => {
     const r = await run([...ALIYUN, '--secrt', SECRET]);
     expect(r.err).toMatch(/^mqtt-sign: unknown option --secrt \(did you mean --secret\?\)$/m);
+    expect((await run([...ALIYUN, '-P'])).err).toMatch(/^mqtt-sign: unknown option -P$/m);
   });
 });
 

@@ -39,8 +39,12 @@ export function commanderMessage(err: CommanderError, lang: Lang): string {
   return line;
 }
 
-/** An unknown option's flag without the value written onto it: --secert=x → --secert, -Px → -P. */
+/**
+ * An unknown option's flag with the value written onto it left out, an ellipsis in its place (so `--tls=…` still shows
+ * that a switch was given a value): --secert=x → --secert=…, -Px → -P….
+ */
 function unknownFlag(arg: string): string {
-  if (arg.startsWith('--')) return arg.includes('=', 2) ? arg.slice(0, arg.indexOf('=', 2)) : arg;
-  return arg.startsWith('-') ? Array.from(arg).slice(0, 2).join('') : arg;
+  if (arg.startsWith('--')) return arg.includes('=', 2) ? `${arg.slice(0, arg.indexOf('=', 2))}=…` : arg;
+  const chars = Array.from(arg);
+  return arg.startsWith('-') && chars.length > 2 ? `${chars.slice(0, 2).join('')}…` : arg;
 }
