@@ -143,3 +143,15 @@ describe('azure --connection-string given a key whose base64 is letters and padd
     expect(r.err).toContain('SharedAccessKeyName= is not a part of a device connection string');
   });
 });
+
+describe('probe <platform> masks the secret in the lint warnings it prints, as the sign command does', () => {
+  test.each([['en'], ['zh']])('%s', async (lang) => {
+    // A ProductKey holding the secret is quoted by a lint warning; the refused local port ends the probe at once.
+    const argv = ['--lang', lang, 'aliyun', '--product', `ab${SECRET}`, '--device', 'dev1', '--secret', SECRET, '--host', '127.0.0.1:1'];
+    const signed = await run([...argv, '--format', 'hex']);
+    const probed = await run(['--lang', lang, 'probe', ...argv.slice(2), '--timeout', '2']);
+    expect(signed.err).toContain('ab***');
+    expect(probed.err).toContain('ab***');
+    expectHidden(probed.err + probed.out);
+  });
+});
