@@ -155,3 +155,14 @@ describe('probe <platform> masks the secret in the lint warnings it prints, as t
     expectHidden(probed.err + probed.out);
   });
 });
+
+describe('verify masks the secret in the causes it prints, as in the fields', () => {
+  test.each([['text'], ['json']])('%s', async (format) => {
+    // Signed for another device: the cause names the device given, which here holds the secret.
+    const hex = (await run(['huawei', '--device', 'other_dev', '--secret', SECRET, '--timestamp', '2024010100', '--format', 'hex'])).out.trim();
+    const r = await run(['verify', 'huawei', hex, '--device', `ab_${SECRET}`, '--secret', SECRET, '--format', format]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('the clientId is for another device than ab_***');
+    expectHidden(r.err + r.out);
+  });
+});

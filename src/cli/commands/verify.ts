@@ -14,7 +14,7 @@ import type { CapturedPacket } from '../../capture/packet.js';
 import type { Paint } from '../../format/types.js';
 import type { CliContext } from '../context.js';
 import { palette } from '../palette.js';
-import { mask, redact } from '../secrets.js';
+import { mask, maskParams, redact } from '../secrets.js';
 import { readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { addOptions } from '../commander-options.js';
 import { INPUT_OPTIONS, openPackets, problemText, type InputFlags } from './decode.js';
@@ -112,14 +112,14 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     if (r.result.ok) passed++;
     count += 1 + (r.repeat?.count ?? 0);
     if (paint) {
-      io.stdout.write(textReport(r, paint, lang, hide, shown));
+      io.stdout.write(textReport(r, paint, lang, hide, shown, secrets));
       return;
     }
     const entry = {
       index: r.index,
       ok: r.result.ok,
-      fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang) })),
-      warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
+      fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang, secrets) })),
+      warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang, secrets) })),
       connack: r.connack ?? null,
       repeat: r.repeat ? { count: r.repeat.count, index: r.repeat.copy.index, lastIndex: r.repeat.last.index } : null,
     };
@@ -271,20 +271,24 @@ function malformed(p: CapturedPacket, lang: Lang): VerifyResult {
   return { ok: false, fields: [], warnings: p.problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })) };
 }
 
-function causeText(f: FieldCheck, lang: Lang): string | null {
+/**
+ * A cause or warning quotes given and captured values: a secret among its params is masked, as in the fields (text
+ * already rendered is left alone: a secret such as "line" would garble the message's own words).
+ */
+function causeText(f: FieldCheck, lang: Lang, secrets: readonly string[]): string | null {
   const coded = f as FieldCheck & { causeCode?: string; causeParams?: Readonly<Record<string, string | number>> };
-  if (coded.causeCode) return message(coded.causeCode, coded.causeParams ?? {}, lang);
+  if (coded.causeCode) return message(coded.causeCode, maskParams(coded.causeParams ?? {}, secrets), lang);
   return f.cause;
 }
 
-function warningText(w: Warning, lang: Lang): string {
-  return w.params ? message(w.code, w.params, lang) : w.message;
+function warningText(w: Warning, lang: Lang, secrets: readonly string[]): string {
+  return w.params ? message(w.code, maskParams(w.params, secrets), lang) : w.message;
 }
 
 /** A captured value (client id, password, a cause quoting them) as the terminal may show it. */
 const safe = (t: string | null): string | null => (t === null ? null : termSafe(t, TERM_LINE_MAX));
 
-function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null, shown: (f: FieldCheck) => string | null): string {
+function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null, shown: (f: FieldCheck) => string | null, secrets: readonly string[]): string {
   const p = r.where;
   const where = p.stream === null ? '' : `  ${message('decode.where.stream', { stream: p.stream }, lang)}  ${message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang)}`;
   const lines = [`CONNECT #${r.index}${where}  ${r.result.ok ? paint.ok(message('verify.ok', {}, lang)) : paint.error(message('verify.failed', {}, lang))}`];
@@ -294,10 +298,10 @@ function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string
     const mark = f.ok ? paint.ok('✓') : paint.error('✗');
     lines.push(`  ${mark} ${paint.field(f.name.padEnd(width))}  ${safe(shown(f)) ?? none}`);
     if (!f.ok && f.expected !== null) lines.push(`    ${' '.repeat(width)}${paint.dim(message('verify.expected', { value: safe(hide(f.expected)) ?? none }, lang))}`);
-    const cause = safe(causeText(f, lang));
+    const cause = safe(causeText(f, lang, secrets));
     if (cause) lines.push(`    ${' '.repeat(width)}${f.ok ? paint.dim(cause) : paint.warn(message('verify.cause', { cause }, lang))}`);
   }
-  for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${termSafe(warningText(w, lang), TERM_LINE_MAX)}`);
+  for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${termSafe(warningText(w, lang, secrets), TERM_LINE_MAX)}`);
   if (r.repeat) lines.push(`  ${paint.error('✗')} ${message('verify.repeat', { count: r.repeat.count, from: r.repeat.copy.index, to: r.repeat.last.index }, lang)}`);
   const c = r.connack;
   if (c) {
