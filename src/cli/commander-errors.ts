@@ -24,8 +24,8 @@ export function commanderMessage(err: CommanderError, lang: Lang): string {
   const match = pattern?.exec(err.message);
   if (!match?.groups) return termSafe(text.replace(/\s*\n\s*/g, ' '));
   const groups = { ...match.groups };
-  // Commander quotes an unknown option's argument whole; its value may be a secret given to a mistyped flag
-  // (--secert=…, mosquitto_pub's -Phunter2), so only the flag is named.
+  // Commander quotes an unknown option's argument whole; a value written onto it may be a secret given to a mistyped
+  // flag (--secert=…, mosquitto_pub's -Phunter2), so it is left out.
   if (err.code === 'commander.unknownOption' && groups.name) groups.name = unknownFlag(groups.name);
   // Option names and values are the user's text.
   const params = termSafeParams(groups);
