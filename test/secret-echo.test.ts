@@ -166,3 +166,28 @@ describe('verify masks the secret in the causes it prints, as in the fields', ()
     expectHidden(r.err + r.out);
   });
 });
+
+describe('--password-file-line is a secret like --password: from stdin or MQTT_SIGN_PASSWORD_FILE_LINE, off the command line', () => {
+  const LINE = 'device01:$7$101$2ImpVluWEbsi5sXw$p1XaAfS59redGFdZIC1Jc+EbBeGPaDiJVoIgJvKPwTxBwMH1f9zFTXHm0I8vds8eqwn5BtztLd4gQTQTD8NmjA==';
+  const generic = ['generic', '--host', 'h', '--client-id', 'c', '--username', 'device01', '--format', 'hex'];
+  async function connectHex(password: string): Promise<string> {
+    return (await run([...generic, '--password', password])).out.trim();
+  }
+
+  test.each([
+    ['stdin', ['--password-file-line', '-'], { stdin: `${LINE}\n` }],
+    ['the environment', [], { env: { MQTT_SIGN_PASSWORD_FILE_LINE: LINE } }],
+  ] as const)('verify reads it from %s', async (_name, flags, options) => {
+    const good = await run(['verify', 'generic', await connectHex('S3cret!pass'), ...flags], options);
+    expect(good.code).toBe(0);
+    const bad = await run(['verify', 'generic', await connectHex('hunter2'), ...flags], options);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('the password does not hash to the password_file line');
+    expectHidden(bad.out + bad.err, LINE.slice(17));
+  });
+
+  test('--help says so', async () => {
+    const r = await run(['generic', '--help']);
+    expect(r.out).toMatch(/--password-file-line <line>[\s\S]*MQTT_SIGN_PASSWORD_FILE_LINE; - reads it from[\s\S]*stdin/);
+  });
+});
