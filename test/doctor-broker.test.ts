@@ -323,6 +323,7 @@ tools.describe('doctor against a real mosquitto', () => {
 
   test.each([
     ['an unknown option', 'listenr 1884\n', 'option.unknown', /Unknown configuration variable/],
+    ['a password_file line', 'dev1:$7$101$AQEBAQEBAQEBAQEB$' + Buffer.alloc(64, 2).toString('base64') + '\n', 'option.credentials', /Unknown configuration variable/],
     ['a boolean that is not one', 'allow_anonymous yes\n', 'option.bool', /Error/],
     ['an option without a value', 'password_file\n', 'option.empty', /Empty password_file value/],
     ['max_keepalive below 10', 'max_keepalive 5\n', 'limits.keepalive-invalid', /Invalid max_keepalive value/],

@@ -107,6 +107,22 @@ describe('doctor rules', () => {
     expect(JSON.parse(doctorJson(r, 'zh')).findings[0].message).toMatch(/未知选项/);
   });
 
+  // The password_file (or psk_file) given in place of mosquitto.conf: each entry named by its user, its hash or key never quoted.
+  test('a password_file or psk_file read as the config: its entries are findings naming the user only, text and JSON, en and zh', () => {
+    const r = judge(`${HASH7}\nalice:S3cretPlainPass\nsensor1:0a1b2c3d4e5f60718293a4b5c6d7e8f9\n`);
+    expect(r.findings.filter((f) => f.code === 'option.credentials').map((f) => [f.line, f.params])).toEqual([
+      [1, { user: 'dev1' }],
+      [2, { user: 'alice' }],
+      [3, { user: 'sensor1' }],
+    ]);
+    for (const lang of ['en', 'zh'] as const) {
+      for (const out of [renderDoctor(r, lang), doctorJson(r, lang)]) {
+        for (const secret of [Buffer.alloc(64, 2).toString('base64').slice(0, 8), Buffer.alloc(12, 1).toString('base64').slice(0, 8), 'S3cretPl', '0a1b2c3d']) expect(out).not.toContain(secret);
+        expect(out).toContain('alice:…');
+      }
+    }
+  });
+
   test('text output escapes control characters from the file', () => {
     const out = renderDoctor(judge('listener 1883\nfo\u001b[31mo 1\nallow_anonymous true'), 'en');
     expect(out).not.toContain('\u001b');

@@ -12,18 +12,20 @@ const allowed: Record<string, readonly string[]> = {
   'terminal-text': [],
   // JSON text safe to print (src/json-text.ts): imports nothing either.
   'json-text': [],
+  // A URL's password masked for echoing (src/userinfo.ts): imports nothing.
+  userinfo: [],
   errors: ['messages', 'terminal-text'],
   wire: ['errors', 'messages', 'terminal-text'],
   mqtt: ['wire', 'errors', 'messages', 'terminal-text'],
-  platforms: ['errors', 'messages', 'terminal-text'],
+  platforms: ['errors', 'messages', 'terminal-text', 'userinfo'],
   format: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text', 'json-text'],
   capture: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
-  probe: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text'],
+  probe: ['mqtt', 'wire', 'errors', 'messages', 'terminal-text', 'userinfo'],
   doctor: ['errors', 'messages', 'format', 'terminal-text', 'json-text'],
   // Node stream adapters around the pure codec (node:stream is not I/O by itself; the caller owns the ends).
   stream: ['mqtt', 'errors', 'messages', 'terminal-text'],
-  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'terminal-text', 'stream', 'json-text'],
-  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'index', 'terminal-text', 'stream', 'json-text'],
+  index: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'terminal-text', 'stream', 'json-text', 'userinfo'],
+  cli: ['messages', 'errors', 'wire', 'mqtt', 'platforms', 'format', 'capture', 'probe', 'doctor', 'index', 'terminal-text', 'stream', 'json-text', 'userinfo'],
 };
 
 /** Node modules and globals that only the edge may touch. */

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { passwdLine, parsePasswdLine, passwdMatches, PASSWD_MAX_ITERATIONS } from '../src/platforms/_passwd.js';
 import { needsTools, whichTool } from './helpers/tools.js';
+import { catchError } from './helpers/catch-error.js';
 import vectors from './fixtures/vectors/mosquitto.json' with { type: 'json' };
 
 const salt12 = Uint8Array.from({ length: 12 }, (_, i) => i);
@@ -102,9 +103,9 @@ describe('reading a line', () => {
 
   // Each row: what is wrong, the line, the error code.
   const bad: [string, string, string][] = [
-    ['no ":"', 'u$7$101$AAECAwQFBgcICQoL$' + hash, 'passwd.line'],
-    ['empty username', `:$7$101$AAECAwQFBgcICQoL$${hash}`, 'passwd.line'],
-    ['plain-text password', 'u:secret', 'passwd.line'],
+    ['no ":"', 'u$7$101$AAECAwQFBgcICQoL$' + hash, 'passwd.lineNoUser'],
+    ['empty username', `:$7$101$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineNoUser'],
+    ['plain-text password', 'u:secret', 'passwd.linePlain'],
     ['argon2id ($8$)', `u:$8$101$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineType'],
     ['iterations not a number', `u:$7$abc$AAECAwQFBgcICQoL$${hash}`, 'passwd.line'],
     ['0 iterations', `u:$7$0$AAECAwQFBgcICQoL$${hash}`, 'passwd.line'],
@@ -119,6 +120,16 @@ describe('reading a line', () => {
   ];
   test.each(bad)('%s is refused', (_what, line, code) => {
     expect(() => parsePasswdLine(line)).toThrow(expect.objectContaining({ code, params: expect.objectContaining({ option: '--password-file-line' }) }));
+  });
+
+  // A hash can be cracked offline, and a line that is not one may be the password itself: the error names the user only.
+  test.each(bad)('%s: the error quotes no salt, hash or password, in en or zh', (_what, line) => {
+    const err = catchError(() => parsePasswdLine(line));
+    for (const lang of ['en', 'zh'] as const) {
+      const { message, hint } = err.localized(lang);
+      const text = `${message} ${hint ?? ''}`;
+      for (const part of ['AAECAwQF', hash.slice(0, 8), Buffer.alloc(63).toString('base64').slice(0, 8), 'secret']) expect(text).not.toContain(part);
+    }
   });
 
   test('every count mosquitto_passwd writes by default is read: 101 (2.0) and 210000 (2.1), and the cap itself', () => {

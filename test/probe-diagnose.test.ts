@@ -7,7 +7,7 @@ import { MqttSignError } from '../src/errors.js';
 import { catalogues } from '../src/messages.js';
 import { en, zh } from '../src/messages/probe.js';
 import { connackCause, connackMeaning, parseTarget, recognise } from '../src/probe/index.js';
-import { maskUserinfo } from '../src/probe/target.js';
+import { maskUserinfo } from '../src/userinfo.js';
 import targets from './fixtures/probe-targets.json' with { type: 'json' };
 import connack from './fixtures/probe-connack.json' with { type: 'json' };
 

@@ -125,6 +125,18 @@ describe('a captured password that does not verify is masked', () => {
     }
   });
 
+  // Typed passwords are short: "4 + 4" of a 9-character one showed 8 of its 9 characters.
+  test.each([
+    ['hunter2go', 'h…o'],
+    ['S3cretpass12', 'S…2'],
+    ['correct-horse-01', 'co…01'],
+  ])('a password of %s shows at most an eighth of it at each end: %s', async (password, shown) => {
+    const plain = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'alice', password, keepalive: 60 }));
+    const r = await run(['verify', 'generic', plain, '--username', 'alice', '--password', 'right']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`✗ password +${shown}$`, 'm'));
+  });
+
   test('a short password is masked whole', async () => {
     const plain = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'alice', password: 'wrong', keepalive: 60 }));
     const r = await run(['verify', 'generic', plain, '--username', 'alice', '--password', 'right']);

@@ -23,8 +23,12 @@ export function commanderMessage(err: CommanderError, lang: Lang): string {
   const pattern = patterns[err.code];
   const match = pattern?.exec(err.message);
   if (!match?.groups) return termSafe(text.replace(/\s*\n\s*/g, ' '));
+  const groups = { ...match.groups };
+  // Commander quotes an unknown option's argument whole; a value written onto it may be a secret given to a mistyped
+  // flag (--secert=…, mosquitto_pub's -Phunter2), so it is left out.
+  if (err.code === 'commander.unknownOption' && groups.name) groups.name = unknownFlag(groups.name);
   // Option names and values are the user's text.
-  const params = termSafeParams({ ...match.groups });
+  const params = termSafeParams(groups);
   // An empty argument ('' from an unset $VAR) would vanish from the sentence.
   for (const [key, value] of Object.entries(params)) if (value === '') params[key] = '""';
   // The option's value placeholder is noise in an error: --format <style> → --format.
@@ -33,4 +37,14 @@ export function commanderMessage(err: CommanderError, lang: Lang): string {
   const suggestion = /\(Did you mean (?:one of )?(?<names>.*)\?\)/.exec(err.message)?.groups?.names;
   if (suggestion) line += ` ${message('cli.commander.suggest', { names: termSafe(suggestion) }, lang)}`;
   return line;
+}
+
+/**
+ * An unknown option's flag with the value written onto it left out, an ellipsis in its place (so `--tls=…` still shows
+ * that a switch was given a value): --secert=x → --secert=…, -Px → -P….
+ */
+function unknownFlag(arg: string): string {
+  if (arg.startsWith('--')) return arg.includes('=', 2) ? `${arg.slice(0, arg.indexOf('=', 2))}=…` : arg;
+  const chars = Array.from(arg);
+  return arg.startsWith('-') && chars.length > 2 ? `${chars.slice(0, 2).join('')}…` : arg;
 }

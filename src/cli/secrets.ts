@@ -73,9 +73,16 @@ export function checkSecret(source: SecretSource, value: string, io: Io, lang: L
   return value;
 }
 
-/** `text` with every occurrence of a secret replaced by ***. */
+/**
+ * Below this many characters a secret is masked only where a value is the secret itself, not searched for inside
+ * longer text: "1" or "ab" is in most timestamps and names by chance, and the *** left in its place would only show
+ * where its characters are (a1B2c3D4e5F.dev1 → a***B2c3D4e5F.dev***).
+ */
+const MASK_INSIDE_MIN = 4;
+
+/** `text` with every occurrence of a secret replaced by ***; a short secret (MASK_INSIDE_MIN) only when it is the whole text. */
 export function mask(text: string, secrets: readonly string[]): string {
-  return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('***'), text);
+  return secrets.reduce((t, s) => (s === '' ? t : t === s ? '***' : Array.from(s).length < MASK_INSIDE_MIN ? t : t.split(s).join('***')), text);
 }
 
 /**

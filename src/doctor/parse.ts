@@ -58,6 +58,13 @@ export function parseConfig(text: string, file: string): ParsedFile {
     const value = cut < 0 ? '' : body.slice(cut).replace(/^[ \t]+/, '');
     const spec = optionSpec(option);
     const at = { file, line };
+    // No option has a ":" in its name; user:hash or identity:key is a password_file or psk_file line (the file given in
+    // place of mosquitto.conf), whose hash or key is named by its user alone, never quoted.
+    const colon = option.indexOf(':');
+    if (spec === undefined && colon > 0) {
+      problem({ code: 'option.credentials', severity: 'error', ...at, params: { user: option.slice(0, colon) } });
+      continue;
+    }
     if (spec === undefined) {
       problem({ code: 'option.unknown', severity: 'error', ...at, params: { option } });
       continue;

@@ -5,6 +5,7 @@
  * is a usage error naming both; nothing is guessed.
  */
 import { UsageError } from '../errors.js';
+import { maskUserinfo } from '../userinfo.js';
 import { broker, HOST_ALLOWED, HOST_PATTERN, type ParamReader } from './_signer.js';
 import type { Broker } from './types.js';
 
@@ -33,20 +34,22 @@ interface HostInput {
 
 /** Read one --host value; `option` names the flag in errors. */
 function parseHost(value: string, option: string): HostInput {
-  const bad = (): UsageError => new UsageError('platform.param.chars', { option, value, allowed: HOST_ALLOWED });
+  // Errors quote the value with a password in it masked: other clients take a URL with one (mqtt://user:password@host).
+  const shown = maskUserinfo(value);
+  const bad = (): UsageError => new UsageError('platform.param.chars', { option, value: shown, allowed: HOST_ALLOWED });
   const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(value);
   let rest = value;
   let scheme: (typeof SCHEMES)[string] | undefined;
   let path: string | undefined;
   if (url) {
     scheme = Object.hasOwn(SCHEMES, url[1]!.toLowerCase()) ? SCHEMES[url[1]!.toLowerCase()] : undefined;
-    if (!scheme) throw new UsageError('host.scheme', { option, value, scheme: url[1]!, allowed: Object.keys(SCHEMES).join(', ') });
+    if (!scheme) throw new UsageError('host.scheme', { option, value: shown, scheme: url[1]!, allowed: Object.keys(SCHEMES).join(', ') });
     const slash = url[2]!.indexOf('/');
     rest = slash < 0 ? url[2]! : url[2]!.slice(0, slash);
     const given = slash < 0 ? '' : url[2]!.slice(slash);
     // A path means something only to a WebSocket server; "mqtt://host/" with its lone slash is still just a host.
     if (scheme.websocket) path = given === '' || given === '/' ? '/mqtt' : given;
-    else if (given !== '' && given !== '/') throw new UsageError('host.path', { option, value });
+    else if (given !== '' && given !== '/') throw new UsageError('host.path', { option, value: shown });
     if (path !== undefined && !/^\/[\x21-\x7e]*$/.test(path)) throw bad();
   }
   let host = rest;
@@ -62,7 +65,7 @@ function parseHost(value: string, option: string): HostInput {
     throw bad(); // inside a URL an IPv6 address needs its brackets (RFC 3986 §3.2.2)
   }
   if (host === '' || rest.includes('@') || !HOST_PATTERN.test(host)) throw bad();
-  const port = portText === undefined ? undefined : portNumber(portText, option, value);
+  const port = portText === undefined ? undefined : portNumber(portText, option, shown);
   return {
     host,
     ...(port === undefined ? {} : { port }),
@@ -71,9 +74,10 @@ function parseHost(value: string, option: string): HostInput {
   };
 }
 
-function portNumber(text: string, option: string, value: string): number {
+/** `shown`: the --host value as errors quote it. */
+function portNumber(text: string, option: string, shown: string): number {
   const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= 65535)) throw new UsageError('host.port', { option, value });
+  if (!(n >= 1 && n <= 65535)) throw new UsageError('host.port', { option, value: shown });
   return n;
 }
 

@@ -43,16 +43,19 @@ export function passwdLine(username: string, password: string, salt: Uint8Array,
   return `${username}:$7$${iterations}$${Buffer.from(salt).toString('base64')}$${hash.toString('base64')}`;
 }
 
-/** Split a password_file line into its parts; a trailing line break is ignored. */
+/**
+ * Split a password_file line into its parts; a trailing line break is ignored. Errors name the user, never the rest:
+ * a hash can be cracked offline, and a line that is not one may hold the password itself.
+ */
 export function parsePasswdLine(line: string): PasswdEntry {
   const text = line.replace(/\r?\n$/, '');
   const colon = text.indexOf(':');
-  const malformed = () => new UsageError('passwd.line', { option: LINE_OPTION, value: text });
-  if (colon <= 0) throw malformed();
+  if (colon <= 0) throw new UsageError('passwd.lineNoUser', { option: LINE_OPTION });
   const username = text.slice(0, colon);
+  const malformed = () => new UsageError('passwd.line', { option: LINE_OPTION, user: username });
   const field = text.slice(colon + 1);
   const type = /^\$(\d+)\$/.exec(field)?.[1];
-  if (type === undefined) throw malformed();
+  if (type === undefined) throw new UsageError('passwd.linePlain', { option: LINE_OPTION, user: username });
   if (type !== '6' && type !== '7') throw new UsageError('passwd.lineType', { option: LINE_OPTION, type });
   const parts = field.split('$').slice(2);
   const iterationsText = type === '7' ? parts.shift() : undefined;

@@ -106,6 +106,11 @@ const CONNECTION_KEYS: Readonly<Record<string, 'hub' | 'deviceId' | 'key' | 'mod
  * given twice (in the string, or also as its own flag) is a conflict; an unknown or missing part is named. The key is never echoed.
  */
 function withConnectionString(values: SignParams): SignParams {
+  // A connection string pasted into another flag (its HostName= reads like --host's) would be quoted whole, key included,
+  // by that flag's error: say which flag takes it instead.
+  for (const name of ['hub', 'deviceId', 'moduleId', 'host'] as const) {
+    if (/HostName=|SharedAccessKey=/i.test(values[name] ?? '')) throw new UsageError('azure.hub.connectionString', { option: `--${params.find((q) => q.name === name)!.flag}` });
+  }
   const text = values.connectionString;
   if (text === undefined || text === '') return values;
   const option = '--connection-string';
@@ -121,6 +126,8 @@ function withConnectionString(values: SignParams): SignParams {
     if (seen.has(key)) throw new UsageError('azure.connectionString.repeated', { option, part: key });
     seen.add(key);
     const name = Object.hasOwn(CONNECTION_KEYS, key) ? CONNECTION_KEYS[key] : undefined;
+    // Letters then only "=": a key's own base64 padding (the portal's primary key pasted for the connection string), not a name.
+    if (name === undefined && /^=*$/.test(part.slice(eq + 1))) throw new UsageError('azure.connectionString.malformed', { option, index: index + 1 });
     if (name === undefined) throw new UsageError('azure.connectionString.part', { option, part: key, allowed: Object.keys(CONNECTION_KEYS).join(', ') });
     const flag = `--${params.find((q) => q.name === name)!.flag}`;
     if (values[name] !== undefined && values[name] !== '') throw new UsageError('platform.param.conflict', { option, other: flag });
@@ -135,8 +142,6 @@ function withConnectionString(values: SignParams): SignParams {
 /** `--hub myhub` means myhub.azure-devices.net; a name with a dot is taken as the host itself. */
 function hubHost(p: ParamReader): string {
   const hub = p.require('hub');
-  // A pasted connection string holds all three inputs; say which flag takes which part.
-  if (/HostName=/i.test(hub)) throw new UsageError('azure.hub.connectionString', { option: p.option('hub') });
   const allowed = 'an IoT hub name (3-50 letters, digits, -) or its host name, e.g. myhub or myhub.azure-devices.net';
   if (hub.includes('.')) return p.matching('hub', /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, allowed)!;
   return `${p.matching('hub', /^[A-Za-z0-9-]{3,50}$/, allowed)!}.azure-devices.net`;

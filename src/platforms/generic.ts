@@ -24,7 +24,7 @@ const params = [
   { name: 'tls', flag: 'tls', boolean: true, description: 'connect over TLS' },
   { name: 'passwdLine', flag: 'passwd-line', boolean: true, description: 'also print the mosquitto password_file line for --username/--password ($7$, PBKDF2-SHA512)' },
   { name: 'iterations', flag: 'iterations', valueName: 'n', default: String(PASSWD_DEFAULT_ITERATIONS), description: 'PBKDF2 iterations of the --passwd-line hash (mosquitto 2.0 uses 101)' },
-  { name: 'passwordFileLine', flag: 'password-file-line', valueName: 'line', description: 'a mosquitto password_file line (user:$7$…) to check the username and password against' },
+  { name: 'passwordFileLine', flag: 'password-file-line', valueName: 'line', secret: true, env: 'MQTT_SIGN_PASSWORD_FILE_LINE', description: 'a mosquitto password_file line (user:$7$…) to check the username and password against' },
 ] as const;
 
 const rules: PlatformRules = {

@@ -1,6 +1,7 @@
 /** Parse what the user typed as a probe target: an mqtt/mqtts/ws/wss URL, or host[:port]. */
 import { UsageError } from '../errors.js';
 import type { ProbeTarget, TransportKind } from './types.js';
+import { maskUserinfo } from '../userinfo.js';
 
 /** Schemes other clients use for the same transports (paho: tcp/ssl), mapped onto ours. */
 const schemes: Readonly<Record<string, TransportKind>> = {
@@ -43,20 +44,6 @@ export function parseTarget(input: string): ProbeTarget {
   const hasPath = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*[/?]/i.test(full);
   const path = hasPath ? `${url.pathname}${url.search}` : DEFAULT_WS_PATH;
   return { host, port, transport, path };
-}
-
-/**
- * `input` with the password of its userinfo replaced by ***, for echoing a target back: everything between the
- * first ":" and the last "@". Not cut at the path as a URL parser would: a password typed with a "/", "?" or "#" in it
- * makes the parser read less of it, but it is still the user's secret (an "@" in a path is masked too: safe side).
- */
-export function maskUserinfo(input: string): string {
-  const start = /^\s*[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0].length ?? 0;
-  const rest = input.slice(start);
-  const at = rest.lastIndexOf('@');
-  const colon = rest.indexOf(':');
-  if (at < 0 || colon < 0 || colon > at) return input;
-  return `${input.slice(0, start)}${rest.slice(0, colon + 1)}***${rest.slice(at)}`;
 }
 
 /** The target as a URL again, for reports: mqtts://host:8883, ws://[::1]:8080/mqtt. */

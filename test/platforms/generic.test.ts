@@ -120,7 +120,7 @@ describe('bad input', () => {
     ['--passwd-line with ":" in the username', { ...base, username: 'a:b', passwdLine: 'true' }, { salt }, 'passwd.username', '--username'],
     ['--passwd-line without a password', { ...base, password: '', passwdLine: 'true' }, { salt }, 'passwd.passwordEmpty', '--password'],
     ['--passwd-line without a salt', { ...base, passwdLine: 'true' }, {}, 'passwd.salt', 'ctx.salt'],
-    ['a malformed --password-file-line', { ...base, passwordFileLine: 'device01:S3cret!pass' }, {}, 'passwd.line', '--password-file-line'],
+    ['a malformed --password-file-line', { ...base, passwordFileLine: 'device01:S3cret!pass' }, {}, 'passwd.linePlain', '--password-file-line'],
   ];
   test.each(rows)('%s', (_what, params, ctx, code, option) => {
     expect(() => sign('generic', params, { now: NOW, ...ctx })).toThrow(expect.objectContaining({ code, exitCode: 2, params: expect.objectContaining({ option }) }));

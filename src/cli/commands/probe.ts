@@ -16,7 +16,7 @@ import { clientRules, ruleReport, type ClientKind, type RuleResult } from '../..
 import type { CliContext } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import { palette } from '../palette.js';
-import { redact, resolveSecrets } from '../secrets.js';
+import { mask, maskParams, redact, resolveSecrets } from '../secrets.js';
 import { readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { addOptions } from '../commander-options.js';
 
@@ -147,7 +147,8 @@ async function run(ctx: CliContext, cmd: Command, mode: Mode): Promise<void> {
       keepalive = signed.rules.keepalive.default;
       const paint = await palette(ctx.color() && io.stderr.isTTY);
       for (const w of signed.warnings.filter((w) => w.level !== 'info')) {
-        const text = catalogues.en[w.code] === undefined ? w.message : message(w.code, w.params ?? {}, lang);
+        // Lint text quotes inputs; a secret among them is masked, as sign does.
+        const text = catalogues.en[w.code] === undefined ? mask(w.message, secrets) : message(w.code, maskParams(w.params ?? {}, secrets), lang);
         io.stderr.write(`${paint.warn(message('cli.warning', { message: termSafe(text, TERM_LINE_MAX) }, lang))}\n`);
       }
     } catch (err) {

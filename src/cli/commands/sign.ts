@@ -21,6 +21,7 @@ import type { CliContext } from '../context.js';
 import { buildPackets, plan, type PacketFlags } from '../packets.js';
 import { palette } from '../palette.js';
 import { mask, maskParams, redact } from '../secrets.js';
+import { maskUserinfo } from '../../userinfo.js';
 import { askForMissingSecret, readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { runtimeSpec } from '../runtime-spec.js';
 import type { OptionSpec, OptionValues } from '../options.js';
@@ -204,7 +205,7 @@ function overrideWebsocket(broker: SignResult['broker'], wsUrl: string | undefin
   } catch {
     url = undefined;
   }
-  if (url === undefined || !['ws:', 'wss:'].includes(url.protocol) || url.hostname === '') throw new UsageError('cli.wsUrl.invalid', { option: '--ws-url', value: wsUrl });
+  if (url === undefined || !['ws:', 'wss:'].includes(url.protocol) || url.hostname === '') throw new UsageError('cli.wsUrl.invalid', { option: '--ws-url', value: maskUserinfo(wsUrl) });
   return { ...broker, websocket: wsUrl, websocketUnverified: false };
 }
 

@@ -14,7 +14,7 @@ import type { CapturedPacket } from '../../capture/packet.js';
 import type { Paint } from '../../format/types.js';
 import type { CliContext } from '../context.js';
 import { palette } from '../palette.js';
-import { redact } from '../secrets.js';
+import { mask, maskParams, redact } from '../secrets.js';
 import { readSignerOptions, signerOptionSpecs } from '../signer-options.js';
 import { addOptions } from '../commander-options.js';
 import { INPUT_OPTIONS, openPackets, problemText, type InputFlags } from './decode.js';
@@ -31,15 +31,16 @@ export function registerVerify(program: Command, ctx: CliContext): void {
   const verify = program.command('verify').description(message('verify.description', {}, lang));
   verify.addHelpText('after', message('verify.help.examples', {}, lang));
   const ids = Object.values(platforms).filter((s) => s.verify).map((s) => s.id);
-  // Flags of the subcommands that take a value, so `verify --format json x.pcap` names x.pcap, not json.
-  const valueFlags = new Set(['--input', '--protocol', '--format', ...Object.values(platforms).flatMap((s) => s.params.filter((p) => !p.boolean).map((p) => `--${p.flag}`))]);
+  // Flags of the subcommands that take no value. Any other option may have taken the next argument as its value, so
+  // `verify --format json x.pcap` names x.pcap, not json, and a mistyped `--secert <secret>` never names the secret.
+  const switches = new Set(['--show-password', ...Object.values(platforms).flatMap((s) => s.params.filter((p) => p.boolean).map((p) => `--${p.flag}`))]);
   // `verify capture.pcap --secret …`: the platform was left out. Say how to call it instead of "unknown command".
   verify
     .argument('[platform]')
     .allowUnknownOption()
     .allowExcessArguments()
     .action(() => {
-      const first = firstOperand(verify.args, valueFlags);
+      const first = firstOperand(verify.args, switches);
       // Nothing at all: one line, as commander says a missing argument elsewhere, with the platforms to choose from.
       if (first === undefined) throw new UsageError('verify.platform.none', { option: '<platform>', platforms: ids.join(', ') });
       throw new UsageError('verify.platform.missing', { option: '<platform>', value: termSafe(first), platforms: ids.join(', ') });
@@ -88,7 +89,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const inputOnStdin = () => !io.stdinIsTTY && (input === undefined || input === '-');
   const { params, secrets } = await readSignerOptions(cmd.opts(), signer, io, lang, true, inputOnStdin);
   requireSecret(signer, params);
-  const hide = (text: string | null): string | null => (text === null ? null : secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
+  const hide = (text: string | null): string | null => (text === null ? null : mask(text, secrets));
   // A captured password that does not verify may still be someone's real one: shown masked unless asked. A token's
   // expiry and resource are no secret (its cause quotes them whole), so they are shown as captured.
   const shown = (f: FieldCheck): string | null => {
@@ -114,14 +115,14 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
     if (r.result.ok) passed++;
     count += 1 + (r.repeat?.count ?? 0);
     if (paint) {
-      io.stdout.write(textReport(r, paint, lang, hide, shown));
+      io.stdout.write(textReport(r, paint, lang, hide, shown, secrets));
       return;
     }
     const entry = {
       index: r.index,
       ok: r.result.ok,
-      fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang) })),
-      warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang) })),
+      fields: r.result.fields.map((f) => ({ name: f.name, ok: f.ok, expected: hide(f.expected), actual: shown(f), cause: causeText(f, lang, secrets) })),
+      warnings: r.result.warnings.map((w) => ({ code: w.code, message: warningText(w, lang, secrets) })),
       connack: r.connack ?? null,
       repeat: r.repeat ? { count: r.repeat.count, index: r.repeat.copy.index, lastIndex: r.repeat.last.index } : null,
     };
@@ -222,12 +223,15 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   ctx.exit(ok ? 0 : 1);
 }
 
-/** The first argument that is neither an option nor the value of one (unknown options arrive among the arguments). */
-function firstOperand(args: readonly string[], valueFlags: ReadonlySet<string>): string | undefined {
+/**
+ * The first argument that is neither an option nor what may be the value of one (unknown options arrive among the
+ * arguments): an option other than a known switch, written without `=`, is taken to have the next argument as its value.
+ */
+function firstOperand(args: readonly string[], switches: ReadonlySet<string>): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-') || arg === '-') return arg;
-    if (valueFlags.has(arg)) i++;
+    if (!arg.includes('=') && !switches.has(arg)) i++;
   }
   return undefined;
 }
@@ -246,11 +250,15 @@ function requireSecret(signer: Signer, params: Readonly<Record<string, string | 
 /** The password fields that are a token's public parameters: OneNET's et, Azure's se and sr. */
 const PUBLIC_PARTS: ReadonlySet<string> = new Set(['password.et', 'password.se', 'password.sr']);
 
-/** abcd…wxyz: the first and last 4 characters, enough to recognise a value without giving it away. */
+/**
+ * abcd…wxyz: a few characters at each end, enough to recognise a value without giving it away: at most an eighth of it
+ * at each end, up to 4 (a 64-digit HMAC shows 4 + 4, a 12-character password 1 + 1; "4 + 4" of 9 would show 8 of them).
+ */
 function maskMiddle(value: string): string {
   const chars = [...value];
-  if (chars.length <= 8) return '*'.repeat(chars.length);
-  return `${chars.slice(0, 4).join('')}…${chars.slice(-4).join('')}`;
+  const shown = chars.length <= 8 ? 0 : Math.min(4, Math.floor(chars.length / 8));
+  if (shown === 0) return '*'.repeat(chars.length);
+  return `${chars.slice(0, shown).join('')}…${chars.slice(-shown).join('')}`;
 }
 
 /**
@@ -269,20 +277,24 @@ function malformed(p: CapturedPacket, lang: Lang): VerifyResult {
   return { ok: false, fields: [], warnings: p.problems.map((problem) => ({ code: problem.code, message: problemText(problem, lang) })) };
 }
 
-function causeText(f: FieldCheck, lang: Lang): string | null {
+/**
+ * A cause or warning quotes given and captured values: a secret among its params is masked, as in the fields (text
+ * already rendered is left alone: a secret such as "line" would garble the message's own words).
+ */
+function causeText(f: FieldCheck, lang: Lang, secrets: readonly string[]): string | null {
   const coded = f as FieldCheck & { causeCode?: string; causeParams?: Readonly<Record<string, string | number>> };
-  if (coded.causeCode) return message(coded.causeCode, coded.causeParams ?? {}, lang);
+  if (coded.causeCode) return message(coded.causeCode, maskParams(coded.causeParams ?? {}, secrets), lang);
   return f.cause;
 }
 
-function warningText(w: Warning, lang: Lang): string {
-  return w.params ? message(w.code, w.params, lang) : w.message;
+function warningText(w: Warning, lang: Lang, secrets: readonly string[]): string {
+  return w.params ? message(w.code, maskParams(w.params, secrets), lang) : w.message;
 }
 
 /** A captured value (client id, password, a cause quoting them) as the terminal may show it. */
 const safe = (t: string | null): string | null => (t === null ? null : termSafe(t, TERM_LINE_MAX));
 
-function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null, shown: (f: FieldCheck) => string | null): string {
+function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string | null) => string | null, shown: (f: FieldCheck) => string | null, secrets: readonly string[]): string {
   const p = r.where;
   const where = p.stream === null ? '' : `  ${message('decode.where.stream', { stream: p.stream }, lang)}  ${message('decode.where.time', { time: (p.time ?? 0).toFixed(6), frame: p.frame ?? '?' }, lang)}`;
   const lines = [`CONNECT #${r.index}${where}  ${r.result.ok ? paint.ok(message('verify.ok', {}, lang)) : paint.error(message('verify.failed', {}, lang))}`];
@@ -292,10 +304,10 @@ function textReport(r: ConnectReport, paint: Paint, lang: Lang, hide: (t: string
     const mark = f.ok ? paint.ok('✓') : paint.error('✗');
     lines.push(`  ${mark} ${paint.field(f.name.padEnd(width))}  ${safe(shown(f)) ?? none}`);
     if (!f.ok && f.expected !== null) lines.push(`    ${' '.repeat(width)}${paint.dim(message('verify.expected', { value: safe(hide(f.expected)) ?? none }, lang))}`);
-    const cause = safe(causeText(f, lang));
+    const cause = safe(causeText(f, lang, secrets));
     if (cause) lines.push(`    ${' '.repeat(width)}${f.ok ? paint.dim(cause) : paint.warn(message('verify.cause', { cause }, lang))}`);
   }
-  for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${termSafe(warningText(w, lang), TERM_LINE_MAX)}`);
+  for (const w of r.result.warnings) lines.push(`  ${paint.warn('!')} ${termSafe(warningText(w, lang, secrets), TERM_LINE_MAX)}`);
   if (r.repeat) lines.push(`  ${paint.error('✗')} ${message('verify.repeat', { count: r.repeat.count, from: r.repeat.copy.index, to: r.repeat.last.index }, lang)}`);
   const c = r.connack;
   if (c) {
