@@ -225,6 +225,7 @@ describe('a WebSocket endpoint in every format: right for it, or refused in one 
     ['arduino', [`MQTT packets for ws://10.0.0.2:8083/mqtt (generic)`, ` * ${NOTE}`]],
     ['python', [`# ${NOTE}`, '# publish -> ws://10.0.0.2:8083/mqtt (generic)']],
     ['json', ['"url": "ws://10.0.0.2:8083/mqtt"', '"websocket": "ws://10.0.0.2:8083/mqtt"']],
+    ['table', ['Port: 8083 (a WebSocket listener: the packets go inside WebSocket binary frames, not over bare TCP)', 'WebSocket URL: ws://10.0.0.2:8083/mqtt']],
     ['mqttjs', ['  node: "ws://10.0.0.2:8083/mqtt", // Node.js too']],
     ['mqttx', ['mqttx pub -h 10.0.0.2 -p 8083 -l ws --path /mqtt ']],
     ['env', ['MQTT_URL=ws://10.0.0.2:8083/mqtt', 'MQTT_WS_URL=ws://10.0.0.2:8083/mqtt']],
@@ -234,6 +235,14 @@ describe('a WebSocket endpoint in every format: right for it, or refused in one 
     for (const text of expected) expect(r.stdout).toContain(text);
     // Nothing points plain MQTT at the WebSocket listener's port.
     expect(r.stdout).not.toMatch(/mqtts?:\/\/10\.0\.0\.2:8083|-l mqtt\b/);
+  });
+
+  test('--format hex: its summary on stderr says the port is a WebSocket listener (a serial tool would open bare TCP there)', async () => {
+    const r = await outcome([...WS, '--format', 'hex']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('# Port: 8083 (a WebSocket listener: the packets go inside WebSocket binary frames, not over bare TCP)\n');
+    const plain = await outcome(['--host', '10.0.0.2:8083', '--format', 'hex']);
+    expect(plain.stderr).toContain('# Port: 8083\n');
   });
 
   test.each([
@@ -254,6 +263,8 @@ describe('a WebSocket endpoint in every format: right for it, or refused in one 
     expect(r.stderr).toContain('--host 给出的是 WebSocket 地址 ws://10.0.0.2:8083/mqtt');
     const c = await runMain(['generic', '--host', 'ws://10.0.0.2:8083/mqtt', '--client-id', 'c1', '--format', 'c'], { LANG: 'zh_CN.UTF-8' });
     expect(c.stdout).toContain('ws://10.0.0.2:8083/mqtt 是 WebSocket 监听地址');
+    const table = await runMain(['generic', '--host', 'ws://10.0.0.2:8083/mqtt', '--client-id', 'c1', '--format', 'table'], { LANG: 'zh_CN.UTF-8' });
+    expect(table.stdout).toContain('端口（Port）：8083（WebSocket 监听端口');
   });
 
   test('a broker on an MQTT port keeps its TCP lines and gets no WebSocket note', async () => {
