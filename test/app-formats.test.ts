@@ -52,6 +52,8 @@ tools.describe('app formats against a real mosquitto with a password_file', () =
   let ws: number;
   const snippets = mkdtempSync(join(ROOT, 'node_modules', '.apps-snippets-'));
   const login = (clientId: string, password = PASSWORD) => ['--host', '127.0.0.1', '--port', String(port), '--client-id', clientId, '--username', 'dev1', '--password', password];
+  /** The same login at the websockets listener, named by --host alone. */
+  const wsLogin = (clientId: string) => ['--host', `ws://127.0.0.1:${ws}/mqtt`, '--client-id', clientId, '--username', 'dev1', '--password', PASSWORD];
 
   beforeAll(async () => {
     [port, ws] = [await freePort(), await freePort()];
@@ -87,6 +89,13 @@ tools.describe('app formats against a real mosquitto with a password_file', () =
     const out = await runUntil(process.execPath, ['--import', 'data:text/javascript,globalThis.uni={}', path], /message apps\/ws/);
     expect(out).toContain(`connected to ws://127.0.0.1:${ws}/mqtt`);
     expect(out).toContain('message apps/ws hello ws');
+  });
+
+  test('mqttjs for a ws:// --host: the Node branch connects over WebSocket too (it was mqtt:// at the WebSocket port)', async () => {
+    const path = await snippet('wshost', [...wsLogin('js-wshost'), '--subscribe', 'apps/wshost', '--publish', 'apps/wshost', '--payload', 'hello wshost']);
+    const out = await runUntil(process.execPath, [path], /message apps\/wshost|mqtt error/);
+    expect(out).toContain(`connected to ws://127.0.0.1:${ws}/mqtt`);
+    expect(out).toContain('message apps/wshost hello wshost');
   });
 
   test('mqttjs with a wrong password: MQTT.js reports the refusal (the snippet can fail)', async () => {
@@ -128,6 +137,29 @@ tools.describe('app formats against a real mosquitto with a password_file', () =
     const r = spawnSync('sh', ['-c', `set -a; . ${path}; set +a; printf '%s\\n' "$MQTT_HOST" "$MQTT_PORT" "$MQTT_URL" "$MQTT_WS_URL" "$MQTT_CLIENT_ID" "$MQTT_USERNAME" "$MQTT_PASSWORD" "$MQTT_KEEPALIVE"`], { encoding: 'utf8' });
     expect(r.stdout.split('\n').slice(0, 8)).toEqual(['127.0.0.1', String(port), json.broker.url, `ws://127.0.0.1:${ws}/mqtt`, 'env-1', 'dev1', PASSWORD, '60']);
   });
+
+  test('env for a ws:// --host: MQTT_URL is the WebSocket URL, as json says, and MQTT.js logs in with the file alone', async () => {
+    const env = await sign([...wsLogin('env-ws'), '--format', 'env']);
+    const json = JSON.parse(await sign([...wsLogin('env-ws'), '--format', 'json']));
+    expect(json.broker.url).toBe(`ws://127.0.0.1:${ws}/mqtt`);
+    expect(env).toContain(`# MQTT_HOST:MQTT_PORT is a WebSocket listener: connect to ws://127.0.0.1:${ws}/mqtt over WebSocket`);
+    const path = join(snippets, 'mqtt-ws.env');
+    writeFileSync(path, env);
+    const client = join(snippets, 'env-client.mjs');
+    writeFileSync(
+      client,
+      [
+        "import mqtt from 'mqtt';",
+        'const e = process.env;',
+        'const c = mqtt.connect(e.MQTT_URL, { clientId: e.MQTT_CLIENT_ID, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, reconnectPeriod: 0 });',
+        "c.on('connect', () => { console.log('connected', e.MQTT_URL, e.MQTT_WS_URL); c.end(); });",
+        "c.on('error', (err) => { console.log('mqtt error', err.message); c.end(); });",
+        "c.on('close', () => console.log('closed'));",
+      ].join('\n'),
+    );
+    const out = await runUntil('sh', ['-c', `set -a; . ${path}; set +a; exec ${process.execPath} ${client}`], /closed/);
+    expect(out).toContain(`connected ${json.broker.url} ${json.broker.websocket}`);
+  });
 });
 
 /**
@@ -146,11 +178,12 @@ const MQTTX_VERSIONS = ['3.1', '3.1.1', '5'];
 describe('mqttx lines use only MQTTX CLI options, with the signed values', () => {
   test.each([
     ['generic over TCP + ws', ['generic', '--host', '127.0.0.1', '--port', '1883', '--client-id', 'c1', '--username', 'u1', '--password', PASSWORD, '--ws-url', 'ws://127.0.0.1:8083/mqtt', '--subscribe', 'a/b', '--publish', 'a/b', '--payload', 'x y', '--no-clean']],
+    ['generic at a wss:// listener alone', ['generic', '--host', 'wss://127.0.0.1:8084/ws', '--client-id', 'c1', '--username', 'u1', '--password', PASSWORD, '--subscribe', 'a/b', '--publish', 'a/b', '--payload', 'x']],
     ['aliyun over TLS', ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', '0123456789abcdef0123456789abcdef', '--tls', '--timestamp', '1700000000000', '--publish', 'property-post', '--payload', '{"t":1}']],
   ])('%s', async (_name, args) => {
     const r = await runMain([...args, '--format', 'mqttx']);
     expect(r.code, r.stderr).toBe(0);
-    const json = JSON.parse((await runMain([...args.filter((a) => a !== '--ws-url' && !a.startsWith('ws://')), '--format', 'json'])).stdout);
+    const json = JSON.parse((await runMain([...args, '--format', 'json'])).stdout);
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('mqttx '));
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) {
@@ -171,7 +204,97 @@ describe('mqttx lines use only MQTTX CLI options, with the signed values', () =>
       expect(seen['-P']).toBe(json.credentials.password);
       expect(MQTTX_VERSIONS).toContain(seen['-V']);
       expect(spec.protocols).toContain(seen['-l']);
+      // A broker reached only over WebSocket: every line goes there with -l wss and the path (not -l mqtts at 8084).
+      if (args.includes('wss://127.0.0.1:8084/ws')) expect([seen['-h'], seen['-p'], seen['-l'], seen['--path']]).toEqual(['127.0.0.1', '8084', 'wss', '/ws']);
     }
+  });
+});
+
+/** One CLI run's outcome, for the tables below. */
+async function outcome(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runMain(['generic', '--client-id', 'c1', '--username', 'u1', '--password', 'pw-secret', '--publish', 'a/b', '--payload', 'x', ...args]);
+}
+
+describe('a WebSocket endpoint in every format: right for it, or refused in one line', () => {
+  const WS = ['--host', 'ws://10.0.0.2:8083/mqtt'];
+  const NOTE = 'ws://10.0.0.2:8083/mqtt is a WebSocket listener: open it with an HTTP upgrade (subprotocol mqtt) and send these bytes inside WebSocket binary frames (RFC 6455)';
+
+  test.each([
+    ['c', [`MQTT packets for ws://10.0.0.2:8083/mqtt (generic)`, ` * ${NOTE}`]],
+    ['c', [' * 1. Open TCP to the broker', ` * ${NOTE}`], ['--runtime']],
+    ['arduino', [`MQTT packets for ws://10.0.0.2:8083/mqtt (generic)`, ` * ${NOTE}`]],
+    ['python', [`# ${NOTE}`, '# publish -> ws://10.0.0.2:8083/mqtt (generic)']],
+    ['json', ['"url": "ws://10.0.0.2:8083/mqtt"', '"websocket": "ws://10.0.0.2:8083/mqtt"']],
+    ['table', ['Port: 8083 (a WebSocket listener: the packets go inside WebSocket binary frames, not over bare TCP)', 'WebSocket URL: ws://10.0.0.2:8083/mqtt']],
+    ['mqttjs', ['  node: "ws://10.0.0.2:8083/mqtt", // Node.js too']],
+    ['mqttx', ['mqttx pub -h 10.0.0.2 -p 8083 -l ws --path /mqtt ']],
+    ['env', ['MQTT_URL=ws://10.0.0.2:8083/mqtt', 'MQTT_WS_URL=ws://10.0.0.2:8083/mqtt']],
+  ] as [string, string[], string[]?][])('--format %s says where the packets go: %j', async (style, expected, more = []) => {
+    const r = await outcome([...WS, '--format', style, ...more]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const text of expected) expect(r.stdout).toContain(text);
+    // Nothing points plain MQTT at the WebSocket listener's port.
+    expect(r.stdout).not.toMatch(/mqtts?:\/\/10\.0\.0\.2:8083|-l mqtt\b/);
+  });
+
+  test('--format hex: its summary on stderr says the port is a WebSocket listener (a serial tool would open bare TCP there)', async () => {
+    const r = await outcome([...WS, '--format', 'hex']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('# Port: 8083 (a WebSocket listener: the packets go inside WebSocket binary frames, not over bare TCP)\n');
+    const plain = await outcome(['--host', '10.0.0.2:8083', '--format', 'hex']);
+    expect(plain.stderr).toContain('# Port: 8083\n');
+  });
+
+  test.each([
+    ['mosquitto', WS, '--host gives the WebSocket endpoint ws://10.0.0.2:8083/mqtt, and mosquitto_sub / mosquitto_pub (mosquitto 2.0) connect over TCP only'],
+    ['mosquitto', ['--host', 'wss://10.0.0.2/mqtt'], '--host gives the WebSocket endpoint wss://10.0.0.2:443/mqtt'],
+    ['at', [...WS, '--modem', 'sim800'], '--host gives the WebSocket endpoint ws://10.0.0.2:8083/mqtt, and the --modem sim800 script'],
+  ])('--format %s refuses it (%j): exit 2, one line naming the option and what to give', async (style, args, text) => {
+    const r = await outcome([...args, '--format', style]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(text);
+    expect(r.stderr).toContain('mqtt://host:port');
+  });
+
+  test('--lang zh: the refusal and the firmware note in Chinese', async () => {
+    const r = await runMain(['generic', '--host', 'ws://10.0.0.2:8083/mqtt', '--client-id', 'c1', '--publish', 'a/b', '--format', 'mosquitto'], { LANG: 'zh_CN.UTF-8' });
+    expect(r.stderr).toContain('--host 给出的是 WebSocket 地址 ws://10.0.0.2:8083/mqtt');
+    const c = await runMain(['generic', '--host', 'ws://10.0.0.2:8083/mqtt', '--client-id', 'c1', '--format', 'c'], { LANG: 'zh_CN.UTF-8' });
+    expect(c.stdout).toContain('ws://10.0.0.2:8083/mqtt 是 WebSocket 监听地址');
+    const table = await runMain(['generic', '--host', 'ws://10.0.0.2:8083/mqtt', '--client-id', 'c1', '--format', 'table'], { LANG: 'zh_CN.UTF-8' });
+    expect(table.stdout).toContain('端口（Port）：8083（WebSocket 监听端口');
+  });
+
+  test('a broker on an MQTT port keeps its TCP lines and gets no WebSocket note', async () => {
+    for (const style of ['c', 'python', 'mosquitto', 'mqttx', 'env']) {
+      const r = await outcome(['--host', '10.0.0.2', '--format', style]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain('WebSocket listener');
+    }
+  });
+
+  // --ws-url is shown by the formats that print a WebSocket URL; elsewhere it was taken and dropped without a word.
+  test.each(['c', 'arduino', 'python', 'base64', 'raw', 'mosquitto', 'at'])('--ws-url with --format %s is refused naming the formats that use it', async (style) => {
+    const r = await outcome(['--host', '10.0.0.2', '--ws-url', 'ws://10.0.0.2:8083/mqtt', '--format', style, ...(style === 'at' ? ['--modem', 'sim800'] : [])]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('mqtt-sign: --ws-url applies only to --format json, table, hex, mqttjs, mqttx, env\n');
+  });
+
+  test.each([
+    ['json', '"websocket": "ws://10.0.0.2:8083/mqtt"'],
+    ['table', 'WebSocket URL: ws://10.0.0.2:8083/mqtt'],
+    ['hex', ''],
+    ['mqttjs', 'websocket: "ws://10.0.0.2:8083/mqtt"'],
+    ['mqttx', '-p 8083 -l ws --path /mqtt'],
+    ['env', 'MQTT_WS_URL=ws://10.0.0.2:8083/mqtt'],
+  ])('--ws-url with --format %s is shown', async (style, text) => {
+    const r = await outcome(['--host', '10.0.0.2', '--ws-url', 'ws://10.0.0.2:8083/mqtt', '--format', style]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(text);
+    if (style === 'hex') expect(r.stderr).toContain('# WebSocket URL: ws://10.0.0.2:8083/mqtt');
   });
 });
 

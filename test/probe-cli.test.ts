@@ -35,12 +35,15 @@ needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
   let anon: Broker;
   let auth: Broker;
   let nobody: number;
+  /** auth's websockets listener. */
+  let authWs: number;
 
   beforeAll(async () => {
     const passwd = sign('generic', { host: '127.0.0.1', clientId: 'x', ...USER, passwdLine: 'true' }, { now: 0, salt: new Uint8Array(12).fill(9) }).extras!.passwdLine!;
+    authWs = await freePort();
     [anon, auth] = await Promise.all([
       startMosquitto(),
-      startMosquitto({ files: { passwd: `${passwd}\n` }, config: (dir) => `allow_anonymous false\npassword_file ${dir}/passwd` }),
+      startMosquitto({ files: { passwd: `${passwd}\n` }, config: (dir) => `allow_anonymous false\npassword_file ${dir}/passwd\nlistener ${authWs} 127.0.0.1\nprotocol websockets` }),
     ]);
     nobody = await freePort();
   });
@@ -124,6 +127,14 @@ needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
     const r = await run(['probe', 'generic', '--host', '127.0.0.1', '--port', String(auth.port), '--client-id', 'dev1', '--username', USER.username, '--password', USER.password, '--roundtrip', '--format', 'json']);
     expect([r.code, r.err]).toEqual([0, '']);
     expect((JSON.parse(r.out) as Report).steps.map((s) => s.step)).toEqual(['dns', 'tcp', 'mqtt', 'roundtrip']);
+  });
+
+  test('probe generic --host ws://: probes the WebSocket listener it names (it probed mqtt:// at that port)', async () => {
+    const r = await run(['probe', 'generic', '--host', `ws://127.0.0.1:${authWs}/mqtt`, '--client-id', 'dev1', '--username', USER.username, '--password', USER.password, '--roundtrip', '--format', 'json']);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const report = JSON.parse(r.out) as Report;
+    expect(report.target).toEqual({ host: '127.0.0.1', port: authWs, transport: 'ws' });
+    expect(report.steps.map((s) => s.step)).toEqual(['dns', 'tcp', 'websocket', 'mqtt', 'roundtrip']);
   });
 
   test('probe aliyun --url: the signed login, with Aliyun meanings of the CONNACK', async () => {

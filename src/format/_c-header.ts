@@ -9,6 +9,7 @@ import { hexCells } from './_byte-text.js';
 import { sizeReport } from './size.js';
 import { message } from '../messages.js';
 import { termSafe } from '../terminal-text.js';
+import { websocketListener } from './_websocket.js';
 
 /** How a header differs between C and Arduino: its guard, includes, array declaration and any code after the arrays. */
 interface HeaderParts {
@@ -64,7 +65,16 @@ function describeFile(input: FormatInput, options: FormatOptions): string[] {
   const title = input.broker
     ? message('firmware.c.title', { packets: names, where: `${input.broker.url}${input.platform ? ` (${input.platform})` : ''}` }, options.lang)
     : message('firmware.c.title.nobroker', { packets: names }, options.lang);
-  return [title, ...login(input)];
+  return [title, ...login(input), ...websocketNote(input, options.lang)];
+}
+
+/**
+ * Where the broker's port speaks WebSocket, the packets are right but travel inside WebSocket frames: said once on
+ * top, with a blank line before it, so no one opens bare TCP to that port.
+ */
+export function websocketNote(input: FormatInput, lang: FormatOptions['lang']): string[] {
+  const listener = input.broker === undefined ? undefined : websocketListener(input.broker);
+  return listener === undefined ? [] : ['', message('firmware.websocket', { url: listener.url }, lang)];
 }
 
 function login(input: FormatInput): string[] {

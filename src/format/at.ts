@@ -20,6 +20,7 @@ import { decode } from '../mqtt/decode.js';
 import type { Packet, ProtocolVersion } from '../mqtt/types.js';
 import type { Endpoint, FormatInput, FormatOptions, Formatted, Notice } from './formatter.js';
 import { hex2, rows } from './_bytes.js';
+import { hostPort, websocketListener } from './_websocket.js';
 import { sizeReport } from './size.js';
 import { dialectOf, isMqttDialect, MODEM_NAMES, type Dialect, type RawDialect } from './at-modems.js';
 import { mqttScript, type MqttDialect } from './at-mqtt.js';
@@ -133,23 +134,10 @@ export function atScript(input: FormatInput, options: FormatOptions = {}): AtScr
   if (!broker) throw new UsageError('format.at.broker', { option: '--format at' });
   // A ws:// or wss:// --host leaves the broker at the WebSocket listener's host and port, where a script that opens a
   // TCP (or TLS) socket and sends MQTT bare would get an HTTP error or a closed socket.
-  const websocket = websocketHere(broker);
-  if (websocket !== undefined) throw new UsageError('format.at.websocket', { option: '--host', url: websocket, modem, host: broker.host.includes(':') ? `[${broker.host}]` : broker.host, port: broker.port });
+  const websocket = websocketListener(broker);
+  if (websocket !== undefined) throw new UsageError('format.at.websocket', { option: websocket.option, url: websocket.url, modem, where: hostPort(broker) });
   const title = `# ${message('format.at.title', { modem: modem === dialect ? modem : `${modem} (${dialect})`, url: broker.url }, lang)}`;
   return isMqttDialect(dialect) ? mqttAt(MQTT[dialect]!, modem, input, broker, title, lang) : rawAt(dialect, modem, input, broker, title, lang);
-}
-
-/** The broker's WebSocket URL when it is on the broker's own host and port: then that port speaks WebSocket, not MQTT. */
-function websocketHere(broker: Endpoint): string | undefined {
-  if (broker.websocket === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(broker.websocket);
-  } catch {
-    return undefined;
-  }
-  const port = url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
-  return url.hostname.replace(/^\[(.*)\]$/, '$1') === broker.host.toLowerCase() && port === broker.port ? broker.websocket : undefined;
 }
 
 function rawAt(dialect: RawDialect, modem: string, input: FormatInput, broker: Endpoint, title: string, lang: Lang): AtScript {

@@ -5,6 +5,7 @@
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { message } from '../messages.js';
 import { shellSession, shellQuote, passwordText } from './_session.js';
+import { websocketListener } from './_websocket.js';
 
 export function formatEnv(input: FormatInput, options: FormatOptions = {}): Formatted {
   const { broker, connect } = shellSession(input, 'env', true);
@@ -24,6 +25,9 @@ export function formatEnv(input: FormatInput, options: FormatOptions = {}): Form
   ];
   const lines = [`# ${message('format.env.title', { url: broker.url }, options.lang ?? 'en')}`];
   if (broker.websocket !== undefined && broker.websocketUnverified) lines.push(`# [unverified] ${message('format.app.unverified', { url: broker.websocket }, options.lang ?? 'en')}`);
+  // MQTT_HOST and MQTT_PORT alone read like a TCP address; at a WebSocket listener a client needs the URL.
+  const listener = websocketListener(broker);
+  if (listener !== undefined) lines.push(`# ${message('format.env.websocket', { url: listener.url }, options.lang ?? 'en')}`);
   for (const [name, value] of rows) if (value !== undefined) lines.push(`${name}=${shellQuote(String(value))}`);
   return { output: `${lines.join('\n')}\n`, report: [], warnings: [] };
 }

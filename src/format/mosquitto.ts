@@ -7,6 +7,7 @@ import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { UsageError } from '../errors.js';
 import { message } from '../messages.js';
 import { payloadText, shellSession, shellQuote, versionOf, type Session, passwordText } from './_session.js';
+import { websocketListener } from './_websocket.js';
 
 const VERSION = { 3: 'mqttv31', 4: 'mqttv311', 5: 'mqttv5' } as const;
 /** Debian/Ubuntu's store of public roots; a private CA needs --cafile instead. */
@@ -16,6 +17,9 @@ export function formatMosquitto(input: FormatInput, options: FormatOptions = {})
   const lang = options.lang ?? 'en';
   const s = shellSession(input, 'mosquitto');
   if (s.publishes.length === 0 && s.subscriptions.length === 0) throw new UsageError('format.mosquitto.nothing', { option: '--format mosquitto' });
+  // mosquitto_pub/sub 2.0 connect over TCP (or TLS) only: -p at a WebSocket listener gets an HTTP error, not a CONNACK.
+  const websocket = websocketListener(s.broker);
+  if (websocket !== undefined) throw new UsageError('format.mosquitto.websocket', { option: websocket.option, url: websocket.url });
   const login = loginArgs(s);
   const lines = [`# ${message('format.mosquitto.title', { url: s.broker.url }, lang)}`];
   if (s.broker.tls) lines.push(`# ${message('format.app.tls', { option: `--cafile ca.pem (instead of --capath ${SYSTEM_CAS})` }, lang)}`);

@@ -7,6 +7,7 @@ import { toJson } from '../json-text.js';
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { message } from '../messages.js';
 import { session, passwordText } from './_session.js';
+import { websocketListener } from './_websocket.js';
 import { decimals } from './_byte-text.js';
 
 /** MQTT.js's default reconnectPeriod is 1 s; clouds throttle devices that reconnect that fast, so 5 s. */
@@ -24,6 +25,8 @@ export function formatMqttjs(input: FormatInput, options: FormatOptions = {}): F
   const lang = options.lang ?? 'en';
   const { broker, connect, publishes, subscriptions } = session(input, 'mqttjs');
   const ws = broker.websocket;
+  // MQTT.js in Node speaks ws:// and wss:// as well: where the broker's port is a WebSocket listener, Node uses it too.
+  const listener = websocketListener(broker)?.url;
   const wechat = ws?.replace(/^wss:/, 'wxs:').replace(/^ws:/, 'wx:');
   const t = (code: string, params = {}) => message(code, params, lang);
   const lines: string[] = [
@@ -36,7 +39,7 @@ export function formatMqttjs(input: FormatInput, options: FormatOptions = {}): F
     "import mqtt from 'mqtt';",
     '',
     'const urls = {',
-    `  node: ${js(broker.url)},`,
+    listener === undefined ? `  node: ${js(broker.url)},` : `  node: ${js(listener)}, // ${t('format.mqttjs.nodeWebsocket')}`,
     ...(ws === undefined ? [] : [`  websocket: ${js(ws)}, // ${t('format.mqttjs.websocket')}`, `  wechat: ${js(wechat)}, // ${t('format.mqttjs.wechat')}`]),
     '};',
     ws === undefined

@@ -7,21 +7,25 @@ import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { UsageError } from '../errors.js';
 import { message } from '../messages.js';
 import { payloadText, shellSession, shellQuote, versionOf, wsParts, type Session, passwordText } from './_session.js';
+import { websocketListener } from './_websocket.js';
 
 const VERSION = { 3: '3.1', 4: '3.1.1', 5: '5' } as const;
 
 export function formatMqttx(input: FormatInput, options: FormatOptions = {}): Formatted {
   const lang = options.lang ?? 'en';
   const s = shellSession(input, 'mqttx');
-  const tcp = target(s.broker.host, s.broker.port, s.broker.tls ? 'mqtts' : 'mqtt');
-  const lines = [`# ${message('format.mqttx.title', { url: s.broker.url }, lang)}`];
+  // Where the broker's port is a WebSocket listener, every line connects with -l ws|wss and its --path.
+  const listener = websocketListener(s.broker)?.url;
+  const tcp = listener === undefined ? target(s.broker.host, s.broker.port, s.broker.tls ? 'mqtts' : 'mqtt') : wsTarget(listener);
+  const lines = [`# ${message('format.mqttx.title', { url: listener ?? s.broker.url }, lang)}`];
   if (s.broker.tls) lines.push(`# ${message('format.app.tls', { option: '--ca ca.pem' }, lang)}`);
-  lines.push(['mqttx conn', ...tcp, ...login(s, true)].join(' '));
   const ws = s.broker.websocket;
-  if (ws !== undefined) {
-    const w = wsParts(ws);
-    if (s.broker.websocketUnverified) lines.push(`# [unverified] ${message('format.app.unverified', { url: ws }, lang)}`);
-    lines.push(['mqttx conn', ...target(w.host, w.port, w.tls ? 'wss' : 'ws'), '--path', shellQuote(w.path), ...login(s, true)].join(' '));
+  const unverified = ws !== undefined && s.broker.websocketUnverified === true ? `# [unverified] ${message('format.app.unverified', { url: ws }, lang)}` : undefined;
+  if (unverified !== undefined && ws === listener) lines.push(unverified);
+  lines.push(['mqttx conn', ...tcp, ...login(s, true)].join(' '));
+  if (ws !== undefined && ws !== listener) {
+    if (unverified !== undefined) lines.push(unverified);
+    lines.push(['mqttx conn', ...wsTarget(ws), ...login(s, true)].join(' '));
   }
   if (s.publishes.length > 0 && s.subscriptions.length > 0) lines.push(`# ${message('format.app.oneClientId', {}, lang)}`);
   if (s.subscriptions.length > 0) {
@@ -37,6 +41,11 @@ export function formatMqttx(input: FormatInput, options: FormatOptions = {}): Fo
 
 function target(host: string, port: number, protocol: string): string[] {
   return ['-h', shellQuote(host), '-p', String(port), '-l', protocol];
+}
+
+function wsTarget(url: string): string[] {
+  const w = wsParts(url);
+  return [...target(w.host, w.port, w.tls ? 'wss' : 'ws'), '--path', shellQuote(w.path)];
 }
 
 /** `mqttx sub` has no --keepalive option in MQTTX CLI's definition, so it is left out there. */

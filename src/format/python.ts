@@ -2,7 +2,8 @@
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { checkName, identifiers } from './_bytes.js';
 import { pythonBytesLines } from './_byte-text.js';
-import { describe } from './_c-header.js';
+import { describe, websocketNote } from './_c-header.js';
+import { termSafe } from '../terminal-text.js';
 import { sizeReport } from './size.js';
 
 export function formatPython(input: FormatInput, options: FormatOptions = {}): Formatted {
@@ -12,5 +13,6 @@ export function formatPython(input: FormatInput, options: FormatOptions = {}): F
     return [...describe(packet.name, input).map((l) => `# ${l}`), `${ids[i]} = (`, ...lines, ')'].join('\n');
   });
   const report = sizeReport(input.packets, options.lang).map((l) => `# ${l}`);
-  return { output: `${blocks.join('\n\n')}\n\n${report.join('\n')}\n`, report: [], warnings: [] };
+  const note = websocketNote(input, options.lang).filter((l) => l !== '').map((l) => `# ${termSafe(l, Infinity)}\n\n`).join('');
+  return { output: `${note}${blocks.join('\n\n')}\n\n${report.join('\n')}\n`, report: [], warnings: [] };
 }

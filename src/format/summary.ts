@@ -8,6 +8,7 @@ import { message, type Lang } from '../messages.js';
 import { decode } from '../mqtt/decode.js';
 import { termSafe } from '../terminal-text.js';
 import type { FormatInput } from './formatter.js';
+import { websocketListener } from './_websocket.js';
 
 /** The block's lines, "Label: value", in the user's language; empty without a broker and credentials. */
 export function summaryLines(input: FormatInput, lang: Lang = 'en'): string[] {
@@ -15,7 +16,9 @@ export function summaryLines(input: FormatInput, lang: Lang = 'en'): string[] {
   if (!broker || !credentials) return [];
   const line = (key: string, value: string | number) => message(`summary.${key}`, { value: termSafe(String(value), Infinity) }, lang);
   const none = message('summary.none', {}, lang);
-  const lines = [line('host', broker.host), line('port', broker.port), line('tls', message(broker.tls ? 'summary.yes' : 'summary.no', {}, lang))];
+  // Host and port read like a TCP address; a serial tool's TCP client there gets no MQTT answer from a WebSocket listener.
+  const port = websocketListener(broker) === undefined ? 'port' : 'port.websocket';
+  const lines = [line('host', broker.host), line(port, broker.port), line('tls', message(broker.tls ? 'summary.yes' : 'summary.no', {}, lang))];
   if (broker.websocket) lines.push(line('websocket', broker.websocket));
   lines.push(line('clientId', credentials.clientId === '' ? message('summary.empty', {}, lang) : credentials.clientId));
   lines.push(line('username', credentials.username ?? none));

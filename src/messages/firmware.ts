@@ -4,6 +4,8 @@ export const en: Readonly<Record<string, string>> = {
     'with --format c: a firmware runtime header: publish writers for any payload, reply readers (CONNACK, SUBACK, PUBACK, PUBLISH), no allocation',
   'firmware.c.title': 'MQTT packets for {where}: {packets}; made by mqtt-sign',
   'firmware.c.title.nobroker': 'MQTT packets: {packets}; made by mqtt-sign',
+  'firmware.websocket':
+    '{url} is a WebSocket listener: open it with an HTTP upgrade (subprotocol mqtt) and send these bytes inside WebSocket binary frames (RFC 6455); sent bare over TCP they get no MQTT answer there',
   'firmware.arduino.how':
     'Send an array from flash with {send}(client, {first}, {FIRST}_LEN); it returns the bytes written (less than the length: the connection failed).',
   'firmware.runtime.how':
@@ -26,6 +28,8 @@ export const zh: Readonly<Record<string, string>> = {
   'firmware.opt.runtime': '与 --format c 同用：生成固件运行时头文件：任意载荷的 PUBLISH 写入函数、回复解析（CONNACK、SUBACK、PUBACK、PUBLISH），不分配内存',
   'firmware.c.title': '发往 {where} 的 MQTT 报文：{packets}；由 mqtt-sign 生成',
   'firmware.c.title.nobroker': 'MQTT 报文：{packets}；由 mqtt-sign 生成',
+  'firmware.websocket':
+    '{url} 是 WebSocket 监听地址：先用 HTTP 升级（子协议 mqtt）建立 WebSocket 连接，再把这些字节放在 WebSocket 二进制帧（RFC 6455）里发送；直接通过 TCP 发送，那里不会有 MQTT 应答',
   'firmware.arduino.how': '用 {send}(client, {first}, {FIRST}_LEN) 从闪存发送一个数组；返回写出的字节数（小于长度即连接出错）。',
   'firmware.runtime.how':
     '用法（TCP 套接字或模组链路收发字节即可）：\n' +

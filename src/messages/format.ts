@@ -10,7 +10,7 @@ export const en: Readonly<Record<string, string>> = {
   'format.at.modem': '--format at needs --modem: one of {allowed}',
   'format.at.broker': '--format at needs the broker host and port',
   'format.at.websocket':
-    "{option} gives the WebSocket endpoint {url}, and the --modem {modem} script sends MQTT itself over TCP to {host}:{port}, which a WebSocket listener refuses; give the broker's MQTT address instead (mqtt://host:port, or mqtts:// for TLS)",
+    "{option} gives the WebSocket endpoint {url}, and the --modem {modem} script sends MQTT itself over TCP to {where}, which a WebSocket listener refuses; give the broker's MQTT address instead (mqtt://host:port, or mqtts:// for TLS)",
   'format.at.title': '{modem} AT script for {url}',
   'format.at.how.raw': "Send each AT line as text ending in CR LF and wait for the answer under it; after the '>' prompt send the hex line below it as binary (HEX send).",
   'format.at.how.hex': 'Send each line as text ending in CR LF and wait for the answer under it; the packet bytes travel as hex inside AT+QISENDEX.',
@@ -37,7 +37,7 @@ export const zh: Readonly<Record<string, string>> = {
   'format.at.modem': '--format at 需要 --modem：{allowed} 之一',
   'format.at.broker': '--format at 需要服务器地址和端口',
   'format.at.websocket':
-    '{option} 给出的是 WebSocket 地址 {url}，而 --modem {modem} 脚本直接通过 TCP 向 {host}:{port} 发送 MQTT，WebSocket 监听端口会拒绝；请改给服务器的 MQTT 地址（mqtt://主机:端口，TLS 用 mqtts://）',
+    '{option} 给出的是 WebSocket 地址 {url}，而 --modem {modem} 脚本直接通过 TCP 向 {where} 发送 MQTT，WebSocket 监听端口会拒绝；请改给服务器的 MQTT 地址（mqtt://主机:端口，TLS 用 mqtts://）',
   'format.at.title': '{modem} AT 指令脚本，连接 {url}',
   'format.at.how.raw': '每条 AT 指令按文本发送并以 CR LF 结尾，等到下方注明的应答再继续；出现 “>” 提示后，把下一行十六进制按二进制（HEX 发送）发出。',
   'format.at.how.hex': '每行按文本发送并以 CR LF 结尾，等到下方注明的应答再继续；报文字节以十六进制写在 AT+QISENDEX 里。',

@@ -5,6 +5,7 @@
 export const en: Readonly<Record<string, string>> = {
   'summary.host': 'Host: {value}',
   'summary.port': 'Port: {value}',
+  'summary.port.websocket': 'Port: {value} (a WebSocket listener: the packets go inside WebSocket binary frames, not over bare TCP)',
   'summary.tls': 'TLS: {value}',
   'summary.websocket': 'WebSocket URL: {value}',
   'summary.clientId': 'ClientId: {value}',
@@ -23,6 +24,7 @@ export const en: Readonly<Record<string, string>> = {
 export const zh: Readonly<Record<string, string>> = {
   'summary.host': '主机（Host）：{value}',
   'summary.port': '端口（Port）：{value}',
+  'summary.port.websocket': '端口（Port）：{value}（WebSocket 监听端口：报文要放在 WebSocket 二进制帧里发送，不能直接走 TCP）',
   'summary.tls': 'TLS：{value}',
   'summary.websocket': 'WebSocket 地址：{value}',
   'summary.clientId': 'ClientId：{value}',

@@ -109,8 +109,10 @@ export function readEndpoint(p: ParamReader, defaults: EndpointDefaults): Broker
   if (given?.path !== undefined) {
     const port = given.port ?? flagPort ?? (tls ? 443 : 80);
     const shown = host.includes(':') ? `[${host}]` : host;
-    // The user's own endpoint: verified by definition, and kept as given by withWebsocket().
-    return { ...broker(host, port, tls, `${tls ? 'wss' : 'ws'}://${shown}:${port}${given.path}`), websocketUnverified: false };
+    // The user's own endpoint: verified by definition, and kept as given by withWebsocket(). Its port speaks
+    // WebSocket, so the broker's url is that WebSocket URL too: an mqtt:// URL there would name a listener that is not.
+    const websocket = `${tls ? 'wss' : 'ws'}://${shown}:${port}${given.path}`;
+    return { ...broker(host, port, tls, websocket), url: websocket, websocketUnverified: false };
   }
   // p.integer gives --port, else the param's declared default (OneNET legacy's 6002), which holds for any transport.
   const port = given?.port ?? p.integer('port', 1, 65535) ?? defaults.port(tls);

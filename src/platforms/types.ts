@@ -54,7 +54,7 @@ export interface Broker {
   readonly host: string;
   readonly port: number;
   readonly tls: boolean;
-  /** mqtt://host:port or mqtts://host:port */
+  /** mqtt://host:port or mqtts://host:port; the ws:// or wss:// URL when --host gave one (that port speaks WebSocket). */
   readonly url: string;
   /** ws:// or wss:// URL where the platform offers MQTT over WebSocket. */
   readonly websocket?: string;

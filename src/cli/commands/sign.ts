@@ -27,6 +27,8 @@ import { runtimeSpec } from '../runtime-spec.js';
 import type { OptionSpec, OptionValues } from '../options.js';
 
 const NAMED_FORMATS: readonly FormatStyle[] = ['c', 'arduino', 'python'];
+/** The formats that print the WebSocket URL (table and hex in their summary). */
+const WS_URL_FORMATS: readonly FormatStyle[] = ['json', 'table', 'hex', 'mqttjs', 'mqttx', 'env'];
 /** json carries the lint inside; every other format (raw too: its bytes are on stdout) has it on stderr. */
 const LINT_INSIDE: readonly FormatStyle[] = ['json'];
 
@@ -218,6 +220,8 @@ function checkOutputFlags(style: FormatStyle, opts: OutputFlags, stdoutIsTTY: bo
   only('--runtime', opts.runtime, ['c']);
   only('--name', opts.name, NAMED_FORMATS);
   only('--modem', opts.modem, ['at', 'json']);
+  // Only these print a WebSocket URL; elsewhere --ws-url would be taken and dropped without a word.
+  only('--ws-url', opts.wsUrl, WS_URL_FORMATS);
   if (opts.modem !== undefined && !MODEM_NAMES.includes(opts.modem)) {
     throw new UsageError('modem.unknown', { option: '--modem', value: opts.modem, dialects: [...RAW_DIALECTS, ...MQTT_DIALECTS].join(', '), modules: Object.keys(MODEM_ALIASES).join(', ') });
   }
