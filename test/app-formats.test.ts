@@ -221,7 +221,7 @@ describe('a WebSocket endpoint in every format: right for it, or refused in one 
 
   test.each([
     ['c', [`MQTT packets for ws://10.0.0.2:8083/mqtt (generic)`, ` * ${NOTE}`]],
-    ['c', [' * 1. Open TCP to the broker', ` * ${NOTE}`], ['--runtime']],
+    ['c', [' * 1. Open the WebSocket connection and send mqtt_connect (MQTT_CONNECT_LEN bytes) as one binary frame', ' * 2. Append the payload of each binary frame', ` * ${NOTE}`], ['--runtime']],
     ['arduino', [`MQTT packets for ws://10.0.0.2:8083/mqtt (generic)`, ` * ${NOTE}`]],
     ['python', [`# ${NOTE}`, '# publish -> ws://10.0.0.2:8083/mqtt (generic)']],
     ['json', ['"url": "ws://10.0.0.2:8083/mqtt"', '"websocket": "ws://10.0.0.2:8083/mqtt"']],
@@ -235,6 +235,15 @@ describe('a WebSocket endpoint in every format: right for it, or refused in one 
     for (const text of expected) expect(r.stdout).toContain(text);
     // Nothing points plain MQTT at the WebSocket listener's port.
     expect(r.stdout).not.toMatch(/mqtts?:\/\/10\.0\.0\.2:8083|-l mqtt\b/);
+  });
+
+  test('--format c --runtime: its how-to opens TCP for a plain broker and the WebSocket connection for a ws:// one', async () => {
+    const tcp = await outcome(['--host', '10.0.0.2:8083', '--format', 'c', '--runtime']);
+    expect(tcp.stdout).toContain(' * 1. Open TCP to the broker and send mqtt_connect');
+    expect(tcp.stdout).not.toContain('WebSocket');
+    const ws = await outcome([...WS, '--format', 'c', '--runtime']);
+    expect(ws.stdout).not.toContain('Open TCP');
+    expect(ws.stdout).not.toContain('any TCP socket or modem link');
   });
 
   test('--format hex: its summary on stderr says the port is a WebSocket listener (a serial tool would open bare TCP there)', async () => {

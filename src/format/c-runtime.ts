@@ -9,6 +9,7 @@ import type { FormatInput, FormatOptions, Formatted, RuntimeEnvelope, RuntimeSpe
 import type { NamedPacket } from './types.js';
 import { cHeader, commentText, UNUSED } from './_c-header.js';
 import { checkName, remainingLength } from './_bytes.js';
+import { websocketListener } from './_websocket.js';
 import { runtimeLibrary } from './_c-runtime-lib.js';
 import { message } from '../messages.js';
 
@@ -36,7 +37,7 @@ export function formatCRuntime(input: FormatInput, options: FormatOptions = {}):
     guard: `${P}_RUNTIME_H`,
     includes: ['<stdint.h>', '<stddef.h>'],
     declare: (id) => `${UNUSED} static const uint8_t ${id}[]`,
-    notes: usage(p, arrays, writers[0]?.call, envelopes[0]?.call, options),
+    notes: usage(p, arrays, writers[0]?.call, envelopes[0]?.call, input.broker !== undefined && websocketListener(input.broker) !== undefined, options),
     after: code,
   });
   return { output, report: [], warnings: [] };
@@ -173,12 +174,13 @@ function envelopeWriter(p: string, e: RuntimeEnvelope): Writer {
 }
 
 /** The how-to lines of the top comment, in the user's language, naming this header's own functions. */
-function usage(p: string, arrays: readonly NamedPacket[], publish: string | undefined, envelope: string | undefined, options: FormatOptions): string[] {
+function usage(p: string, arrays: readonly NamedPacket[], publish: string | undefined, envelope: string | undefined, websocket: boolean, options: FormatOptions): string[] {
   const params = { p, P: p.toUpperCase(), publish: publish ?? `${p}_publish(tx, sizeof tx, topic, topic_len, json, json_len, 0, 0, 0)`, envelope: envelope ?? '' };
   const lang = options.lang;
   const subscribe = arrays.some((pk) => pk.name === 'subscribe') ? 'firmware.runtime.how.subscribe' : 'firmware.runtime.how.nosubscribe';
   return [
-    ...message('firmware.runtime.how', params, lang).split('\n'),
+    // Over WebSocket the first steps open the upgraded connection and read frames' payloads, not a bare TCP stream.
+    ...message(websocket ? 'firmware.runtime.how.websocket' : 'firmware.runtime.how', params, lang).split('\n'),
     message(subscribe, params, lang),
     message(envelope ? 'firmware.runtime.how.envelope' : 'firmware.runtime.how.publish', params, lang),
     ...message('firmware.runtime.how.receive', params, lang).split('\n'),

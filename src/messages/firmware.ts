@@ -13,6 +13,11 @@ export const en: Readonly<Record<string, string>> = {
     '1. Open TCP to the broker and send {p}_connect ({P}_CONNECT_LEN bytes).\n' +
     '2. Append what arrives to rx (n bytes). When k = {p}_frame_len(rx, n) is not 0 and n >= k, rx holds one packet of k bytes: handle it, then drop those k bytes.\n' +
     '3. The first packet: {p}_connack_code(rx, k) must be 0; any other code: the broker refused the login.',
+  'firmware.runtime.how.websocket':
+    'How to use it (a WebSocket client carries the bytes, as the note above says):\n' +
+    '1. Open the WebSocket connection and send {p}_connect ({P}_CONNECT_LEN bytes) as one binary frame; send every packet below the same way.\n' +
+    '2. Append the payload of each binary frame that arrives to rx (n bytes); a frame may hold part of a packet or several. When k = {p}_frame_len(rx, n) is not 0 and n >= k, rx holds one packet of k bytes: handle it, then drop those k bytes.\n' +
+    '3. The first packet: {p}_connack_code(rx, k) must be 0; any other code: the broker refused the login.',
   'firmware.runtime.how.subscribe': '4. Send {p}_subscribe; {p}_suback_codes(rx, k, &id, codes, max) gives one code per filter (0x80 and up: refused).',
   'firmware.runtime.how.nosubscribe': '4. To receive messages, make this header again with --subscribe <filter>: {p}_subscribe is then here to send.',
   'firmware.runtime.how.publish': '5. For each reading, len = {publish} writes the PUBLISH into tx; send those len bytes (0: tx is too small).',
@@ -35,6 +40,11 @@ export const zh: Readonly<Record<string, string>> = {
     '用法（TCP 套接字或模组链路收发字节即可）：\n' +
     '1. 建立到 Broker 的 TCP 连接，发送 {p}_connect（{P}_CONNECT_LEN 字节）。\n' +
     '2. 把收到的字节追加到 rx（共 n 字节）。当 k = {p}_frame_len(rx, n) 不为 0 且 n >= k 时，rx 开头就是一个 k 字节的完整报文：处理它，再丢掉这 k 字节。\n' +
+    '3. 第一个报文：{p}_connack_code(rx, k) 必须是 0；其他值表示 Broker 拒绝了登录。',
+  'firmware.runtime.how.websocket':
+    '用法（按上面的说明，由 WebSocket 客户端收发字节）：\n' +
+    '1. 建立 WebSocket 连接，把 {p}_connect（{P}_CONNECT_LEN 字节）作为一个二进制帧发送；下面的每个报文都这样发送。\n' +
+    '2. 把收到的每个二进制帧的载荷追加到 rx（共 n 字节）；一帧可能只有报文的一部分，也可能有好几个报文。当 k = {p}_frame_len(rx, n) 不为 0 且 n >= k 时，rx 开头就是一个 k 字节的完整报文：处理它，再丢掉这 k 字节。\n' +
     '3. 第一个报文：{p}_connack_code(rx, k) 必须是 0；其他值表示 Broker 拒绝了登录。',
   'firmware.runtime.how.subscribe': '4. 发送 {p}_subscribe；{p}_suback_codes(rx, k, &id, codes, max) 给出每个过滤器的结果码（0x80 及以上：被拒绝）。',
   'firmware.runtime.how.nosubscribe': '4. 要接收消息，加上 --subscribe <filter> 重新生成本头文件，这里就会有可发送的 {p}_subscribe。',
