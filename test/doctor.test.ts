@@ -152,6 +152,13 @@ describe('parsing', () => {
     expect(r.findings.length).toBeGreaterThan(0);
     expect(performance.now() - t0).toBeLessThan(5000);
   });
+
+  test('a long run of blanks inside a line is linear (a trailing-blank regex took ~6 s at 80,000 and minutes at 1 MiB)', () => {
+    const t0 = performance.now();
+    const main = parseConfig(`port${' \t'.repeat(60_000)}1883 \r\n`, 'm.conf');
+    expect(main.directives[0]).toMatchObject({ option: 'port', value: '1883' });
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
 });
 
 describe('bounded output', () => {
