@@ -123,6 +123,12 @@ describe('doctor rules', () => {
     }
   });
 
+  test('an entry with an empty user name (":S3cretPlainPass") is not quoted either', () => {
+    const r = judge(':S3cretPlainPass\n');
+    expect(r.findings.filter((f) => f.code === 'option.credentials').map((f) => [f.line, f.params])).toEqual([[1, { user: '' }]]);
+    for (const lang of ['en', 'zh'] as const) expect(renderDoctor(r, lang) + doctorJson(r, lang)).not.toContain('S3cretPl');
+  });
+
   test('text output escapes control characters from the file', () => {
     const out = renderDoctor(judge('listener 1883\nfo\u001b[31mo 1\nallow_anonymous true'), 'en');
     expect(out).not.toContain('\u001b');

@@ -64,7 +64,8 @@ export function parseConfig(text: string, file: string): ParsedFile {
     // No option has a ":" in its name; user:hash or identity:key is a password_file or psk_file line (the file given in
     // place of mosquitto.conf), whose hash or key is named by its user alone, never quoted.
     const colon = option.indexOf(':');
-    if (spec === undefined && colon > 0) {
+    // An empty user too (":secret"): what follows the ":" is still not quoted.
+    if (spec === undefined && colon >= 0) {
       problem({ code: 'option.credentials', severity: 'error', ...at, params: { user: option.slice(0, colon) } });
       continue;
     }
