@@ -284,6 +284,17 @@ describe('a WebSocket endpoint in every format: right for it, or refused in one 
     }
   });
 
+  test("env at a platform's WebSocket port given as the MQTT port (Aliyun's 443): MQTT_URL is the wss:// URL a client can use", async () => {
+    const aliyun = ['aliyun', '--product', 'a1B2c3D4e5F', '--device', 'sensor01', '--secret', '0123456789abcdef0123456789abcdef', '--timestamp', '1700000000000', '--tls'];
+    const wss = 'wss://a1B2c3D4e5F.iot-as-mqtt.cn-shanghai.aliyuncs.com:443';
+    const r = await runMain([...aliyun, '--port', '443', '--format', 'env']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`\nMQTT_URL=${wss}\n`);
+    expect(r.stdout).toContain(`\nMQTT_WS_URL=${wss}\n`);
+    // At its MQTT port, MQTT_URL stays the mqtts:// address.
+    expect((await runMain([...aliyun, '--format', 'env'])).stdout).toContain('\nMQTT_URL=mqtts://a1B2c3D4e5F.iot-as-mqtt.cn-shanghai.aliyuncs.com:1883\n');
+  });
+
   // --ws-url is shown by the formats that print a WebSocket URL; elsewhere it was taken and dropped without a word.
   test.each(['c', 'arduino', 'python', 'base64', 'raw', 'mosquitto', 'at'])('--ws-url with --format %s is refused naming the formats that use it', async (style) => {
     const r = await outcome(['--host', '10.0.0.2', '--ws-url', 'ws://10.0.0.2:8083/mqtt', '--format', style, ...(style === 'at' ? ['--modem', 'sim800'] : [])]);

@@ -130,6 +130,11 @@ describe('packets', () => {
     expect(doc.platform).toBe('aliyun');
     expect(doc.topics[0]).toEqual(expect.objectContaining({ name: 'property-post', direction: 'publish' }));
   });
+
+  test('--topics with a --format other than json prints the text list, --format at (no --modem: no script is written) too', async () => {
+    const text = (await run([...ALIYUN, '--topics'])).out;
+    for (const format of ['at', 'mosquitto', 'python']) expect(await run([...ALIYUN, '--topics', '--format', format])).toMatchObject({ code: 0, out: text });
+  });
 });
 
 describe('output', () => {

@@ -97,6 +97,10 @@ describe('reading a line', () => {
     expect(parsePasswdLine(`${good}\n`).hash.toString('base64')).toBe(hash);
   });
 
+  test('one line with a stray CR (a CRLF file through "$(grep …)") is one line, its hash malformed', () => {
+    expect(() => parsePasswdLine(`${good}\r`)).toThrow(expect.objectContaining({ code: 'passwd.line' }));
+  });
+
   test('the username ends at the first ":"', () => {
     expect(parsePasswdLine(`a:$6$AAECAwQFBgcICQoL$${hash}`)).toMatchObject({ username: 'a', type: '6', iterations: null });
   });
@@ -117,6 +121,9 @@ describe('reading a line', () => {
     ['iterations one over the cap', `u:$7$${PASSWD_MAX_ITERATIONS + 1}$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineIterations'],
     ['two billion iterations', `u:$7$2000000000$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineIterations'],
     ['iterations past a C int', `u:$7$99999999999999999999$AAECAwQFBgcICQoL$${hash}`, 'passwd.lineIterations'],
+    // A whole file piped to `-`: one trailing line end is dropped, the next line is not read as part of the hash.
+    ['two lines (a whole password_file)', `u:$7$101$AAECAwQFBgcICQoL$${hash}\nv:$7$101$AAECAwQFBgcICQoL$${hash}\n`, 'passwd.lineMany'],
+    ['two lines ending CRLF', `u:$7$101$AAECAwQFBgcICQoL$${hash}\r\nv:secret\r\n`, 'passwd.lineMany'],
   ];
   test.each(bad)('%s is refused', (_what, line, code) => {
     expect(() => parsePasswdLine(line)).toThrow(expect.objectContaining({ code, params: expect.objectContaining({ option: '--password-file-line' }) }));

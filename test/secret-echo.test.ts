@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { fakeIo, type FakeIoOptions } from './helpers/fake-io.js';
+import { passwdLine } from '../src/platforms/_passwd.js';
 
 const SECRET = 'QZXs3cr3tVwvutsrqponZQW';
 
@@ -189,5 +190,20 @@ describe('--password-file-line is a secret like --password: from stdin or MQTT_S
   test('--help says so', async () => {
     const r = await run(['generic', '--help']);
     expect(r.out).toMatch(/--password-file-line <line>[\s\S]*MQTT_SIGN_PASSWORD_FILE_LINE; - reads it from[\s\S]*stdin/);
+  });
+});
+
+describe('a password_file line is not checked like a typed secret: its user name may be in any script', () => {
+  test.each([['иван'], ['张三']])('%s', async (user) => {
+    const line = passwdLine(user, 'pw', new Uint8Array(12), 101);
+    const generic = ['generic', '--host', 'h', '--client-id', 'c', '--username', user, '--password-file-line', line, '--format', 'hex'];
+    const good = await run([...generic, '--password', 'pw']);
+    expect(good.code).toBe(0);
+    expect(good.err).not.toContain('warning');
+    // Still compared: a wrong password is told, for that user.
+    const bad = await run([...generic, '--password', 'pw2']);
+    expect(bad.code).toBe(0);
+    expect(bad.err).toContain(`the password does not match the password_file line of ${user}`);
+    expect(bad.err).not.toContain('character');
   });
 });

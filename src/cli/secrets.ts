@@ -19,6 +19,11 @@ interface SecretSource {
   readonly env?: string;
   /** A value that is free text (generic --password): odd characters warn instead of failing. */
   readonly lenient?: boolean;
+  /**
+   * A value made by a tool, not typed (a mosquitto password_file line): not checked here, as its user name may be in
+   * any script (иван, 张三) and its reader reports a malformed one.
+   */
+  readonly made?: boolean;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function promptSecret(option: string, io: Io, lang: Lang): Promise<
  * character (never the value), or for a lenient one a warning on stderr and the value as given.
  */
 export function checkSecret(source: SecretSource, value: string, io: Io, lang: Lang): string {
-  const problem = secretProblem(value);
+  const problem = source.made ? undefined : secretProblem(value);
   if (!problem) return value;
   const kindKey = problem.kind === 'space' ? `secret.kind.space.${problem.where}` : `secret.kind.${problem.kind}`;
   const params = { option: source.option, kind: message(kindKey, {}, lang), position: problem.position, length: problem.length };

@@ -59,7 +59,7 @@ export async function readSignerOptions(opts: OptionValues, signer: Signer, io: 
   const fromStdin = secretParams.find((p) => values.get(p.name) === '-');
   if (fromStdin && inputOnStdin?.()) throw new UsageError('cli.stdin.input', { option: `--${fromStdin.flag}` });
   const resolved = await resolveSecrets(
-    secretParams.map((p) => ({ option: `--${p.flag}`, env: p.env, value: values.get(p.name), lenient: FREE_TEXT.has(`${signer.id}.${p.name}`) })),
+    secretParams.map((p) => ({ option: `--${p.flag}`, env: p.env, value: values.get(p.name), lenient: FREE_TEXT.has(`${signer.id}.${p.name}`), made: MADE.has(`${signer.id}.${p.name}`) })),
     io,
     lang,
   );
@@ -93,12 +93,15 @@ export async function askForMissingSecret(
   if (!(err instanceof UsageError) || err.code !== 'platform.secret.missing' || !io.readSecret) return undefined;
   const param = signer.params.find((p) => p.secret && `--${p.flag}` === err.params.option && params[p.name] === undefined);
   if (param === undefined || !io.stdinIsTTY) return undefined;
-  const source = { option: `--${param.flag}`, lenient: FREE_TEXT.has(`${signer.id}.${param.name}`) };
+  const source = { option: `--${param.flag}`, lenient: FREE_TEXT.has(`${signer.id}.${param.name}`), made: MADE.has(`${signer.id}.${param.name}`) };
   return { name: param.name, value: checkSecret(source, await promptSecret(source.option, io, lang), io, lang) };
 }
 
 /** Secrets whose value is free text: odd characters warn instead of failing (a broker password may hold anything). */
 const FREE_TEXT = new Set(['generic.password']);
+
+/** Secrets a tool wrote (mosquitto_passwd's line): their characters are not questioned (SecretSource.made). */
+const MADE = new Set(['generic.passwordFileLine']);
 
 /**
  * What a dry run of the (pure) signer throws, if anything: the signer alone knows which secret a mode needs (Aliyun:

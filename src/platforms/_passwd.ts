@@ -49,6 +49,8 @@ export function passwdLine(username: string, password: string, salt: Uint8Array,
  */
 export function parsePasswdLine(line: string): PasswdEntry {
   const text = line.replace(/\r?\n$/, '');
+  // A whole password_file piped to `-` (`< /etc/mosquitto/passwd`): say so, rather than call the first user's hash malformed.
+  if (text.includes('\n')) throw new UsageError('passwd.lineMany', { option: LINE_OPTION, lines: text.split('\n').length });
   const colon = text.indexOf(':');
   if (colon <= 0) throw new UsageError('passwd.lineNoUser', { option: LINE_OPTION });
   const username = text.slice(0, colon);

@@ -225,7 +225,8 @@ function checkOutputFlags(style: FormatStyle, opts: OutputFlags, stdoutIsTTY: bo
   if (opts.modem !== undefined && !MODEM_NAMES.includes(opts.modem)) {
     throw new UsageError('modem.unknown', { option: '--modem', value: opts.modem, dialects: [...RAW_DIALECTS, ...MQTT_DIALECTS].join(', '), modules: Object.keys(MODEM_ALIASES).join(', ') });
   }
-  if (style === 'at' && opts.modem === undefined) throw new UsageError('format.at.modem', { option: '--modem', allowed: MODEM_NAMES.join(', ') });
+  // --topics writes no script, so no modem is needed for it (as raw's terminal refusal below).
+  if (style === 'at' && opts.modem === undefined && !opts.topics) throw new UsageError('format.at.modem', { option: '--modem', allowed: MODEM_NAMES.join(', ') });
   if (style === 'raw' && opts.copy) throw new UsageError('cli.copy.raw', { option: '--copy' });
   if (style === 'raw' && stdoutIsTTY && !opts.topics) throw new UsageError('cli.raw.tty', { option: '--format raw' });
 }
