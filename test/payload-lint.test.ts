@@ -4,10 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { jsonError, lintPayload, SHAPE_MAX } from '../src/capture/payload-lint.js';
 import { main } from '../src/cli/main.js';
+import type { Plan } from '../src/cli/packets.js';
+import { runtimeSpec } from '../src/cli/runtime-spec.js';
 import { message } from '../src/messages.js';
 import { encode } from '../src/mqtt/encode.js';
 import type { PublishPacket } from '../src/mqtt/types.js';
 import { platforms } from '../src/platforms/index.js';
+import type { PlatformTopic } from '../src/platforms/types.js';
 import { fakeIo } from './helpers/fake-io.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -318,6 +321,20 @@ describe("every platform's own payloads pass its rules", () => {
       throw err;
     }
   };
+  test.each(ids)('%s: the --format c --runtime envelope writers, filled as their comment shows', async (id) => {
+    const r = await run([...platforms[id]!.example.split(' '), '--topics', '--format', 'json']);
+    const topics = (JSON.parse(r.out) as { topics: PlatformTopic[] }).topics;
+    const plan = { publish: undefined } as unknown as Plan;
+    const spec = runtimeSpec(platforms[id]!, topics, undefined, plan, { serviceId: 'Sensor', productId: 'ABCDEF1234' }, 0);
+    expect(spec.envelopes.length).toBeGreaterThan(0);
+    for (const e of spec.envelopes) {
+      const params = e.paramsExample ?? '{"temp":23.5}';
+      const text = e.parts.map((p) => (typeof p === 'string' ? p : p.slot === 'id' ? '7' : params)).join('');
+      const topic = topics.find((t) => t.name === e.name)!.topic;
+      expect(lintPayload(publish(topic, text), rulesOf(id), id), `${id} ${e.name} ${text}`).toEqual([]);
+    }
+  });
+
   const inputs = ['{"temp":23.5}', '{"temp":{"value":23.5,"time":1700000000000},"on":true}', '{"s":"x","list":[1,2],"o":{"a":1}}'];
   test.each(ids)('%s: what --publish <topic> --payload wraps, through decode --platform', async (id) => {
     const r = await run([...platforms[id]!.example.split(' '), '--topics', '--format', 'json']);
