@@ -181,6 +181,13 @@ describe('through decode', () => {
     expect(f.stdout()).toContain('onenet（OneJSON 信封）要求 params.temp 是 JSON 对象；实际是 23.6');
   });
 
+  test('decode --help says --platform checks payloads too (en, zh)', async () => {
+    expect((await decode(['--help'])).out.replace(/\s+/g, ' ')).toContain('check payloads on its standard topics against its envelope');
+    const f = fakeIo();
+    await main(['--lang', 'zh', 'decode', '--help'], f.io);
+    expect(f.stdout().replace(/\s+/g, '')).toContain('检查其标准主题上的载荷');
+  });
+
   test('a control character in the payload is shown escaped, never raw', async () => {
     const r = await decode([hexOf(publish('a/b', '{"a":\u001b[31m}'))]);
     expect(r.out).not.toContain('\u001b');
