@@ -14,8 +14,6 @@ interface ShapeCheck {
   readonly keys?: readonly string[];
   readonly oneOf?: readonly (string | number)[];
   readonly unit?: 'ms' | 's';
-  readonly pattern?: string;
-  readonly format?: string;
   readonly example: string;
 }
 
@@ -82,7 +80,7 @@ function shown(value: unknown): string {
 }
 
 /** What is wrong with one value against one check: a catalogue code suffix and its parameters, or null. */
-function fault(check: ShapeCheck, pattern: RegExp | null, node: Node): { code: string; params: Record<string, string> } | null {
+function fault(check: ShapeCheck, node: Node): { code: string; params: Record<string, string> } | null {
   const v = node.value;
   const typed =
     check.is === 'object' ? isObject(v)
@@ -96,7 +94,6 @@ function fault(check: ShapeCheck, pattern: RegExp | null, node: Node): { code: s
   if (check.oneOf && !check.oneOf.includes(v as string | number)) return { code: 'oneOf', params: { allowed: check.oneOf.map((s) => JSON.stringify(s)).join(', ') } };
   if (check.unit === 'ms' && (v as number) < SECONDS_BELOW) return { code: 'ms', params: {} };
   if (check.unit === 's' && (v as number) >= SECONDS_BELOW) return { code: 's', params: {} };
-  if (pattern !== null && !pattern.test(v as string)) return { code: 'format', params: { format: check.format ?? check.pattern ?? '' } };
   return null;
 }
 
@@ -109,9 +106,8 @@ export function shapeProblems(value: unknown, checks: readonly ShapeCheck[], ctx
   for (const check of checks) {
     let first: Problem | null = null;
     let more = 0;
-    const pattern = check.pattern === undefined ? null : new RegExp(`^(?:${check.pattern})$`);
     for (const node of resolve(value, check.path)) {
-      const f = fault(check, pattern, node);
+      const f = fault(check, node);
       if (f === null) continue;
       if (first !== null) {
         more++;

@@ -57,8 +57,6 @@ export const en: Readonly<Record<string, string>> = {
   'payload.shape.ms.hint': shapeHint,
   'payload.shape.s': `${needs} {path} in seconds; {found} is in milliseconds`,
   'payload.shape.s.hint': shapeHint,
-  'payload.shape.format': `${needs} {path} written as {format}; it is {found}`,
-  'payload.shape.format.hint': shapeHint,
   'payload.shape.more': '{platform} ({envelope} envelope): the same problem at {path} in {count} more place(s)',
 };
 
@@ -105,7 +103,5 @@ export const zh: Readonly<Record<string, string>> = {
   'payload.shape.ms.hint': shapeHintZh,
   'payload.shape.s': `${needsZh}要求 {path} 以秒为单位；{found} 是毫秒`,
   'payload.shape.s.hint': shapeHintZh,
-  'payload.shape.format': `${needsZh}要求 {path} 写成 {format} 格式；实际是 {found}`,
-  'payload.shape.format.hint': shapeHintZh,
   'payload.shape.more': '{platform}（{envelope} 信封）：{path} 处还有 {count} 个值有同样的问题',
 };

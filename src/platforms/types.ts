@@ -234,9 +234,6 @@ export interface ShapeCheck {
   readonly oneOf?: readonly (string | number)[];
   /** A time: `ms` refuses a value that is in seconds (below 1e11, i.e. before 1973 in ms), `s` the reverse. */
   readonly unit?: 'ms' | 's';
-  /** RegExp source a string must match whole, with `format` the way the docs write it (e.g. yyyyMMddTHHmmssZ). */
-  readonly pattern?: string;
-  readonly format?: string;
   /** A correct value at this path, shown in the hint. */
   readonly example: string;
 }
