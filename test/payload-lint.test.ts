@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { jsonError, lintPayload, SHAPE_MAX } from '../src/capture/payload-lint.js';
+import { shapeProblems } from '../src/capture/payload-shape.js';
 import { main } from '../src/cli/main.js';
 import type { Plan } from '../src/cli/packets.js';
 import { runtimeSpec } from '../src/cli/runtime-spec.js';
@@ -118,6 +119,13 @@ describe('envelopes per platform', () => {
       for (const rule of signer.payloadEnvelopes ?? []) {
         const example = JSON.parse(rule.example) as Record<string, unknown>;
         for (const key of rule.required) expect(Object.hasOwn(example, key), `${id} ${rule.topic} ${key}`).toBe(true);
+        expect(shapeProblems(example, rule.inner ?? [], { platform: id, envelope: rule.envelope }), `${id} ${rule.topic}`).toEqual([]);
+        // Each check's own example is a value of the type it asks for.
+        for (const check of rule.inner ?? []) {
+          const value: unknown = JSON.parse(check.example);
+          const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+          expect(check.is === 'id' ? 'number' : check.is, `${id} ${check.path}`).toBe(kind);
+        }
       }
     }
   });
