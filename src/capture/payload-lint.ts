@@ -2,13 +2,16 @@
  * Payload lint for PUBLISH: a payload that looks like JSON (its first non-blank byte is `{` or `[`) but does not
  * parse gets the place of the first error (the blog favourite `{params:{temp:10}}`, which an Alink or OneJSON
  * platform drops); with a platform's rules, a payload to one of its standard topics that lacks the envelope says
- * which keys are missing. The JSON check is one forward pass over the bytes with an explicit stack, so a deeply
- * nested or huge payload costs linear time and no recursion. Grammar: RFC 8259 §2–§7.
+ * which keys are missing, and one whose inside has the wrong shape (OneNET's `params.temp` a bare number where
+ * OneJSON needs {"value":…}) names the path and what the platform needs. The JSON check is one forward pass over
+ * the bytes with an explicit stack, so a deeply nested or huge payload costs linear time and no recursion.
+ * Grammar: RFC 8259 §2–§7.
  */
 import { Buffer } from 'node:buffer';
 import type { PublishPacket } from '../mqtt/types.js';
 import { termSafe } from '../terminal-text.js';
 import type { Problem } from './diagnose.js';
+import { shapeProblems } from './payload-shape.js';
 
 /** What the scanner wanted where it stopped; each kind is its own catalogue sentence (payload.json.<kind>). */
 type JsonErrorKind = 'value' | 'name' | 'colon' | 'object-next' | 'array-next' | 'string-end' | 'escape' | 'number' | 'end';
@@ -34,7 +37,15 @@ interface EnvelopeRule {
   readonly required: readonly string[];
   /** A minimal valid payload, for the hint. */
   readonly example: string;
+  /** Checks on the envelope's inside (payload-shape.ts). */
+  readonly inner?: Parameters<typeof shapeProblems>[1];
 }
+
+/**
+ * The inside of an envelope is checked only up to this size (JSON.parse builds the whole value): the payloads the
+ * rules are for are a few hundred bytes, and the platforms' own limits start at 32 KB (Baidu; Azure 256 KB).
+ */
+export const SHAPE_MAX = 64 * 1024;
 
 const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]); // " \ / b f n r t
@@ -238,5 +249,7 @@ export function lintPayload(packet: PublishPacket, rules: readonly EnvelopeRule[
   if (first !== OBJ) return [{ code: 'payload.envelope.not-object', params }];
   const value = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
   const missing = rule.required.filter((key) => !Object.hasOwn(value, key));
-  return missing.length === 0 ? [] : [{ code: 'payload.envelope.missing', params: { ...params, missing: missing.join(', ') } }];
+  if (missing.length > 0) return [{ code: 'payload.envelope.missing', params: { ...params, missing: missing.join(', ') } }];
+  if (rule.inner === undefined || payload.length > SHAPE_MAX) return [];
+  return shapeProblems(value, rule.inner, { platform, envelope: rule.envelope });
 }

@@ -1,12 +1,18 @@
 /**
  * decode's payload lint (src/capture/payload-lint.ts): a PUBLISH payload that looks like JSON but is not, and a
- * payload on a platform's standard topic without the platform's envelope. Positions are bytes from the start of
- * the payload; line and column count from 1.
+ * payload on a platform's standard topic without the platform's envelope, or with the wrong shape inside it.
+ * Positions are bytes from the start of the payload; line and column count from 1.
  */
 const hintJson = 'platforms that expect JSON drop such a message: keys and strings go in double quotes, no trailing commas';
 const hintJsonZh = '要求 JSON 的平台会丢弃这样的消息：键和字符串都要用双引号，末尾不能有多余的逗号';
 const at = 'the payload looks like JSON but is not: at payload offset {offset} (line {line}, column {column})';
 const atZh = '载荷看起来是 JSON，但不合法：在载荷偏移 {offset} 处（第 {line} 行第 {column} 列）';
+
+// The inside of an envelope (payload-shape.ts): the JSON path, what is there, what the platform needs.
+const needs = '{platform} ({envelope} envelope) needs';
+const needsZh = '{platform}（{envelope} 信封）';
+const shapeHint = 'e.g. {path}: {example}';
+const shapeHintZh = '例如 {path}: {example}';
 
 export const en: Readonly<Record<string, string>> = {
   'payload.json.value': `${at} a value was expected (object, array, string, number, true, false or null), found {found}`,
@@ -33,6 +39,25 @@ export const en: Readonly<Record<string, string>> = {
   'payload.envelope.missing.hint': 'e.g. {example}',
   'payload.envelope.not-object': '{platform} expects a JSON object ({envelope} envelope) on {topic}; the payload is not one',
   'payload.envelope.not-object.hint': 'e.g. {example}',
+  'payload.shape.object': `${needs} {path} to be a JSON object; it is {found}`,
+  'payload.shape.object.hint': shapeHint,
+  'payload.shape.array': `${needs} {path} to be a JSON array; it is {found}`,
+  'payload.shape.array.hint': shapeHint,
+  'payload.shape.string': `${needs} {path} to be a string; it is {found}`,
+  'payload.shape.string.hint': shapeHint,
+  'payload.shape.number': `${needs} {path} to be a number; it is {found}`,
+  'payload.shape.number.hint': shapeHint,
+  'payload.shape.id': `${needs} {path} to be a whole number above 0; it is {found}`,
+  'payload.shape.id.hint': shapeHint,
+  'payload.shape.keys': `${needs} {path} to carry {missing}; it has not`,
+  'payload.shape.keys.hint': shapeHint,
+  'payload.shape.oneOf': `${needs} {path} to be one of {allowed}; it is {found}`,
+  'payload.shape.oneOf.hint': shapeHint,
+  'payload.shape.ms': `${needs} {path} in milliseconds; {found} is in seconds`,
+  'payload.shape.ms.hint': shapeHint,
+  'payload.shape.s': `${needs} {path} in seconds; {found} is in milliseconds`,
+  'payload.shape.s.hint': shapeHint,
+  'payload.shape.more': '{platform} ({envelope} envelope): the same problem at {path} in {count} more place(s)',
 };
 
 export const zh: Readonly<Record<string, string>> = {
@@ -60,4 +85,23 @@ export const zh: Readonly<Record<string, string>> = {
   'payload.envelope.missing.hint': '例如 {example}',
   'payload.envelope.not-object': '{platform} 要求 {topic} 上的载荷是 JSON 对象（{envelope} 信封）；这个载荷不是',
   'payload.envelope.not-object.hint': '例如 {example}',
+  'payload.shape.object': `${needsZh}要求 {path} 是 JSON 对象；实际是 {found}`,
+  'payload.shape.object.hint': shapeHintZh,
+  'payload.shape.array': `${needsZh}要求 {path} 是 JSON 数组；实际是 {found}`,
+  'payload.shape.array.hint': shapeHintZh,
+  'payload.shape.string': `${needsZh}要求 {path} 是字符串；实际是 {found}`,
+  'payload.shape.string.hint': shapeHintZh,
+  'payload.shape.number': `${needsZh}要求 {path} 是数字；实际是 {found}`,
+  'payload.shape.number.hint': shapeHintZh,
+  'payload.shape.id': `${needsZh}要求 {path} 是大于 0 的整数；实际是 {found}`,
+  'payload.shape.id.hint': shapeHintZh,
+  'payload.shape.keys': `${needsZh}要求 {path} 包含 {missing}；实际没有`,
+  'payload.shape.keys.hint': shapeHintZh,
+  'payload.shape.oneOf': `${needsZh}要求 {path} 取 {allowed} 之一；实际是 {found}`,
+  'payload.shape.oneOf.hint': shapeHintZh,
+  'payload.shape.ms': `${needsZh}要求 {path} 以毫秒为单位；{found} 是秒`,
+  'payload.shape.ms.hint': shapeHintZh,
+  'payload.shape.s': `${needsZh}要求 {path} 以秒为单位；{found} 是毫秒`,
+  'payload.shape.s.hint': shapeHintZh,
+  'payload.shape.more': '{platform}（{envelope} 信封）：{path} 处还有 {count} 个值有同样的问题',
 };

@@ -78,7 +78,19 @@ const instanceRegistrationRules: PlatformRules = { ...registrationRules, protoco
 const payloadEnvelopes: readonly PayloadEnvelope[] = [
   { topic: '/sys/[^/]+/[^/]+/thing/.+_reply', envelope: 'Alink', required: ['id', 'code'], example: '{"id":"123","code":200,"data":{}}' },
   {
-    topic: '/sys/[^/]+/[^/]+/thing/(?:event/property/post|event/property/batch/post|event/[^/]+/post|service/[^/]+|deviceinfo/(?:update|delete)|config/(?:get|push))',
+    // PLATFORMS.md §2.4: params is an object; LinkSDK's "sys" block is {"ack":0|1}.
+    topic: '/sys/[^/]+/[^/]+/thing/event/property/post',
+    envelope: 'Alink',
+    required: ['id', 'params'],
+    example: '{"id":"123","version":"1.0","params":{"temperature":25.5},"method":"thing.event.property.post"}',
+    inner: [
+      { path: 'params', is: 'object', example: '{"temperature":25.5}' },
+      { path: 'sys', is: 'object', example: '{"ack":0}' },
+      { path: 'sys.ack', is: 'number', oneOf: [0, 1], example: '0' },
+    ],
+  },
+  {
+    topic: '/sys/[^/]+/[^/]+/thing/(?:event/property/batch/post|event/[^/]+/post|service/[^/]+|deviceinfo/(?:update|delete)|config/(?:get|push))',
     envelope: 'Alink',
     required: ['id', 'params'],
     example: '{"id":"123","version":"1.0","params":{"temperature":25.5},"method":"thing.event.property.post"}',

@@ -49,6 +49,15 @@ const payloadEnvelopes: readonly PayloadEnvelope[] = [
     envelope: 'Huawei services',
     required: ['services'],
     example: '{"services":[{"service_id":"Temperature","properties":{"value":57}}]}',
+    // PLATFORMS.md §4: a list of services, each {service_id, properties[, event_time]}. event_time's format is only
+    // shown by example there, so only its type is checked.
+    inner: [
+      { path: 'services', is: 'array', example: '[{"service_id":"Temperature","properties":{"value":57}}]' },
+      { path: 'services[]', is: 'object', keys: ['service_id', 'properties'], example: '{"service_id":"Temperature","properties":{"value":57}}' },
+      { path: 'services[].service_id', is: 'string', example: '"Temperature"' },
+      { path: 'services[].properties', is: 'object', example: '{"value":57}' },
+      { path: 'services[].event_time', is: 'string', example: '"20151212T121212Z"' },
+    ],
   },
 ];
 

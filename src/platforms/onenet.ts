@@ -52,12 +52,37 @@ function rules(expiresAt: number | null): PlatformRules {
 const payloadEnvelopes: readonly PayloadEnvelope[] = [
   { topic: '\\$sys/[^/]+/[^/]+/thing/(?:.+/reply|.+_reply)', envelope: 'OneJSON', required: ['id', 'code'], example: '{"id":"123","code":200}' },
   {
-    topic: '\\$sys/[^/]+/[^/]+/thing/(?:property/post|event/post|property/set|property/get|service/[^/]+/invoke|pack/post|history/post|property/desired/(?:get|delete))',
+    // PLATFORMS.md §3.1: each property is {"value":…[,"time":ms]}; a bare value is dropped.
+    topic: '\\$sys/[^/]+/[^/]+/thing/property/post',
+    envelope: 'OneJSON',
+    required: ['id', 'params'],
+    example: '{"id":"123","version":"1.0","params":{"temp":{"value":23.6}}}',
+    inner: [
+      { path: 'params', is: 'object', example: '{"temp":{"value":23.6}}' },
+      { path: 'params.*', is: 'object', keys: ['value'], example: '{"value":23.6,"time":1700000000000}' },
+      { path: 'params.*.time', is: 'number', unit: 'ms', example: '1700000000000' },
+    ],
+  },
+  {
+    topic: '\\$sys/[^/]+/[^/]+/thing/(?:event/post|property/set|property/get|service/[^/]+/invoke|pack/post|history/post|property/desired/(?:get|delete))',
     envelope: 'OneJSON',
     required: ['id', 'params'],
     example: '{"id":"123","version":"1.0","params":{"temp":{"value":23.6}}}',
   },
-  { topic: '\\$sys/[^/]+/[^/]+/dp/post/json', envelope: 'OneNET data point', required: ['id', 'dp'], example: '{"id":123,"dp":{"temp":[{"v":30}]}}' },
+  {
+    // PLATFORMS.md §3.1: id a number > 0; each stream a list of {"v":…[,"t":seconds]}.
+    topic: '\\$sys/[^/]+/[^/]+/dp/post/json',
+    envelope: 'OneNET data point',
+    required: ['id', 'dp'],
+    example: '{"id":123,"dp":{"temp":[{"v":30}]}}',
+    inner: [
+      { path: 'id', is: 'id', example: '123' },
+      { path: 'dp', is: 'object', example: '{"temp":[{"v":30}]}' },
+      { path: 'dp.*', is: 'array', example: '[{"v":30,"t":1552289676}]' },
+      { path: 'dp.*[]', is: 'object', keys: ['v'], example: '{"v":30,"t":1552289676}' },
+      { path: 'dp.*[].t', is: 'number', unit: 's', example: '1552289676' },
+    ],
+  },
 ];
 
 export default defineSigner({

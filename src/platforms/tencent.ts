@@ -59,8 +59,23 @@ const rules: PlatformRules = {
 
 // Tencent data template and shadow (PLATFORMS.md §5): {"method","clientToken","params"}; shadow operations {"type"}.
 const payloadEnvelopes: readonly PayloadEnvelope[] = [
-  { topic: '\\$thing/up/(?:property|event|action)/[^/]+/[^/]+', envelope: 'data template', required: ['method', 'clientToken'], example: '{"method":"report","clientToken":"p-1","params":{"power_switch":1}}' },
-  { topic: '\\$shadow/operation/[^/]+/[^/]+', envelope: 'shadow', required: ['type'], example: '{"type":"update","state":{"reported":{}},"clientToken":"p-1"}' },
+  {
+    // PLATFORMS.md §5: a report's params is an object of property values.
+    topic: '\\$thing/up/property/[^/]+/[^/]+',
+    envelope: 'data template',
+    required: ['method', 'clientToken'],
+    example: '{"method":"report","clientToken":"p-1","params":{"power_switch":1}}',
+    inner: [{ path: 'params', is: 'object', example: '{"power_switch":1}' }],
+  },
+  { topic: '\\$thing/up/(?:event|action)/[^/]+/[^/]+', envelope: 'data template', required: ['method', 'clientToken'], example: '{"method":"report","clientToken":"p-1","params":{"power_switch":1}}' },
+  {
+    // PLATFORMS.md §5: the device publishes type update or get.
+    topic: '\\$shadow/operation/[^/]+/[^/]+',
+    envelope: 'shadow',
+    required: ['type'],
+    example: '{"type":"update","state":{"reported":{}},"clientToken":"p-1"}',
+    inner: [{ path: 'type', is: 'string', oneOf: ['update', 'get'], example: '"update"' }],
+  },
 ];
 
 export default defineSigner({

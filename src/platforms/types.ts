@@ -215,6 +215,27 @@ export interface PayloadEnvelope {
   readonly required: readonly string[];
   /** A minimal valid payload, shown in the hint. */
   readonly example: string;
+  /** Checks on the envelope's inside, each as PLATFORMS.md documents it (none where it marks a shape [unverified]). */
+  readonly inner?: readonly ShapeCheck[];
+}
+
+/**
+ * One documented fact about a value inside an envelope, for decode's payload lint (src/capture/payload-shape.ts).
+ * `path` is dotted from the payload's top: a key, `*` for each member of an object, `[]` for each element of an
+ * array (`services[].service_id`, `params.*.time`).
+ */
+export interface ShapeCheck {
+  readonly path: string;
+  /** The JSON type the value must have; `id` is a whole number above 0. */
+  readonly is: 'object' | 'array' | 'string' | 'number' | 'id';
+  /** Keys an object must carry (a check on a key checks it only where it is present). */
+  readonly keys?: readonly string[];
+  /** The only values it may take. */
+  readonly oneOf?: readonly (string | number)[];
+  /** A time: `ms` refuses a value that is in seconds (below 1e11, i.e. before 1973 in ms), `s` the reverse. */
+  readonly unit?: 'ms' | 's';
+  /** A correct value at this path, shown in the hint. */
+  readonly example: string;
 }
 
 /**
