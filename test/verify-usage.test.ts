@@ -93,6 +93,19 @@ describe('a missing secret is exit 2, whatever the input holds', () => {
   });
 });
 
+// `mosquitto`, `emqx`, `thingsboard` and `hivemq` name the generic command, for probe as for signing; verify took each for
+// a missing platform and suggested `verify aliyun mosquitto`.
+describe('the names generic answers to', () => {
+  test.each(['mosquitto', 'emqx', 'thingsboard', 'hivemq'])('verify %s is verify generic', async (alias) => {
+    const plain = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'alice', password: 'right', keepalive: 60 }));
+    const args = [plain, '--username', 'alice', '--password', 'right', '--format', 'json'];
+    const r = await run(['verify', alias, ...args]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await run(['verify', 'generic', ...args])).out);
+  });
+});
+
 describe('a captured password that does not verify is masked', () => {
   const wrong = createHmac('sha256', 'other').update(content).digest('hex');
 
