@@ -82,6 +82,19 @@ describe('a missing secret is exit 2, whatever the input holds', () => {
     expect(r.out).toBe('');
   });
 
+  // The hint names a variable to set; generic's first flag, --username, has none, and the hint said "or set $;".
+  test.each([
+    ['aliyun', 'MQTT_SIGN_SECRET'],
+    ['generic', 'MQTT_SIGN_PASSWORD'],
+  ])('verify %s without a secret names the variable %s', async (platform, env) => {
+    for (const lang of ['en', 'zh']) {
+      const r = await run(['--lang', lang, 'verify', platform, '10 00']);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`$${env}`);
+      expect(r.err).not.toMatch(/\$[；;]/);
+    }
+  });
+
   test('the environment variable counts as given', async () => {
     const r = await run(['verify', 'aliyun', connect(good)], { MQTT_SIGN_SECRET: secret });
     expect(r.code).toBe(0);

@@ -245,8 +245,9 @@ function firstOperand(args: readonly string[], switches: ReadonlySet<string>): s
 function requireSecret(signer: Signer, params: Readonly<Record<string, string | undefined>>): void {
   const identities = signer.params.filter((p) => p.secret || (signer.id === 'generic' && (p.name === 'username' || p.name === 'passwordFileLine')));
   if (identities.length === 0 || identities.some((p) => params[p.name] !== undefined)) return;
-  const first = identities[0]!;
-  throw new UsageError('verify.secret.missing', { platform: signer.id, option: identities.map((p) => `--${p.flag}`).join(', '), env: first.env ?? '' });
+  // generic's first identity, the username, has no variable: name the first that has one (MQTT_SIGN_PASSWORD), not "$".
+  const env = identities.find((p) => p.env !== undefined)?.env ?? '';
+  throw new UsageError('verify.secret.missing', { platform: signer.id, option: identities.map((p) => `--${p.flag}`).join(', '), env });
 }
 
 /** The password fields that are a token's public parameters: OneNET's et, Azure's se and sr. */
