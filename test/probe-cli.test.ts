@@ -171,6 +171,24 @@ needsTools(['mosquitto']).describe('mqtt-sign probe', () => {
   });
 });
 
+// The help named 3 and 4 as --protocol values ("3 (3.1), 4 (3.1.1) or 5"), and --protocol 4 was then refused.
+describe('--protocol in --help', () => {
+  test.each([
+    ['en', ['probe', 'target']],
+    ['zh', ['probe', 'target']],
+    ['en', ['probe', 'aliyun']],
+    ['zh', ['probe', 'generic']],
+  ] as const)('%s %j: every version the description names is one of the choices', async (lang, command) => {
+    const r = await run(['--lang', lang, ...command, '--help']);
+    const text = r.out.replace(/\s+/g, ' ');
+    const entry = /--protocol <version> (.*?)\(choices: ([^)]*)\)/.exec(text);
+    expect(entry).not.toBeNull();
+    const choices = [...entry![2]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    for (const named of entry![1]!.match(/\d+(?:\.\d+)*/g) ?? []) expect(choices).toContain(named);
+    expect((await run(['probe', '127.0.0.1:1', '--protocol', '4'])).code).toBe(2);
+  });
+});
+
 describe('a URL that carries a password', () => {
   test.each([
     [['probe', 'mqtt://alice:S3cretPassw0rd@127.0.0.1:18860']],

@@ -82,6 +82,19 @@ describe('a missing secret is exit 2, whatever the input holds', () => {
     expect(r.out).toBe('');
   });
 
+  // The hint names a variable to set; generic's first flag, --username, has none, and the hint said "or set $;".
+  test.each([
+    ['aliyun', 'MQTT_SIGN_SECRET'],
+    ['generic', 'MQTT_SIGN_PASSWORD'],
+  ])('verify %s without a secret names the variable %s', async (platform, env) => {
+    for (const lang of ['en', 'zh']) {
+      const r = await run(['--lang', lang, 'verify', platform, '10 00']);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`$${env}`);
+      expect(r.err).not.toMatch(/\$[；;]/);
+    }
+  });
+
   test('the environment variable counts as given', async () => {
     const r = await run(['verify', 'aliyun', connect(good)], { MQTT_SIGN_SECRET: secret });
     expect(r.code).toBe(0);
@@ -90,6 +103,19 @@ describe('a missing secret is exit 2, whatever the input holds', () => {
   test('generic takes a username alone (a ThingsBoard token)', async () => {
     const token = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'TOKEN', keepalive: 60 }));
     expect((await run(['verify', 'generic', token, '--username', 'TOKEN'])).code).toBe(0);
+  });
+});
+
+// `mosquitto`, `emqx`, `thingsboard` and `hivemq` name the generic command, for probe as for signing; verify took each for
+// a missing platform and suggested `verify aliyun mosquitto`.
+describe('the names generic answers to', () => {
+  test.each(['mosquitto', 'emqx', 'thingsboard', 'hivemq'])('verify %s is verify generic', async (alias) => {
+    const plain = spaced(encode({ cmd: 'connect', clientId: 'c', username: 'alice', password: 'right', keepalive: 60 }));
+    const args = [plain, '--username', 'alice', '--password', 'right', '--format', 'json'];
+    const r = await run(['verify', alias, ...args]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await run(['verify', 'generic', ...args])).out);
   });
 });
 

@@ -147,7 +147,7 @@ export const en: Readonly<Record<string, string>> = {
   'probe.opt.format': 'output format',
   'probe.opt.cafile': 'trust this CA certificate (PEM) for mqtts:// and wss://',
   'probe.opt.insecure': 'report certificate problems but carry on',
-  'probe.opt.protocol': 'MQTT version of the CONNECT: 3 (3.1), 4 (3.1.1) or 5',
+  'probe.opt.protocol': 'MQTT version of the CONNECT',
   'probe.opt.url': 'probe this endpoint instead of the platform default',
   'probe.opt.platform': 'explain CONNACK codes as this platform or broker does',
 };
@@ -291,7 +291,7 @@ export const zh: Readonly<Record<string, string>> = {
   'probe.opt.format': '输出格式',
   'probe.opt.cafile': '信任这个 CA 证书（PEM），用于 mqtts:// 和 wss://',
   'probe.opt.insecure': '报告证书问题但继续',
-  'probe.opt.protocol': 'CONNECT 的 MQTT 版本：3（3.1）、4（3.1.1）或 5',
+  'probe.opt.protocol': 'CONNECT 的 MQTT 版本',
   'probe.opt.url': '探测这个地址，而不是平台默认接入点',
   'probe.opt.platform': '按这个平台或 Broker 的含义解释 CONNACK 代码',
 };

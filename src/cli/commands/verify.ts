@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { MqttSignError, UsageError } from '../../errors.js';
 import { message, type Lang } from '../../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
-import { platforms } from '../../platforms/index.js';
+import { aliases, platforms } from '../../platforms/index.js';
 import type { CapturedLogin, FieldCheck, Signer, VerifyResult, Warning } from '../../platforms/types.js';
 import type { CapturedPacket } from '../../capture/packet.js';
 import type { Paint } from '../../format/types.js';
@@ -50,6 +50,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     // Commander passes the group's allowExcessArguments on to its subcommands: `verify aliyun a.pcap b.pcap` read a.pcap
     // and silently left b.pcap out. One input per run, like decode.
     const cmd = verify.command(signer.id).description(message('verify.platform.description', { title: signer.title }, lang)).allowExcessArguments(false);
+    // The names a platform command answers to (`mosquitto`, `emqx`, …) name it here too, as they do for probe.
+    for (const [alias, id] of Object.entries(aliases)) if (id === signer.id) cmd.alias(alias);
     addOptions(addInputArgument(cmd, lang), INPUT_OPTIONS, lang)
       .addOption(new Option('--format <style>', message('verify.opt.format', {}, lang)).choices(['text', 'json']).default('text'))
       .addOption(new Option('--show-password', message('verify.opt.showPassword', {}, lang)));
@@ -243,8 +245,9 @@ function firstOperand(args: readonly string[], switches: ReadonlySet<string>): s
 function requireSecret(signer: Signer, params: Readonly<Record<string, string | undefined>>): void {
   const identities = signer.params.filter((p) => p.secret || (signer.id === 'generic' && (p.name === 'username' || p.name === 'passwordFileLine')));
   if (identities.length === 0 || identities.some((p) => params[p.name] !== undefined)) return;
-  const first = identities[0]!;
-  throw new UsageError('verify.secret.missing', { platform: signer.id, option: identities.map((p) => `--${p.flag}`).join(', '), env: first.env ?? '' });
+  // generic's first identity, the username, has no variable: name the first that has one (MQTT_SIGN_PASSWORD), not "$".
+  const env = identities.find((p) => p.env !== undefined)?.env ?? '';
+  throw new UsageError('verify.secret.missing', { platform: signer.id, option: identities.map((p) => `--${p.flag}`).join(', '), env });
 }
 
 /** The password fields that are a token's public parameters: OneNET's et, Azure's se and sr. */
