@@ -45,6 +45,10 @@ const OK_ROWS: readonly Row[] = [
   { name: 'azure: --tls is accepted (always on)', argv: [...base('azure'), '--tls'], exit: 0, broker: { host: 'myiothub.azure-devices.net', port: 8883, tls: true } },
   { name: 'azure: --host a gateway and --port', argv: [...base('azure'), '--host', 'edge.example.com', '--port', '8884'], exit: 0, broker: { host: 'edge.example.com', port: 8884, tls: true } },
   { name: 'azure: wss:// URL', argv: [...base('azure'), '--host', 'wss://myiothub.azure-devices.net/$iothub/websocket'], exit: 0, broker: { port: 443, tls: true, websocket: 'wss://myiothub.azure-devices.net:443/$iothub/websocket' } },
+  // A URL without a path gets the platform's own WebSocket path (Azure's hubs and IoT Edge gateways serve no /mqtt).
+  { name: 'azure: wss:// URL without a path: /$iothub/websocket, not /mqtt', argv: [...base('azure'), '--host', 'wss://myiothub.azure-devices.net'], exit: 0, broker: { port: 443, tls: true, url: 'wss://myiothub.azure-devices.net:443/$iothub/websocket', websocket: 'wss://myiothub.azure-devices.net:443/$iothub/websocket' } },
+  { name: 'azure: wss:// URL to a gateway, lone slash: the same path', argv: [...base('azure'), '--host', 'wss://edge.local:8443/'], exit: 0, broker: { host: 'edge.local', port: 8443, tls: true, url: 'wss://edge.local:8443/$iothub/websocket' } },
+  { name: 'azure: wss:// URL with its own path: kept', argv: [...base('azure'), '--host', 'wss://edge.local/custom'], exit: 0, broker: { port: 443, tls: true, url: 'wss://edge.local:443/custom' } },
   { name: 'tencent: --host, --port', argv: [...base('tencent'), '--host', 'ABCDEF1234.iotcloud.tencentdevices.com:1884'], exit: 0, broker: { host: 'ABCDEF1234.iotcloud.tencentdevices.com', port: 1884, tls: false } },
   { name: 'baidu: --host mqtts:// URL keeps 1884 only when asked', argv: [...base('baidu'), '--host', 'mqtts://abcd123.iot.gz.baidubce.com:1884'], exit: 0, broker: { host: 'abcd123.iot.gz.baidubce.com', port: 1884, tls: true } },
 ];

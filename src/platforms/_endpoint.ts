@@ -30,6 +30,8 @@ interface HostInput {
   readonly tls?: boolean;
   /** Set only by ws:// and wss://: the path, "/mqtt" when the URL has none. */
   readonly path?: string;
+  /** The URL named no path, so "/mqtt" is a default the platform's own WebSocket path may replace. */
+  readonly pathDefaulted?: boolean;
 }
 
 /** Read one --host value; `option` names the flag in errors. */
@@ -41,6 +43,7 @@ function parseHost(value: string, option: string): HostInput {
   let rest = value;
   let scheme: (typeof SCHEMES)[string] | undefined;
   let path: string | undefined;
+  let pathDefaulted = false;
   if (url) {
     scheme = Object.hasOwn(SCHEMES, url[1]!.toLowerCase()) ? SCHEMES[url[1]!.toLowerCase()] : undefined;
     if (!scheme) throw new UsageError('host.scheme', { option, value: shown, scheme: url[1]!, allowed: Object.keys(SCHEMES).join(', ') });
@@ -48,7 +51,8 @@ function parseHost(value: string, option: string): HostInput {
     rest = slash < 0 ? url[2]! : url[2]!.slice(0, slash);
     const given = slash < 0 ? '' : url[2]!.slice(slash);
     // A path means something only to a WebSocket server; "mqtt://host/" with its lone slash is still just a host.
-    if (scheme.websocket) path = given === '' || given === '/' ? '/mqtt' : given;
+    pathDefaulted = scheme.websocket && (given === '' || given === '/');
+    if (scheme.websocket) path = pathDefaulted ? '/mqtt' : given;
     else if (given !== '' && given !== '/') throw new UsageError('host.path', { option, value: shown });
     if (path !== undefined && !/^\/[\x21-\x7e]*$/.test(path)) throw bad();
   }
@@ -70,8 +74,14 @@ function parseHost(value: string, option: string): HostInput {
     host,
     ...(port === undefined ? {} : { port }),
     ...(scheme ? { tls: scheme.tls } : {}),
-    ...(path === undefined ? {} : { path }),
+    ...(path === undefined ? {} : { path, pathDefaulted }),
   };
+}
+
+/** The path of a platform's documented WebSocket URL, or undefined when it names none. */
+function documentedPath(url: string | undefined): string | undefined {
+  const slash = url === undefined ? -1 : url.indexOf('/', url.indexOf('//') + 2);
+  return slash < 0 || slash === url!.length - 1 ? undefined : url!.slice(slash);
 }
 
 /** `shown`: the --host value as errors quote it. */
@@ -111,7 +121,10 @@ export function readEndpoint(p: ParamReader, defaults: EndpointDefaults): Broker
     const shown = host.includes(':') ? `[${host}]` : host;
     // The user's own endpoint: verified by definition, and kept as given by withWebsocket(). Its port speaks
     // WebSocket, so the broker's url is that WebSocket URL too: an mqtt:// URL there would name a listener that is not.
-    const websocket = `${tls ? 'wss' : 'ws'}://${shown}:${port}${given.path}`;
+    // A URL without a path gets the platform's own WebSocket path where it documents one (Azure /$iothub/websocket,
+    // which its hubs and IoT Edge gateways serve), else /mqtt.
+    const path = given.pathDefaulted ? (documentedPath(defaults.websocket) ?? given.path) : given.path;
+    const websocket = `${tls ? 'wss' : 'ws'}://${shown}:${port}${path}`;
     return { ...broker(host, port, tls, websocket), url: websocket, websocketUnverified: false };
   }
   // p.integer gives --port, else the param's declared default (OneNET legacy's 6002), which holds for any transport.
