@@ -3,7 +3,8 @@
  * report), an include guard, the unused-attribute macro, one array and _LEN define per packet, then the format's code.
  */
 import { jsonQuote } from '../json-text.js';
-import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
+import type { FormatInput, FormatOptions } from './formatter.js';
+import { slices } from './_pieces.js';
 import { checkName, identifiers } from './_bytes.js';
 import { hexCells } from './_byte-text.js';
 import { sizeReport } from './size.js';
@@ -58,25 +59,14 @@ export function cHeaderPieces(input: FormatInput, options: FormatOptions, parts:
     for (const [i, packet] of input.packets.entries()) {
       const id = ids[i]!;
       yield `\n\n${parts.declare(id)} = {\n`;
-      for (let at = 0; at < packet.bytes.length; at += SLICE) {
-        yield `${at > 0 ? layout.newline : ''}${hexCells(packet.bytes.subarray(at, at + SLICE), layout)}`;
+      let first = true;
+      for (const slice of slices(packet.bytes, SLICE)) {
+        yield `${first ? '' : layout.newline}${hexCells(slice, layout)}`;
+        first = false;
       }
       yield `\n};\n#define ${id.toUpperCase()}_LEN ${packet.bytes.length}`;
     }
     yield `\n\n${tail}`;
-  };
-}
-
-/** A header's Formatted: its pieces, and `output` joined from them only when something reads it (--copy, the library). */
-export function headerFormatted(pieces: () => Iterable<string>): Formatted {
-  let text: string | undefined;
-  return {
-    get output() {
-      return (text ??= [...pieces()].join(''));
-    },
-    pieces,
-    report: [],
-    warnings: [],
   };
 }
 

@@ -4,7 +4,8 @@
  * PROGMEM and pgm_read_byte() through <Arduino.h> (on ESP32 PROGMEM is empty and pgm_read_byte() a plain read).
  */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
-import { cHeaderPieces, headerFormatted, UNUSED } from './_c-header.js';
+import { fromPieces } from './_pieces.js';
+import { cHeaderPieces, UNUSED } from './_c-header.js';
 import { checkName, identifiers } from './_bytes.js';
 import { message } from '../messages.js';
 
@@ -19,7 +20,7 @@ export function formatArduino(input: FormatInput, options: FormatOptions = {}): 
     notes: [message('firmware.arduino.how', { send, first, FIRST: first.toUpperCase() }, options.lang)],
     after: sendHelper(send),
   });
-  return headerFormatted(pieces);
+  return fromPieces(pieces);
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { checkName } from './_bytes.js';
-import { cHeaderPieces, headerFormatted, UNUSED } from './_c-header.js';
+import { fromPieces } from './_pieces.js';
+import { cHeaderPieces, UNUSED } from './_c-header.js';
 
 export function formatPlainC(input: FormatInput, options: FormatOptions = {}): Formatted {
   const prefix = checkName(options.name ?? 'mqtt');
@@ -15,5 +16,5 @@ export function formatPlainC(input: FormatInput, options: FormatOptions = {}): F
     includes: ['<stdint.h>'],
     declare: (id) => `${UNUSED} static const uint8_t ${id}[]`,
   });
-  return headerFormatted(pieces);
+  return fromPieces(pieces);
 }

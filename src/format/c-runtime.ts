@@ -7,7 +7,8 @@
  */
 import type { FormatInput, FormatOptions, Formatted, RuntimeEnvelope, RuntimeSpec, RuntimeTopic } from './formatter.js';
 import type { NamedPacket } from './types.js';
-import { cHeaderPieces, headerFormatted, commentText, UNUSED } from './_c-header.js';
+import { fromPieces } from './_pieces.js';
+import { cHeaderPieces, commentText, UNUSED } from './_c-header.js';
 import { checkName, remainingLength } from './_bytes.js';
 import { websocketListener } from './_websocket.js';
 import { runtimeLibrary } from './_c-runtime-lib.js';
@@ -40,7 +41,7 @@ export function formatCRuntime(input: FormatInput, options: FormatOptions = {}):
     notes: usage(p, arrays, writers[0]?.call, envelopes[0]?.call, input.broker !== undefined && websocketListener(input.broker) !== undefined, options),
     after: code,
   });
-  return headerFormatted(pieces);
+  return fromPieces(pieces);
 }
 
 /**
