@@ -78,6 +78,8 @@ describe.each(cases)('%s', (_name, c) => {
     expect(doc.credentials).toEqual(c.credentials);
     expect(doc.packets).toEqual(c.packets.map((p) => ({ type: p.name, hex: p.hex, length: p.hex.length / 2 })));
     expect(doc.warnings).toEqual([{ code: 'lint.example', message: 'an example warning' }]);
+    // Its packets are written in pieces (src/format/json-document.ts): laid out exactly as the whole document would be.
+    expect(text(format('json', input).output)).toBe(`${JSON.stringify(doc, null, 2)}\n`);
   });
 
   python.test('python: python3 evaluates the literals to the exact bytes', () => {
@@ -94,6 +96,19 @@ describe.each(cases)('%s', (_name, c) => {
     expect(out).toContain(`"${c.broker.host}"`);
     expect(out).toMatch(modem === 'quectel' ? /^AT\+QIOPEN=1,0,"TCP",".*",\d+,0,1$/m : /^AT\+CIPSTART="TCP",".*","?\d+"?$/m);
   });
+});
+
+// json writes its packets in pieces: with no packet, with extras after them, and with --modem's AT steps, the text
+// is still exactly JSON.stringify(document, null, 2).
+test.each([
+  ['no packet', { packets: [] }, {}],
+  ['extras after the packets', { packets: [{ name: 'connect', bytes: Uint8Array.of(0x10, 0x00) }, { name: 'pingreq', bytes: Uint8Array.of(0xc0, 0x00) }], extras: { passwdLine: 'u:$7$101$x$y' } }, {}],
+  ['--modem steps after the packets', { packets: [{ name: 'connect', bytes: Uint8Array.of(0x10, 0x00) }] }, { modem: 'sim800' }],
+] as const)('json, %s: laid out as JSON.stringify(…, null, 2)', (_, extra, options) => {
+  const input: FormatInput = { broker: { host: 'b.local', port: 1883, tls: false, url: 'mqtt://b.local:1883' }, credentials: { clientId: 'c"1', username: null, password: null }, ...extra };
+  const out = text(format('json', input, options).output);
+  expect(out).toBe(`${JSON.stringify(JSON.parse(out), null, 2)}\n`);
+  expect(JSON.parse(out).packets.map((p: { hex: string }) => p.hex)).toEqual(input.packets.map((p) => Buffer.from(p.bytes).toString('hex')));
 });
 
 describe('at', () => {
