@@ -43,9 +43,10 @@ const UNUSED_MACRO = `#ifndef ${UNUSED}
 const SLICE = 16 * 4096;
 
 /**
- * The whole header (comment, guard, includes, the unused-attribute macro, the arrays and _LEN defines, `after`) in pieces of a bounded size, made as they are asked for: a writer that takes one at a time (the CLI,
- * waiting for its reader) never holds a large payload's text (~6 characters a byte) whole, nor a copy of it. The
- * checks that can fail (--name) run here, before any piece exists.
+ * The whole header (comment, guard, includes, the unused-attribute macro, the arrays and _LEN defines, `after`) in
+ * pieces of a bounded size, made as they are asked for: a writer that takes one at a time (the CLI, waiting for its
+ * reader) never holds a large payload's text (~6 characters a byte) whole, nor a copy of it. The checks that can fail
+ * (--name) run here, before any piece exists.
  */
 export function cHeaderPieces(input: FormatInput, options: FormatOptions, parts: HeaderParts): () => Generator<string> {
   const ids = identifiers(checkName(options.name ?? 'mqtt'), input.packets.map((p) => p.name));

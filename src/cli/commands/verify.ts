@@ -209,7 +209,7 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
       }
     }
   }
-  // Exit as far as it got, as decode does, and without "no CONNECT found" for the part never read.
+  // Exit as far as it got, as decode does.
   if (stopped) return ctx.exit(passed === written ? 0 : 1);
   // No CONNECT in the clear: if the capture held TLS or WebSocket streams, say that is why rather than "none found".
   const first = skipped[0];
