@@ -111,6 +111,24 @@ test.each([
   expect(JSON.parse(out).packets.map((p: { hex: string }) => p.hex)).toEqual(input.packets.map((p) => Buffer.from(p.bytes).toString('hex')));
 });
 
+// at writes its script 64 steps a piece: joined, the pieces are the whole script, for every dialect and a packet split
+// over many sends.
+test.each(['esp8266', 'sim800', 'sim7600', 'quectel', 'esp-at-mqtt', 'quectel-mqtt', 'simcom-mqtt'] as Modem[])('at %s: the pieces are the whole script', async (modem) => {
+  const { atScript } = await import('../src/format/at.js');
+  const { renderSteps } = await import('../src/format/at-steps.js');
+  const big = Uint8Array.from({ length: 200_000 }, (_, i) => 0x41 + (i % 26));
+  const input: FormatInput = {
+    broker: { host: 'b.local', port: 1883, tls: false, url: 'mqtt://b.local:1883' },
+    credentials: { clientId: 'c1', username: null, password: null },
+    packets: [{ name: 'connect', bytes: Uint8Array.of(0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x02, 0x63, 0x31) }, ...(modem.endsWith('-mqtt') ? [] : [{ name: 'publish', bytes: big }])],
+  };
+  const script = atScript(input, { modem });
+  const whole = `${[...script.header, ...renderSteps(script.steps, 'en'), ...script.footer].join('\n')}\n`;
+  const out = format('at', input, { modem });
+  expect(out.output).toBe(whole);
+  expect([...out.pieces!()].length).toBeGreaterThan(modem.endsWith('-mqtt') ? 2 : 3);
+});
+
 describe('at', () => {
   const small = inputOf(fixture.cases[2]!);
   const big = (length: number, tls = false): FormatInput => ({
