@@ -122,3 +122,24 @@ test('a config of exactly 1 MiB is judged, not refused', async () => {
   expect(JSON.parse(r.stdout).listeners).toHaveLength(1);
   expect(r.code).toBe(0);
 });
+
+// `ssh host cat <wrong path> | mqtt-sign doctor -` pipes in nothing: judged as mosquitto's empty config it was "no
+// errors, mosquitto should start", exit 0. Nothing on stdin is refused, as `--secret -` and `decode -` refuse it; an
+// empty file named by its path is still an empty config, judged.
+describe('doctor - with nothing on stdin', () => {
+  test.each([
+    ['stdin /dev/null', undefined],
+    ['a pipe from a command that wrote nothing (a failed cat)', 'cat /nonexistent/mosquitto.conf 2>/dev/null'],
+  ])('%s: one line, exit 2, no report', async (_, feed) => {
+    const r = await doctor(['-'], feed);
+    expect(r.stderr).toBe('mqtt-sign: the configuration on stdin is empty (check the command that pipes it in: cat of a wrong path writes nothing; to check an empty config on purpose, give its path)\n');
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+  });
+
+  test('an empty file named by its path is judged as an empty mosquitto.conf', async () => {
+    const r = await doctor([files.write('empty.conf', ''), '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).listeners).toEqual([{ port: 1883, bind: 'localhost', protocol: 'mqtt', tls: false, reachableFrom: 'localhost-only' }]);
+  });
+});

@@ -78,6 +78,8 @@ describe.each(cases)('%s', (_name, c) => {
     expect(doc.credentials).toEqual(c.credentials);
     expect(doc.packets).toEqual(c.packets.map((p) => ({ type: p.name, hex: p.hex, length: p.hex.length / 2 })));
     expect(doc.warnings).toEqual([{ code: 'lint.example', message: 'an example warning' }]);
+    // Its packets are written in pieces (src/format/json-document.ts): laid out exactly as the whole document would be.
+    expect(text(format('json', input).output)).toBe(`${JSON.stringify(doc, null, 2)}\n`);
   });
 
   python.test('python: python3 evaluates the literals to the exact bytes', () => {
@@ -94,6 +96,37 @@ describe.each(cases)('%s', (_name, c) => {
     expect(out).toContain(`"${c.broker.host}"`);
     expect(out).toMatch(modem === 'quectel' ? /^AT\+QIOPEN=1,0,"TCP",".*",\d+,0,1$/m : /^AT\+CIPSTART="TCP",".*","?\d+"?$/m);
   });
+});
+
+// json writes its packets in pieces: with no packet, with extras after them, and with --modem's AT steps, the text
+// is still exactly JSON.stringify(document, null, 2).
+test.each([
+  ['no packet', { packets: [] }, {}],
+  ['extras after the packets', { packets: [{ name: 'connect', bytes: Uint8Array.of(0x10, 0x00) }, { name: 'pingreq', bytes: Uint8Array.of(0xc0, 0x00) }], extras: { passwdLine: 'u:$7$101$x$y' } }, {}],
+  ['--modem steps after the packets', { packets: [{ name: 'connect', bytes: Uint8Array.of(0x10, 0x00) }] }, { modem: 'sim800' }],
+] as const)('json, %s: laid out as JSON.stringify(…, null, 2)', (_, extra, options) => {
+  const input: FormatInput = { broker: { host: 'b.local', port: 1883, tls: false, url: 'mqtt://b.local:1883' }, credentials: { clientId: 'c"1', username: null, password: null }, ...extra };
+  const out = text(format('json', input, options).output);
+  expect(out).toBe(`${JSON.stringify(JSON.parse(out), null, 2)}\n`);
+  expect(JSON.parse(out).packets.map((p: { hex: string }) => p.hex)).toEqual(input.packets.map((p) => Buffer.from(p.bytes).toString('hex')));
+});
+
+// at writes its script 64 steps a piece: joined, the pieces are the whole script, for every dialect and a packet split
+// over many sends.
+test.each(['esp8266', 'sim800', 'sim7600', 'quectel', 'esp-at-mqtt', 'quectel-mqtt', 'simcom-mqtt'] as Modem[])('at %s: the pieces are the whole script', async (modem) => {
+  const { atScript } = await import('../src/format/at.js');
+  const { renderSteps } = await import('../src/format/at-steps.js');
+  const big = Uint8Array.from({ length: 200_000 }, (_, i) => 0x41 + (i % 26));
+  const input: FormatInput = {
+    broker: { host: 'b.local', port: 1883, tls: false, url: 'mqtt://b.local:1883' },
+    credentials: { clientId: 'c1', username: null, password: null },
+    packets: [{ name: 'connect', bytes: Uint8Array.of(0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x02, 0x63, 0x31) }, ...(modem.endsWith('-mqtt') ? [] : [{ name: 'publish', bytes: big }])],
+  };
+  const script = atScript(input, { modem });
+  const whole = `${[...script.header, ...renderSteps(script.steps, 'en'), ...script.footer].join('\n')}\n`;
+  const out = format('at', input, { modem });
+  expect(out.output).toBe(whole);
+  expect([...out.pieces!()].length).toBeGreaterThan(modem.endsWith('-mqtt') ? 2 : 3);
 });
 
 describe('at', () => {

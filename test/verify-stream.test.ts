@@ -68,3 +68,41 @@ describe('verify streams its reports', () => {
     });
   }, 60_000);
 });
+
+// `verify … | head`: once the reader has gone, nothing more can be shown; the rest of a long capture was still read and
+// checked (a 1 GB capture: seconds of work for no one). Now the run stops after the batch it was on and exits as far
+// as it got, as decode does.
+describe('a reader that leaves early', () => {
+  test.each(['text', 'json'])('--format %s: the input is read no further, nothing on stderr, exit as far as it got', async (style) => {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 20_000; i++) parts.push(connect(i === 1 ? 'wrong' : good), connack(i === 1 ? 5 : 0));
+    const input = Buffer.concat(parts);
+    const f = fakeIo();
+    // Chunks each stream of the file gave: the first is verify's scan for a modem log (a file is read up to 16 MiB for
+    // it, before the packets), the second the packet reader's.
+    const pulled: number[] = [];
+    let writes = 0;
+    const io = {
+      ...f.io,
+      // The reader takes the first write, then leaves (EPIPE).
+      stdout: { write: () => void writes++, isTTY: false, get closed() { return writes > 0; } },
+      async fileSize() {
+        return input.length;
+      },
+      async *streamFile() {
+        const call = pulled.push(0) - 1;
+        for (let at = 0; at < input.length; at += 1 << 16) {
+          pulled[call]!++;
+          yield input.subarray(at, at + (1 << 16));
+        }
+      },
+    };
+    const code = await main(['verify', 'aliyun', 'capture.bin', '--secret', secret, '--format', style], io);
+    expect(f.stderr()).toBe('');
+    const chunks = Math.ceil(input.length / (1 << 16));
+    expect(pulled).toHaveLength(2);
+    expect(pulled[1]).toBeLessThan(chunks / 2);
+    // The first batch holds CONNECT #2, which does not verify.
+    expect(code).toBe(1);
+  });
+});

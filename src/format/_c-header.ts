@@ -4,6 +4,7 @@
  */
 import { jsonQuote } from '../json-text.js';
 import type { FormatInput, FormatOptions } from './formatter.js';
+import { slices } from './_pieces.js';
 import { checkName, identifiers } from './_bytes.js';
 import { hexCells } from './_byte-text.js';
 import { sizeReport } from './size.js';
@@ -38,25 +39,36 @@ const UNUSED_MACRO = `#ifndef ${UNUSED}
 #endif
 #endif`;
 
-/** The whole header: comment, guard, includes, the unused-attribute macro, the arrays and _LEN defines, `after`. */
-export function cHeader(input: FormatInput, options: FormatOptions, parts: HeaderParts): string {
+/** Bytes of an array written as one piece: 4,096 rows of 16, ~400 KB of text. */
+const SLICE = 16 * 4096;
+
+/**
+ * The whole header (comment, guard, includes, the unused-attribute macro, the arrays and _LEN defines, `after`) in
+ * pieces of a bounded size, made as they are asked for: a writer that takes one at a time (the CLI, waiting for its
+ * reader) never holds a large payload's text (~6 characters a byte) whole, nor a copy of it. The checks that can fail
+ * (--name) run here, before any piece exists.
+ */
+export function cHeaderPieces(input: FormatInput, options: FormatOptions, parts: HeaderParts): () => Generator<string> {
   const ids = identifiers(checkName(options.name ?? 'mqtt'), input.packets.map((p) => p.name));
-  const arrays = input.packets.map((packet, i) => {
-    const id = ids[i]!;
-    const lines = hexCells(packet.bytes, { cell: '0x', separator: ', ', perRow: 16, indent: '    ', newline: ',\n' });
-    return [`${parts.declare(id)} = {`, lines, '};', `#define ${id.toUpperCase()}_LEN ${packet.bytes.length}`].join('\n');
-  });
   const notes = parts.notes === undefined ? [] : ['', ...parts.notes];
   const head = [...describeFile(input, options), ...notes, '', ...sizeReport(input.packets, options.lang)];
-  return [
-    comment(head),
-    `#ifndef ${parts.guard}\n#define ${parts.guard}`,
-    parts.includes.map((h) => `#include ${h}`).join('\n'),
-    UNUSED_MACRO,
-    ...arrays,
-    ...(parts.after === undefined ? [] : [parts.after]),
-    `#endif /* ${parts.guard} */\n`,
-  ].join('\n\n');
+  const top = [comment(head), `#ifndef ${parts.guard}\n#define ${parts.guard}`, parts.includes.map((h) => `#include ${h}`).join('\n'), UNUSED_MACRO].join('\n\n');
+  const tail = [...(parts.after === undefined ? [] : [parts.after]), `#endif /* ${parts.guard} */\n`].join('\n\n');
+  const layout = { cell: '0x', separator: ', ', perRow: 16, indent: '    ', newline: ',\n' };
+  return function* () {
+    yield top;
+    for (const [i, packet] of input.packets.entries()) {
+      const id = ids[i]!;
+      yield `\n\n${parts.declare(id)} = {\n`;
+      let first = true;
+      for (const slice of slices(packet.bytes, SLICE)) {
+        yield `${first ? '' : layout.newline}${hexCells(slice, layout)}`;
+        first = false;
+      }
+      yield `\n};\n#define ${id.toUpperCase()}_LEN ${packet.bytes.length}`;
+    }
+    yield `\n\n${tail}`;
+  };
 }
 
 /** The file's title: what the packets are for and where they go, then clientId and username. Never the password. */

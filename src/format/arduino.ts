@@ -4,7 +4,8 @@
  * PROGMEM and pgm_read_byte() through <Arduino.h> (on ESP32 PROGMEM is empty and pgm_read_byte() a plain read).
  */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
-import { cHeader, UNUSED } from './_c-header.js';
+import { fromPieces } from './_pieces.js';
+import { cHeaderPieces, UNUSED } from './_c-header.js';
 import { checkName, identifiers } from './_bytes.js';
 import { message } from '../messages.js';
 
@@ -12,14 +13,14 @@ export function formatArduino(input: FormatInput, options: FormatOptions = {}): 
   const prefix = checkName(options.name ?? 'mqtt');
   const send = `${prefix}_send_P`;
   const first = identifiers(prefix, input.packets.map((p) => p.name))[0] ?? `${prefix}_connect`;
-  const output = cHeader(input, options, {
+  const pieces = cHeaderPieces(input, options, {
     guard: `${prefix.toUpperCase()}_PACKETS_H`,
     includes: ['<Arduino.h>'],
     declare: (id) => `${UNUSED} const uint8_t ${id}[] PROGMEM`,
     notes: [message('firmware.arduino.how', { send, first, FIRST: first.toUpperCase() }, options.lang)],
     after: sendHelper(send),
   });
-  return { output, report: [], warnings: [] };
+  return fromPieces(pieces);
 }
 
 /**

@@ -22,6 +22,7 @@ import type { Endpoint, FormatInput, FormatOptions, Formatted, Notice } from './
 import { hex2, rows } from './_bytes.js';
 import { hostPort, websocketListener } from './_websocket.js';
 import { sizeReport } from './size.js';
+import { fromPieces } from './_pieces.js';
 import { dialectOf, isMqttDialect, MODEM_NAMES, type Dialect, type RawDialect } from './at-modems.js';
 import { mqttScript, type MqttDialect } from './at-mqtt.js';
 import { typeableText } from './at-session.js';
@@ -193,11 +194,22 @@ function mqttAt(dialect: MqttDialect, modem: string, input: FormatInput, broker:
   return { modem, dialect: dialect.id as Dialect, steps, header, footer, warnings };
 }
 
+/** Steps written as one piece: a large payload's data steps (≤ 2 KB each) then never make the whole script at once. */
+const STEPS_A_PIECE = 64;
+
 export function formatAt(input: FormatInput, options: FormatOptions = {}): Formatted {
   const lang = options.lang ?? 'en';
   const script = atScript(input, options);
-  const lines = [...script.header, ...renderSteps(script.steps, lang), ...script.footer];
-  return { output: `${lines.join('\n')}\n`, report: sizeReport(input.packets, lang), warnings: script.warnings };
+  const text = (lines: readonly string[]): string => lines.map((l) => `${l}\n`).join('');
+  return fromPieces(
+    function* () {
+      yield text(script.header);
+      for (let at = 0; at < script.steps.length; at += STEPS_A_PIECE) yield text(renderSteps(script.steps.slice(at, at + STEPS_A_PIECE), lang));
+      yield text(script.footer);
+    },
+    sizeReport(input.packets, lang),
+    script.warnings,
+  );
 }
 
 /** The broker's answer when all is well, for 3.1/3.1.1 (5.0 answers carry properties the broker chooses). */

@@ -6,14 +6,15 @@
  */
 import type { FormatInput, FormatOptions, Formatted } from './formatter.js';
 import { checkName } from './_bytes.js';
-import { cHeader, UNUSED } from './_c-header.js';
+import { fromPieces } from './_pieces.js';
+import { cHeaderPieces, UNUSED } from './_c-header.js';
 
 export function formatPlainC(input: FormatInput, options: FormatOptions = {}): Formatted {
   const prefix = checkName(options.name ?? 'mqtt');
-  const output = cHeader(input, options, {
+  const pieces = cHeaderPieces(input, options, {
     guard: `${prefix.toUpperCase()}_PACKETS_H`,
     includes: ['<stdint.h>'],
     declare: (id) => `${UNUSED} static const uint8_t ${id}[]`,
   });
-  return { output, report: [], warnings: [] };
+  return fromPieces(pieces);
 }

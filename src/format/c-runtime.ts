@@ -7,7 +7,8 @@
  */
 import type { FormatInput, FormatOptions, Formatted, RuntimeEnvelope, RuntimeSpec, RuntimeTopic } from './formatter.js';
 import type { NamedPacket } from './types.js';
-import { cHeader, commentText, UNUSED } from './_c-header.js';
+import { fromPieces } from './_pieces.js';
+import { cHeaderPieces, commentText, UNUSED } from './_c-header.js';
 import { checkName, remainingLength } from './_bytes.js';
 import { websocketListener } from './_websocket.js';
 import { runtimeLibrary } from './_c-runtime-lib.js';
@@ -33,14 +34,14 @@ export function formatCRuntime(input: FormatInput, options: FormatOptions = {}):
     ...writers.map((w) => w.code),
     ...(envelopes.length > 0 ? [putHelpers(p), ...envelopes.map((e) => e.code)] : []),
   ].join('\n\n');
-  const output = cHeader({ ...input, packets: arrays }, options, {
+  const pieces = cHeaderPieces({ ...input, packets: arrays }, options, {
     guard: `${P}_RUNTIME_H`,
     includes: ['<stdint.h>', '<stddef.h>'],
     declare: (id) => `${UNUSED} static const uint8_t ${id}[]`,
     notes: usage(p, arrays, writers[0]?.call, envelopes[0]?.call, input.broker !== undefined && websocketListener(input.broker) !== undefined, options),
     after: code,
   });
-  return { output, report: [], warnings: [] };
+  return fromPieces(pieces);
 }
 
 /**

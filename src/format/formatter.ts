@@ -90,6 +90,11 @@ export interface FormatOptions {
 export interface Formatted {
   /** The main output: stdout, and the clipboard with --copy. */
   readonly output: string | Uint8Array;
+  /**
+   * The same text as `output` in pieces of a bounded size, made as they are asked for: a writer that waits for its
+   * reader between pieces then never holds a large output whole. Absent: the output is one piece.
+   */
+  readonly pieces?: () => Iterable<string>;
   /** Size-report lines for stderr, when the report cannot sit inside the output as comments. */
   readonly report: readonly string[];
   /** Problems the format itself found (e.g. a byte a modem treats specially). */

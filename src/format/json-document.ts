@@ -13,6 +13,16 @@ import { toJson } from '../json-text.js';
 import type { FormatInput, Formatted } from './formatter.js';
 import type { AtScript } from './at.js';
 import { stepsJson } from './at-steps.js';
+import { fromPieces, slices } from './_pieces.js';
+
+/** Bytes of a packet written as one piece of hex. */
+const SLICE = 64 * 1024;
+
+/**
+ * The packets' place in the document laid out with none: a line of its own (a string's line break is escaped, so only
+ * the layout has one). Each packet's hex is written there in pieces, so a large payload's is never whole in memory.
+ */
+const NO_PACKETS = '\n  "packets": [],\n';
 
 /** The document, with the modem's AT script when there is one (json.ts makes it: the AT formatters load only then). */
 export function jsonDocument(input: FormatInput, script?: Pick<AtScript, 'modem' | 'dialect' | 'steps' | 'warnings'>): Formatted {
@@ -24,12 +34,25 @@ export function jsonDocument(input: FormatInput, script?: Pick<AtScript, 'modem'
     credentials: credentials
       ? { clientId: credentials.clientId, username: credentials.username, password: credentials.password }
       : null,
-    packets: input.packets.map((p) => ({ type: p.name, hex: Buffer.from(p.bytes).toString('hex'), length: p.bytes.length })),
+    packets: [],
     warnings: [...(input.warnings ?? []), ...(script?.warnings ?? [])].map((w) => ({ code: w.code, message: w.message })),
     ...(input.extras && Object.keys(input.extras).length > 0 ? { extras: { ...input.extras } } : {}),
     ...(script ? { modem: script.modem, dialect: script.dialect, at: stepsJson(script.steps) } : {}),
   };
-  return { output: `${toJson(doc, 2)}\n`, report: [], warnings: script?.warnings ?? [] };
+  const text = `${toJson(doc, 2)}\n`;
+  const at = text.indexOf(NO_PACKETS);
+  const packets = input.packets;
+  // Laid out as toJson(doc, 2) lays out {type, hex, length} objects (test/format.test.ts holds the two together).
+  return fromPieces(function* () {
+    if (packets.length === 0) return yield text;
+    yield `${text.slice(0, at)}\n  "packets": [`;
+    for (const [i, p] of packets.entries()) {
+      yield `${i > 0 ? ',' : ''}\n    {\n      "type": ${toJson(p.name)},\n      "hex": "`;
+      for (const slice of slices(p.bytes, SLICE)) yield Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength).toString('hex');
+      yield `",\n      "length": ${p.bytes.length}\n    }`;
+    }
+    yield `\n  ],\n${text.slice(at + NO_PACKETS.length)}`;
+  }, [], script?.warnings ?? []);
 }
 
 /** `json` without --modem. */

@@ -9,6 +9,7 @@ import { message } from '../messages.js';
 import { session, passwordText } from './_session.js';
 import { websocketListener } from './_websocket.js';
 import { decimals } from './_byte-text.js';
+import { fromPieces, slices } from './_pieces.js';
 
 /** MQTT.js's default reconnectPeriod is 1 s; clouds throttle devices that reconnect that fast, so 5 s. */
 const RECONNECT_MS = 5000;
@@ -29,7 +30,7 @@ export function formatMqttjs(input: FormatInput, options: FormatOptions = {}): F
   const listener = websocketListener(broker)?.url;
   const wechat = ws?.replace(/^wss:/, 'wxs:').replace(/^ws:/, 'wx:');
   const t = (code: string, params = {}) => message(code, params, lang);
-  const lines: string[] = [
+  const lines: Line[] = [
     `// ${t('format.mqttjs.title', { platform: input.platform ?? 'mqtt' })}`,
     `// ${t('format.mqttjs.install')}`,
   ];
@@ -56,30 +57,57 @@ export function formatMqttjs(input: FormatInput, options: FormatOptions = {}): F
     `  reconnectPeriod: ${RECONNECT_MS}, // ${t('format.mqttjs.reconnect')}`,
     `  connectTimeout: ${CONNECT_TIMEOUT_MS},`,
     ...(connect.will
-      ? [`  will: { topic: ${js(connect.will.topic)}, payload: ${payloadJs(connect.will.payload)}, qos: ${connect.will.qos ?? 0}, retain: ${connect.will.retain === true} },`]
+      ? [[`  will: { topic: ${js(connect.will.topic)}, payload: `, payloadJs(connect.will.payload), `, qos: ${connect.will.qos ?? 0}, retain: ${connect.will.retain === true} },`]]
       : []),
     '});',
     '',
     "client.on('connect', () => {",
     `  ${LOG}('connected to', url);`,
     ...subscriptions.map((s) => `  client.subscribe(${js(s.topic)}, { qos: ${s.qos} });`),
-    ...publishes.map(
-      (p) => `  client.publish(${js(p.topic)}, ${payloadJs(p.payload)}, { qos: ${p.qos ?? 0}, retain: ${p.retain === true} }, (err) => ${LOG}(err ? \`publish failed: \${err.message}\` : 'published'));`,
-    ),
+    ...publishes.map((p): Line => [
+      `  client.publish(${js(p.topic)}, `,
+      payloadJs(p.payload),
+      `, { qos: ${p.qos ?? 0}, retain: ${p.retain === true} }, (err) => ${LOG}(err ? \`publish failed: \${err.message}\` : 'published'));`,
+    ]),
     '});',
     `client.on('message', (topic, payload) => ${LOG}('message', topic, payload.toString()));`,
     `client.on('error', (err) => ${ERR}('mqtt error:', err.message));`,
     '',
   );
-  return { output: lines.join('\n'), report: [], warnings: [] };
+  return fromPieces(function* () {
+    for (const [i, line] of lines.entries()) {
+      if (i > 0) yield '\n';
+      if (typeof line === 'string') yield line;
+      else {
+        for (const part of line) {
+          if (typeof part === 'string') yield part;
+          else yield* part();
+        }
+      }
+    }
+  });
 }
 
-/** Text payloads as a string literal; anything else as the exact bytes. */
-function payloadJs(payload: string | Uint8Array): string {
+/** A line of the snippet: text, or parts of which a binary payload's are made as they are written. */
+type Line = string | readonly (string | (() => Iterable<string>))[];
+
+/** Bytes of a binary payload written as one piece of decimals (~250 KB). */
+const SLICE = 64 * 1024;
+
+/** Text payloads as a string literal; anything else as the exact bytes, in pieces (up to 4 characters a byte). */
+function payloadJs(payload: string | Uint8Array): string | (() => Iterable<string>) {
   if (typeof payload === 'string') return js(payload);
   try {
     return js(new TextDecoder('utf-8', { fatal: true }).decode(payload));
   } catch {
-    return `new Uint8Array([${decimals(payload, ', ')}])`;
+    return function* () {
+      yield 'new Uint8Array([';
+      let first = true;
+      for (const slice of slices(payload, SLICE)) {
+        yield `${first ? '' : ', '}${decimals(slice, ', ')}`;
+        first = false;
+      }
+      yield '])';
+    };
   }
 }

@@ -52,6 +52,9 @@ async function run(ctx: CliContext, cmd: Command, config: string | undefined): P
   if (config === undefined || config === '-') {
     if (config === undefined && io.stdinIsTTY) throw new UsageError('doctor.stdin.tty', { option: '<config>' });
     text = await bounded(io.streamStdin(), 'stdin');
+    // Nothing at all on stdin is a pipe that failed (`ssh host cat <wrong path> | doctor -`), not mosquitto's empty
+    // config: judged as one, it would be "no errors, mosquitto should start". An empty file, named, is still judged.
+    if (text === '') throw new UsageError('doctor.stdin.empty', { option: '<config>' });
     name = '-';
   } else {
     text = await bounded(io.streamFile(config), config);

@@ -11,13 +11,14 @@ import { UsageError } from '../../errors.js';
 import { catalogues, message, type Lang } from '../../messages.js';
 import { termSafe, TERM_LINE_MAX } from '../../terminal-text.js';
 import type { FormatStyle } from '../../format/index.js';
-import type { Modem, Notice } from '../../format/formatter.js';
+import type { Formatted, Modem, Notice } from '../../format/formatter.js';
 import { formatLoaders, formatStyles } from '../../format/lazy.js';
 import { summaryLines } from '../../format/summary.js';
 import { MODEM_ALIASES, MODEM_NAMES, MQTT_DIALECTS, RAW_DIALECTS } from '../../format/at-modems.js';
 import { signWith } from '../../platforms/sign-with.js';
 import type { PlatformTopic, SignParams, SignResult, Signer, Warning } from '../../platforms/types.js';
 import type { CliContext } from '../context.js';
+import type { OutStream } from '../writer.js';
 import { buildPackets, plan, type PacketFlags } from '../packets.js';
 import { palette } from '../palette.js';
 import { mask, maskParams, redact } from '../secrets.js';
@@ -180,7 +181,7 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
         .join('');
       (io.stdout.isTTY ? io.stdout : io.stderr).write(block);
     }
-    io.stdout.write(out.output);
+    await writeOutput(io.stdout, out);
     const human = !LINT_INSIDE.includes(style);
     await report(ctx, [...(human ? signed.map((w, i) => ({ ...warnings[i]!, info: w.level === 'info' })) : []), ...out.warnings], out.report);
     // The json carries the extras; for the rest they go beside the output, which must stay valid C, hex, …
@@ -195,6 +196,24 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
     }
   } catch (err) {
     throw redact(err, secrets);
+  }
+}
+
+/**
+ * The output, piece by piece when the format makes it so, each after the reader took enough of the last: a large
+ * payload's C array is then never whole in memory. Stops when the output can go nowhere (the reader left, a full
+ * disk); main() reports a failed write once, after the notes that follow.
+ */
+async function writeOutput(stdout: OutStream, out: Formatted): Promise<void> {
+  if (out.pieces === undefined) return stdout.write(out.output);
+  for (const piece of out.pieces()) {
+    if (stdout.closed === true) return;
+    stdout.write(piece);
+    try {
+      await stdout.ready?.();
+    } catch {
+      return;
+    }
   }
 }
 

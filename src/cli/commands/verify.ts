@@ -110,6 +110,8 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
   const awaiting = new Map<number | null, ConnectReport>();
   let written = 0;
   let passed = 0;
+  /** The output's reader left before the input ended. */
+  let stopped = false;
   let count = 0;
   const writeReport = (r: ConnectReport): void => {
     if (awaiting.get(r.where.stream) === r) awaiting.delete(r.where.stream);
@@ -202,8 +204,15 @@ async function run(cmd: Command, signer: Signer, input: string | undefined, ctx:
         }
       }
       await release();
+      // The reader went away (`| head`): nothing more can be shown, so the rest of the input is not read.
+      if (io.stdout.closed === true) {
+        stopped = true;
+        return;
+      }
     }
   }
+  // Exit as far as it got, as decode does.
+  if (stopped) return ctx.exit(passed === written ? 0 : 1);
   // No CONNECT in the clear: if the capture held TLS or WebSocket streams, say that is why rather than "none found".
   const first = skipped[0];
   if (written === 0 && pending.length === 0 && first) throw new MqttSignError(`capture.skipped.${first.reason}`, { stream: first.stream, port: first.port }, 1);
