@@ -161,6 +161,44 @@ describe('asked on the terminal (in-process, scripted)', () => {
   });
 });
 
+describe('--payload @- reads the payload from stdin', () => {
+  const GENERIC = ['generic', '--host', '127.0.0.1', '--client-id', 'c', '--publish', 't'];
+
+  test('piped bytes become the PUBLISH payload, exactly (binary too), as @file would give them', () => {
+    const payload = Buffer.from([0x7b, 0x00, 0xff, 0x0a, 0x7d]);
+    const r = spawnSync(process.execPath, [BIN, ...GENERIC, '--payload', '@-', '--format', 'json'], { input: payload, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const publish = (JSON.parse(r.stdout) as { packets: { type: string; hex: string }[] }).packets.find((p) => p.type === 'publish')!;
+    // 30, Remaining Length 8, topic "t", then the five bytes as piped (the line feed kept: a payload is not a secret).
+    expect(publish.hex).toBe(`3008000174${payload.toString('hex')}`);
+  });
+
+  test('an empty stdin is an empty payload', () => {
+    const r = spawnSync(process.execPath, [BIN, ...GENERIC, '--payload', '@-', '--format', 'hex'], { input: '', encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('30 03 00 01 74');
+  });
+
+  test.each([
+    ['--will-payload @- too', ['--payload', '@-', '--will-topic', 'w', '--will-payload', '@-'], '--payload @- and --will-payload both ask for it'],
+    ['a secret read from stdin', ['--username', 'u', '--password', '-', '--payload', '@-'], '--payload @- and --password both ask for it'],
+  ])('%s: a usage error before stdin is read, one line', (_name, args, text) => {
+    const r = spawnSync(process.execPath, [BIN, ...GENERIC, ...args, '--format', 'hex'], { input: 'secret-or-payload', encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`only one option can read stdin, but ${text}`);
+  });
+
+  test('a terminal on stdin is refused, in en and zh (a payload is piped, not typed)', async () => {
+    for (const [lang, text] of [['en', '--payload @- reads the payload from stdin, which is a terminal here'], ['zh', '--payload @- 从标准输入读取载荷，但这里的标准输入是终端']] as const) {
+      const r = await run([...GENERIC, '--payload', '@-', '--format', 'hex', '--lang', lang], { stdinTTY: true });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(text);
+    }
+  });
+});
+
 const python = needsTools(['python3']);
 python.describe('asked on a real terminal (python3 pty)', () => {
   const onPty = (argv: string[], typed: Uint8Array, promptEnd: string) => {

@@ -93,6 +93,20 @@ export function examples(signer: Signer, lang: Lang): string {
   ].join('\n');
 }
 
+/**
+ * `--payload @-` / `--will-payload @-` read stdin: at most one of them, not with a secret given as `-` (which reads
+ * it too), and not from a terminal (a payload is piped in, not typed).
+ */
+function checkPayloadStdin(values: OptionValues, signer: Signer, stdinIsTTY: boolean): void {
+  const readers = (['payload', 'willPayload'] as const).filter((key) => values[key] === '@-').map((key) => (key === 'payload' ? '--payload' : '--will-payload'));
+  if (readers.length === 0) return;
+  const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const secret = signer.params.find((p) => p.secret && values[camel(p.flag)] === '-');
+  const other = readers[1] ?? (secret && `--${secret.flag}`);
+  if (other !== undefined) throw new UsageError('cli.payload.stdin.twice', { option: readers[0]!, other });
+  if (stdinIsTTY) throw new UsageError('cli.payload.stdin.tty', { option: readers[0]! });
+}
+
 /** A platform command's action, given its parsed options (by commander or by parsePlain). */
 export async function runSign(values: OptionValues, signer: Signer, ctx: CliContext): Promise<void> {
   const { io } = ctx;
@@ -102,6 +116,8 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
   checkOutputFlags(style, opts, io.stdout.isTTY);
   const flags: PacketFlags = { ...opts, subscribe: opts.subscribe ?? [], unsubscribe: opts.unsubscribe ?? [] };
   const planned = plan(flags);
+  // Before any secret is read or asked for: stdin is read once, and a payload is not typed on a terminal.
+  checkPayloadStdin(values, signer, io.stdinIsTTY);
   const input = await readSignerOptions(values, signer, io, lang, false);
   let params = input.params;
   const secrets = [...input.secrets];
@@ -153,7 +169,8 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
       topics: result.topics,
       // Read up to a bound: `--payload @/dev/zero` must not fill memory; no packet carries more than this.
       readFile: async (path) => {
-        const bytes = await readAtMost(io.streamFile(path), VARINT_MAX);
+        // @- is stdin (checkPayloadStdin made sure nothing else reads it); a file named "-" is @./-.
+        const bytes = await readAtMost(path === '-' ? io.streamStdin() : io.streamFile(path), VARINT_MAX);
         if (bytes === null) throw new UsageError('cli.file.too-large', { option: '--payload', path, max: VARINT_MAX });
         return bytes;
       },
