@@ -95,16 +95,17 @@ export function examples(signer: Signer, lang: Lang): string {
 
 /**
  * `--payload @-` / `--will-payload @-` read stdin: at most one of them, not with a secret given as `-` (which reads
- * it too), and not from a terminal (a payload is piped in, not typed).
+ * it too), and not from a terminal (a payload is piped in, not typed). `stdinIsTTY` is asked only then: asking builds
+ * process.stdin, which on a pipe loads node:net (~2 ms) for a run that never reads it.
  */
-function checkPayloadStdin(values: OptionValues, signer: Signer, stdinIsTTY: boolean): void {
+function checkPayloadStdin(values: OptionValues, signer: Signer, stdinIsTTY: () => boolean): void {
   const readers = (['payload', 'willPayload'] as const).filter((key) => values[key] === '@-').map((key) => (key === 'payload' ? '--payload' : '--will-payload'));
   if (readers.length === 0) return;
   const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const secret = signer.params.find((p) => p.secret && values[camel(p.flag)] === '-');
   const other = readers[1] ?? (secret && `--${secret.flag}`);
   if (other !== undefined) throw new UsageError('cli.payload.stdin.twice', { option: readers[0]!, other });
-  if (stdinIsTTY) throw new UsageError('cli.payload.stdin.tty', { option: readers[0]! });
+  if (stdinIsTTY()) throw new UsageError('cli.payload.stdin.tty', { option: readers[0]! });
 }
 
 /** A platform command's action, given its parsed options (by commander or by parsePlain). */
@@ -117,7 +118,7 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
   const flags: PacketFlags = { ...opts, subscribe: opts.subscribe ?? [], unsubscribe: opts.unsubscribe ?? [] };
   const planned = plan(flags);
   // Before any secret is read or asked for: stdin is read once, and a payload is not typed on a terminal.
-  checkPayloadStdin(values, signer, io.stdinIsTTY);
+  checkPayloadStdin(values, signer, () => io.stdinIsTTY);
   const input = await readSignerOptions(values, signer, io, lang, false);
   let params = input.params;
   const secrets = [...input.secrets];
