@@ -94,18 +94,17 @@ export function examples(signer: Signer, lang: Lang): string {
 }
 
 /**
- * `--payload @-` / `--will-payload @-` read stdin: at most one of them, not with a secret given as `-` (which reads
- * it too), and not from a terminal (a payload is piped in, not typed). `stdinIsTTY` is asked only then: asking builds
- * process.stdin, which on a pipe loads node:net (~2 ms) for a run that never reads it.
+ * `--payload @-` / `--will-payload @-` read stdin: at most one of them, and not from a terminal (a payload is piped
+ * in, not typed). `stdinIsTTY` is asked only then: asking builds process.stdin, which on a pipe loads node:net (~2 ms)
+ * for a run that never reads it. Whether a payload reads stdin; a secret given as `-` beside it is refused by
+ * readSignerOptions, as for verify's input.
  */
-function checkPayloadStdin(values: OptionValues, signer: Signer, stdinIsTTY: () => boolean): void {
-  const readers = (['payload', 'willPayload'] as const).filter((key) => values[key] === '@-').map((key) => (key === 'payload' ? '--payload' : '--will-payload'));
-  if (readers.length === 0) return;
-  const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  const secret = signer.params.find((p) => p.secret && values[camel(p.flag)] === '-');
-  const other = readers[1] ?? (secret && `--${secret.flag}`);
-  if (other !== undefined) throw new UsageError('cli.payload.stdin.twice', { option: readers[0]!, other });
+function payloadReadsStdin(opts: { readonly payload?: string; readonly willPayload?: string }, stdinIsTTY: () => boolean): boolean {
+  const readers = [opts.payload === '@-' ? '--payload' : undefined, opts.willPayload === '@-' ? '--will-payload' : undefined].filter((o) => o !== undefined);
+  if (readers.length === 0) return false;
+  if (readers.length > 1) throw new UsageError('cli.payload.stdin.twice', { option: readers[0]!, other: readers[1]! });
   if (stdinIsTTY()) throw new UsageError('cli.payload.stdin.tty', { option: readers[0]! });
+  return true;
 }
 
 /** A platform command's action, given its parsed options (by commander or by parsePlain). */
@@ -118,8 +117,8 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
   const flags: PacketFlags = { ...opts, subscribe: opts.subscribe ?? [], unsubscribe: opts.unsubscribe ?? [] };
   const planned = plan(flags);
   // Before any secret is read or asked for: stdin is read once, and a payload is not typed on a terminal.
-  checkPayloadStdin(values, signer, () => io.stdinIsTTY);
-  const input = await readSignerOptions(values, signer, io, lang, false);
+  const payloadOnStdin = payloadReadsStdin(opts, () => io.stdinIsTTY);
+  const input = await readSignerOptions(values, signer, io, lang, false, () => payloadOnStdin);
   let params = input.params;
   const secrets = [...input.secrets];
   try {
@@ -170,7 +169,7 @@ export async function runSign(values: OptionValues, signer: Signer, ctx: CliCont
       topics: result.topics,
       // Read up to a bound: `--payload @/dev/zero` must not fill memory; no packet carries more than this.
       readFile: async (path) => {
-        // @- is stdin (checkPayloadStdin made sure nothing else reads it); a file named "-" is @./-.
+        // @- is stdin (payloadReadsStdin and readSignerOptions made sure nothing else reads it); a file named "-" is @./-.
         const bytes = await readAtMost(path === '-' ? io.streamStdin() : io.streamFile(path), VARINT_MAX);
         if (bytes === null) throw new UsageError('cli.file.too-large', { option: '--payload', path, max: VARINT_MAX });
         return bytes;
