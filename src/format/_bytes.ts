@@ -10,13 +10,6 @@ export function hex2(byte: number): string {
   return (HEX ??= Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0')))[byte]!;
 }
 
-/** Rows of at most `width` bytes (views, no copies). */
-export function rows(bytes: Uint8Array, width: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += width) out.push(bytes.subarray(i, i + width));
-  return out;
-}
-
 /** The Remaining Length a packet declares and how many bytes its varint takes (MQTT 3.1.1 §2.2.3). */
 export function remainingLength(bytes: Uint8Array): { value: number; width: number } {
   let value = 0;

@@ -17,7 +17,7 @@ export function fromPieces(pieces: () => Iterable<string>, report: readonly stri
   };
 }
 
-/** Consecutive views of at most `size` bytes (none for no bytes); `size` a multiple of a format's row or group. */
+/** Consecutive views of at most `size` bytes, no copies (none for no bytes): a format's pieces, a modem's sends. */
 export function* slices(bytes: Uint8Array, size: number): Generator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }

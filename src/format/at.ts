@@ -19,10 +19,10 @@ import { encode } from '../mqtt/encode.js';
 import { decode } from '../mqtt/decode.js';
 import type { Packet, ProtocolVersion } from '../mqtt/types.js';
 import type { Endpoint, FormatInput, FormatOptions, Formatted, Notice } from './formatter.js';
-import { hex2, rows } from './_bytes.js';
+import { hex2 } from './_bytes.js';
 import { hostPort, websocketListener } from './_websocket.js';
 import { sizeReport } from './size.js';
-import { fromPieces } from './_pieces.js';
+import { fromPieces, slices } from './_pieces.js';
 import { dialectOf, isMqttDialect, MODEM_NAMES, type Dialect, type RawDialect } from './at-modems.js';
 import { mqttScript, type MqttDialect } from './at-mqtt.js';
 import { typeableText } from './at-session.js';
@@ -149,7 +149,7 @@ function rawAt(dialect: RawDialect, modem: string, input: FormatInput, broker: E
   const version = versionOf(input);
   const steps: AtStep[] = raw.open(broker);
   for (const packet of input.packets) {
-    const chunks = rows(packet.bytes, limit);
+    const chunks = [...slices(packet.bytes, limit)];
     const sends = chunks.map((chunk) => raw.send(chunk, broker.tls));
     const reply = replyTo(packet, version);
     sends[0] = { ...sends[0]!, note: { code: 'format.at.packet', params: { name: packet.name, length: packet.bytes.length } } };

@@ -109,7 +109,7 @@ interface Row {
 function hexLines(raw: Uint8Array, lang: Lang): string[] {
   const shown = Math.min(raw.length, PER_LINE * MAX_LINES);
   const lines: string[] = [];
-  // A loop, not rows().map(Array.from(row, hex2).join): this runs for every field of every packet a table shows.
+  // A loop, not slices() mapped to Array.from(row, hex2).join: this runs for every field of every packet a table shows.
   for (let start = 0; start < shown; start += PER_LINE) {
     const end = Math.min(start + PER_LINE, shown);
     let line = hex2(raw[start]!);
